@@ -1,0 +1,1 @@
+"""Streamlit frame (app, filters, state, header, charts) and the export CLI."""

@@ -1,0 +1,210 @@
+"""Official indicators: values for an area and period, composite scores and ranks (DATA_CONTRACT.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data_access.figures import ratio
+from data_access.periods import Period
+from data_access.schema import county, indicator, indicator_value, township
+from data_access.scope import COUNTY_CODE_LEN, TOWNSHIP_CODE_LEN, Scope, where
+
+GroupLevel = Literal["total", "county", "township"]
+# Scores are sums of floats; equal scores must tie whatever order the database added them in.
+SCORE_TIE_DECIMALS = 9
+
+DEFINITION_COLUMNS = [
+    "indicator_code",
+    "name",
+    "unit",
+    "higher_is_better",
+    "period_agg",
+    "target",
+    "weight",
+]
+
+
+def indicator_definitions(engine: Engine) -> pd.DataFrame:
+    """All indicators with unit, direction, period aggregation, target and weight."""
+    query = sa.select(*(indicator.c[c] for c in DEFINITION_COLUMNS)).order_by(
+        indicator.c.weight.desc(), indicator.c.indicator_code
+    )
+    with engine.connect() as conn:
+        df = pd.DataFrame(conn.execute(query).mappings().all(), columns=DEFINITION_COLUMNS)
+    df["higher_is_better"] = df["higher_is_better"].astype(bool)
+    return df
+
+
+def _period_sums(scope: Scope, months: tuple[str, ...], group: GroupLevel) -> sa.Select:
+    """Σ numerator and Σ denominator per indicator and area over the period, `last` or `sum`."""
+    iv = indicator_value.c
+    if group == "county":
+        area = sa.func.substr(iv.area_code, 1, COUNTY_CODE_LEN)
+        level_ok = None
+    elif group == "township":
+        area = sa.func.substr(iv.area_code, 1, TOWNSHIP_CODE_LEN)
+        level_ok = iv.area_level.in_(("village", "township"))
+    else:
+        area = sa.literal_column("'*'")
+        level_ok = None
+    rows = where(
+        sa.select(
+            iv.indicator_code,
+            area.label("area"),
+            iv.month,
+            iv.numerator,
+            iv.denominator,
+        ).where(iv.month.in_(months)),
+        level_ok,
+        scope.area_code_condition(iv.area_code, iv.area_level),
+    ).cte("period_rows")
+    last = (
+        sa.select(rows.c.indicator_code, rows.c.area, sa.func.max(rows.c.month).label("last_month"))
+        .group_by(rows.c.indicator_code, rows.c.area)
+        .cte("last_month_with_data")
+    )
+    return (
+        sa.select(
+            rows.c.indicator_code,
+            rows.c.area,
+            sa.func.sum(rows.c.numerator).label("numerator"),
+            sa.func.sum(rows.c.denominator).label("denominator"),
+            sa.func.max(last.c.last_month).label("month"),
+        )
+        .select_from(
+            rows.join(
+                last,
+                sa.and_(rows.c.indicator_code == last.c.indicator_code, rows.c.area == last.c.area),
+            ).join(indicator, indicator.c.indicator_code == rows.c.indicator_code)
+        )
+        .where(sa.or_(indicator.c.period_agg == "sum", rows.c.month == last.c.last_month))
+        .group_by(rows.c.indicator_code, rows.c.area)
+    )
+
+
+def _fetch_sums(engine: Engine, scope: Scope, period: Period, group: GroupLevel) -> pd.DataFrame:
+    columns = ["indicator_code", "area", "numerator", "denominator", "month"]
+    with engine.connect() as conn:
+        rows = conn.execute(_period_sums(scope, period.months, group)).all()
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _with_values(df: pd.DataFrame) -> pd.DataFrame:
+    df["value"] = [
+        ratio(n, d, u)
+        for n, d, u in zip(df["numerator"], df["denominator"], df["unit"], strict=True)
+    ]
+    df["attainment"] = [
+        attainment(v, t, h)
+        for v, t, h in zip(df["value"], df["target"], df["higher_is_better"], strict=True)
+    ]
+    return df
+
+
+def indicator_values(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+    """One row per indicator: definition, Σnum, Σden, value (None when unavailable), month used."""
+    defs = indicator_definitions(engine)
+    sums = _fetch_sums(engine, scope, period, "total").drop(columns="area")
+    return _with_values(defs.merge(sums, on="indicator_code", how="left"))
+
+
+def area_indicator_values(
+    engine: Engine, period: Period, level: Literal["county", "township"], scope: Scope | None = None
+) -> pd.DataFrame:
+    """Long table (area_code, indicator_code, numerator, denominator, value) for each area."""
+    scope = scope or Scope()
+    defs = indicator_definitions(engine)
+    sums = _fetch_sums(engine, scope, period, level).rename(columns={"area": "area_code"})
+    return _with_values(sums.merge(defs, on="indicator_code", how="inner"))
+
+
+def attainment(value, target, higher_is_better: bool) -> float | None:
+    """Share of target reached, capped at 1 (contract: min(v/t,1) or min(t/v,1), 1 when v is 0)."""
+    if value is None or target is None or pd.isna(value) or pd.isna(target):  # no value, no score
+        return None
+    if higher_is_better:
+        return 1.0 if target <= 0 else min(value / target, 1.0)
+    if value == 0:
+        return 1.0
+    return min(target / value, 1.0)
+
+
+def composite_scores(
+    values: pd.DataFrame, definitions: pd.DataFrame, weights: Mapping[str, float] | None = None
+) -> pd.DataFrame:
+    """Score (0–100) and competition rank per area from a long table of indicator values.
+
+    `weights` overrides the official ones (what-if); indicators with weight 0 or without a
+    value are left out of both sums.
+    """
+    official = dict(zip(definitions["indicator_code"], definitions["weight"], strict=True))
+    weights = {**official, **(weights or {})}
+    totals: dict[str, list[float]] = {}
+    for row in values.itertuples(index=False):
+        w = float(weights.get(row.indicator_code) or 0)
+        acc = totals.setdefault(row.area_code, [0.0, 0.0, 0])
+        if w > 0 and not pd.isna(row.attainment):
+            acc[0] += w * row.attainment
+            acc[1] += w
+            acc[2] += 1
+    records = [
+        {
+            "area_code": area,
+            "score": 100 * s / w if w > 0 else None,
+            "indicators_scored": n,
+        }
+        for area, (s, w, n) in totals.items()
+    ]
+    df = pd.DataFrame(records, columns=["area_code", "score", "indicators_scored"])
+    df["rank"] = competition_rank(df["score"].tolist())
+    return df
+
+
+def competition_rank(scores: list[float | None]) -> list[int | None]:
+    """Rank highest first; equal scores share a rank (1, 2, 2, 4); no score, no rank."""
+    rounded = [None if s is None or pd.isna(s) else round(s, SCORE_TIE_DECIMALS) for s in scores]
+    ranked = sorted((s for s in rounded if s is not None), reverse=True)
+    first_position = {}
+    for position, s in enumerate(ranked, start=1):
+        first_position.setdefault(s, position)
+    return [None if s is None else first_position[s] for s in rounded]
+
+
+def area_ranking(
+    engine: Engine,
+    period: Period,
+    level: Literal["county", "township"] = "county",
+    county_code: str | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Every county (or every township of one county) with name, score and rank, best first."""
+    if level == "county":
+        areas_q = sa.select(county.c.county_code.label("area_code"), county.c.name)
+        scope = Scope()
+    else:
+        areas_q = sa.select(township.c.township_code.label("area_code"), township.c.name).where(
+            township.c.county_code == county_code
+        )
+        scope = Scope(county_code=county_code)
+    with engine.connect() as conn:
+        areas = pd.DataFrame(conn.execute(areas_q).all(), columns=["area_code", "name"])
+    values = area_indicator_values(engine, period, level, scope)
+    scores = composite_scores(values, indicator_definitions(engine), weights)
+    df = areas.merge(scores, on="area_code", how="left")
+    df["indicators_scored"] = df["indicators_scored"].fillna(0).astype(int)
+    df["rank"] = df["rank"].astype("Int64")
+    return df.sort_values(["rank", "area_code"], na_position="last").reset_index(drop=True)
+
+
+def county_ranking(
+    engine: Engine, period: Period, weights: Mapping[str, float] | None = None
+) -> pd.DataFrame:
+    """All counties of the database ranked by composite score for the period."""
+    return area_ranking(engine, period, "county", weights=weights).rename(
+        columns={"area_code": "county_code"}
+    )

@@ -1,0 +1,105 @@
+"""Reporting periods: a month (YYYY-MM), a quarter (YYYY-Qn) or a year (YYYY), and the one before."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+PeriodKind = Literal["month", "quarter", "year"]
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar period; `key` is its canonical text (2026-03, 2026-Q1, 2026)."""
+
+    kind: PeriodKind
+    year: int
+    index: int  # month 1-12, quarter 1-4, or 1 for a year
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Parse `YYYY-MM`, `YYYY-Qn` or `YYYY`; raise ValueError otherwise."""
+        text = (text or "").strip().upper()
+        if m := _MONTH.match(text):
+            return cls("month", int(m.group(1)), int(m.group(2)))
+        if m := _QUARTER.match(text):
+            return cls("quarter", int(m.group(1)), int(m.group(2)))
+        if m := _YEAR.match(text):
+            return cls("year", int(m.group(1)), 1)
+        raise ValueError(f"not a period (YYYY-MM, YYYY-Qn or YYYY): {text!r}")
+
+    @classmethod
+    def of_month(cls, month: str, kind: PeriodKind) -> Period:
+        """The period of the given kind that contains `month` (YYYY-MM)."""
+        p = cls.parse(month)
+        if p.kind != "month":
+            raise ValueError(f"not a month: {month!r}")
+        if kind == "month":
+            return p
+        if kind == "quarter":
+            return cls("quarter", p.year, (p.index - 1) // 3 + 1)
+        return cls("year", p.year, 1)
+
+    @property
+    def key(self) -> str:
+        if self.kind == "month":
+            return f"{self.year:04d}-{self.index:02d}"
+        if self.kind == "quarter":
+            return f"{self.year:04d}-Q{self.index}"
+        return f"{self.year:04d}"
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        """The months the period covers, in order, as YYYY-MM."""
+        if self.kind == "month":
+            first, count = self.index, 1
+        elif self.kind == "quarter":
+            first, count = 3 * (self.index - 1) + 1, 3
+        else:
+            first, count = 1, 12
+        return tuple(f"{self.year:04d}-{m:02d}" for m in range(first, first + count))
+
+    @property
+    def first_month(self) -> str:
+        return self.months[0]
+
+    @property
+    def last_month(self) -> str:
+        return self.months[-1]
+
+    def previous(self) -> Period:
+        """The comparable period just before (previous month, quarter or year)."""
+        if self.kind == "year" or self.index > 1:
+            if self.kind == "year":
+                return Period("year", self.year - 1, 1)
+            return Period(self.kind, self.year, self.index - 1)
+        last = 12 if self.kind == "month" else 4
+        return Period(self.kind, self.year - 1, last)
+
+    @property
+    def label(self) -> str:
+        """Chinese label, e.g. 2026年3月, 2026年第1季度, 2026年."""
+        if self.kind == "month":
+            return f"{self.year}年{self.index}月"
+        if self.kind == "quarter":
+            return f"{self.year}年第{self.index}季度"
+        return f"{self.year}年"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def periods_with_data(months: list[str] | tuple[str, ...], kind: PeriodKind) -> list[Period]:
+    """The periods of one kind that contain at least one of `months`, newest first."""
+    found = {Period.of_month(m, kind) for m in months if _MONTH.match(m or "")}
+    return sorted(found, reverse=True)
+
+
+def month_label(month: str) -> str:
+    """2026-03 → 2026年3月."""
+    return Period.parse(month).label
