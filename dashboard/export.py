@@ -12,6 +12,7 @@ import math
 import sys
 from pathlib import Path
 
+import pandas as pd
 import sqlalchemy as sa
 
 from data_access import chronic, indicators, teams, villages
@@ -23,7 +24,7 @@ from data_access.scope import Scope, UnknownArea, resolve_scope
 
 def _clean(value):
     """JSON-safe scalars: numpy → Python, NaN → None."""
-    if value is None:
+    if value is None or value is pd.NA:
         return None
     if hasattr(value, "item"):
         value = value.item()

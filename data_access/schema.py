@@ -207,16 +207,19 @@ class SchemaReport:
 
 def check_schema(engine: Engine) -> SchemaReport:
     """Compare the live database with the contract's tables and columns (extra ones are fine)."""
-    inspector = sa.inspect(engine)
-    present = {name.lower() for name in inspector.get_table_names()}
+    present = {name.lower() for name in sa.inspect(engine).get_table_names()}
     missing_tables = []
     missing_columns = []
-    for table in metadata.sorted_tables:
-        if table.name not in present:
-            missing_tables.append(table.name)
-            continue
-        columns = {col["name"].lower() for col in inspector.get_columns(table.name)}
-        missing_columns.extend(
-            (table.name, col.name) for col in table.columns if col.name not in columns
-        )
+    with engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            if table.name not in present:
+                missing_tables.append(table.name)
+                continue
+            # The cursor description of an empty SELECT works on every dialect, where the
+            # inspector's get_columns does not (duckdb-engine queries pg_catalog tables).
+            probe = sa.select(sa.text("*")).select_from(sa.table(table.name)).where(sa.false())
+            columns = {name.lower() for name in conn.execute(probe).keys()}
+            missing_columns.extend(
+                (table.name, col.name) for col in table.columns if col.name not in columns
+            )
     return SchemaReport(tuple(missing_tables), tuple(missing_columns))
