@@ -208,3 +208,41 @@ def county_ranking(
     return area_ranking(engine, period, "county", weights=weights).rename(
         columns={"area_code": "county_code"}
     )
+
+
+def indicator_trend(engine: Engine, scope: Scope, months: tuple[str, ...]) -> pd.DataFrame:
+    """Each month as its own period: (indicator_code, month, numerator, denominator, value)."""
+    iv = indicator_value.c
+    query = where(
+        sa.select(
+            iv.indicator_code,
+            iv.month,
+            sa.func.sum(iv.numerator).label("numerator"),
+            sa.func.sum(iv.denominator).label("denominator"),
+        )
+        .where(iv.month.in_(months))
+        .group_by(iv.indicator_code, iv.month)
+        .order_by(iv.indicator_code, iv.month),
+        scope.area_code_condition(iv.area_code, iv.area_level),
+    )
+    with engine.connect() as conn:
+        df = pd.DataFrame(
+            conn.execute(query).all(),
+            columns=["indicator_code", "month", "numerator", "denominator"],
+        )
+    units = indicator_definitions(engine).set_index("indicator_code")["unit"]
+    df["value"] = [
+        ratio(n, d, units.get(c))
+        for c, n, d in zip(df["indicator_code"], df["numerator"], df["denominator"], strict=True)
+    ]
+    return df
+
+
+def indicator_levels(engine: Engine) -> dict[str, set[str]]:
+    """The area levels each indicator has rows at (to explain a missing township value)."""
+    query = sa.select(indicator_value.c.indicator_code, indicator_value.c.area_level).distinct()
+    levels: dict[str, set[str]] = {}
+    with engine.connect() as conn:
+        for code, level in conn.execute(query):
+            levels.setdefault(code, set()).add(level)
+    return levels

@@ -1,0 +1,41 @@
+"""Entry point: `streamlit run dashboard/app.py`. The frame only; each view is a file in pages/."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # streamlit puts dashboard/ on the path, not the repository
+    sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from dashboard import data, database, filters, header, labels, navigation, state, theme  # noqa: E402
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title=labels.APP_TITLE,
+        page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"),
+        layout="wide",
+    )
+    st.markdown(theme.CSS, unsafe_allow_html=True)
+    page = st.navigation(navigation.all_pages())
+    db = database.connect()
+    data.set_database(db)
+    current = filters.render()
+    header.render(current)
+    for notice in state.pop_notices():
+        st.warning(notice, icon=":material/link_off:")
+    try:
+        page.run()
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        database.error_page(
+            "读取数据时出错", reason, "数据库可能暂时不可用。服务仍在运行，稍后点击“重试”。"
+        )
+
+
+main()

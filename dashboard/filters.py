@@ -1,0 +1,136 @@
+"""The global filters in the sidebar: county, townships, period type and period."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, labels, state
+from data_access.periods import Period, periods_with_data
+from data_access.scope import Scope
+
+# The period type a first visit opens with: the latest month is what a weekly meeting reviews.
+DEFAULT_PERIOD_KIND = "month"
+# Longest code echoed back in a notice; anything longer is cut (it is not a code anyway).
+MAX_ECHO = 24
+
+
+def _echo(text: str) -> str:
+    """User input shown back safely: cut, and without markdown/HTML characters."""
+    cleaned = "".join(ch for ch in text[:MAX_ECHO] if ch.isalnum() or ch in "-_.")
+    return cleaned + ("…" if len(text) > MAX_ECHO else "")
+
+
+def _apply_url(params: dict[str, str], counties: pd.DataFrame, months: list[str]) -> None:
+    """Validate URL parameters into widget state; drop what is unknown, with a notice."""
+    county = params.get(state.URL_COUNTY, "").strip()
+    towns = [t.strip() for t in params.get(state.URL_TOWNSHIP, "").split(",") if t.strip()]
+    if county and county not in set(counties["county_code"]):
+        state.add_notice(f"链接中的县区代码“{_echo(county)}”不存在，已忽略。")
+        county = ""
+    all_towns = data.query("villages.townships")
+    owner = dict(zip(all_towns["township_code"], all_towns["county_code"], strict=True))
+    if towns and not county:
+        found = {owner[t] for t in towns if t in owner}
+        county = found.pop() if len(found) == 1 else ""
+    kept = []
+    for code in towns:
+        if owner.get(code) is None or owner[code] != county:
+            state.add_notice(f"链接中的乡镇代码“{_echo(code)}”不存在或不属于所选县区，已忽略。")
+        else:
+            kept.append(code)
+    st.session_state[state.W_COUNTY] = county
+    st.session_state[state.W_TOWNSHIPS] = kept
+    text = params.get(state.URL_PERIOD, "")
+    if text:
+        try:
+            period = Period.parse(text)
+        except ValueError:
+            state.add_notice(
+                f"链接中的期间“{_echo(text)}”格式不对（应为 2026-03、2026-Q1 或 2026），已改为最新期间。"
+            )
+            return
+        st.session_state[state.W_PERIOD_KIND] = period.kind
+        st.session_state[state.W_PERIOD] = period.key
+        if not set(period.months) & set(months):
+            state.add_notice(f"{period.label}没有数据。")
+
+
+def _on_county_change() -> None:
+    st.session_state[state.W_TOWNSHIPS] = []
+
+
+def render() -> state.Filters:
+    """Draw the filters in the sidebar and return them; keeps the URL in step."""
+    counties = data.query("villages.counties")
+    months = data.query("meta.data_months")
+    if state.url_changed_outside():
+        _apply_url(state.read_url(), counties, months)
+
+    county_names = dict(zip(counties["county_code"], counties["name"], strict=True))
+    county_options = ["", *county_names]
+    if st.session_state.get(state.W_COUNTY) not in county_options:
+        st.session_state[state.W_COUNTY] = ""
+    st.sidebar.header("筛选")
+    county = st.sidebar.selectbox(
+        "县区",
+        county_options,
+        format_func=lambda c: county_names.get(c, labels.ALL_COUNTIES),
+        key=state.W_COUNTY,
+        on_change=_on_county_change,
+    )
+    towns = data.query("villages.townships", county) if county else None
+    town_names = (
+        {} if towns is None else dict(zip(towns["township_code"], towns["name"], strict=True))
+    )
+    chosen = [t for t in st.session_state.get(state.W_TOWNSHIPS, []) if t in town_names]
+    st.session_state[state.W_TOWNSHIPS] = chosen
+    townships = st.sidebar.multiselect(
+        "乡镇（可多选）",
+        list(town_names),
+        format_func=lambda t: town_names.get(t, t),
+        key=state.W_TOWNSHIPS,
+        placeholder=labels.ALL_TOWNSHIPS if county else "请先选择县区",
+        disabled=not county,
+    )
+
+    if st.session_state.get(state.W_PERIOD_KIND) not in labels.PERIOD_KIND_LABELS:
+        st.session_state[state.W_PERIOD_KIND] = DEFAULT_PERIOD_KIND
+    kind = (
+        st.sidebar.segmented_control(
+            "期间类型",
+            list(labels.PERIOD_KIND_LABELS),
+            format_func=labels.PERIOD_KIND_LABELS.get,
+            key=state.W_PERIOD_KIND,
+            selection_mode="single",
+        )
+        or DEFAULT_PERIOD_KIND
+    )
+    options = [p.key for p in periods_with_data(months, kind)]
+    wanted = st.session_state.get(state.W_PERIOD)
+    if wanted and wanted not in options:
+        try:
+            previous = Period.parse(wanted)
+        except ValueError:
+            previous = None
+        if previous and previous.kind != kind:  # 月→季: the quarter holding that month
+            st.session_state[state.W_PERIOD] = Period.of_month(previous.last_month, kind).key
+        elif previous:  # a valid period without data stays selectable, so the page can say so
+            options = sorted([*options, wanted], reverse=True)
+    if st.session_state.get(state.W_PERIOD) not in options:
+        st.session_state[state.W_PERIOD] = options[0] if options else None
+    period_key = st.sidebar.selectbox(
+        "期间",
+        options,
+        format_func=lambda k: Period.parse(k).label,
+        key=state.W_PERIOD,
+        placeholder="数据库中没有任何期间的数据",
+    )
+    period = Period.parse(period_key) if period_key else None
+    if period:
+        st.sidebar.caption(f"对比期：{period.previous().label}")
+
+    filters = state.Filters(Scope(county or None, tuple(townships)), period)
+    state.write_url(filters)
+    state.set_current(filters)
+    return filters

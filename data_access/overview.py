@@ -1,0 +1,155 @@
+"""Figures behind the 总览 page: service gaps, funding by class, and the alert list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data_access import chronic, indicators, teams
+from data_access.figures import ratio
+from data_access.periods import Period
+from data_access.schema import (
+    county,
+    team,
+    team_service,
+    team_village,
+    township,
+    village,
+    village_funding,
+)
+from data_access.scope import Scope, where
+
+# A team whose re-checked services are under 80% genuine is flagged: the usual assessment
+# red line for 抽查 (below it, points earned are in doubt).
+LOW_PASS_RATE = 0.8
+# With fewer re-checks than this a pass rate says little; such teams are not flagged.
+MIN_CHECKED_FOR_PASS_RATE = 10
+
+
+def villages_without_service(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+    """Villages in scope whose team delivered no service in the period (or that have no team)."""
+    ts = team_service.c
+    delivered = (
+        sa.select(ts.team_id, sa.func.sum(ts.services).label("services"))
+        .where(ts.month.in_(period.months))
+        .group_by(ts.team_id)
+        .subquery("delivered")
+    )
+    query = where(
+        sa.select(
+            village.c.village_code,
+            village.c.name,
+            village.c.village_class,
+            village.c.township_code,
+            township.c.name.label("township_name"),
+            team_village.c.team_id,
+            team.c.name.label("team_name"),
+        )
+        .select_from(
+            village.join(township, township.c.township_code == village.c.township_code)
+            .outerjoin(team_village, team_village.c.village_code == village.c.village_code)
+            .outerjoin(team, team.c.team_id == team_village.c.team_id)
+            .outerjoin(delivered, delivered.c.team_id == team_village.c.team_id)
+        )
+        .where(sa.func.coalesce(delivered.c.services, 0) == 0)
+        .order_by(village.c.village_code),
+        scope.township_condition(village.c.township_code),
+    )
+    columns = [
+        "village_code",
+        "name",
+        "village_class",
+        "township_code",
+        "township_name",
+        "team_id",
+        "team_name",
+    ]
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(), columns=columns)
+
+
+def funding_by_class(engine: Engine, scope: Scope, year: int) -> pd.DataFrame:
+    """Per county and village class: funds of the year, population and per-capita yuan.
+
+    Only villages with a funding row for the year count (a missing row is missing data,
+    not zero funds).
+    """
+    query = where(
+        sa.select(
+            township.c.county_code,
+            county.c.name.label("county_name"),
+            village.c.village_class,
+            sa.func.count().label("villages"),
+            sa.func.sum(village_funding.c.amount).label("amount"),
+            sa.func.sum(village.c.population).label("population"),
+        )
+        .select_from(
+            village_funding.join(village, village.c.village_code == village_funding.c.village_code)
+            .join(township, township.c.township_code == village.c.township_code)
+            .join(county, county.c.county_code == township.c.county_code)
+        )
+        .where(village_funding.c.year == year)
+        .group_by(township.c.county_code, county.c.name, village.c.village_class)
+        .order_by(township.c.county_code, village.c.village_class),
+        scope.township_condition(village.c.township_code),
+    )
+    columns = ["county_code", "county_name", "village_class", "villages", "amount", "population"]
+    with engine.connect() as conn:
+        df = pd.DataFrame(conn.execute(query).all(), columns=columns)
+    df["per_capita"] = [ratio(a, p) for a, p in zip(df["amount"], df["population"], strict=True)]
+    return df
+
+
+def funding_not_tilted(funding: pd.DataFrame) -> pd.DataFrame:
+    """Counties where 二类 villages get less per capita than 一类 ones (policy says more)."""
+    wide = funding.pivot_table(
+        index=["county_code", "county_name"], columns="village_class", values="per_capita"
+    )
+    if 1 not in wide.columns or 2 not in wide.columns:
+        return pd.DataFrame(columns=["county_code", "county_name", "class1", "class2"])
+    wide = wide.rename(columns={1: "class1", 2: "class2"}).reset_index()
+    return wide.loc[
+        wide["class2"] < wide["class1"], ["county_code", "county_name", "class1", "class2"]
+    ]
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """Everything the overview flags for a scope and period; each part may be empty."""
+
+    snapshot_month: str | None
+    red_not_at_county: int
+    villages_without_service: pd.DataFrame
+    low_pass_teams: pd.DataFrame
+    indicators_below_target: pd.DataFrame
+    funding_not_tilted: pd.DataFrame
+    thresholds: dict = field(default_factory=dict)
+
+
+def alerts(engine: Engine, scope: Scope, period: Period) -> Alerts:
+    """The overview's alert list for a scope and period."""
+    month = chronic.snapshot_month(engine, scope, period)
+    red = chronic.red_not_at_county(engine, scope, month) if month else 0
+    workload = teams.team_workload(engine, scope, period)
+    low = workload[
+        (workload["checked"] >= MIN_CHECKED_FOR_PASS_RATE) & (workload["pass_rate"] < LOW_PASS_RATE)
+    ].sort_values("pass_rate")
+    values = indicators.indicator_values(engine, scope, period)
+    below = values[values["attainment"].notna() & (values["attainment"] < 1)]
+    funding = funding_not_tilted(funding_by_class(engine, scope, period.year))
+    return Alerts(
+        snapshot_month=month,
+        red_not_at_county=red,
+        villages_without_service=villages_without_service(engine, scope, period),
+        low_pass_teams=low[
+            ["team_id", "name", "township_name", "services", "checked", "passed", "pass_rate"]
+        ],
+        indicators_below_target=below[
+            ["indicator_code", "name", "unit", "value", "target", "higher_is_better"]
+        ],
+        funding_not_tilted=funding,
+        thresholds={"low_pass_rate": LOW_PASS_RATE, "min_checked": MIN_CHECKED_FOR_PASS_RATE},
+    )

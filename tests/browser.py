@@ -1,0 +1,151 @@
+"""Drive the running app in headless Chromium (Debian's, through Playwright) and screenshot it.
+
+Used by tests/test_browser.py, and by hand:
+    python -m tests.browser --db sqlite:////tmp/x.sqlite --out artifacts/screens
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+# Flags for a root sandbox with no network beyond loopback (see the machine notes).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# (url path, file stem) of every view.
+PAGES = [
+    ("", "overview"),
+    ("grid_map", "grid_map"),
+    ("teams", "teams"),
+    ("chronic", "chronic"),
+    ("rankings", "rankings"),
+]
+SCRIPT_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+EXCEPTION = "[data-testid='stException']"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(db_url: str | None, port: int | None = None, timeout_s: float = 120):
+    """Run `streamlit run dashboard/app.py` on localhost; yield its base URL."""
+    port = port or free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if db_url:
+        env["DASHBOARD_DB_URL"] = db_url
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(
+                        "streamlit exited:\n" + (proc.stdout.read() if proc.stdout else "")
+                    )
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def browser_page(width: int = 1440, height: int = 900, block_external: bool = True):
+    """A Playwright page in Debian's Chromium; requests off the machine are blocked and recorded."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        page = context.new_page()
+        page.blocked_requests = []
+        if block_external:
+
+            def route(r):
+                host = r.request.url.split("/")[2] if "://" in r.request.url else ""
+                if host.split(":")[0] in ("127.0.0.1", "localhost") or r.request.url.startswith(
+                    ("data:", "blob:")
+                ):
+                    r.continue_()
+                else:
+                    page.blocked_requests.append(r.request.url)
+                    r.abort()
+
+            page.route("**/*", route)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def wait_for_script(page, timeout_ms: int = 60_000) -> None:
+    page.wait_for_selector(SCRIPT_DONE, timeout=timeout_ms)
+    page.wait_for_timeout(500)  # let charts finish their first paint
+    page.wait_for_selector(SCRIPT_DONE, timeout=timeout_ms)
+
+
+def visit(page, url: str, shot: Path | None = None) -> dict:
+    """Open a URL, wait until the script has finished; return timing and exception count."""
+    start = time.monotonic()
+    page.goto(url, wait_until="domcontentloaded")
+    wait_for_script(page)
+    elapsed = time.monotonic() - start
+    if shot:
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+    return {"url": url, "seconds": elapsed, "exceptions": page.locator(EXCEPTION).count()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", help="database URL (default: the embedded demo)")
+    parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "screens")
+    parser.add_argument("--query", default="", help="query string to add, e.g. county=990101")
+    parser.add_argument("--width", type=int, default=1440)
+    parser.add_argument("--height", type=int, default=900)
+    args = parser.parse_args()
+    with streamlit_server(args.db) as base, browser_page(args.width, args.height) as page:
+        for path, stem in PAGES:
+            url = f"{base}/{path}" + (f"?{args.query}" if args.query else "")
+            result = visit(page, url, args.out / f"{stem}.png")
+            print(f"{stem:10s} {result['seconds']:.2f}s exceptions={result['exceptions']}")
+        if page.blocked_requests:
+            print("blocked off-machine requests:", *sorted(set(page.blocked_requests)), sep="\n  ")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
