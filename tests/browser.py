@@ -71,7 +71,7 @@ def streamlit_server(db_url: str | None, port: int | None = None, timeout_s: flo
                 if proc.poll() is not None:
                     raise RuntimeError(
                         "streamlit exited:\n" + (proc.stdout.read() if proc.stdout else "")
-                    )
+                    ) from None
                 time.sleep(0.3)
         yield base
     finally:
