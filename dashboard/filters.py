@@ -66,6 +66,7 @@ def render() -> state.Filters:
     months = data.query("meta.data_months")
     if state.url_changed_outside():
         _apply_url(state.read_url(), counties, months)
+    state.apply_pending_scope()
 
     county_names = dict(zip(counties["county_code"], counties["name"], strict=True))
     county_options = ["", *county_names]

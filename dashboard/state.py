@@ -32,6 +32,7 @@ W_PERIOD = "w_period"
 S_URL_WRITTEN = "s_url_written"  # the filter params the app last put in the URL
 S_NOTICES = "s_filter_notices"  # messages about dropped URL parameters, shown once
 S_FILTERS = "s_filters"  # the Filters of this run, for pages
+S_PENDING_SCOPE = "s_pending_scope"  # a drill-down asked for this scope; applied next run
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,18 @@ def pop_notices() -> list[str]:
     return st.session_state.pop(S_NOTICES, [])
 
 
-def drill_to_township(county_code: str, township_code: str) -> None:
-    """Narrow the filters to one township (used by drill-down clicks), keeping the period."""
-    st.session_state[W_COUNTY] = county_code
-    st.session_state[W_TOWNSHIPS] = [township_code]
+def drill_to(county_code: str | None, township_codes: tuple[str, ...] = ()) -> None:
+    """Narrow (or widen) the global filters from a page, e.g. a click on a township.
+
+    Widgets cannot change once drawn in a run, so the request is stored and applied by
+    the filters at the start of the next run; call st.rerun() after this.
+    """
+    st.session_state[S_PENDING_SCOPE] = (county_code, tuple(township_codes))
+
+
+def apply_pending_scope() -> None:
+    """Move a drill-down request into the filter widgets (before they are drawn)."""
+    pending = st.session_state.pop(S_PENDING_SCOPE, None)
+    if pending is not None:
+        st.session_state[W_COUNTY] = pending[0] or ""
+        st.session_state[W_TOWNSHIPS] = list(pending[1])
