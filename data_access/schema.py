@@ -48,11 +48,11 @@ village = sa.Table(
     sa.Column("village_class", sa.SmallInteger, nullable=False),
     sa.Column("population", sa.Integer),
     sa.Column("key_population", sa.Integer),
-    sa.Column("area_km2", sa.Float),
-    sa.Column("distance_km", sa.Float),
+    sa.Column("area_km2", sa.Double),
+    sa.Column("distance_km", sa.Double),
     sa.Column("road", ENUM),
-    sa.Column("lon", sa.Float),
-    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Double),
+    sa.Column("lat", sa.Double),
 )
 
 village_boundary = sa.Table(
@@ -95,7 +95,7 @@ service_type = sa.Table(
     metadata,
     sa.Column("service_type", ENUM, primary_key=True),
     sa.Column("name", NAME, nullable=False),
-    sa.Column("points", sa.Float, nullable=False),
+    sa.Column("points", sa.Double, nullable=False),
 )
 
 team_service = sa.Table(
@@ -136,8 +136,8 @@ indicator = sa.Table(
     sa.Column("unit", ENUM),
     sa.Column("higher_is_better", sa.Boolean, nullable=False),
     sa.Column("period_agg", ENUM, nullable=False),
-    sa.Column("target", sa.Float),
-    sa.Column("weight", sa.Float, nullable=False),
+    sa.Column("target", sa.Double),
+    sa.Column("weight", sa.Double, nullable=False),
 )
 
 indicator_value = sa.Table(
@@ -147,8 +147,8 @@ indicator_value = sa.Table(
     sa.Column("area_level", ENUM, nullable=False),
     sa.Column("area_code", CODE, nullable=False),
     sa.Column("month", MONTH, nullable=False),
-    sa.Column("numerator", sa.Float),
-    sa.Column("denominator", sa.Float),
+    sa.Column("numerator", sa.Double),
+    sa.Column("denominator", sa.Double),
 )
 
 village_funding = sa.Table(
@@ -156,7 +156,7 @@ village_funding = sa.Table(
     metadata,
     sa.Column("village_code", CODE, sa.ForeignKey("village.village_code"), primary_key=True),
     sa.Column("year", sa.Integer, primary_key=True),
-    sa.Column("amount", sa.Float),
+    sa.Column("amount", sa.Double),
 )
 
 data_meta = sa.Table(
