@@ -97,7 +97,7 @@ def connect() -> Database:
     url = configured_url(secrets_url=_secrets_url())
     builds_demo = url is None
     if builds_demo:
-        url = demo_url()
+        url = demo_url(DEMO_DB_PATH)
         if not DEMO_DB_PATH.exists():
             try:
                 _build_demo()

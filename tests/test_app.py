@@ -148,3 +148,16 @@ def test_bad_url_configuration(monkeypatch):
     at = run_app(monkeypatch, "oracle://scott@db/x")
     assert not at.exception
     assert "数据库配置无效" in texts(at.error)
+
+
+def test_first_start_builds_the_demo(monkeypatch, tmp_path):
+    """No database configured: the demo is built, then opened read-only and marked as demo."""
+    from dashboard import database
+
+    monkeypatch.delenv("DASHBOARD_DB_URL", raising=False)
+    monkeypatch.setattr(database, "DEMO_DB_PATH", tmp_path / "data" / "demo.duckdb")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert (tmp_path / "data" / "demo.duckdb").exists()
+    assert "演示数据" in texts(at.markdown)
+    assert "总览" in texts(at.title)
