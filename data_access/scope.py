@@ -34,22 +34,16 @@ class Scope:
     def is_all(self) -> bool:
         return self.county_code is None and not self.township_codes
 
-    def townships_select(self) -> Select | None:
-        """township_code of the townships in scope, or None when every township is in scope."""
-        if self.township_codes:
-            return None  # the codes themselves are the list; see township_condition
-        if self.county_code is not None:
-            return sa.select(township.c.township_code).where(
-                township.c.county_code == self.county_code
-            )
-        return None
-
     def township_condition(self, township_col) -> ColumnElement | None:
         """A condition on a township_code column, or None when no filter applies."""
         if self.township_codes:
             return township_col.in_(self.township_codes)
         if self.county_code is not None:
-            return township_col.in_(self.townships_select())
+            return township_col.in_(
+                sa.select(township.c.township_code).where(
+                    township.c.county_code == self.county_code
+                )
+            )
         return None
 
     def village_condition(self, village_col) -> ColumnElement | None:
