@@ -114,3 +114,121 @@ def apply_pending_scope() -> None:
     if pending is not None:
         st.session_state[W_COUNTY] = pending[0] or ""
         st.session_state[W_TOWNSHIPS] = list(pending[1])
+
+
+# --- 团队工作量: the team drilled into ----------------------------------------------------------
+# A page parameter, not a global filter: write_url leaves it alone, and it is dropped (like
+# every parameter) when the user switches pages; the choice itself stays in the session.
+URL_TEAM = "team"
+W_TEAM = "w_team"  # the team selectbox of the detail tab
+W_TEAM_VIEW = "w_team_view"  # the page's tabs (概况 / 团队列表 / 团队详情)
+W_TEAM_MEASURE = "w_team_measure"  # measure the ranking chart orders by
+W_TEAM_RANK_END = "w_team_rank_end"  # top or bottom of the ranking
+W_TEAM_TABLE = "w_team_table"  # row selection in the team table
+S_TEAM = "s_team"  # the chosen team; kept while the selectbox's tab is not drawn
+S_TEAM_WRITTEN = "s_team_written"  # the team the app last put in the URL
+
+
+def linked_team() -> str | None:
+    """The `team` URL parameter when the app did not write it (a link or reload), else None."""
+    raw = (st.query_params.get(URL_TEAM) or "").strip()
+    return raw if raw and raw != st.session_state.get(S_TEAM_WRITTEN) else None
+
+
+def chosen_team() -> str | None:
+    return st.session_state.get(S_TEAM)
+
+
+def choose_team(team_id: str | None) -> None:
+    """Remember the team to show; call before the selectbox is drawn or from a callback."""
+    st.session_state[S_TEAM] = team_id or None
+
+
+def seed_team_widget() -> None:
+    """Give the selectbox the remembered team (its own state is lost while its tab is hidden)."""
+    st.session_state[W_TEAM] = chosen_team() or ""
+
+
+def on_team_widget_change() -> None:
+    choose_team(st.session_state.get(W_TEAM))
+
+
+def write_team_url(team_id: str | None) -> None:
+    """Put the chosen team in the URL as `team`, or remove the parameter."""
+    if team_id:
+        if st.query_params.get(URL_TEAM) != team_id:
+            st.query_params[URL_TEAM] = team_id
+    elif URL_TEAM in st.query_params:
+        del st.query_params[URL_TEAM]
+    st.session_state[S_TEAM_WRITTEN] = team_id
+
+
+# --- 慢病三色: the disease shown, and the 绿黄红 palette of every chart ------------------------
+# Page settings kept in the session and mirrored in the URL, so a link opens the same view;
+# Streamlit drops them from the URL on a page switch, and the next call writes them back.
+URL_DISEASE = "disease"  # absent: all diseases together
+URL_PALETTE = "palette"  # "cb": the colour-blind-safe 绿黄红 (theme.MANAGEMENT_COLORS_CB)
+PALETTE_CB = "cb"
+W_CHRONIC_DISEASE = "w_chronic_disease"
+W_CHRONIC_AREA = "w_chronic_area"  # the area whose villages the 推送不到位 table lists
+W_COLORBLIND = "w_colorblind"
+S_CHRONIC_DISEASE = "s_chronic_disease"
+S_COLORBLIND = "s_colorblind"
+S_SETTINGS_WRITTEN = "s_settings_written"  # the page settings the app last put in the URL
+
+
+def _setting(url_key: str, session_key: str, allowed: tuple[str, ...]) -> str:
+    """A setting ("" = default): a URL value the app did not write wins, then the session."""
+    written = st.session_state.setdefault(S_SETTINGS_WRITTEN, {})
+    in_url = (st.query_params.get(url_key) or "").strip()
+    if in_url and in_url != written.get(url_key):
+        st.session_state[session_key] = in_url
+    value = st.session_state.get(session_key) or ""
+    if value not in allowed:
+        value = st.session_state[session_key] = ""
+    if value and st.query_params.get(url_key) != value:
+        st.query_params[url_key] = value
+    elif not value and url_key in st.query_params:
+        del st.query_params[url_key]
+    written[url_key] = value
+    return value
+
+
+def colorblind() -> bool:
+    """Whether charts draw 绿黄红 in the colour-blind-safe palette."""
+    return _setting(URL_PALETTE, S_COLORBLIND, (PALETTE_CB,)) == PALETTE_CB
+
+
+def on_colorblind_widget_change() -> None:
+    st.session_state[S_COLORBLIND] = PALETTE_CB if st.session_state.get(W_COLORBLIND) else ""
+
+
+def chronic_disease(diseases: tuple[str, ...]) -> str | None:
+    """The disease 慢病三色 shows, or None for all of them together."""
+    return _setting(URL_DISEASE, S_CHRONIC_DISEASE, diseases) or None
+
+
+def on_chronic_disease_widget_change() -> None:
+    st.session_state[S_CHRONIC_DISEASE] = st.session_state.get(W_CHRONIC_DISEASE) or ""
+
+
+# --- 县区排名: page widgets (what-if weights live only in these widgets, never saved) --------
+W_RANK_INDICATOR = "w_rank_indicator"  # the indicator of the drill tab
+W_RANK_DRILL_LEVEL = "w_rank_drill_level"  # drill across counties or the county's townships
+W_RANK_WHATIF_LEVEL = "w_rank_whatif_level"  # what-if over counties or townships
+W_RANK_WEIGHT_PREFIX = "w_rank_weight_"  # + indicator_code: one what-if weight input each
+
+
+# --- 例会模式: the projector slides ------------------------------------------------------------
+# `mode=meeting` turns the frame into full-screen slides; write_url leaves it alone, so the
+# filters keep working from the URL. `slide` names the slide shown (a key, not an index: a
+# drill-down adds or drops slides, and the room stays on the same subject).
+URL_MODE = "mode"
+MODE_MEETING = "meeting"
+URL_SLIDE = "slide"
+W_MEETING_AUTO = "w_meeting_auto"  # auto-advance on/off
+W_MEETING_SECONDS = "w_meeting_seconds"  # seconds per slide when auto-advancing
+S_SLIDE = "s_meeting_slide"  # the slide shown (its key)
+S_SLIDE_WRITTEN = "s_meeting_slide_written"  # the slide the app last put in the URL
+S_SLIDE_SHOWN_AT = "s_meeting_slide_shown_at"  # when the slide appeared (auto-advance clock)
+S_MEETING_TRAIL = "s_meeting_trail"  # scopes drilled down from, to come back to

@@ -15,6 +15,7 @@ from data_access.schema import county, indicator, indicator_value, township
 from data_access.scope import COUNTY_CODE_LEN, TOWNSHIP_CODE_LEN, Scope, where
 
 GroupLevel = Literal["total", "county", "township"]
+RankLevel = Literal["county", "township"]
 # Scores are sums of floats; equal scores must tie whatever order the database added them in.
 SCORE_TIE_DECIMALS = 9
 
@@ -40,8 +41,12 @@ def indicator_definitions(engine: Engine) -> pd.DataFrame:
     return df
 
 
-def _period_sums(scope: Scope, months: tuple[str, ...], group: GroupLevel) -> sa.Select:
-    """Σ numerator and Σ denominator per indicator and area over the period, `last` or `sum`."""
+def area_rows(scope: Scope, months: tuple[str, ...], group: GroupLevel) -> sa.Select:
+    """indicator_value rows of the months in scope, with the code of the area they count for.
+
+    Grouping happens over this as a subquery: PostgreSQL rejects GROUP BY on a substr() whose
+    bound arguments differ from the SELECT's.
+    """
     iv = indicator_value.c
     if group == "county":
         area = sa.func.substr(iv.area_code, 1, COUNTY_CODE_LEN)
@@ -52,7 +57,7 @@ def _period_sums(scope: Scope, months: tuple[str, ...], group: GroupLevel) -> sa
     else:
         area = sa.literal_column("'*'")
         level_ok = None
-    rows = where(
+    return where(
         sa.select(
             iv.indicator_code,
             area.label("area"),
@@ -62,7 +67,12 @@ def _period_sums(scope: Scope, months: tuple[str, ...], group: GroupLevel) -> sa
         ).where(iv.month.in_(months)),
         level_ok,
         scope.area_code_condition(iv.area_code, iv.area_level),
-    ).cte("period_rows")
+    )
+
+
+def _period_sums(scope: Scope, months: tuple[str, ...], group: GroupLevel) -> sa.Select:
+    """Σ numerator and Σ denominator per indicator and area over the period, `last` or `sum`."""
+    rows = area_rows(scope, months, group).cte("period_rows")
     last = (
         sa.select(rows.c.indicator_code, rows.c.area, sa.func.max(rows.c.month).label("last_month"))
         .group_by(rows.c.indicator_code, rows.c.area)
@@ -94,7 +104,8 @@ def _fetch_sums(engine: Engine, scope: Scope, period: Period, group: GroupLevel)
     return pd.DataFrame(rows, columns=columns)
 
 
-def _with_values(df: pd.DataFrame) -> pd.DataFrame:
+def with_values(df: pd.DataFrame) -> pd.DataFrame:
+    """Add value (Σnum/Σden, × 100 for %) and attainment to sums joined with definitions."""
     df["value"] = [
         ratio(n, d, u)
         for n, d, u in zip(df["numerator"], df["denominator"], df["unit"], strict=True)
@@ -110,17 +121,22 @@ def indicator_values(engine: Engine, scope: Scope, period: Period) -> pd.DataFra
     """One row per indicator: definition, Σnum, Σden, value (None when unavailable), month used."""
     defs = indicator_definitions(engine)
     sums = _fetch_sums(engine, scope, period, "total").drop(columns="area")
-    return _with_values(defs.merge(sums, on="indicator_code", how="left"))
+    return with_values(defs.merge(sums, on="indicator_code", how="left"))
 
 
 def area_indicator_values(
     engine: Engine, period: Period, level: Literal["county", "township"], scope: Scope | None = None
 ) -> pd.DataFrame:
     """Long table (area_code, indicator_code, numerator, denominator, value) for each area."""
-    scope = scope or Scope()
-    defs = indicator_definitions(engine)
+    return values_by_area(engine, scope or Scope(), period, level, indicator_definitions(engine))
+
+
+def values_by_area(
+    engine: Engine, scope: Scope, period: Period, level: RankLevel, defs: pd.DataFrame
+) -> pd.DataFrame:
+    """area_indicator_values with the definitions already fetched."""
     sums = _fetch_sums(engine, scope, period, level).rename(columns={"area": "area_code"})
-    return _with_values(sums.merge(defs, on="indicator_code", how="inner"))
+    return with_values(sums.merge(defs, on="indicator_code", how="inner"))
 
 
 def attainment(value, target, higher_is_better: bool) -> float | None:
@@ -175,30 +191,51 @@ def competition_rank(scores: list[float | None]) -> list[int | None]:
     return [None if s is None else first_position[s] for s in rounded]
 
 
+def ranking_areas(engine: Engine, level: RankLevel, county_code: str | None) -> pd.DataFrame:
+    """The areas a league ranks (area_code, name): every county, or one county's townships."""
+    if level == "county":
+        query = sa.select(county.c.county_code.label("area_code"), county.c.name).order_by(
+            county.c.county_code
+        )
+    else:
+        query = (
+            sa.select(township.c.township_code.label("area_code"), township.c.name)
+            .where(township.c.county_code == county_code)
+            .order_by(township.c.township_code)
+        )
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(), columns=["area_code", "name"])
+
+
+def league_scope(level: RankLevel, county_code: str | None) -> Scope:
+    """Counties are ranked against all counties, townships within their county."""
+    return Scope() if level == "county" else Scope(county_code=county_code)
+
+
+def ranked(
+    areas: pd.DataFrame,
+    values: pd.DataFrame,
+    definitions: pd.DataFrame,
+    weights: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Areas with score, indicators_scored and rank, best first; unranked areas last."""
+    df = areas.merge(composite_scores(values, definitions, weights), on="area_code", how="left")
+    df["indicators_scored"] = df["indicators_scored"].fillna(0).astype(int)
+    df["rank"] = df["rank"].astype("Int64")
+    return df.sort_values(["rank", "area_code"], na_position="last").reset_index(drop=True)
+
+
 def area_ranking(
     engine: Engine,
     period: Period,
-    level: Literal["county", "township"] = "county",
+    level: RankLevel = "county",
     county_code: str | None = None,
     weights: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Every county (or every township of one county) with name, score and rank, best first."""
-    if level == "county":
-        areas_q = sa.select(county.c.county_code.label("area_code"), county.c.name)
-        scope = Scope()
-    else:
-        areas_q = sa.select(township.c.township_code.label("area_code"), township.c.name).where(
-            township.c.county_code == county_code
-        )
-        scope = Scope(county_code=county_code)
-    with engine.connect() as conn:
-        areas = pd.DataFrame(conn.execute(areas_q).all(), columns=["area_code", "name"])
-    values = area_indicator_values(engine, period, level, scope)
-    scores = composite_scores(values, indicator_definitions(engine), weights)
-    df = areas.merge(scores, on="area_code", how="left")
-    df["indicators_scored"] = df["indicators_scored"].fillna(0).astype(int)
-    df["rank"] = df["rank"].astype("Int64")
-    return df.sort_values(["rank", "area_code"], na_position="last").reset_index(drop=True)
+    areas = ranking_areas(engine, level, county_code)
+    values = area_indicator_values(engine, period, level, league_scope(level, county_code))
+    return ranked(areas, values, indicator_definitions(engine), weights)
 
 
 def county_ranking(

@@ -1,0 +1,162 @@
+"""县区排名 figures: one indicator across areas and over months, and the what-if rank moves."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+from dashboard.charts import style
+from dashboard.charts.ranking_tables import cell_text, movement_text, target_text
+from data_access.indicators import attainment
+
+BAR_HEIGHT_PX = 34  # one bar per area: readable labels on a projector
+BAR_LABEL_ROOM = 1.2  # x-axis reaches 20% past the longest bar so its value label fits
+TITLE_ROOM_PX = 80  # title, then legend or target label, above the plot
+# Trend lines: the chosen area in the accent blue, the total in near-black dots, the rest
+# pale grey context (no 绿黄红: those mean attainment here).
+OTHER_LINE, TOTAL_LINE = "#c3c8cf", "#3d4652"
+TIE_NAMES_SHOWN = 3
+MOVED = ("up", "down", "new")  # tied areas share a point; more names than this would overlap
+
+
+def _titled(fig: go.Figure, title: str) -> go.Figure:
+    """Title at the very top, with room below it for the legend and the target label."""
+    return fig.update_layout(
+        title={"text": title, "y": 1, "yanchor": "top", "pad": {"t": 8}},
+        margin={"t": TITLE_ROOM_PX},
+    )
+
+
+def indicator_bars(
+    rows: pd.DataFrame, d, area_label: str, highlight: Collection[str] = ()
+) -> go.Figure:
+    """One indicator across areas (area_code, name, value), best first, with the target line.
+
+    Areas in `highlight` (codes) are marked ▶ and bold.
+    """
+    rows = rows.dropna(subset=["value"]).sort_values(
+        "value", ascending=not d.higher_is_better, kind="stable"
+    )
+    bands = [
+        theme.attainment_band(attainment(v, d.target, d.higher_is_better)) for v in rows["value"]
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=rows["value"],
+            y=[
+                f"<b>▶ {html.escape(str(n))}</b>" if c in highlight else html.escape(str(n))
+                for c, n in zip(rows["area_code"], rows["name"], strict=True)
+            ],
+            orientation="h",
+            marker_color=[theme.ATTAINMENT_COLORS[b] for b in bands],
+            text=[cell_text(v, d) for v in rows["value"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.add_vline(
+        x=d.target,
+        line_dash="dash",
+        line_color="#1a1a1a",
+        annotation_text=f"目标 {target_text(d)}",
+        annotation_position="top",
+    )
+    fig.update_yaxes(autorange="reversed", title=None)
+    unit = "（%）" if d.unit == "%" else (f"（{d.unit}）" if d.unit else "")
+    reach = max(rows["value"].max(), d.target) * BAR_LABEL_ROOM
+    fig.update_xaxes(title=f"{d.name}{unit}", range=[0, reach])
+    fig.update_layout(showlegend=False)
+    style(fig, height=max(260, 110 + BAR_HEIGHT_PX * len(rows)))
+    return _titled(fig, f"各{area_label}{d.name}（由好到差）")
+
+
+def indicator_trend_lines(
+    areas: pd.DataFrame,
+    overall: pd.DataFrame,
+    d,
+    overall_label: str,
+    highlight: Collection[str] = (),
+) -> go.Figure:
+    """Monthly value per area (grey; codes in `highlight` blue) and the total (dotted), target."""
+    fig = go.Figure()
+    for (code, name), rows in areas.groupby(["area_code", "name"], sort=True):
+        mine = code in highlight
+        fig.add_scatter(
+            x=rows["month"],
+            y=rows["value"],
+            mode="lines+markers" if mine else "lines",
+            name=html.escape(str(name)),
+            line={"color": theme.ACCENT if mine else OTHER_LINE, "width": 3.5 if mine else 1.2},
+            showlegend=mine,
+            hovertemplate="%{fullData.name} %{x}: %{y:.1f}<extra></extra>",
+        )
+    fig.add_scatter(
+        x=overall["month"],
+        y=overall["value"],
+        mode="lines+markers",
+        name=html.escape(overall_label),
+        line={"color": TOTAL_LINE, "width": 3, "dash": "dot"},
+        hovertemplate=f"{html.escape(overall_label)} %{{x}}: %{{y:.1f}}<extra></extra>",
+    )
+    fig.add_hline(
+        y=d.target,
+        line_dash="dash",
+        line_color="#1a1a1a",
+        annotation_text=f"目标 {target_text(d)}",
+        annotation_position="top left",
+    )
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(title=d.unit or None)
+    style(fig, height=BAR_HEIGHT_PX * 12)
+    return _titled(fig, f"{d.name}逐月走势")
+
+
+def _tie_label(names: list[str]) -> str:
+    shown = "、".join(names[:TIE_NAMES_SHOWN])
+    return shown + (f" 等{len(names)}个" if len(names) > TIE_NAMES_SHOWN else "")
+
+
+def rank_moves(df: pd.DataFrame) -> go.Figure:
+    """Slope chart: each area from its official rank (left) to its what-if rank (right)."""
+    fig = go.Figure()
+    ranked = df.dropna(subset=["official_rank", "rank"])
+    sides = {"官方排名": ("official_rank", "right", -12), "模拟排名": ("rank", "left", 12)}
+    for r in ranked.itertuples(index=False):
+        moved = r.movement in ("up", "down")
+        fig.add_scatter(
+            x=list(sides),
+            y=[int(r.official_rank), int(r.rank)],
+            mode="lines+markers",
+            line={"color": theme.MOVEMENT_COLORS.get(r.movement, theme.NEUTRAL)},
+            line_width=3 if moved else 1.5,
+            marker_size=9,
+            showlegend=False,
+            hovertemplate=f"{html.escape(str(r.name))}：%{{x}} 第 %{{y}} 名<extra></extra>",
+        )
+    # Tied areas share a point; one label per point keeps the names readable.
+    for side, (column, anchor, shift) in sides.items():
+        for rank, rows in ranked.groupby(column, sort=True):
+            if side == "模拟排名":  # movers first, so a cut-off label never hides a move
+                rows = rows.sort_values("movement", key=lambda m: ~m.isin(MOVED), kind="stable")
+            names = [html.escape(str(n)) for n in rows["name"]]
+            if side == "模拟排名":  # only moves are marked: a column of – would hide them
+                names = [
+                    f"{n} {movement_text(m, c)}" if m in MOVED else n
+                    for n, m, c in zip(names, rows["movement"], rows["rank_change"], strict=True)
+                ]
+            fig.add_annotation(
+                x=side,
+                y=int(rank),
+                text=_tie_label(names),
+                showarrow=False,
+                xanchor=anchor,
+                xshift=shift,
+            )
+    fig.update_yaxes(autorange="reversed", title="名次", dtick=1)
+    fig.update_xaxes(range=[-2.0, 3.0], side="top")
+    return style(fig, height=max(300, 90 + 30 * len(ranked)))
