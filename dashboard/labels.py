@@ -17,6 +17,10 @@ DISEASE_LABELS = {
     "severe_mental": "严重精神障碍",
     "tuberculosis": "肺结核",
 }
+ALL_DISEASES = "全部病种"
+# Ends of a colour transition that are not a colour: patients who came or went in between.
+ENTERED_LABEL = "新纳入/迁入"
+LEFT_LABEL = "退出/迁出"
 CLASS_LABELS = {1: "一类村", 2: "二类村"}
 CLASS_MEANING = {1: "集中、路况好、易开展", 2: "分散、偏远、交通不便"}
 LEVEL_LABELS = {"county": "县级", "township": "乡级", "village": "村级", "other": "X（其他）"}
@@ -63,3 +67,24 @@ def indicator_value(value, unit: str | None, digits: int = 1) -> str:
         return pct(value, digits)
     text = number(value, digits)
     return text if text == NO_VALUE or not unit else f"{text} {unit}"
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$:"})
+
+
+def md_escape(text) -> str:
+    """Database text made literal inside Streamlit markdown (titles, captions, notices)."""
+    return str(text).translate(_MARKDOWN_SPECIAL)
+
+
+# From here a count reads as 万 (10⁴): seven digits do not fit a metric card.
+COMPACT_FROM = 1_000_000
+
+
+def compact_number(value) -> str:
+    """A large count in 万 (e.g. 202.5万), smaller ones in full; — for no value."""
+    if value is None or value != value:
+        return NO_VALUE
+    if abs(value) >= COMPACT_FROM:
+        return f"{value / 10_000:,.1f}万"
+    return number(value)
