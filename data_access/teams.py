@@ -6,7 +6,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access.figures import share
+from data_access.figures import ratio, share
 from data_access.periods import Period
 from data_access.schema import (
     sample_check,
@@ -18,9 +18,28 @@ from data_access.schema import (
     township,
     village,
 )
-from data_access.scope import Scope, where
+from data_access.scope import COUNTY_CODE_LEN, Scope, where
 
 MEMBER_LEVELS = ("county", "township", "village", "other")
+# The contract's service types in the order the UI lists them; other codes follow by code.
+SERVICE_TYPES = (
+    "sign",
+    "follow_up",
+    "health_check",
+    "health_education",
+    "consultation",
+    "referral",
+)
+# Residents per "per 1,000 residents" figure.
+PER_RESIDENTS = 1000
+
+# High volume: at least the upper quartile of services among the teams in scope that served.
+HIGH_VOLUME_QUANTILE = 0.75
+# Same red line as the overview's 抽查 alert (data_access.overview.LOW_PASS_RATE; a test keeps
+# them equal): below it the points a team earned are in doubt.
+LOW_PASS_RATE = 0.8
+# With fewer re-checks a pass rate says little; such teams are never flagged (as overview).
+MIN_CHECKED_FOR_PASS_RATE = 10
 
 WORKLOAD_COLUMNS = [
     "team_id",
@@ -147,3 +166,138 @@ def member_composition(engine: Engine, scope: Scope) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return pd.DataFrame(rows, columns=["level", "members"])
+
+
+def service_types(engine: Engine) -> pd.DataFrame:
+    """The service types (service_type, name, points) in the UI's order."""
+    st_ = service_type.c
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(st_.service_type, st_.name, st_.points)).all()
+    df = pd.DataFrame(rows, columns=["service_type", "name", "points"])
+    df["points"] = df["points"].astype(float)
+    order = {code: i for i, code in enumerate(SERVICE_TYPES)}
+    df["_order"] = [(order.get(c, len(order)), c) for c in df["service_type"]]
+    return df.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def services_by_type(
+    engine: Engine, scope: Scope, period: Period, team_id: str | None = None
+) -> pd.DataFrame:
+    """Per team and service type in scope (or of one team): services and points in the period."""
+    ts = team_service.c
+    query = where(
+        sa.select(
+            ts.team_id,
+            ts.service_type,
+            sa.func.sum(ts.services).label("services"),
+            sa.func.sum(ts.services * service_type.c.points).label("points"),
+        )
+        .select_from(
+            team_service.join(service_type, service_type.c.service_type == ts.service_type).join(
+                team, team.c.team_id == ts.team_id
+            )
+        )
+        .where(ts.month.in_(period.months))
+        .group_by(ts.team_id, ts.service_type)
+        .order_by(ts.team_id, ts.service_type),
+        scope.township_condition(team.c.township_code),
+        None if team_id is None else ts.team_id == team_id,
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    df = pd.DataFrame(rows, columns=["team_id", "service_type", "services", "points"])
+    return df.astype({"services": int, "points": float})
+
+
+def members_by_level(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """Members per team and level for the teams in scope (levels without members are absent)."""
+    tm = team_member.c
+    query = where(
+        sa.select(tm.team_id, tm.level, sa.func.count().label("members"))
+        .select_from(team_member.join(team, team.c.team_id == tm.team_id))
+        .group_by(tm.team_id, tm.level)
+        .order_by(tm.team_id, tm.level),
+        scope.township_condition(team.c.township_code),
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=["team_id", "level", "members"]).astype({"members": int})
+
+
+def team_summary(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+    """team_workload plus county_code, services_<type> per service type, members_<level>,
+    services_per_member and services_per_1000 (per 1,000 residents of the villages served).
+
+    Ratios are None when their denominator is 0 (no members, no residents served).
+    """
+    df = team_workload(engine, scope, period)
+    df.insert(3, "county_code", df["township_code"].str[:COUNTY_CODE_LEN])
+    by_type = services_by_type(engine, scope, period).pivot(
+        index="team_id", columns="service_type", values="services"
+    )
+    for code in service_types(engine)["service_type"]:
+        found = by_type[code] if code in by_type.columns else pd.Series(dtype=float)
+        df[f"services_{code}"] = df["team_id"].map(found).fillna(0).astype(int)
+    levels = members_by_level(engine, scope).pivot(
+        index="team_id", columns="level", values="members"
+    )
+    for level in MEMBER_LEVELS:
+        found = levels[level] if level in levels.columns else pd.Series(dtype=float)
+        df[f"members_{level}"] = df["team_id"].map(found).fillna(0).astype(int)
+    df["services_per_member"] = [
+        ratio(s, m) for s, m in zip(df["services"], df["members"], strict=True)
+    ]
+    df["services_per_1000"] = [
+        ratio(PER_RESIDENTS * s, p) for s, p in zip(df["services"], df["population"], strict=True)
+    ]
+    return df
+
+
+# Workload columns that are counts: all but the identifiers and the fractional points.
+COUNT_COLUMNS = tuple(c for c in WORKLOAD_COLUMNS[4:] if c != "points")
+
+
+def scope_totals(summary: pd.DataFrame) -> dict:
+    """Σ over the teams of a team_summary, with the scope's ratios formed from those sums."""
+    counts = [c for c in summary.columns if c in COUNT_COLUMNS or c.startswith("members_")]
+    sums = {col: int(summary[col].sum()) for col in counts}
+    sums["points"] = float(summary["points"].sum())
+    sums["teams"] = len(summary)
+    sums["village_doctor_share"] = share(sums["village_services"], sums["services"])
+    sums["pass_rate"] = share(sums["passed"], sums["checked"])
+    sums["services_per_member"] = ratio(sums["services"], sums["members"])
+    sums["services_per_1000"] = ratio(PER_RESIDENTS * sums["services"], sums["population"])
+    return sums
+
+
+def high_volume_threshold(summary: pd.DataFrame) -> float | None:
+    """Services from which a team counts as high volume (upper quartile of serving teams)."""
+    served = summary.loc[summary["services"] > 0, "services"].astype(float)
+    return float(served.quantile(HIGH_VOLUME_QUANTILE)) if len(served) else None
+
+
+def high_volume_low_quality(summary: pd.DataFrame) -> pd.Series:
+    """True for teams with high volume and a pass rate under LOW_PASS_RATE on enough re-checks."""
+    threshold = high_volume_threshold(summary)
+    if threshold is None:
+        return pd.Series(False, index=summary.index)
+    rate = pd.to_numeric(summary["pass_rate"], errors="coerce")
+    return (
+        (summary["services"] >= threshold)
+        & (summary["checked"] >= MIN_CHECKED_FOR_PASS_RATE)
+        & (rate < LOW_PASS_RATE)
+    ).fillna(False)
+
+
+def village_share_medians(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+    """Per county touched by the scope (whole county, whatever townships are chosen): the
+    median of its teams' village-doctor shares, over the teams that delivered services."""
+    wide = Scope(scope.county_code) if scope.county_code else Scope()
+    df = team_workload(engine, wide, period)
+    df = df.assign(
+        county_code=df["township_code"].str[:COUNTY_CODE_LEN],
+        share=pd.to_numeric(df["village_doctor_share"]),
+    )
+    df = df[df["services"] > 0]
+    grouped = df.groupby("county_code")["share"].agg(teams="count", median="median")
+    return grouped.reset_index()

@@ -1,0 +1,232 @@
+"""Charts of the 团队工作量 view: ranking, monthly stacks, volume vs 抽查, village-doctor share."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import labels, theme
+from dashboard.charts import style
+
+# More bars than this stop being readable on a projector; the table lists every team.
+RANK_MAX = 15
+BAR_PX = 28  # height per horizontal bar: room for a 15-px label
+CHART_FRAME_PX = 120  # title, legend and axis around the bars
+LABEL_ROOM = 1.2  # axis reaches 20% past the longest bar so its value label fits
+
+# Measures a ranking can order by: (label, shown as a percentage, decimals shown).
+MEASURES = {
+    "services": ("服务总量（人次）", False, 0),
+    "services_per_member": ("人均服务量（人次/成员）", False, 1),
+    "services_per_1000": ("每千服务人口服务量（人次）", False, 1),
+    "points": ("积分", False, 1),
+    "village_doctor_share": ("村医服务占比", True, 1),
+    "pass_rate": ("抽查合格率", True, 1),
+}
+
+
+def team_labels(summary: pd.DataFrame) -> pd.Series:
+    """Team names, with the township added where two teams share a name."""
+    duplicated = summary["name"].duplicated(keep=False)
+    return summary["name"].where(
+        ~duplicated, summary["name"] + "（" + summary["township_name"] + "）"
+    )
+
+
+def _value_text(value, percent: bool, digits: int) -> str:
+    return labels.pct(100 * value, digits) if percent else labels.number(value, digits)
+
+
+def _bars_height(rows: int) -> int:
+    return CHART_FRAME_PX + BAR_PX * max(rows, 3)
+
+
+def ranked(summary: pd.DataFrame, measure: str, highest: bool = True) -> pd.DataFrame:
+    """Teams with a value for the measure, best first (or worst first), at most RANK_MAX."""
+    df = summary.assign(label=team_labels(summary), value=pd.to_numeric(summary[measure]))
+    df = df[df["value"].notna()].sort_values(["value", "label"], ascending=[not highest, True])
+    return df.head(RANK_MAX)
+
+
+def ranking(rows: pd.DataFrame, measure: str) -> go.Figure:
+    """Horizontal bars of `ranked(...)` rows, first row on top, value written at each bar."""
+    title, percent, digits = MEASURES[measure]
+    scale = 100 if percent else 1
+    fig = go.Figure(
+        go.Bar(
+            x=rows["value"] * scale,
+            y=rows["label"],
+            orientation="h",
+            marker_color=theme.ACCENT,
+            text=[_value_text(v, percent, digits) for v in rows["value"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>" + title + "：%{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    top = 100 if percent else float((rows["value"] * scale).max() or 1)
+    fig.update_xaxes(title=title + ("（%）" if percent else ""), range=[0, top * LABEL_ROOM])
+    return style(fig, height=_bars_height(len(rows)))
+
+
+def month_tick(month: str, first: bool) -> str:
+    """2026-01 → 1月 over 2026年 for the first tick and each January, else 3月."""
+    year, number = month[:4], int(month[5:])
+    return f"{number}月<br>{year}年" if first or number == 1 else f"{number}月"
+
+
+def since_data(months: tuple[str, ...], data_months) -> tuple[str, ...]:
+    """The months from the first month the database has data for (no empty lead-in)."""
+    first = min(data_months, default=None)
+    kept = tuple(m for m in months if first is None or m >= first)
+    return kept or months
+
+
+def monthly_stack(
+    monthly: pd.DataFrame, months: tuple[str, ...], by: str, highlight: tuple[str, ...] = ()
+) -> go.Figure:
+    """Services per month stacked by `by` (service_type or member_level); shades `highlight`."""
+    names, colors = (
+        (labels.SERVICE_LABELS, theme.SERVICE_COLORS)
+        if by == "service_type"
+        else (labels.LEVEL_LABELS, theme.LEVEL_COLORS)
+    )
+    ticks = [month_tick(m, i == 0) for i, m in enumerate(months)]
+    totals = monthly.groupby([by, "month"])["services"].sum()
+    keys = [k for k in names if k in totals.index.get_level_values(0)]
+    keys += sorted(set(totals.index.get_level_values(0)) - set(keys))
+    fig = go.Figure()
+    for key in keys:
+        values = [int(totals.get((key, m), 0)) for m in months]
+        fig.add_bar(
+            x=ticks,
+            y=values,
+            name=names.get(key, key),
+            marker_color=colors.get(key, theme.NEUTRAL),
+            hovertemplate="%{x} " + names.get(key, key) + "：%{y:,} 人次<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(title="服务人次", rangemode="tozero")
+    fig.update_xaxes(type="category", tickangle=0)
+    inside = [i for i, m in enumerate(months) if m in highlight]
+    if inside and len(inside) < len(months):
+        fig.add_vrect(
+            x0=inside[0] - 0.5,
+            x1=inside[-1] + 0.5,
+            fillcolor=theme.ACCENT,
+            opacity=0.08,
+            line_width=0,
+        )
+    return style(fig)
+
+
+def flagged(points: pd.DataFrame) -> pd.DataFrame:
+    """The flagged teams, lowest pass rate first, with `mark` 1, 2, … as drawn on the chart."""
+    rows = points[points["flagged"]].sort_values(["pass_rate", "label"])
+    return rows.assign(mark=range(1, len(rows) + 1))
+
+
+def volume_quality(
+    points: pd.DataFrame, threshold: float | None, low_rate: float, min_checked: int
+) -> go.Figure:
+    """Services (x) against 抽查 pass rate (y) per team with re-checks; flagged teams carry
+    their number from `flagged(...)` (names would print over each other), listed beside.
+
+    `points` has label, services, checked, pass_rate (0..1) and flagged.
+    """
+    fig = go.Figure()
+    few = points["checked"] < min_checked
+    groups = [
+        (points[~few & ~points["flagged"]], "circle", theme.ACCENT, "团队"),
+        (points[few], "circle-open", theme.NEUTRAL, f"抽查不足 {min_checked} 人次"),
+        (flagged(points), "x", theme.FLAG_COLOR, "⚑ 高服务量、低合格率"),
+    ]
+    for rows, symbol, color, name in groups:
+        if rows.empty:
+            continue
+        marks = rows["mark"].map("⚑{}".format) if "mark" in rows else None
+        fig.add_scatter(
+            x=rows["services"],
+            y=rows["pass_rate"] * 100,
+            mode="markers" if marks is None else "markers+text",
+            marker={"symbol": symbol, "color": color, "size": 10 if marks is None else 13},
+            text=marks,
+            textposition="top center",
+            textfont={"color": color, "size": 15},
+            name=name,
+            showlegend=True,
+            customdata=list(zip(rows["label"], rows["checked"], strict=True)),
+            hovertemplate="%{customdata[0]}<br>服务 %{x:,} 人次<br>抽查 %{customdata[1]:,} 人次，"
+            "合格率 %{y:.1f}%<extra></extra>",
+        )
+    fig.add_hline(
+        y=low_rate * 100,
+        line_dash="dash",
+        line_color=theme.FLAG_COLOR,
+        annotation_text=f"合格率 {low_rate:.0%}",
+        annotation_position="bottom right",
+    )
+    if threshold is not None:
+        fig.add_vline(
+            x=threshold,
+            line_dash="dash",
+            line_color=theme.NEUTRAL,
+            annotation_text=f"上四分位 {threshold:,.0f}",
+            annotation_position="top left",
+        )
+    widest = float(points["services"].max() or 1)
+    fig.update_xaxes(title="服务总量（人次）", range=[0, max(widest, threshold or 0) * LABEL_ROOM])
+    fig.update_yaxes(title="抽查合格率（%）", range=[min(40, _floor(points)), 105])
+    return style(fig)
+
+
+def _floor(points: pd.DataFrame) -> float:
+    lowest = points["pass_rate"].min() if len(points) else 1
+    return max(0.0, float(lowest) * 100 - 10)
+
+
+def village_share(bars: pd.DataFrame) -> go.Figure:
+    """Village-doctor share per team (label, share, median: the team's county median), lowest
+    first, with the county median as a line (one county) or a tick per team (several)."""
+    below = bars["share"] < bars["median"]
+    fig = go.Figure(
+        go.Bar(
+            x=bars["share"] * 100,
+            y=bars["label"],
+            orientation="h",
+            marker_color=[theme.NEUTRAL if b else theme.ACCENT for b in below],
+            text=[
+                labels.pct(100 * v) + (" ▼" if b else "")
+                for v, b in zip(bars["share"], below, strict=True)
+            ],
+            textposition="auto",  # inside when it fits, else just past the bar
+            insidetextanchor="start",
+            insidetextfont_color="white",
+            outsidetextfont_color="#1a1a1a",
+            name="村医服务占比",
+            hovertemplate="%{y}<br>村医服务占比 %{text}<extra></extra>",
+        )
+    )
+    medians = bars["median"].dropna().unique()
+    if len(medians) == 1:
+        fig.add_vline(
+            x=medians[0] * 100,
+            line_dash="dash",
+            line_color=theme.FLAG_COLOR,
+            annotation_text=f"全县中位数 {labels.pct(100 * medians[0])}",
+            annotation_position="top",
+        )
+    elif len(medians) > 1:
+        fig.add_scatter(
+            x=bars["median"] * 100,
+            y=bars["label"],
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 22, "color": theme.FLAG_COLOR},
+            name="所在县区中位数",
+            hovertemplate="%{y}<br>所在县区中位数 %{x:.1f}%<extra></extra>",
+        )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title="村级成员提供的服务占比（%）", range=[0, 110])
+    fig.update_layout(showlegend=len(medians) > 1)
+    return style(fig, height=_bars_height(len(bars)))
