@@ -1,4 +1,8 @@
-"""Chronic-disease three-colour management (绿黄红): snapshots, transitions, level mismatches."""
+"""Chronic-disease three-colour management (绿黄红): snapshots, trend, transitions, mismatches.
+
+Counts are rows of `chronic_status`: one per patient and disease, so with all diseases
+together a patient with two diseases counts twice (人次, by disease).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,18 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data_access.figures import share
 from data_access.periods import Period
-from data_access.schema import chronic_status, township, village
+from data_access.schema import chronic_status, county, township, village
 from data_access.scope import Scope, where
 
 COLORS = ("green", "yellow", "red")
+# Severity order: a move to a later colour is an escalation (病情加重), to an earlier one an improvement.
+COLOR_RANK = {color: rank for rank, color in enumerate(COLORS)}
 DISEASES = ("hypertension", "diabetes", "hepatitis", "severe_mental", "tuberculosis")
+# Months month_before looks back before scanning everything earlier: a year covers any
+# reporting gap seen in practice.
+MONTH_BEFORE_WINDOW = 12
 # The level a colour should be managed at (green → village clinic, …, red → county hospital).
 EXPECTED_LEVEL = {"green": "village", "yellow": "township", "red": "county"}
 
@@ -25,13 +35,13 @@ def _expected_level():
     )
 
 
-def _mismatch():
+def mismatch_condition():
     """True for rows whose managing level differs from the level their colour calls for."""
     expected = _expected_level()
     return sa.or_(expected.is_(None), cs.managed_level != expected)
 
 
-def _in_scope(scope: Scope, disease: str | None = None):
+def scope_conditions(scope: Scope, disease: str | None = None):
     conditions = [scope.village_condition(cs.village_code)]
     if disease:
         conditions.append(cs.disease == disease)
@@ -44,7 +54,7 @@ def snapshot_month(
     """The period's last month that has chronic_status rows in scope (None if none)."""
     query = where(
         sa.select(sa.func.max(cs.month)).where(cs.month.in_(period.months)),
-        *_in_scope(scope, disease),
+        *scope_conditions(scope, disease),
     )
     with engine.connect() as conn:
         return conn.execute(query).scalar()
@@ -54,12 +64,22 @@ def month_before(
     engine: Engine, scope: Scope, before_month: str, disease: str | None = None
 ) -> str | None:
     """The last month before `before_month` that has rows in scope (None if none)."""
-    query = where(
-        sa.select(sa.func.max(cs.month)).where(cs.month < before_month),
-        *_in_scope(scope, disease),
-    )
+    # The recent window first: on a month-ordered file its scan is short, while max() over
+    # every earlier month reads them all. Only a gap of a year or more needs the full scan.
+    window_start = Period.parse(before_month)
+    for _ in range(MONTH_BEFORE_WINDOW):
+        window_start = window_start.previous()
     with engine.connect() as conn:
-        return conn.execute(query).scalar()
+        for lower in (window_start.key, None):
+            conditions = [cs.month < before_month] + ([] if lower is None else [cs.month >= lower])
+            query = where(
+                sa.select(sa.func.max(cs.month)).where(*conditions),
+                *scope_conditions(scope, disease),
+            )
+            found = conn.execute(query).scalar()
+            if found is not None:
+                return found
+    return None
 
 
 def color_distribution(
@@ -71,7 +91,7 @@ def color_distribution(
         .where(cs.month == month)
         .group_by(cs.disease, cs.color)
         .order_by(cs.disease, cs.color),
-        *_in_scope(scope, disease),
+        *scope_conditions(scope, disease),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -88,11 +108,33 @@ def color_distribution_by(
         .select_from(chronic_status.join(village, village.c.village_code == cs.village_code))
         .where(cs.month == month)
         .group_by(key, cs.color),
-        *_in_scope(scope, disease),
+        *scope_conditions(scope, disease),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return pd.DataFrame(rows, columns=[by, "color", "patients"])
+
+
+def colors_at_both_ends(from_month: str, to_month: str, *conditions):
+    """Subquery: per patient and disease with a row in either month, the colour at each end
+    (None where absent) and the village at `to_month`.
+
+    One grouped scan of the two months, with no self-join: SQLite and MySQL would run the
+    self-join as an index lookup per row, quadratic in the patients of a month.
+    """
+    at = {month: (cs.month == month) for month in (from_month, to_month)}
+    return where(
+        sa.select(
+            cs.patient_id,
+            cs.disease,
+            sa.func.max(sa.case((at[from_month], cs.color))).label("from_color"),
+            sa.func.max(sa.case((at[to_month], cs.color))).label("to_color"),
+            sa.func.max(sa.case((at[to_month], cs.village_code))).label("to_village"),
+        )
+        .where(cs.month.in_((from_month, to_month)))
+        .group_by(cs.patient_id, cs.disease),
+        *conditions,
+    ).subquery("ends")
 
 
 def transitions(
@@ -103,28 +145,13 @@ def transitions(
     Counts patients present in both months; the scope applies to where the patient is
     managed at `to_month`.
     """
-    prev = chronic_status.alias("prev")
+    ends = colors_at_both_ends(from_month, to_month, cs.disease == disease if disease else None)
     query = where(
-        sa.select(
-            cs.disease,
-            prev.c.color.label("from_color"),
-            cs.color.label("to_color"),
-            sa.func.count().label("patients"),
-        )
-        .select_from(
-            chronic_status.join(
-                prev,
-                sa.and_(
-                    prev.c.patient_id == cs.patient_id,
-                    prev.c.disease == cs.disease,
-                    prev.c.month == from_month,
-                ),
-            )
-        )
-        .where(cs.month == to_month)
-        .group_by(cs.disease, prev.c.color, cs.color)
-        .order_by(cs.disease, prev.c.color, cs.color),
-        *_in_scope(scope, disease),
+        sa.select(ends.c.disease, ends.c.from_color, ends.c.to_color, sa.func.count())
+        .where(ends.c.from_color.is_not(None), ends.c.to_color.is_not(None))
+        .group_by(ends.c.disease, ends.c.from_color, ends.c.to_color)
+        .order_by(ends.c.disease, ends.c.from_color, ends.c.to_color),
+        scope.village_condition(ends.c.to_village),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -136,8 +163,10 @@ def mismatched_patients(
 ) -> int:
     """Distinct patients in scope at `month` with a row not managed at its colour's level."""
     query = where(
-        sa.select(sa.func.count(sa.distinct(cs.patient_id))).where(cs.month == month, _mismatch()),
-        *_in_scope(scope, disease),
+        sa.select(sa.func.count(sa.distinct(cs.patient_id))).where(
+            cs.month == month, mismatch_condition()
+        ),
+        *scope_conditions(scope, disease),
     )
     with engine.connect() as conn:
         return int(conn.execute(query).scalar() or 0)
@@ -147,7 +176,7 @@ def mismatch_by_township(
     engine: Engine, scope: Scope, month: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Per township: rows at `month`, rows whose managing level mismatches, by colour."""
-    mismatch = sa.case((_mismatch(), 1), else_=0)
+    mismatch = sa.case((mismatch_condition(), 1), else_=0)
     query = where(
         sa.select(
             village.c.township_code,
@@ -163,7 +192,7 @@ def mismatch_by_township(
         )
         .where(cs.month == month)
         .group_by(village.c.township_code, township.c.name, cs.color),
-        *_in_scope(scope, disease),
+        *scope_conditions(scope, disease),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -180,7 +209,127 @@ def red_not_at_county(engine: Engine, scope: Scope, month: str) -> int:
         sa.select(sa.func.count()).where(
             cs.month == month, cs.color == "red", cs.managed_level != "county"
         ),
-        *_in_scope(scope),
+        *scope_conditions(scope),
     )
     with engine.connect() as conn:
         return int(conn.execute(query).scalar() or 0)
+
+
+# --- the page's views: distribution by area, trend, villages with most red ------------------
+
+AREA_LEVELS = ("county", "township")
+# Villages with fewer patients are left out of the red-share list: 2 red of 3 is 67% but says little.
+MIN_PATIENTS_FOR_RED_SHARE = 20
+# A top list a room can read; the map shows every village.
+RED_VILLAGES_MAX = 15
+
+
+def area_grouping(level: str):
+    """(code column, name column, from-clause) grouping chronic rows by county or township."""
+    joined = chronic_status.join(village, village.c.village_code == cs.village_code).join(
+        township, township.c.township_code == village.c.township_code
+    )
+    if level == "county":
+        joined = joined.join(county, county.c.county_code == township.c.county_code)
+        return county.c.county_code, county.c.name, joined
+    if level == "township":
+        return township.c.township_code, township.c.name, joined
+    raise ValueError(f"area level must be one of {AREA_LEVELS}: {level!r}")
+
+
+def joined_scope_conditions(scope: Scope, disease: str | None):
+    """Scope conditions for a query that already joins `village` (no semi-join needed)."""
+    return scope.township_condition(village.c.township_code), (
+        cs.disease == disease if disease else None
+    )
+
+
+def colors_by_area(
+    engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
+) -> pd.DataFrame:
+    """Patients by county or township (`level`) and colour at one month."""
+    code, name, joined = area_grouping(level)
+    query = where(
+        sa.select(code, name, cs.color, sa.func.count())
+        .select_from(joined)
+        .where(cs.month == month)
+        .group_by(code, name, cs.color)
+        .order_by(code, cs.color),
+        *joined_scope_conditions(scope, disease),
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=["area_code", "area_name", "color", "patients"])
+
+
+def color_trend(
+    engine: Engine, scope: Scope, months: tuple[str, ...], disease: str | None = None
+) -> pd.DataFrame:
+    """Patients by month and colour over `months`; a month without rows is absent."""
+    query = where(
+        sa.select(cs.month, cs.color, sa.func.count())
+        .where(cs.month.in_(months))
+        .group_by(cs.month, cs.color)
+        .order_by(cs.month, cs.color),
+        *scope_conditions(scope, disease),
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=["month", "color", "patients"])
+
+
+def color_shares(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Patients per colour and their share (0..1) of the `by` group, or of the whole frame."""
+    keys = [by] if by else []
+    sums = df.groupby([*keys, "color"], as_index=False)["patients"].sum()
+    if keys:
+        whole = sums.groupby(keys)["patients"].transform("sum")
+    else:
+        whole = pd.Series(sums["patients"].sum(), index=sums.index)
+    sums["share"] = [share(p, w) for p, w in zip(sums["patients"], whole, strict=True)]
+    sums["rank"] = sums["color"].map(COLOR_RANK)
+    return sums.sort_values([*keys, "rank"]).drop(columns="rank").reset_index(drop=True)
+
+
+def red_share_villages(
+    engine: Engine,
+    scope: Scope,
+    month: str,
+    disease: str | None = None,
+    min_patients: int = MIN_PATIENTS_FOR_RED_SHARE,
+    limit: int = RED_VILLAGES_MAX,
+) -> pd.DataFrame:
+    """Villages with the highest red share at one month, among those with ≥ min_patients."""
+    red = sa.func.sum(sa.case((cs.color == "red", 1), else_=0))
+    patients = sa.func.count()
+    query = where(
+        sa.select(
+            village.c.village_code,
+            village.c.name,
+            township.c.name,
+            village.c.village_class,
+            patients,
+            red,
+        )
+        .select_from(
+            chronic_status.join(village, village.c.village_code == cs.village_code).join(
+                township, township.c.township_code == village.c.township_code
+            )
+        )
+        .where(cs.month == month)
+        .group_by(village.c.village_code, village.c.name, township.c.name, village.c.village_class)
+        .having(patients >= min_patients, red > 0)
+        # × 1.0: integer division on SQLite/PostgreSQL would make every share 0
+        .order_by(
+            (red * sa.literal_column("1.0") / patients).desc(), red.desc(), village.c.village_code
+        )
+        .limit(limit),
+        *joined_scope_conditions(scope, disease),
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    columns = ["village_code", "village_name", "township_name", "village_class", "patients"]
+    df = pd.DataFrame(rows, columns=[*columns, "red"])
+    df["red"] = df["red"].astype(int)
+    df["red_share"] = [share(r, p) for r, p in zip(df["red"], df["patients"], strict=True)]
+    return df

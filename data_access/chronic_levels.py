@@ -1,0 +1,137 @@
+"""推送不到位: chronic patients not managed at the level their colour calls for.
+
+A green patient belongs to the village clinic, yellow to the township health center, red to
+the county hospital (chronic.EXPECTED_LEVEL). Counts are rows, one per patient and disease.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data_access.chronic import (
+    COLOR_RANK,
+    EXPECTED_LEVEL,
+    area_grouping,
+    cs,
+    joined_scope_conditions,
+    mismatch_condition,
+    scope_conditions,
+)
+from data_access.figures import share
+from data_access.schema import chronic_status, township, village
+from data_access.scope import Scope, where
+
+# Enough rows to list every village of a county; a longer list is for the export, not a screen.
+MISMATCH_VILLAGES_MAX = 200
+
+
+def managed_levels(
+    engine: Engine, scope: Scope, month: str, disease: str | None = None
+) -> pd.DataFrame:
+    """Patients by colour and the level actually managing them at one month."""
+    query = where(
+        sa.select(cs.color, cs.managed_level, sa.func.count())
+        .where(cs.month == month)
+        .group_by(cs.color, cs.managed_level)
+        .order_by(cs.color, cs.managed_level),
+        *scope_conditions(scope, disease),
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=["color", "managed_level", "patients"])
+
+
+def mismatch_by_color(levels: pd.DataFrame) -> pd.DataFrame:
+    """Per colour (so per level it belongs to): patients, those managed elsewhere, their share."""
+    rows = []
+    for color, group in levels.groupby("color", sort=False):
+        expected = EXPECTED_LEVEL.get(color)
+        wrong = group.loc[group["managed_level"] != expected, "patients"].sum()
+        total = group["patients"].sum()
+        rows.append((color, expected, int(total), int(wrong), share(wrong, total)))
+    df = pd.DataFrame(
+        rows, columns=["color", "expected_level", "patients", "mismatched", "mismatch_share"]
+    )
+    return df.sort_values("color", key=lambda c: c.map(COLOR_RANK)).reset_index(drop=True)
+
+
+def misplaced(levels: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `managed_levels` not at their colour's level: where those patients are."""
+    wrong = levels[levels["managed_level"] != levels["color"].map(EXPECTED_LEVEL)]
+    order = wrong["color"].map(COLOR_RANK)
+    return (
+        wrong.assign(rank=order)
+        .sort_values(["rank", "patients"], ascending=[True, False])
+        .drop(columns="rank")
+        .reset_index(drop=True)
+    )
+
+
+def _mismatch_count():
+    return sa.func.sum(sa.case((mismatch_condition(), 1), else_=0))
+
+
+def mismatch_by_area(
+    engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
+) -> pd.DataFrame:
+    """Per county or township (`level`): patients at one month, mismatched ones and their share."""
+    code, name, joined = area_grouping(level)
+    query = where(
+        sa.select(code, name, sa.func.count(), _mismatch_count())
+        .select_from(joined)
+        .where(cs.month == month)
+        .group_by(code, name)
+        .order_by(code),
+        *joined_scope_conditions(scope, disease),
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    df = pd.DataFrame(rows, columns=["area_code", "area_name", "patients", "mismatched"])
+    df["mismatched"] = df["mismatched"].fillna(0).astype(int)
+    df["mismatch_share"] = [
+        share(m, p) for m, p in zip(df["mismatched"], df["patients"], strict=True)
+    ]
+    return df
+
+
+def mismatch_villages(
+    engine: Engine,
+    scope: Scope,
+    month: str,
+    disease: str | None = None,
+    limit: int = MISMATCH_VILLAGES_MAX,
+) -> pd.DataFrame:
+    """Villages with mismatched patients at one month, most mismatched first."""
+    wrong = _mismatch_count()
+    query = where(
+        sa.select(
+            village.c.village_code,
+            village.c.name,
+            township.c.name,
+            village.c.village_class,
+            sa.func.count(),
+            wrong,
+        )
+        .select_from(
+            chronic_status.join(village, village.c.village_code == cs.village_code).join(
+                township, township.c.township_code == village.c.township_code
+            )
+        )
+        .where(cs.month == month)
+        .group_by(village.c.village_code, village.c.name, township.c.name, village.c.village_class)
+        .having(wrong > 0)
+        .order_by(wrong.desc(), village.c.village_code)
+        .limit(limit),
+        *joined_scope_conditions(scope, disease),
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    columns = ["village_code", "village_name", "township_name", "village_class", "patients"]
+    df = pd.DataFrame(rows, columns=[*columns, "mismatched"])
+    df["mismatched"] = df["mismatched"].astype(int)
+    df["mismatch_share"] = [
+        share(m, p) for m, p in zip(df["mismatched"], df["patients"], strict=True)
+    ]
+    return df
