@@ -13,24 +13,32 @@ import sqlalchemy as sa  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import data, database, filters, header, labels, navigation, state, theme  # noqa: E402
+from dashboard.meeting import view as meeting  # noqa: E402
 
 
 def main() -> None:
+    meeting_mode = meeting.requested()  # `mode=meeting`: slides instead of the page, no chrome
     st.set_page_config(
         page_title=labels.APP_TITLE,
         page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"),
         layout="wide",
+        initial_sidebar_state="collapsed" if meeting_mode else "auto",
     )
     st.markdown(theme.CSS, unsafe_allow_html=True)
-    page = st.navigation(navigation.all_pages())
+    page = st.navigation(navigation.all_pages(), position="hidden" if meeting_mode else "sidebar")
     db = database.connect()
     data.set_database(db)
     current = filters.render()
-    header.render(current)
-    for notice in state.pop_notices():
-        st.warning(notice, icon=":material/link_off:")
+    if not meeting_mode:
+        meeting.sidebar_link(current)
+        header.render(current)
+        for notice in state.pop_notices():
+            st.warning(notice, icon=":material/link_off:")
     try:
-        page.run()
+        if meeting_mode:
+            meeting.render(current)
+        else:
+            page.run()
     except sa.exc.SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         database.error_page(

@@ -1,6 +1,7 @@
 """Export CLI: the dashboard's figures for one scope and period as JSON, from the same queries.
 
 python -m dashboard.export --db URL --period 2026-Q1 [--county C] [--township T] [-o FILE]
+    [--format json|pdf|xlsx]   (pdf, xlsx: the weekly brief of 例会模式; they need -o FILE)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard.meeting.fonts import FontMissing
 from data_access import chronic, indicators, teams, villages
 from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
 from data_access.periods import Period
@@ -99,11 +101,20 @@ def _parser() -> argparse.ArgumentParser:
         help="9-digit township code (repeat or comma-separate)",
     )
     parser.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    parser.add_argument(
+        "--format",
+        choices=("json", "pdf", "xlsx"),
+        default="json",
+        help="json: the figures (default); pdf / xlsx: the weekly brief (周报) as a file",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.format != "json" and args.output is None:
+        parser.error(f"--format {args.format} writes a file: give -o FILE")
     logging.basicConfig(level=logging.WARNING)
     try:
         period = Period.parse(args.period)
@@ -115,8 +126,14 @@ def main(argv: list[str] | None = None) -> int:
             )
         townships = [code for item in args.township for code in item.split(",")]
         scope = resolve_scope(engine, args.county, townships)
+        if args.format != "json":
+            from dashboard import brief  # matplotlib and fpdf2: loaded for the brief only
+
+            write = brief.pdf_bytes if args.format == "pdf" else brief.xlsx_bytes
+            args.output.write_bytes(write(engine, scope, period))
+            return 0
         report = build_report(engine, scope, period)
-    except (ValueError, UnknownArea, ConfigurationError) as exc:
+    except (ValueError, UnknownArea, ConfigurationError, FontMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except sa.exc.SQLAlchemyError as exc:

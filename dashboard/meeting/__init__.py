@@ -1,0 +1,1 @@
+"""例会模式: the weekly meeting's slides (deck: content; view: the projector) and its brief."""

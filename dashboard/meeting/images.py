@@ -1,0 +1,201 @@
+"""The brief's charts as PNG images, drawn by matplotlib on this machine (plotly's image export
+needs a browser it downloads, which an intranet machine cannot).
+
+One function per slide that has a chart: Slide in, PNG bytes out (None when nothing to draw).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+from dashboard import labels, theme
+from dashboard.meeting.deck import Slide, month_words
+from dashboard.meeting.fonts import CjkFont
+from data_access.chronic import COLORS
+from data_access.villages import VILLAGE_CLASSES
+
+WIDTH_IN = 7.4  # the A4 text width (190 mm) at print size
+DPI = 200  # sharp on paper, a few hundred kB per chart
+ROW_IN = 0.32  # one bar row
+FONT_PT = 9
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
+    return buffer.getvalue()
+
+
+def _figure(height_in: float, cols: int = 1) -> tuple[Figure, list]:
+    fig = Figure(figsize=(WIDTH_IN, height_in))
+    axes = fig.subplots(1, cols, squeeze=False)[0]
+    for ax in axes:
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig, list(axes)
+
+
+def _kpis(slide: Slide) -> Figure:
+    tiles = slide.parts["tiles"]
+    fig, (ax,) = _figure(0.6 + ROW_IN * len(tiles))
+    names = [t["name"] for t in tiles]
+    reached = [0.0 if t["attainment"] is None else 100.0 * t["attainment"] for t in tiles]
+    colors = [theme.ATTAINMENT_COLORS[t["band"]] for t in tiles]
+    y = np.arange(len(tiles))
+    ax.barh(y, reached, color=colors)
+    for i, t in enumerate(tiles):
+        ax.text(reached[i] + 1, i, f"{t['value']}（目标 {t['target']}）", va="center")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 140)
+    ax.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
+    ax.set_xlabel("达标程度（本期值相对目标，封顶 100%）")
+    return fig
+
+
+def _ranking(slide: Slide) -> Figure:
+    sheet = next(iter(slide.sheets.values()))
+    rows = sheet[sheet["名次"].notna()]
+    area = [c for c in sheet.columns if c in ("县区", "乡镇")][0]
+    chosen = set(slide.parts["rows"].loc[slide.parts["rows"]["highlight"], "name"])
+    fig, (ax,) = _figure(0.6 + ROW_IN * len(rows))
+    y = np.arange(len(rows))
+    colors = [theme.ACCENT if not chosen or n in chosen else "#8fa9c4" for n in rows[area]]
+    ax.barh(y, rows["综合得分"], color=colors)
+    for i, (score, move) in enumerate(zip(rows["综合得分"], rows["名次变化"], strict=True)):
+        ax.text(score + 1, i, f"{score:.1f} 分 {move}", va="center")
+    ax.set_yticks(y, [f"{int(r)}  {n}" for r, n in zip(rows["名次"], rows[area], strict=True)])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 120)
+    ax.set_xlabel("综合得分（百分制）")
+    return fig
+
+
+def _colors(slide: Slide) -> Figure:
+    sheet = slide.sheets["绿黄红构成"]
+    fig, (ax,) = _figure(0.7 + ROW_IN * 1.2 * len(sheet))
+    y = np.arange(len(sheet))
+    left = np.zeros(len(sheet))
+    totals = sheet["合计"].replace(0, np.nan).to_numpy(dtype=float)
+    for color in COLORS:
+        counts = sheet[labels.COLOR_LABELS[color]].to_numpy(dtype=float)
+        shares = np.nan_to_num(100 * counts / totals)
+        ax.barh(
+            y,
+            shares,
+            left=left,
+            color=theme.MANAGEMENT_COLORS[color],
+            label=labels.COLOR_LABELS[color],
+        )
+        for i, s in enumerate(shares):
+            if s >= 6:  # narrower parts cannot hold their label
+                ax.text(left[i] + s / 2, i, f"{s:.1f}%", ha="center", va="center",
+                        color=theme.MANAGEMENT_TEXT_COLORS[color])  # fmt: skip
+        left += shares
+    ax.set_yticks(y, sheet["病种"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"占比（{month_words(slide.parts['month'])}末，人次）")
+    ax.legend(ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    return fig
+
+
+def _transitions(slide: Slide) -> Figure:
+    matrix = slide.parts["matrix"].pivot_table(
+        index="from_color", columns="to_color", values="patients", aggfunc="sum"
+    )
+    matrix = matrix.reindex(index=list(COLORS), columns=list(COLORS)).fillna(0)
+    fig, (ax,) = _figure(2.6)
+    ax.imshow(matrix.to_numpy(), cmap="Blues", aspect="auto")
+    top = float(matrix.to_numpy().max() or 1)
+    for i in range(3):
+        for j in range(3):
+            n = matrix.iat[i, j]
+            ax.text(j, i, f"{int(n):,}", ha="center", va="center",
+                    color="white" if n > top / 2 else "#111111")  # fmt: skip
+    names = [labels.COLOR_LABELS[c] for c in COLORS]
+    ax.set_xticks(range(3), [f"本期{n}" for n in names])
+    ax.set_yticks(range(3), [f"上期{n}" for n in names])
+    ax.set_title(
+        f"{month_words(slide.parts['before'])}末 → {month_words(slide.parts['month'])}末（人次）"
+    )
+    return fig
+
+
+def _classes(slide: Slide) -> Figure | None:
+    p = slide.parts
+    fig, axes = _figure(2.4, cols=2)
+    names = [labels.CLASS_LABELS[c] for c in VILLAGE_CLASSES]
+    colors = [theme.CLASS_COLORS[c] for c in VILLAGE_CLASSES]
+    panels = (
+        (f"{p['year']}年人均公卫经费（元）", [p["per_capita"][c] for c in VILLAGE_CLASSES], "{:.1f}"),
+        ("红标占比（%）", [None if p["red_share"][c] is None else 100 * p["red_share"][c] for c in VILLAGE_CLASSES], "{:.1f}%"),
+    )  # fmt: skip
+    for ax, (title, values, fmt) in zip(axes, panels, strict=True):
+        shown = [0 if v is None else v for v in values]
+        ax.bar(names, shown, color=colors)
+        for i, v in enumerate(values):
+            ax.text(
+                i,
+                shown[i],
+                labels.NO_VALUE if v is None else fmt.format(v),
+                ha="center",
+                va="bottom",
+            )
+        ax.set_title(title)
+        ax.set_ylim(0, max(shown + [1]) * 1.2)
+    return fig
+
+
+def _teams(slide: Slide) -> Figure | None:
+    w = slide.parts["workload"]
+    w = w[w["checked"] > 0]
+    if w.empty:
+        return None
+    fig, (ax,) = _figure(3.2)
+    plain, flagged = w[~w["flagged"]], w[w["flagged"]]
+    ax.scatter(
+        plain["services"],
+        100 * plain["pass_rate"].astype(float),
+        s=14,
+        color=theme.ACCENT,
+        label="团队",
+    )
+    if not flagged.empty:
+        ax.scatter(flagged["services"], 100 * flagged["pass_rate"].astype(float), s=40,
+                   marker="X", color=theme.FLAG_COLOR, label="服务量高、合格率低")  # fmt: skip
+    for r in flagged.itertuples(index=False):
+        ax.annotate(str(r.name), (r.services, 100 * r.pass_rate), fontsize=FONT_PT - 1,
+                    xytext=(4, 3), textcoords="offset points")  # fmt: skip
+    ax.axhline(80, color=theme.FLAG_COLOR, linestyle="--", linewidth=1)
+    if slide.parts["threshold"] is not None:
+        ax.axvline(slide.parts["threshold"], color=theme.NEUTRAL, linestyle="--", linewidth=1)
+    ax.set_xlabel("服务总量（人次）")
+    ax.set_ylabel("抽查合格率（%）")
+    ax.legend(frameon=False, ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    return fig
+
+
+CHARTS = {
+    "kpis": _kpis,
+    "counties": _ranking,
+    "townships": _ranking,
+    "colors": _colors,
+    "transitions": _transitions,
+    "classes": _classes,
+    "teams": _teams,
+}
+
+
+def chart_png(slide: Slide, font: CjkFont) -> bytes | None:
+    """The slide's chart as a PNG in the Chinese font, or None (no chart, or nothing to show)."""
+    draw = CHARTS.get(slide.key)
+    if draw is None or slide.empty:
+        return None
+    rc = {"font.family": [font.family], "font.size": FONT_PT, "axes.unicode_minus": False}
+    with rc_context(rc):
+        fig = draw(slide)
+        return None if fig is None else _png(fig)

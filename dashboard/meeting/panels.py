@@ -1,0 +1,217 @@
+"""The body of each slide on screen (Streamlit): big numbers, one chart or one short table.
+
+Database text is escaped before it goes into HTML; sizes come from the CSS in meeting.view.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import labels, theme
+from dashboard.meeting import plots
+from dashboard.meeting.deck import Meeting, Slide, month_words
+from data_access.chronic import COLORS
+from data_access.scope import Scope
+from data_access.teams import MIN_CHECKED_FOR_PASS_RATE as MIN_CHECKED
+
+BODY_PX = 700  # the height a slide body may use between the title and the controls
+TILES_PER_ROW = 5  # five KPI tiles across 1920 px keep a 64-px value on one line
+TILES_MAX = 15  # three rows; more would shrink the type below what a room reads
+
+Drill = Callable[[Scope], None]
+
+
+def html_block(markup: str) -> None:
+    st.markdown(markup, unsafe_allow_html=True)
+
+
+def cover(slide: Slide, m: Meeting, drill: Drill) -> None:
+    demo = f'<span class="mt-badge">{labels.DEMO_BADGE}</span>' if m.demo else ""
+    agenda = "".join(
+        f"<li><span>{i}</span>{escape(title)}</li>"
+        for i, title in enumerate(slide.parts["agenda"], start=1)
+    )
+    html_block(
+        f'<div class="mt-cover"><div class="mt-cover-title">{labels.APP_TITLE}周例会{demo}</div>'
+        f'<div class="mt-cover-scope">{escape(m.scope_words)} · {escape(m.period_label)}</div>'
+        f'<div class="mt-cover-meta">对比{escape(m.previous_label or labels.NO_VALUE)} · '
+        f'{escape(m.freshness)}</div><ol class="mt-agenda">{agenda}</ol></div>'
+    )
+
+
+def kpis(slide: Slide, m: Meeting, drill: Drill) -> None:
+    tiles = slide.parts["tiles"][:TILES_MAX]
+    per_row = TILES_PER_ROW if len(tiles) <= 2 * TILES_PER_ROW else math.ceil(len(tiles) / 3)
+    cells = []
+    for t in tiles:
+        _color, symbol, word = theme.ATTAINMENT_STYLES[t["band"]]
+        band_color = theme.ATTAINMENT_COLORS[t["band"]]
+        status = f"{symbol} {word}" if t["reason"] is None else f"— {t['reason']}"
+        change = t["change"] or "上期无可比数值"
+        change += " 较上期" if change[0] in "▲▼" else ""
+        cells.append(
+            f'<div class="mt-tile" style="border-left-color:{band_color}">'
+            f'<div class="mt-tile-name">{escape(str(t["name"]))}</div>'
+            f'<div class="mt-tile-value">{escape(t["value"])}</div>'
+            f'<div class="mt-tile-target"><span class="mt-chip" style="background:{band_color}">'
+            f"{escape(status)}</span> 目标 {escape(t['target'])}</div>"
+            f'<div class="mt-tile-change">{escape(change)}</div></div>'
+        )
+    more = len(slide.parts["tiles"]) - len(tiles)
+    note = f'<div class="mt-note">另有 {more} 项指标见周报。</div>' if more > 0 else ""
+    html_block(
+        f'<div class="mt-tiles" style="grid-template-columns:repeat({per_row},1fr)">'
+        + "".join(cells)
+        + f"</div>{note}"
+    )
+
+
+def ranking(slide: Slide, m: Meeting, drill: Drill) -> None:
+    rows = slide.parts["rows"]
+    offer = slide.parts["drill"] and len(rows) > 1
+    chart_col, drill_col = st.columns([3, 1]) if offer else (st.container(), None)
+    with chart_col:
+        fig = plots.ranking_bars(rows, BODY_PX - 40)
+        st.plotly_chart(fig, config=plots.CONFIG, key=f"mt_chart_{slide.key}")
+        html_block(
+            '<div class="mt-note">▶ 所选范围；分数后为名次较上期的变化'
+            "（↑ 上升、↓ 下降、– 不变、新 = 上期无名次）</div>"
+        )
+    if drill_col is None:
+        return
+    with drill_col:
+        html_block(f'<div class="mt-drill-head">进入{escape(slide.parts["area"])}</div>')
+        box = st.container(horizontal=True, key="mt_drill", gap="small")
+        for code, name in zip(rows["area_code"], rows["name"], strict=True):
+            target = Scope(code) if slide.key == "counties" else Scope(m.scope.county_code, (code,))
+            box.button(
+                str(name), key=f"mt_drill_{code}", on_click=drill, args=(target,), width="stretch"
+            )
+
+
+def big_number(label: str, value: str, note: str = "", color: str | None = None) -> str:
+    style = f' style="color:{color}"' if color else ""
+    return (
+        f'<div class="mt-big"><div class="mt-big-label">{escape(label)}</div>'
+        f'<div class="mt-big-value"{style}>{escape(value)}</div>'
+        f'<div class="mt-big-note">{escape(note)}</div></div>'
+    )
+
+
+def colors(slide: Slide, m: Meeting, drill: Drill) -> None:
+    p = slide.parts
+    palette = theme.management_colors()
+    numbers, chart = st.columns([1, 3])
+    with numbers:
+        cells = []
+        for c in COLORS:
+            n = p["totals"][c]
+            fraction = n / p["total"] if p["total"] else None
+            cells.append(
+                big_number(
+                    labels.COLOR_LABELS[c],
+                    labels.pct(None if fraction is None else 100 * fraction),
+                    f"{n:,} 人次",
+                    palette[c],
+                )
+            )
+        html_block('<div class="mt-stack">' + "".join(cells) + "</div>")
+    with chart:
+        html_block(f'<div class="mt-chart-head">按病种（{month_words(p["month"])}末）</div>')
+        st.plotly_chart(
+            plots.color_bars(slide, palette, BODY_PX - 60), config=plots.CONFIG, key="mt_colors"
+        )
+
+
+def transitions(slide: Slide, m: Meeting, drill: Drill) -> None:
+    p = slide.parts
+    numbers, chart = st.columns([1, 3])
+    with numbers:
+        html_block(
+            '<div class="mt-stack">'
+            + big_number("加重", f"{p['moved']['worse']:,}", f"其中转为红标 {p['into_red']:,}")
+            + big_number("好转", f"{p['moved']['better']:,}", "人次")
+            + big_number("不变", f"{p['moved']['same']:,}", "人次")
+            + "</div>"
+        )
+    with chart:
+        fig = plots.transition_flow(slide, theme.management_colors(), BODY_PX - 40)
+        st.plotly_chart(fig, config=plots.CONFIG, key="mt_transitions")
+
+
+def classes(slide: Slide, m: Meeting, drill: Drill) -> None:
+    head = "".join(
+        f"<th>{escape(labels.CLASS_LABELS[c])}<div>{escape(labels.CLASS_MEANING[c])}</div></th>"
+        for c in (1, 2)
+    )
+    body = "".join(
+        f"<tr><td>{escape(name)}</td><td>{escape(v[1])}</td><td>{escape(v[2])}</td></tr>"
+        for name, v in slide.parts["rows"]
+    )
+    html_block(f'<table class="mt-compare"><tr><th></th>{head}</tr>{body}</table>')
+
+
+def _pct(fraction) -> str:
+    return labels.pct(None if fraction is None or pd.isna(fraction) else 100 * fraction)
+
+
+def teams(slide: Slide, m: Meeting, drill: Drill) -> None:
+    p = slide.parts
+    rows = p["rows"]
+    html_block(f'<div class="mt-chart-head">{escape(p["caption"])}</div>')
+    if rows.empty:
+        html_block(
+            f'<div class="mt-subempty">本期没有团队抽查达到 {MIN_CHECKED} 人次，合格率无从比较。</div>'
+        )
+    else:
+        body = "".join(
+            f"<tr><td>{escape(str(r.name))}</td><td>{escape(str(r.township_name))}</td>"
+            f"<td>{r.services:,}</td><td>{r.checked:,}</td><td><b>{_pct(r.pass_rate)}</b></td>"
+            f"<td>{_pct(r.village_doctor_share)}</td></tr>"
+            for r in rows.itertuples(index=False)
+        )
+        html_block(
+            '<table class="mt-table"><tr><th>团队</th><th>乡镇</th><th>服务量（人次）</th>'
+            f"<th>抽查（人次）</th><th>抽查合格率</th><th>村医服务占比</th></tr>{body}</table>"
+        )
+    more = f"另有 {p['more']} 个未列出，见周报。" if p["more"] else ""
+    html_block(f'<div class="mt-note">⚑ 标记规则：{escape(p["rule"])}。{escape(more)}</div>')
+
+
+def alerts(slide: Slide, m: Meeting, drill: Drill) -> None:
+    rows = []
+    for count, unit, text, names in slide.parts["items"]:
+        mark = "mt-alert-on" if count else "mt-alert-off"
+        figure = f"{int(count):,}" if count else "✓ 0"
+        rows.append(
+            f'<div class="mt-alert {mark}"><div class="mt-alert-count">{figure}'
+            f'<span> {escape(unit)}</span></div><div class="mt-alert-text">{escape(text)}'
+            f'<div class="mt-alert-names">{escape(names)}</div></div></div>'
+        )
+    html_block('<div class="mt-alerts">' + "".join(rows) + "</div>")
+
+
+PANELS = {
+    "cover": cover,
+    "kpis": kpis,
+    "counties": ranking,
+    "townships": ranking,
+    "colors": colors,
+    "transitions": transitions,
+    "classes": classes,
+    "teams": teams,
+    "alerts": alerts,
+}
+
+
+def render(slide: Slide, m: Meeting, drill: Drill) -> None:
+    """Draw a slide's body: its panel, or the sentence saying why there is nothing to show."""
+    if slide.empty:
+        html_block(f'<div class="mt-empty">{escape(slide.empty)}</div>')
+        return
+    PANELS[slide.key](slide, m, drill)

@@ -1,0 +1,96 @@
+"""Slide charts (plotly) for a 1080p projector read from 6 m: the pages' charts where they fit,
+restyled with large type, and the ranking bars the pages do not have."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+from dashboard.charts import chronic as chronic_charts
+from dashboard.charts import style
+from dashboard.meeting.deck import Slide, month_words
+from dashboard.meeting.indicator_slides import score_words
+
+INK = "#111111"  # tick labels as dark as the text: grey washes out on a projector
+FONT_PX = 22  # axis labels and legends: the 20-px floor for labels, with a margin
+TEXT_PX = 24  # figures written on the marks
+BAR_ROW_PX = (46, 84)  # one ranking bar: room for a 24-px label, at most a comfortable band
+FRAME_PX = 70  # axis and margins around the bars
+OTHER_BAR = "#8fa9c4"  # areas not chosen: a pale accent, so the chosen one stands out
+# No mode bar on a projector: nobody zooms mid-meeting.
+CONFIG = {"displayModeBar": False, "displaylogo": False}
+
+
+def projector(fig: go.Figure, height: int) -> go.Figure:
+    """The app's chart look at projector size."""
+    style(fig, height=height, font_size=FONT_PX)
+    fig.update_layout(hoverlabel={"font_size": FONT_PX})
+    fig.update_xaxes(tickfont={"size": FONT_PX, "color": INK})
+    fig.update_yaxes(tickfont={"size": FONT_PX, "color": INK})
+    return fig
+
+
+def ranking_bars(rows: pd.DataFrame, max_height: int) -> go.Figure:
+    """Composite score per area, best on top; chosen areas dark and marked ▶."""
+    any_chosen = bool(rows["highlight"].any())
+    names = [
+        f"<b>▶ {int(r)}  {html.escape(str(n))}</b>" if h else f"{int(r)}  {html.escape(str(n))}"
+        for r, n, h in zip(rows["rank"], rows["name"], rows["highlight"], strict=True)
+    ]
+    colors = [theme.ACCENT if h or not any_chosen else OTHER_BAR for h in rows["highlight"]]
+    text = [
+        f"{score_words(s)} 分  {m}".rstrip()
+        for s, m in zip(rows["score"], rows["move"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=rows["score"],
+            y=names,
+            orientation="h",
+            marker_color=colors,
+            text=text,
+            textposition="outside",
+            textfont_size=TEXT_PX,
+            cliponaxis=False,
+            hovertemplate="%{y}：%{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(range=[0, 125], title=None, ticksuffix=" 分", dtick=20)
+    low, high = BAR_ROW_PX
+    row = min(max((max_height - FRAME_PX) // max(len(rows), 1), low), high)
+    height = min(max_height, FRAME_PX + row * max(len(rows), 3))
+    fig = projector(fig, height)
+    fig.update_layout(margin={"t": 10, "r": 20}, showlegend=False)
+    return fig
+
+
+def color_bars(slide: Slide, colors: dict, max_height: int) -> go.Figure:
+    """The 慢病三色 page's 100% bars by disease, at projector size."""
+    names = slide.parts["diseases"]
+    fig = chronic_charts.share_bars(slide.parts["by_disease"], "disease", names, colors)
+    fig.update_traces(textfont_size=TEXT_PX)
+    fig.update_layout(uniformtext_minsize=FONT_PX - 2)
+    fig = projector(fig, min(max_height, FRAME_PX + 90 * max(len(names), 2)))
+    fig.update_layout(margin={"r": 230, "t": 60}, legend_font_size=FONT_PX)
+    return fig
+
+
+def transition_flow(slide: Slide, colors: dict, height: int) -> go.Figure:
+    """The 慢病三色 page's Sankey over all diseases together, at projector size."""
+    flows = slide.parts["matrix"][["from_color", "to_color", "patients"]]
+    fig = chronic_charts.transition_sankey(
+        flows,
+        colors,
+        f"{month_words(slide.parts['before'])}末",
+        f"{month_words(slide.parts['month'])}末",
+        unit="人次",
+    )
+    fig.update_traces(textfont_size=TEXT_PX, node_thickness=34, node_pad=28)
+    fig.update_annotations(font_size=TEXT_PX)
+    fig = projector(fig, height)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return fig

@@ -1,0 +1,201 @@
+"""例会模式 on screen: one full-screen slide at a time, moved by keys, buttons or a timer.
+
+The frame (dashboard/app.py) calls `render` instead of the page when the URL has
+`mode=meeting`; the filters still come from the URL (drawn into a sidebar nobody sees).
+Keys: → / Space / PageDown next, ← / PageUp back (Streamlit's own button shortcuts, so a
+presenter's clicker works too), Backspace leaves a drill-down.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from html import escape
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dashboard import data, state
+from dashboard.meeting import deck, panels
+from dashboard.meeting.style import CSS
+from data_access.scope import Scope
+
+AUTO_SECONDS = (15, 30, 60, 120)  # per slide: a glance, a discussion, a long discussion
+DEFAULT_AUTO_SECONDS = 30
+# A timer tick may come a little early; advance when this share of the time has passed.
+AUTO_SLACK = 0.9
+
+
+def requested() -> bool:
+    """Whether the URL asks for the meeting mode."""
+    return st.query_params.get(state.URL_MODE) == state.MODE_MEETING
+
+
+def sidebar_link(filters: state.Filters) -> None:
+    """The way in from the normal view: the same filters as slides, in a new tab."""
+    params = {**state.url_params(filters), state.URL_MODE: state.MODE_MEETING}
+    st.sidebar.link_button(
+        "例会模式（投影）", "?" + urlencode(params), icon=":material/slideshow:", width="stretch"
+    )
+    st.sidebar.caption("在新标签页打开全屏幻灯片（按 F11 全屏），并可下载周报。")
+
+
+def _current(keys: list[str]) -> str:
+    """The slide to show: a `slide` URL value the app did not write wins, then the session."""
+    in_url = (st.query_params.get(state.URL_SLIDE) or "").strip()
+    if in_url and in_url != st.session_state.get(state.S_SLIDE_WRITTEN):
+        st.session_state[state.S_SLIDE] = in_url
+    key = st.session_state.get(state.S_SLIDE)
+    if key not in keys:  # a drill back up drops the township slide: its county ranking is next
+        key = "counties" if key == "townships" and "counties" in keys else keys[0]
+        st.session_state[state.S_SLIDE] = key
+    if st.query_params.get(state.URL_SLIDE) != key:
+        st.query_params[state.URL_SLIDE] = key
+    st.session_state[state.S_SLIDE_WRITTEN] = key
+    shown = st.session_state.get(state.S_SLIDE_SHOWN_AT)
+    if not shown or shown[0] != key:
+        st.session_state[state.S_SLIDE_SHOWN_AT] = (key, time.monotonic())
+    return key
+
+
+def _step(keys: list[str], step: int, wrap: bool = False) -> None:
+    key = st.session_state.get(state.S_SLIDE)
+    i = keys.index(key) if key in keys else 0
+    i = (i + step) % len(keys) if wrap else min(max(i + step, 0), len(keys) - 1)
+    st.session_state[state.S_SLIDE] = keys[i]
+
+
+def _drill(current: Scope, target: Scope) -> None:
+    st.session_state.setdefault(state.S_MEETING_TRAIL, []).append(current)
+    state.drill_to(target.county_code, target.township_codes)
+
+
+def _back() -> None:
+    trail = st.session_state.get(state.S_MEETING_TRAIL) or []
+    if trail:
+        scope = trail.pop()
+        state.drill_to(scope.county_code, scope.township_codes)
+
+
+def _exit() -> None:
+    for key in (state.URL_MODE, state.URL_SLIDE):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def _title(slide: deck.Slide, m: deck.Meeting, position: str) -> None:
+    demo = '<span class="mt-badge">演示数据</span>' if m.demo else ""
+    message = f'<div class="mt-message">{escape(slide.message)}</div>' if slide.message else ""
+    panels.html_block(
+        f'<div class="mt-head"><span class="mt-title">{escape(slide.title)}</span>'
+        f'<span class="mt-scope">{escape(m.scope_words)} · '
+        f"{escape(m.period_label)}</span>{demo}"
+        f'<span class="mt-page">{position}</span></div>{message}'
+    )
+
+
+def _brief_downloads(filters: state.Filters) -> None:
+    """The weekly brief: the same slides as a printable PDF and an Excel workbook."""
+    if filters.period is None:
+        st.caption("没有期间，无法生成周报。")
+        return
+    from dashboard import brief  # matplotlib and fpdf2: loaded for the meeting only
+
+    engine = data.database().engine  # captured now: the files are built on click, off the run
+    scope, period = filters.scope, filters.period
+    stem = brief.file_stem(scope, period)
+    font = brief.cjk_font()
+    st.download_button(
+        "下载周报 PDF",
+        lambda: brief.pdf_bytes(engine, scope, period),
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        disabled=font is None,
+        width="stretch",
+    )
+    if font is None:
+        st.caption(brief.FONT_MISSING)
+    st.download_button(
+        "下载周报 Excel",
+        lambda: brief.xlsx_bytes(engine, scope, period),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table:",
+        on_click="ignore",
+        width="stretch",
+    )
+
+
+def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting) -> None:
+    i, last = keys.index(key), len(keys) - 1
+    bar = st.container(key="mt_controls", horizontal=True, vertical_alignment="center")
+    bar.button(
+        "上一页", key="mt_prev", shortcut="Left",
+        on_click=_step, args=(keys, -1), disabled=i == 0,
+    )  # fmt: skip
+    bar.button(
+        "下一页", key="mt_next", shortcut="Right",
+        on_click=_step, args=(keys, 1), disabled=i == last, type="primary",
+    )  # fmt: skip
+    # Further keys for the same moves (a clicker sends PageDown/PageUp); drawn, never seen.
+    extra = st.container(key="mt_keys")
+    for name, shortcut, step, off in (
+        ("mt_space", "Space", 1, i == last),
+        ("mt_pagedown", "PageDown", 1, i == last),
+        ("mt_pageup", "PageUp", -1, i == 0),
+    ):
+        extra.button(
+            name, key=name, shortcut=shortcut, on_click=_step, args=(keys, step), disabled=off
+        )
+    if st.session_state.get(state.S_MEETING_TRAIL):
+        back = st.session_state[state.S_MEETING_TRAIL][-1]
+        words = deck.scope_names(data.query, back)[0]
+        bar.button(
+            f"返回{words}", key="mt_back", icon=":material/undo:", shortcut="Backspace",
+            on_click=_back,
+        )  # fmt: skip
+    bar.space("stretch")
+    if st.session_state.get(state.W_MEETING_SECONDS) not in AUTO_SECONDS:
+        st.session_state[state.W_MEETING_SECONDS] = DEFAULT_AUTO_SECONDS
+    bar.toggle("自动翻页", key=state.W_MEETING_AUTO)
+    bar.selectbox(
+        "每页秒数", AUTO_SECONDS, key=state.W_MEETING_SECONDS,
+        format_func=lambda s: f"每页 {s} 秒", label_visibility="collapsed", width=210,
+    )  # fmt: skip
+    with bar.popover("周报", icon=":material/description:"):
+        _brief_downloads(filters)
+    bar.button("退出例会模式", key="mt_exit", icon=":material/close:", on_click=_exit)
+
+
+def _auto(keys: list[str]) -> None:
+    """Advance every N seconds while the toggle is on, looping back to the first slide."""
+    if not st.session_state.get(state.W_MEETING_AUTO):
+        return
+    seconds = st.session_state[state.W_MEETING_SECONDS]
+
+    @st.fragment(run_every=seconds)
+    def tick() -> None:
+        _key, since = st.session_state[state.S_SLIDE_SHOWN_AT]
+        if time.monotonic() - since >= AUTO_SLACK * seconds:
+            _step(keys, 1, wrap=True)
+            st.rerun()
+
+    tick()
+
+
+def render(filters: state.Filters) -> None:
+    """The meeting: the current slide with its title, body and controls."""
+    st.markdown(CSS, unsafe_allow_html=True)
+    for notice in state.pop_notices():
+        st.toast(notice, icon=":material/link_off:")
+    m = deck.meeting(data.query, filters.scope, filters.period)
+    keys = deck.slide_keys(filters.scope, filters.period)
+    key = _current(keys)
+    slide = deck.build_slide(key, data.query, m)
+    _title(slide, m, f"{keys.index(key) + 1} / {len(keys)}")
+    with st.container(key="mt_body"):
+        panels.render(slide, m, functools.partial(_drill, filters.scope))
+    _controls(keys, key, filters, m)
+    _auto(keys)
