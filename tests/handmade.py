@@ -28,7 +28,7 @@ def _village(code, township, name, cls, pop, key):
     }
 
 
-def _svc(team, month, stype, level, n):
+def service_row(team, month, stype, level, n):
     return {
         "team_id": team,
         "month": month,
@@ -38,7 +38,7 @@ def _svc(team, month, stype, level, n):
     }
 
 
-def _cs(month, patient, village, disease, color, level):
+def chronic_row(month, patient, village, disease, color, level):
     return {
         "month": month,
         "patient_id": patient,
@@ -49,7 +49,7 @@ def _cs(month, patient, village, disease, color, level):
     }
 
 
-def _iv(code, level, area, month, num, den):
+def indicator_value_row(code, level, area, month, num, den):
     return {
         "indicator_code": code,
         "area_level": level,
@@ -122,15 +122,15 @@ ROWS = {
         {"service_type": "health_check", "name": "体检", "points": 3.0},
     ],
     "team_service": [
-        _svc("T1", "2025-12", "sign", "village", 100),
-        _svc("T1", "2026-01", "follow_up", "village", 10),
-        _svc("T1", "2026-01", "follow_up", "township", 5),
-        _svc("T1", "2026-02", "sign", "county", 4),
-        _svc("T1", "2026-03", "health_check", "village", 2),
-        _svc("T2", "2026-02", "follow_up", "village", 7),
-        _svc("T2", "2026-03", "sign", "other", 3),
-        _svc("T4", "2026-03", "health_check", "county", 0),
-        _svc("T5", "2026-01", "sign", "village", 1),
+        service_row("T1", "2025-12", "sign", "village", 100),
+        service_row("T1", "2026-01", "follow_up", "village", 10),
+        service_row("T1", "2026-01", "follow_up", "township", 5),
+        service_row("T1", "2026-02", "sign", "county", 4),
+        service_row("T1", "2026-03", "health_check", "village", 2),
+        service_row("T2", "2026-02", "follow_up", "village", 7),
+        service_row("T2", "2026-03", "sign", "other", 3),
+        service_row("T4", "2026-03", "health_check", "county", 0),
+        service_row("T5", "2026-01", "sign", "village", 1),
     ],
     "sample_check": [
         {"team_id": "T1", "month": "2025-12", "checked": 5, "passed": 5},
@@ -139,20 +139,20 @@ ROWS = {
     ],
     # No rows at all in 2026-02: a month with no chronic data.
     "chronic_status": [
-        _cs("2025-12", "p1", V1, "hypertension", "green", "village"),
-        _cs("2025-12", "p1", V1, "diabetes", "green", "village"),
-        _cs("2025-12", "p2", V2, "hypertension", "red", "county"),
-        _cs("2025-12", "p4", V3, "diabetes", "yellow", "township"),
-        _cs("2025-12", "p5", V4, "tuberculosis", "red", "county"),
-        _cs("2026-01", "p1", V1, "hypertension", "yellow", "township"),
-        _cs("2026-01", "p2", V2, "hypertension", "red", "county"),
-        _cs("2026-01", "p3", V3, "hypertension", "green", "village"),
-        _cs("2026-03", "p1", V1, "hypertension", "red", "township"),
-        _cs("2026-03", "p1", V1, "diabetes", "green", "village"),
-        _cs("2026-03", "p2", V2, "hypertension", "yellow", "county"),
-        _cs("2026-03", "p3", V3, "hypertension", "green", "township"),
-        _cs("2026-03", "p5", V4, "tuberculosis", "red", "county"),
-        _cs("2026-03", "p6", V5, "hypertension", "green", "village"),
+        chronic_row("2025-12", "p1", V1, "hypertension", "green", "village"),
+        chronic_row("2025-12", "p1", V1, "diabetes", "green", "village"),
+        chronic_row("2025-12", "p2", V2, "hypertension", "red", "county"),
+        chronic_row("2025-12", "p4", V3, "diabetes", "yellow", "township"),
+        chronic_row("2025-12", "p5", V4, "tuberculosis", "red", "county"),
+        chronic_row("2026-01", "p1", V1, "hypertension", "yellow", "township"),
+        chronic_row("2026-01", "p2", V2, "hypertension", "red", "county"),
+        chronic_row("2026-01", "p3", V3, "hypertension", "green", "village"),
+        chronic_row("2026-03", "p1", V1, "hypertension", "red", "township"),
+        chronic_row("2026-03", "p1", V1, "diabetes", "green", "village"),
+        chronic_row("2026-03", "p2", V2, "hypertension", "yellow", "county"),
+        chronic_row("2026-03", "p3", V3, "hypertension", "green", "township"),
+        chronic_row("2026-03", "p5", V4, "tuberculosis", "red", "county"),
+        chronic_row("2026-03", "p6", V5, "hypertension", "green", "village"),
     ],
     "indicator": [
         {
@@ -194,32 +194,32 @@ ROWS = {
     ],
     # htn has no rows in 2026-03 (a missing month); V5's only htn row has a zero denominator.
     "indicator_value": [
-        _iv("htn", "village", V1, "2026-01", 30, 50),
-        _iv("htn", "village", V2, "2026-01", 10, 20),
-        _iv("htn", "village", V3, "2026-01", 8, 10),
-        _iv("htn", "village", V4, "2026-01", 5, 10),
-        _iv("htn", "village", V5, "2026-01", 0, 0),
-        _iv("htn", "village", V1, "2026-02", 35, 50),
-        _iv("htn", "village", V2, "2026-02", 12, 20),
-        _iv("htn", "village", V3, "2026-02", 9, 10),
-        _iv("htn", "village", V4, "2026-02", 6, 10),
-        _iv("fup", "village", V1, "2026-01", 2, 20),
-        _iv("fup", "village", V2, "2026-01", 3, 10),
-        _iv("fup", "village", V4, "2026-01", 0, 10),
-        _iv("fup", "village", V1, "2026-02", 1, 20),
-        _iv("fup", "village", V3, "2026-02", 0, 5),
-        _iv("fup", "village", V6, "2026-02", 0, 10),
-        _iv("fup", "village", V1, "2026-03", 1, 20),
-        _iv("fup", "village", V2, "2026-03", 2, 10),
-        _iv("fup", "village", V5, "2026-03", 1, 10),
-        _iv("pvs", "county", A, "2026-01", 40, 100),
-        _iv("pvs", "county", B, "2026-01", 60, 100),
-        _iv("pvs", "county", A, "2026-02", 50, 100),
-        _iv("pvs", "county", B, "2026-02", 30, 100),
-        _iv("pvs", "county", A, "2026-03", 0, 0),
-        _iv("pvs", "county", B, "2026-03", 30, 100),
-        _iv("ehr", "village", V1, "2026-03", 90, 100),
-        _iv("ehr", "village", V2, "2026-03", 40, 50),
+        indicator_value_row("htn", "village", V1, "2026-01", 30, 50),
+        indicator_value_row("htn", "village", V2, "2026-01", 10, 20),
+        indicator_value_row("htn", "village", V3, "2026-01", 8, 10),
+        indicator_value_row("htn", "village", V4, "2026-01", 5, 10),
+        indicator_value_row("htn", "village", V5, "2026-01", 0, 0),
+        indicator_value_row("htn", "village", V1, "2026-02", 35, 50),
+        indicator_value_row("htn", "village", V2, "2026-02", 12, 20),
+        indicator_value_row("htn", "village", V3, "2026-02", 9, 10),
+        indicator_value_row("htn", "village", V4, "2026-02", 6, 10),
+        indicator_value_row("fup", "village", V1, "2026-01", 2, 20),
+        indicator_value_row("fup", "village", V2, "2026-01", 3, 10),
+        indicator_value_row("fup", "village", V4, "2026-01", 0, 10),
+        indicator_value_row("fup", "village", V1, "2026-02", 1, 20),
+        indicator_value_row("fup", "village", V3, "2026-02", 0, 5),
+        indicator_value_row("fup", "village", V6, "2026-02", 0, 10),
+        indicator_value_row("fup", "village", V1, "2026-03", 1, 20),
+        indicator_value_row("fup", "village", V2, "2026-03", 2, 10),
+        indicator_value_row("fup", "village", V5, "2026-03", 1, 10),
+        indicator_value_row("pvs", "county", A, "2026-01", 40, 100),
+        indicator_value_row("pvs", "county", B, "2026-01", 60, 100),
+        indicator_value_row("pvs", "county", A, "2026-02", 50, 100),
+        indicator_value_row("pvs", "county", B, "2026-02", 30, 100),
+        indicator_value_row("pvs", "county", A, "2026-03", 0, 0),
+        indicator_value_row("pvs", "county", B, "2026-03", 30, 100),
+        indicator_value_row("ehr", "village", V1, "2026-03", 90, 100),
+        indicator_value_row("ehr", "village", V2, "2026-03", 40, 50),
     ],
     "village_funding": [
         {"village_code": V1, "year": 2026, "amount": 50000.0},

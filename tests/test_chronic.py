@@ -37,6 +37,7 @@ from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database, write_rows
+from tests.handmade import chronic_row
 
 V1, V2, V3, V4 = hm.V1, hm.V2, hm.V3, hm.V4
 ALL = Scope()
@@ -46,46 +47,35 @@ WEST = Scope(hm.A, (hm.WEST,))
 Q1 = Period.parse("2026-Q1")
 
 
-def _cs(month, patient, village, disease, color, level):
-    return {
-        "month": month,
-        "patient_id": patient,
-        "village_code": village,
-        "disease": disease,
-        "color": color,
-        "managed_level": level,
-    }
-
-
 H, D = "hypertension", "diabetes"
 CHRONIC_ROWS = [
-    _cs("2025-11", "q", V1, H, "red", "county"),
-    _cs("2025-12", "a", V1, H, "green", "village"),
-    _cs("2025-12", "a", V1, D, "green", "village"),
-    _cs("2025-12", "b", V1, H, "green", "village"),
-    _cs("2025-12", "c", V1, H, "yellow", "township"),
-    _cs("2025-12", "d", V2, H, "red", "county"),
-    _cs("2025-12", "e", V2, H, "yellow", "village"),
-    _cs("2025-12", "f", V3, H, "green", "village"),
-    _cs("2025-12", "g", V3, D, "red", "township"),
-    _cs("2025-12", "k", V4, H, "green", "village"),
-    _cs("2025-12", "r", V1, H, "yellow", "township"),
-    _cs("2026-01", "a", V1, H, "green", "village"),
-    _cs("2026-01", "b", V1, H, "yellow", "township"),
-    _cs("2026-01", "d", V2, H, "red", "county"),
-    _cs("2026-01", "k", V4, H, "green", "village"),
-    _cs("2026-03", "a", V1, H, "yellow", "township"),
-    _cs("2026-03", "a", V1, D, "green", "village"),
-    _cs("2026-03", "b", V1, H, "green", "village"),
-    _cs("2026-03", "c", V1, H, "green", "township"),
-    _cs("2026-03", "d", V2, H, "red", "township"),
-    _cs("2026-03", "f", V3, H, "red", "county"),
-    _cs("2026-03", "g", V3, D, "yellow", "township"),
-    _cs("2026-03", "k", V4, H, "red", "county"),
-    _cs("2026-03", "r", V3, H, "yellow", "township"),
-    _cs("2026-03", "m", V2, H, "red", "county"),
-    _cs("2026-03", "n", V3, H, "green", "village"),
-    _cs("2026-03", "p", V1, D, "green", "county"),
+    chronic_row("2025-11", "q", V1, H, "red", "county"),
+    chronic_row("2025-12", "a", V1, H, "green", "village"),
+    chronic_row("2025-12", "a", V1, D, "green", "village"),
+    chronic_row("2025-12", "b", V1, H, "green", "village"),
+    chronic_row("2025-12", "c", V1, H, "yellow", "township"),
+    chronic_row("2025-12", "d", V2, H, "red", "county"),
+    chronic_row("2025-12", "e", V2, H, "yellow", "village"),
+    chronic_row("2025-12", "f", V3, H, "green", "village"),
+    chronic_row("2025-12", "g", V3, D, "red", "township"),
+    chronic_row("2025-12", "k", V4, H, "green", "village"),
+    chronic_row("2025-12", "r", V1, H, "yellow", "township"),
+    chronic_row("2026-01", "a", V1, H, "green", "village"),
+    chronic_row("2026-01", "b", V1, H, "yellow", "township"),
+    chronic_row("2026-01", "d", V2, H, "red", "county"),
+    chronic_row("2026-01", "k", V4, H, "green", "village"),
+    chronic_row("2026-03", "a", V1, H, "yellow", "township"),
+    chronic_row("2026-03", "a", V1, D, "green", "village"),
+    chronic_row("2026-03", "b", V1, H, "green", "village"),
+    chronic_row("2026-03", "c", V1, H, "green", "township"),
+    chronic_row("2026-03", "d", V2, H, "red", "township"),
+    chronic_row("2026-03", "f", V3, H, "red", "county"),
+    chronic_row("2026-03", "g", V3, D, "yellow", "township"),
+    chronic_row("2026-03", "k", V4, H, "red", "county"),
+    chronic_row("2026-03", "r", V3, H, "yellow", "township"),
+    chronic_row("2026-03", "m", V2, H, "red", "county"),
+    chronic_row("2026-03", "n", V3, H, "green", "village"),
+    chronic_row("2026-03", "p", V1, D, "green", "county"),
 ]
 
 

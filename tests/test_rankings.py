@@ -18,6 +18,7 @@ from dashboard.charts import ranking_tables as tables
 from data_access import indicators, rankings
 from data_access.periods import Period
 from tests.dbs import dialect_params, loaded_database
+from tests.handmade import indicator_value_row
 
 K1, K2, K3, K4, K5 = "990201", "990202", "990203", "990204", "990205"
 T11, T12, T13 = "990201001", "990201002", "990201003"
@@ -38,17 +39,6 @@ def _indicator(code, name, higher, agg, target, weight):
         "period_agg": agg,
         "target": target,
         "weight": weight,
-    }
-
-
-def _iv(code, level, area, month, num, den):
-    return {
-        "indicator_code": code,
-        "area_level": level,
-        "area_code": area,
-        "month": month,
-        "numerator": num,
-        "denominator": den,
     }
 
 
@@ -85,33 +75,33 @@ ROWS = {
     ],
     "indicator_value": [
         # previous month
-        _iv("mgmt", "village", V11, "2026-01", 20, 50),
-        _iv("mgmt", "village", V12, "2026-01", 20, 50),
-        _iv("mgmt", "village", V21, "2026-01", 40, 50),
-        _iv("mgmt", "village", V31, "2026-01", 30, 50),
-        _iv("mgmt", "village", V51, "2026-01", 50, 50),
-        _iv("late", "village", V11, "2026-01", 1, 10),
-        _iv("late", "village", V21, "2026-01", 5, 10),
-        _iv("late", "village", V31, "2026-01", 1, 10),
-        _iv("late", "village", V51, "2026-01", 0, 10),
-        _iv("visits", "county", K1, "2026-01", 0, 0),
-        _iv("visits", "county", K2, "2026-01", 50, 100),
-        _iv("visits", "county", K3, "2026-01", 40, 100),
+        indicator_value_row("mgmt", "village", V11, "2026-01", 20, 50),
+        indicator_value_row("mgmt", "village", V12, "2026-01", 20, 50),
+        indicator_value_row("mgmt", "village", V21, "2026-01", 40, 50),
+        indicator_value_row("mgmt", "village", V31, "2026-01", 30, 50),
+        indicator_value_row("mgmt", "village", V51, "2026-01", 50, 50),
+        indicator_value_row("late", "village", V11, "2026-01", 1, 10),
+        indicator_value_row("late", "village", V21, "2026-01", 5, 10),
+        indicator_value_row("late", "village", V31, "2026-01", 1, 10),
+        indicator_value_row("late", "village", V51, "2026-01", 0, 10),
+        indicator_value_row("visits", "county", K1, "2026-01", 0, 0),
+        indicator_value_row("visits", "county", K2, "2026-01", 50, 100),
+        indicator_value_row("visits", "county", K3, "2026-01", 40, 100),
         # current month
-        _iv("mgmt", "village", V11, "2026-02", 40, 50),
-        _iv("mgmt", "village", V12, "2026-02", 30, 50),
-        _iv("mgmt", "village", V21, "2026-02", 80, 100),
-        _iv("mgmt", "village", V31, "2026-02", 0, 0),
-        _iv("mgmt", "village", V41, "2026-02", 45, 50),
-        _iv("late", "village", V11, "2026-02", 2, 20),
-        _iv("late", "village", V12, "2026-02", 3, 20),
-        _iv("late", "village", V21, "2026-02", 0, 10),
-        _iv("late", "village", V31, "2026-02", 4, 20),
-        _iv("late", "village", V41, "2026-02", 1, 10),
-        _iv("visits", "county", K1, "2026-02", 50, 100),
-        _iv("visits", "county", K2, "2026-02", 11, 40),
-        _iv("visits", "county", K4, "2026-02", 60, 100),
-        _iv("ehr", "village", V11, "2026-02", 9, 10),
+        indicator_value_row("mgmt", "village", V11, "2026-02", 40, 50),
+        indicator_value_row("mgmt", "village", V12, "2026-02", 30, 50),
+        indicator_value_row("mgmt", "village", V21, "2026-02", 80, 100),
+        indicator_value_row("mgmt", "village", V31, "2026-02", 0, 0),
+        indicator_value_row("mgmt", "village", V41, "2026-02", 45, 50),
+        indicator_value_row("late", "village", V11, "2026-02", 2, 20),
+        indicator_value_row("late", "village", V12, "2026-02", 3, 20),
+        indicator_value_row("late", "village", V21, "2026-02", 0, 10),
+        indicator_value_row("late", "village", V31, "2026-02", 4, 20),
+        indicator_value_row("late", "village", V41, "2026-02", 1, 10),
+        indicator_value_row("visits", "county", K1, "2026-02", 50, 100),
+        indicator_value_row("visits", "county", K2, "2026-02", 11, 40),
+        indicator_value_row("visits", "county", K4, "2026-02", 60, 100),
+        indicator_value_row("ehr", "village", V11, "2026-02", 9, 10),
     ],
 }
 

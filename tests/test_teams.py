@@ -21,6 +21,7 @@ from data_access import overview, team_detail, teams
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests.dbs import dialect_params, loaded_database, write_rows
+from tests.handmade import service_row
 
 K, Z = "990201", "990202"
 X, Y, Z1 = "990201001", "990201002", "990202001"
@@ -52,16 +53,6 @@ def _village(code, township, name, cls, pop, key, km, road):
 
 def _member(mid, team, name, level, role):
     return {"member_id": mid, "team_id": team, "name": name, "level": level, "role": role}
-
-
-def _svc(team, month, stype, level, n):
-    return {
-        "team_id": team,
-        "month": month,
-        "service_type": stype,
-        "member_level": level,
-        "services": n,
-    }
 
 
 def _check(team, month, checked, passed):
@@ -119,22 +110,22 @@ ROWS = {
         {"service_type": "referral", "name": "转诊", "points": 2.0},
     ],
     "team_service": [
-        _svc("TA", "2025-12", "sign", "village", 100),  # before Q1
-        _svc("TA", "2026-01", "sign", "village", 40),
-        _svc("TA", "2026-01", "follow_up", "township", 20),
-        _svc("TA", "2026-02", "health_check", "county", 10),
-        _svc("TA", "2026-02", "health_education", "other", 6),
-        _svc("TA", "2026-03", "consultation", "village", 30),
-        _svc("TA", "2026-03", "referral", "township", 4),
-        _svc("TA", "2026-04", "sign", "village", 50),  # after Q1
-        _svc("TB", "2026-01", "follow_up", "village", 12),
-        _svc("TB", "2026-02", "follow_up", "village", 8),
-        _svc("TB", "2026-03", "sign", "township", 5),
-        _svc("TD", "2026-01", "referral", "other", 0),  # a row with zero services
-        _svc("TD", "2026-02", "sign", "village", 16),
-        _svc("TD", "2026-02", "health_check", "county", 4),
-        _svc("TE", "2026-01", "sign", "village", 9),
-        _svc("TE", "2026-01", "follow_up", "township", 1),
+        service_row("TA", "2025-12", "sign", "village", 100),  # before Q1
+        service_row("TA", "2026-01", "sign", "village", 40),
+        service_row("TA", "2026-01", "follow_up", "township", 20),
+        service_row("TA", "2026-02", "health_check", "county", 10),
+        service_row("TA", "2026-02", "health_education", "other", 6),
+        service_row("TA", "2026-03", "consultation", "village", 30),
+        service_row("TA", "2026-03", "referral", "township", 4),
+        service_row("TA", "2026-04", "sign", "village", 50),  # after Q1
+        service_row("TB", "2026-01", "follow_up", "village", 12),
+        service_row("TB", "2026-02", "follow_up", "village", 8),
+        service_row("TB", "2026-03", "sign", "township", 5),
+        service_row("TD", "2026-01", "referral", "other", 0),  # a row with zero services
+        service_row("TD", "2026-02", "sign", "village", 16),
+        service_row("TD", "2026-02", "health_check", "county", 4),
+        service_row("TE", "2026-01", "sign", "village", 9),
+        service_row("TE", "2026-01", "follow_up", "township", 1),
     ],
     "sample_check": [
         _check("TA", "2025-12", 5, 5),
