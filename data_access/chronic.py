@@ -244,6 +244,26 @@ def joined_scope_conditions(scope: Scope, disease: str | None):
     )
 
 
+def villages_at(month: str, *aggregates) -> sa.Select:
+    """Per village at one month: code, name, township name, class, then the aggregates."""
+    return (
+        sa.select(
+            village.c.village_code,
+            village.c.name,
+            township.c.name,
+            village.c.village_class,
+            *aggregates,
+        )
+        .select_from(
+            chronic_status.join(village, village.c.village_code == cs.village_code).join(
+                township, township.c.township_code == village.c.township_code
+            )
+        )
+        .where(cs.month == month)
+        .group_by(village.c.village_code, village.c.name, township.c.name, village.c.village_class)
+    )
+
+
 def colors_by_area(
     engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
 ) -> pd.DataFrame:
@@ -303,21 +323,7 @@ def red_share_villages(
     red = sa.func.sum(sa.case((cs.color == "red", 1), else_=0))
     patients = sa.func.count()
     query = where(
-        sa.select(
-            village.c.village_code,
-            village.c.name,
-            township.c.name,
-            village.c.village_class,
-            patients,
-            red,
-        )
-        .select_from(
-            chronic_status.join(village, village.c.village_code == cs.village_code).join(
-                township, township.c.township_code == village.c.township_code
-            )
-        )
-        .where(cs.month == month)
-        .group_by(village.c.village_code, village.c.name, township.c.name, village.c.village_class)
+        villages_at(month, patients, red)
         .having(patients >= min_patients, red > 0)
         # × 1.0: integer division on SQLite/PostgreSQL would make every share 0
         .order_by(

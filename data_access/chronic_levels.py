@@ -18,9 +18,10 @@ from data_access.chronic import (
     joined_scope_conditions,
     mismatch_condition,
     scope_conditions,
+    villages_at,
 )
 from data_access.figures import share
-from data_access.schema import chronic_status, township, village
+from data_access.schema import village
 from data_access.scope import Scope, where
 
 # Enough rows to list every village of a county; a longer list is for the export, not a screen.
@@ -106,21 +107,7 @@ def mismatch_villages(
     """Villages with mismatched patients at one month, most mismatched first."""
     wrong = _mismatch_count()
     query = where(
-        sa.select(
-            village.c.village_code,
-            village.c.name,
-            township.c.name,
-            village.c.village_class,
-            sa.func.count(),
-            wrong,
-        )
-        .select_from(
-            chronic_status.join(village, village.c.village_code == cs.village_code).join(
-                township, township.c.township_code == village.c.township_code
-            )
-        )
-        .where(cs.month == month)
-        .group_by(village.c.village_code, village.c.name, township.c.name, village.c.village_class)
+        villages_at(month, sa.func.count(), wrong)
         .having(wrong > 0)
         .order_by(wrong.desc(), village.c.village_code)
         .limit(limit),

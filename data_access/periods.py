@@ -100,6 +100,18 @@ def periods_with_data(months: list[str] | tuple[str, ...], kind: PeriodKind) -> 
     return sorted(found, reverse=True)
 
 
+def months_ending(period: Period, count: int) -> tuple[str, ...]:
+    """The `count` months ending with the period's last month, oldest first."""
+    year, month = period.year, int(period.last_month[5:])
+    months = []
+    for _ in range(count):
+        months.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return tuple(reversed(months))
+
+
 def month_label(month: str) -> str:
     """2026-03 → 2026年3月."""
     return Period.parse(month).label
