@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import labels, theme
-from data_access.periods import Period
+from data_access.periods import Period, months_ending
 
 # Cards in a row line up only with a fixed metric height (room for value, delta and trend).
 KPI_HEIGHT_PX = 190
@@ -14,15 +14,8 @@ TREND_MONTHS = 12  # a year of sparkline: enough to see seasonality, small enoug
 
 
 def trend_months(period: Period, count: int = TREND_MONTHS) -> tuple[str, ...]:
-    """The `count` months ending with the period's last month."""
-    year, month = period.year, int(period.last_month[5:])
-    months = []
-    for _ in range(count):
-        months.append(f"{year:04d}-{month:02d}")
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return tuple(reversed(months))
+    """The `count` months ending with the period's last month (the sparkline window)."""
+    return months_ending(period, count)
 
 
 def missing_reason(row, levels: set[str], township_scope: bool) -> str:
