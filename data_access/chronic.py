@@ -48,38 +48,45 @@ def scope_conditions(scope: Scope, disease: str | None = None):
     return conditions
 
 
+def _has_rows(conn, month: str, scope: Scope, disease: str | None) -> bool:
+    """Whether `month` has rows in scope: one indexed/zone-mapped probe, no full scan."""
+    query = where(
+        sa.select(sa.literal_column("1")).where(cs.month == month),
+        *scope_conditions(scope, disease),
+    ).limit(1)
+    return conn.execute(query).first() is not None
+
+
 def snapshot_month(
     engine: Engine, scope: Scope, period: Period, disease: str | None = None
 ) -> str | None:
     """The period's last month that has chronic_status rows in scope (None if none)."""
-    query = where(
-        sa.select(sa.func.max(cs.month)).where(cs.month.in_(period.months)),
-        *scope_conditions(scope, disease),
-    )
+    # Probing month by month from the end reads one month's rows at most, where max(month)
+    # over the period reads all of them.
     with engine.connect() as conn:
-        return conn.execute(query).scalar()
+        for month in reversed(period.months):
+            if _has_rows(conn, month, scope, disease):
+                return month
+    return None
 
 
 def month_before(
     engine: Engine, scope: Scope, before_month: str, disease: str | None = None
 ) -> str | None:
     """The last month before `before_month` that has rows in scope (None if none)."""
-    # The recent window first: on a month-ordered file its scan is short, while max() over
-    # every earlier month reads them all. Only a gap of a year or more needs the full scan.
-    window_start = Period.parse(before_month)
-    for _ in range(MONTH_BEFORE_WINDOW):
-        window_start = window_start.previous()
+    # Probe the recent months one by one (each probe is cheap on a month-ordered file or a
+    # month index); only a gap of more than MONTH_BEFORE_WINDOW months needs max() over all.
+    month = Period.parse(before_month)
     with engine.connect() as conn:
-        for lower in (window_start.key, None):
-            conditions = [cs.month < before_month] + ([] if lower is None else [cs.month >= lower])
-            query = where(
-                sa.select(sa.func.max(cs.month)).where(*conditions),
-                *scope_conditions(scope, disease),
-            )
-            found = conn.execute(query).scalar()
-            if found is not None:
-                return found
-    return None
+        for _ in range(MONTH_BEFORE_WINDOW):
+            month = month.previous()
+            if _has_rows(conn, month.key, scope, disease):
+                return month.key
+        query = where(
+            sa.select(sa.func.max(cs.month)).where(cs.month < month.key),
+            *scope_conditions(scope, disease),
+        )
+        return conn.execute(query).scalar()
 
 
 def color_distribution(
