@@ -48,7 +48,7 @@ def scope_conditions(scope: Scope, disease: str | None = None):
     return conditions
 
 
-def _has_rows(conn, month: str, scope: Scope, disease: str | None) -> bool:
+def has_rows(conn, month: str, scope: Scope, disease: str | None) -> bool:
     """Whether `month` has rows in scope: one indexed/zone-mapped probe, no full scan."""
     query = where(
         sa.select(sa.literal_column("1")).where(cs.month == month),
@@ -65,7 +65,7 @@ def snapshot_month(
     # over the period reads all of them.
     with engine.connect() as conn:
         for month in reversed(period.months):
-            if _has_rows(conn, month, scope, disease):
+            if has_rows(conn, month, scope, disease):
                 return month
     return None
 
@@ -80,7 +80,7 @@ def month_before(
     with engine.connect() as conn:
         for _ in range(MONTH_BEFORE_WINDOW):
             month = month.previous()
-            if _has_rows(conn, month.key, scope, disease):
+            if has_rows(conn, month.key, scope, disease):
                 return month.key
         query = where(
             sa.select(sa.func.max(cs.month)).where(cs.month < month.key),

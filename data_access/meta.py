@@ -7,7 +7,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data_access.chronic import has_rows
+from data_access.periods import Period
 from data_access.schema import chronic_status, data_meta, indicator_value, team_service
+from data_access.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -30,12 +33,24 @@ def data_info(engine: Engine) -> DataInfo:
 
 def data_months(engine: Engine) -> list[str]:
     """Months (YYYY-MM) with rows in any fact table, oldest first."""
-    # Small tables are scanned whole; the large chronic_status only for its distinct months.
-    query = sa.union(
+    small = sa.union(
         sa.select(indicator_value.c.month).distinct(),
         sa.select(team_service.c.month).distinct(),
-        sa.select(chronic_status.c.month).distinct(),
+    )
+    # Two scalar subqueries: SQLite answers a lone min() or max() from the index, not both.
+    bounds = sa.select(
+        sa.select(sa.func.min(chronic_status.c.month)).scalar_subquery(),
+        sa.select(sa.func.max(chronic_status.c.month)).scalar_subquery(),
     )
     with engine.connect() as conn:
-        months = {row[0] for row in conn.execute(query) if row[0]}
+        months = {row[0] for row in conn.execute(small) if row[0]}
+        first, last = conn.execute(bounds).one()
+        # DISTINCT over millions of chronic rows is a full scan on row stores; min/max come
+        # from the month index, and each month not yet known costs one cheap probe.
+        if first and last:
+            month = Period.parse(first)
+            while month.key <= last:
+                if month.key not in months and has_rows(conn, month.key, Scope(), None):
+                    months.add(month.key)
+                month = month.next()
     return sorted(months)

@@ -81,6 +81,15 @@ class Period:
         last = 12 if self.kind == "month" else 4
         return Period(self.kind, self.year - 1, last)
 
+    def next(self) -> Period:
+        """The comparable period just after."""
+        if self.kind == "year":
+            return Period("year", self.year + 1, 1)
+        last = 12 if self.kind == "month" else 4
+        if self.index < last:
+            return Period(self.kind, self.year, self.index + 1)
+        return Period(self.kind, self.year + 1, 1)
+
     @property
     def label(self) -> str:
         """Chinese label, e.g. 2026年3月, 2026年第1季度, 2026年."""

@@ -38,3 +38,12 @@ def test_periods_with_data_newest_first():
     ]
     assert [p.key for p in periods_with_data(months, "year")] == ["2026", "2025"]
     assert periods_with_data(months, "month")[0].key == "2026-04"
+
+
+@pytest.mark.parametrize(
+    ("text", "following"),
+    [("2025-12", "2026-01"), ("2026-03", "2026-04"), ("2025-Q4", "2026-Q1"), ("2025", "2026")],
+)
+def test_next_period(text, following):
+    assert Period.parse(text).next().key == following
+    assert Period.parse(following).previous().key == text
