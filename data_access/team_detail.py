@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.schema import (
-    service_type,
     team,
     team_member,
     team_service,
@@ -15,8 +14,8 @@ from data_access.schema import (
     township,
     village,
 )
-from data_access.scope import Scope, where
-from data_access.teams import MEMBER_LEVELS
+from data_access.scope import Scope
+from data_access.teams import MEMBER_LEVELS, service_sums
 
 INFO_COLUMNS = ["team_id", "name", "leader", "township_code", "township_name", "county_code"]
 MEMBER_COLUMNS = ["member_id", "name", "level", "role"]
@@ -83,25 +82,7 @@ def monthly_services(
     """Services and points per month, service type and member level, for the teams in scope
     (or one team), over the given months (YYYY-MM)."""
     ts = team_service.c
-    query = where(
-        sa.select(
-            ts.month,
-            ts.service_type,
-            ts.member_level,
-            sa.func.sum(ts.services).label("services"),
-            sa.func.sum(ts.services * service_type.c.points).label("points"),
-        )
-        .select_from(
-            team_service.join(service_type, service_type.c.service_type == ts.service_type).join(
-                team, team.c.team_id == ts.team_id
-            )
-        )
-        .where(ts.month.in_(months))
-        .group_by(ts.month, ts.service_type, ts.member_level)
-        .order_by(ts.month, ts.service_type, ts.member_level),
-        scope.township_condition(team.c.township_code),
-        None if team_id is None else ts.team_id == team_id,
-    )
+    query = service_sums([ts.month, ts.service_type, ts.member_level], months, scope, team_id)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     df = pd.DataFrame(rows, columns=MONTHLY_COLUMNS)

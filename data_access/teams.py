@@ -180,15 +180,15 @@ def service_types(engine: Engine) -> pd.DataFrame:
     return df.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
-def services_by_type(
-    engine: Engine, scope: Scope, period: Period, team_id: str | None = None
-) -> pd.DataFrame:
-    """Per team and service type in scope (or of one team): services and points in the period."""
+def service_sums(
+    keys: list, months: tuple[str, ...], scope: Scope, team_id: str | None = None
+) -> sa.Select:
+    """Σ services and Σ points grouped (and ordered) by `keys`, for the teams in scope (or one
+    team) over `months`; the shared query of the by-type and monthly breakdowns."""
     ts = team_service.c
-    query = where(
+    return where(
         sa.select(
-            ts.team_id,
-            ts.service_type,
+            *keys,
             sa.func.sum(ts.services).label("services"),
             sa.func.sum(ts.services * service_type.c.points).label("points"),
         )
@@ -197,12 +197,20 @@ def services_by_type(
                 team, team.c.team_id == ts.team_id
             )
         )
-        .where(ts.month.in_(period.months))
-        .group_by(ts.team_id, ts.service_type)
-        .order_by(ts.team_id, ts.service_type),
+        .where(ts.month.in_(months))
+        .group_by(*keys)
+        .order_by(*keys),
         scope.township_condition(team.c.township_code),
         None if team_id is None else ts.team_id == team_id,
     )
+
+
+def services_by_type(
+    engine: Engine, scope: Scope, period: Period, team_id: str | None = None
+) -> pd.DataFrame:
+    """Per team and service type in scope (or of one team): services and points in the period."""
+    ts = team_service.c
+    query = service_sums([ts.team_id, ts.service_type], period.months, scope, team_id)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     df = pd.DataFrame(rows, columns=["team_id", "service_type", "services", "points"])
