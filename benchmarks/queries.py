@@ -60,7 +60,9 @@ def overview_queries(engine, scope: Scope, period: Period) -> None:
     teams.member_composition(engine, scope)
     if month:
         chronic.color_distribution(engine, scope, month)
-    overview.alerts(engine, scope, period)
+        chronic.red_not_at_county(engine, scope, month)
+    overview.villages_without_service(engine, scope, period)
+    overview.funding_by_class(engine, scope, period.year)
 
 
 def chronic_queries(engine, scope: Scope, period: Period) -> None:

@@ -132,24 +132,39 @@ class Alerts:
 def alerts(engine: Engine, scope: Scope, period: Period) -> Alerts:
     """The overview's alert list for a scope and period."""
     month = chronic.snapshot_month(engine, scope, period)
-    red = chronic.red_not_at_county(engine, scope, month) if month else 0
-    workload = teams.team_workload(engine, scope, period)
+    return alerts_from(
+        month,
+        chronic.red_not_at_county(engine, scope, month) if month else 0,
+        teams.team_workload(engine, scope, period),
+        indicators.indicator_values(engine, scope, period),
+        villages_without_service(engine, scope, period),
+        funding_by_class(engine, scope, period.year),
+    )
+
+
+def alerts_from(
+    month: str | None,
+    red_not_at_county: int,
+    workload: pd.DataFrame,
+    values: pd.DataFrame,
+    gaps: pd.DataFrame,
+    funding: pd.DataFrame,
+) -> Alerts:
+    """The alert list from query results a page already holds (no database access)."""
     low = workload[
         (workload["checked"] >= MIN_CHECKED_FOR_PASS_RATE) & (workload["pass_rate"] < LOW_PASS_RATE)
     ].sort_values("pass_rate")
-    values = indicators.indicator_values(engine, scope, period)
     below = values[values["attainment"].notna() & (values["attainment"] < 1)]
-    funding = funding_not_tilted(funding_by_class(engine, scope, period.year))
     return Alerts(
         snapshot_month=month,
-        red_not_at_county=red,
-        villages_without_service=villages_without_service(engine, scope, period),
+        red_not_at_county=red_not_at_county,
+        villages_without_service=gaps,
         low_pass_teams=low[
             ["team_id", "name", "township_name", "services", "checked", "passed", "pass_rate"]
         ],
         indicators_below_target=below[
             ["indicator_code", "name", "unit", "value", "target", "higher_is_better"]
         ],
-        funding_not_tilted=funding,
+        funding_not_tilted=funding_not_tilted(funding),
         thresholds={"low_pass_rate": LOW_PASS_RATE, "min_checked": MIN_CHECKED_FOR_PASS_RATE},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, kpi, labels, navigation, state
+from data_access import overview
 
 CARDS_PER_ROW = 4  # four cards fit a 1440-px screen with readable type
 ALERT_LIST_MAX = 8  # longer lists belong on the page the alert links to
@@ -85,7 +86,15 @@ with chronic_col, st.container(border=True):
 
 # --- alerts ------------------------------------------------------------------------------------
 st.subheader("需要关注")
-alerts = data.query("overview.alerts", scope, period)
+# The same cached results as above; only the three alert-specific queries are new.
+alerts = overview.alerts_from(
+    month,
+    data.query("chronic.red_not_at_county", scope, month) if month else 0,
+    workload,
+    values,
+    data.query("overview.villages_without_service", scope, period),
+    data.query("overview.funding_by_class", scope, period.year),
+)
 shown = 0
 
 
