@@ -21,27 +21,104 @@ from data_access.schema import metadata
 
 DIALECTS = ("duckdb", "sqlite", "postgresql", "mysql")
 
-PG_ADMIN_URL = os.environ.get(
-    "TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/yfrh_test"
-)
+# One database per checkout on each server: two working copies testing at once must not
+# drop each other's tables. YFRH_TEST_DB names it; the default is what .ci/run used to create.
+TEST_DB = os.environ.get("YFRH_TEST_DB", "yfrh_test")
+READER = "yfrh_reader"
+PG_SERVER_URL = os.environ.get("TEST_PG_SERVER_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
+MYSQL_SERVER_URL = os.environ.get("TEST_MYSQL_SERVER_URL", "mysql+pymysql://root@127.0.0.1:3306")
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", f"{PG_SERVER_URL}/{TEST_DB}")
 PG_READER_URL = os.environ.get(
-    "TEST_PG_READER_URL", "postgresql+psycopg://yfrh_reader@127.0.0.1:5432/yfrh_test"
+    "TEST_PG_READER_URL", f"postgresql+psycopg://{READER}@127.0.0.1:5432/{TEST_DB}"
 )
 MYSQL_ADMIN_URL = os.environ.get(
-    "TEST_MYSQL_ADMIN_URL", "mysql+pymysql://root@127.0.0.1:3306/yfrh_test?charset=utf8mb4"
+    "TEST_MYSQL_ADMIN_URL", f"{MYSQL_SERVER_URL}/{TEST_DB}?charset=utf8mb4"
 )
 MYSQL_READER_URL = os.environ.get(
     "TEST_MYSQL_READER_URL",
-    "mysql+pymysql://yfrh_reader:yfrh_reader@127.0.0.1:3306/yfrh_test?charset=utf8mb4",
+    f"mysql+pymysql://{READER}:{READER}@127.0.0.1:3306/{TEST_DB}?charset=utf8mb4",
 )
 SERVER_URLS = {
     "postgresql": (PG_ADMIN_URL, PG_READER_URL),
     "mysql": (MYSQL_ADMIN_URL, MYSQL_READER_URL),
 }
+# Per dialect: None once the test database and reader role exist, else why they could not.
+_provisioned: dict[str, str | None] = {}
+# The servers that could not be reached, reported in one line at the end of the run.
+UNREACHABLE: dict[str, str] = {}
+
+
+def _provision_postgresql() -> None:
+    engine = sa.create_engine(f"{PG_SERVER_URL}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": TEST_DB}
+            ).first()
+            if not exists:
+                conn.exec_driver_sql(f'CREATE DATABASE "{TEST_DB}"')
+            role = conn.execute(
+                sa.text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": READER}
+            ).first()
+            if not role:
+                conn.exec_driver_sql(f"CREATE ROLE {READER} LOGIN")
+    finally:
+        engine.dispose()
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{TEST_DB}" TO {READER}')
+            conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {READER}")
+            conn.exec_driver_sql(
+                f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {READER}"
+            )
+    finally:
+        engine.dispose()
+
+
+def _provision_mysql() -> None:
+    engine = sa.create_engine(f"{MYSQL_SERVER_URL}/?charset=utf8mb4")
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                f"CREATE DATABASE IF NOT EXISTS `{TEST_DB}` "
+                "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+            )
+            for host in ("%", "localhost", "127.0.0.1"):
+                # text(): the driver's paramstyle would read the % of the host as a placeholder.
+                conn.execute(
+                    sa.text(
+                        f"CREATE USER IF NOT EXISTS '{READER}'@'{host}' IDENTIFIED BY '{READER}'"
+                    )
+                )
+                conn.execute(sa.text(f"GRANT SELECT ON `{TEST_DB}`.* TO '{READER}'@'{host}'"))
+    finally:
+        engine.dispose()
+
+
+def provision(dialect: str) -> None:
+    """Create the server's test database and read-only role once per run (idempotent).
+
+    The README's test command alone then runs every dialect on a machine whose servers run;
+    only a server that cannot be reached is skipped (a failure under CI).
+    """
+    if dialect not in SERVER_URLS:
+        return
+    if dialect not in _provisioned:
+        try:
+            (_provision_postgresql if dialect == "postgresql" else _provision_mysql)()
+            _provisioned[dialect] = None
+        except sa.exc.SQLAlchemyError as exc:
+            _provisioned[dialect] = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    reason = _provisioned[dialect]
+    if reason is not None:
+        _unavailable(dialect, RuntimeError(reason))
 
 
 def _unavailable(dialect: str, exc: Exception):
     message = f"{dialect} test server unavailable: {str(exc).splitlines()[0]}"
+    UNREACHABLE[dialect] = message
     if os.environ.get("CI"):
         pytest.fail(message + " (CI is set: .ci/run must start it)", pytrace=False)
     pytest.skip(message)
@@ -55,6 +132,7 @@ def urls_for(dialect: str, folder: Path) -> tuple[str, str]:
     if dialect == "sqlite":
         url = f"sqlite:///{folder / 'test.sqlite'}"
         return url, url
+    provision(dialect)
     return SERVER_URLS[dialect]
 
 
@@ -73,7 +151,7 @@ def write_rows(engine: sa.Engine, rows: Mapping[str, list[dict]]) -> None:
 def grant_reader(engine: sa.Engine, dialect: str) -> None:
     with engine.begin() as conn:
         if dialect == "postgresql":
-            conn.exec_driver_sql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO yfrh_reader")
+            conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READER}")
 
 
 @contextmanager
