@@ -38,7 +38,7 @@ from data_access.engine import create_readonly_engine  # noqa: E402
 from data_access.periods import Period, months_ending, periods_with_data  # noqa: E402
 from data_access.scope import Scope  # noqa: E402
 
-TREND = 12  # the pages' trend window (dashboard.kpi.TREND_MONTHS)
+TREND = 12  # the pages' trend window (pages.overview_kpi.TREND_MONTHS)
 
 
 def frame_queries(engine, scope: Scope, period: Period) -> None:

@@ -12,8 +12,9 @@ if str(ROOT) not in sys.path:  # streamlit puts dashboard/ on the path, not the 
 import sqlalchemy as sa  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import data, database, filters, header, labels, navigation, state, theme  # noqa: E402
-from dashboard.meeting import view as meeting  # noqa: E402
+from dashboard import data, database, filters, header, navigation, state, theme  # noqa: E402
+from pages import meeting  # noqa: E402
+from views import labels  # noqa: E402
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Export CLI: the dashboard's figures for one scope and period as JSON, from the same queries.
 
 python -m dashboard.export --db URL --period 2026-Q1 [--county C] [--township T] [-o FILE]
+    [--view overview|map|teams|chronic|rankings|meeting]   (one view's model as JSON)
     [--format json|pdf|xlsx]   (pdf, xlsx: the weekly brief of 例会模式; they need -o FILE)
 """
 
@@ -9,74 +10,90 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import sys
 from pathlib import Path
 
-import pandas as pd
 import sqlalchemy as sa
 
-from dashboard.meeting.fonts import FontMissing
-from data_access import chronic, indicators, teams, villages
+from dashboard.brief.fonts import FontMissing
+from data_access import indicators, teams, villages
 from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
 from data_access.periods import Period
 from data_access.schema import check_schema
 from data_access.scope import Scope, UnknownArea, resolve_scope
-
-
-def _clean(value):
-    """JSON-safe scalars: numpy → Python, NaN → None."""
-    if value is None or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+from views import chronic as chronic_view
+from views import overview
+from views.common import Window, window_for
+from views.jsonable import jsonable
+from views.meeting import deck
 
 
 def _records(df, columns) -> list[dict]:
-    return [
-        {c: _clean(v) for c, v in zip(columns, row, strict=True)}
-        for row in df[columns].itertuples(index=False)
-    ]
+    return jsonable(df[columns])
+
+
+# --view NAME → the view model's builder (options at their defaults: all diseases, …).
+VIEWS = {
+    "overview": overview.build,
+    "chronic": chronic_view.build,
+    "meeting": deck.build,
+}
+
+
+def build_view(engine: sa.Engine, name: str, scope: Scope, window: Window) -> dict:
+    """One view's model as JSON-ready data: everything its page or the deck shows."""
+    return {"view": name, **jsonable(VIEWS[name](engine, scope, window))}
 
 
 def build_report(engine: sa.Engine, scope: Scope, period: Period) -> dict:
-    """Everything the export prints, as a JSON-ready dict."""
-    snapshot = chronic.snapshot_month(engine, scope, period)
+    """The export's classic keys, each taken from the view model that shows it on screen."""
+    window = window_for(engine, period)
+    ov = overview.build(engine, scope, window)
+    ch = chronic_view.build(engine, scope, window)
+    period = window.period
     report: dict = {
         "period": period.key,
+        "period_label": window.label,
         "months": list(period.months),
-        "previous_period": period.previous().key,
+        "previous_period": window.previous.key,
+        "previous_months": list(window.previous.months),
+        "comparable": window.comparable,
         "scope": {"county": scope.county_code, "townships": list(scope.township_codes)},
         "village_classes": _records(
-            villages.village_class_summary(engine, scope),
+            ov.classes if len(ov.classes) else villages.village_class_summary(engine, scope),
             ["village_class", "villages", "population", "key_population"],
         ),
-        "chronic_month": snapshot,
+        "chronic_month": ch.month,
+        "chronic_unit": ch.unit,
         "chronic_colors": [],
-        "chronic_previous_month": None,
+        "chronic_previous_month": ch.before,
         "chronic_transitions": [],
         "managed_level_mismatch": 0,
+        "red_not_up": 0,
     }
-    if snapshot is not None:
-        report["chronic_colors"] = _records(
-            chronic.color_distribution(engine, scope, snapshot), ["disease", "color", "patients"]
-        )
-        report["managed_level_mismatch"] = chronic.mismatched_patients(engine, scope, snapshot)
-        before = chronic.month_before(engine, scope, period.first_month)
-        report["chronic_previous_month"] = before
-        if before is not None:
+    if ch.month is not None:
+        dist = ch.by_disease
+        report["chronic_colors"] = _records(dist, ["disease", "color", "patients"])
+        report["managed_level_mismatch"] = ch.mismatch.mismatched
+        report["red_not_up"] = ch.mismatch.red_not_up
+        if ch.transitions is not None:
             report["chronic_transitions"] = _records(
-                chronic.transitions(engine, scope, before, snapshot),
+                ch.transitions.flows.dropna(subset=["from_color", "to_color"]),
                 ["disease", "from_color", "to_color", "patients"],
             )
     report["team_workload"] = _records(
         teams.team_workload(engine, scope, period),
         ["team_id", "services", "points", "members", "village_doctor_share", "checked", "passed"],
     )
-    report["indicators"] = _records(
+    report["indicators"] = [
+        {
+            "indicator_code": k.code,
+            "value": k.value,
+            "numerator": k.numerator,
+            "denominator": k.denominator,
+        }
+        for k in ov.kpis
+    ] or _records(
         indicators.indicator_values(engine, scope, period),
         ["indicator_code", "value", "numerator", "denominator"],
     )
@@ -101,6 +118,11 @@ def _parser() -> argparse.ArgumentParser:
         help="9-digit township code (repeat or comma-separate)",
     )
     parser.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    parser.add_argument(
+        "--view",
+        choices=tuple(VIEWS),
+        help="write that view's model as JSON (everything the page or the deck shows)",
+    )
     parser.add_argument(
         "--format",
         choices=("json", "pdf", "xlsx"),
@@ -130,9 +152,12 @@ def main(argv: list[str] | None = None) -> int:
             from dashboard import brief  # matplotlib and fpdf2: loaded for the brief only
 
             write = brief.pdf_bytes if args.format == "pdf" else brief.xlsx_bytes
-            args.output.write_bytes(write(engine, scope, period))
+            args.output.write_bytes(write(engine, scope, window_for(engine, period)))
             return 0
-        report = build_report(engine, scope, period)
+        if args.view:
+            report = build_view(engine, args.view, scope, window_for(engine, period))
+        else:
+            report = build_report(engine, scope, period)
     except (ValueError, UnknownArea, ConfigurationError, FontMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

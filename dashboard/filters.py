@@ -5,9 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, labels, state
+from dashboard import state
+from dashboard.data import cached
+from data_access import meta, villages
 from data_access.periods import Period, periods_with_data
 from data_access.scope import Scope
+from views import common, labels
 
 # The period type a first visit opens with: the latest month is what a weekly meeting reviews.
 DEFAULT_PERIOD_KIND = "month"
@@ -28,7 +31,7 @@ def _apply_url(params: dict[str, str], counties: pd.DataFrame, months: list[str]
     if county and county not in set(counties["county_code"]):
         state.add_notice(f"链接中的县区代码“{_echo(county)}”不存在，已忽略。")
         county = ""
-    all_towns = data.query("villages.townships")
+    all_towns = cached(villages.townships)()
     owner = dict(zip(all_towns["township_code"], all_towns["county_code"], strict=True))
     if towns and not county:
         found = {owner[t] for t in towns if t in owner}
@@ -62,8 +65,8 @@ def _on_county_change() -> None:
 
 def render() -> state.Filters:
     """Draw the filters in the sidebar and return them; keeps the URL in step."""
-    counties = data.query("villages.counties")
-    months = data.query("meta.data_months")
+    counties = cached(villages.counties)()
+    months = cached(meta.data_months)()
     if state.url_changed_outside():
         _apply_url(state.read_url(), counties, months)
     state.apply_pending_scope()
@@ -80,7 +83,7 @@ def render() -> state.Filters:
         key=state.W_COUNTY,
         on_change=_on_county_change,
     )
-    towns = data.query("villages.townships", county) if county else None
+    towns = cached(villages.townships)(county) if county else None
     town_names = (
         {} if towns is None else dict(zip(towns["township_code"], towns["name"], strict=True))
     )
@@ -128,10 +131,11 @@ def render() -> state.Filters:
         placeholder="数据库中没有任何期间的数据",
     )
     period = Period.parse(period_key) if period_key else None
-    if period:
-        st.sidebar.caption(f"对比期：{period.previous().label}")
+    window = common.window(period, months) if period else None
+    if window:
+        st.sidebar.caption(f"对比期：{window.previous_label}")
 
-    filters = state.Filters(Scope(county or None, tuple(townships)), period)
+    filters = state.Filters(Scope(county or None, tuple(townships)), window)
     state.write_url(filters)
     state.set_current(filters)
     return filters

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import state
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES_DIR = ROOT / "pages"
 
@@ -27,3 +29,16 @@ def page(name: str) -> st.Page:
 
 def all_pages() -> list[st.Page]:
     return [page(name) for name in VIEWS]
+
+
+def link(
+    name: str, label: str, filters: state.Filters, params: dict[str, str] | None = None
+) -> None:
+    """A link to a view that carries the filters and the view state that explains the point
+    (e.g. the map layer or the teams tab), so the linked page opens on the same figures."""
+    st.page_link(
+        page(name),
+        label=label,
+        icon=":material/arrow_forward:",
+        query_params={**state.url_params(filters), **(params or {})},
+    )

@@ -15,6 +15,7 @@ import streamlit as st
 
 from data_access.periods import Period
 from data_access.scope import Scope
+from views.common import Window
 
 # URL query parameters.
 URL_COUNTY = "county"
@@ -37,14 +38,19 @@ S_PENDING_SCOPE = "s_pending_scope"  # a drill-down asked for this scope; applie
 
 @dataclass(frozen=True)
 class Filters:
-    """What every view shows: the scope and the period (with the one to compare against)."""
+    """What every view shows: the scope and the period window (the period as chosen, cut to
+    the months with data, and the same months a period earlier to compare with)."""
 
     scope: Scope
-    period: Period | None
+    window: Window | None
+
+    @property
+    def period(self) -> Period | None:
+        return self.window.period if self.window else None
 
     @property
     def previous(self) -> Period | None:
-        return self.period.previous() if self.period else None
+        return self.window.previous if self.window else None
 
 
 def read_url() -> dict[str, str]:

@@ -7,6 +7,8 @@ coloured mark carries a text label or a symbol as well.
 
 from __future__ import annotations
 
+from views import labels
+
 # 绿黄红 as fills dark enough to survive a washed-out projector, with white/black text.
 MANAGEMENT_COLORS = {"green": "#1b7f3b", "yellow": "#e0a800", "red": "#c62828"}
 # Colour-blind-safe alternative (Okabe–Ito blue / orange / vermillion).
@@ -50,15 +52,11 @@ LEVEL_COLORS = {
 # from the management reds; always with a symbol and the team's name as well.
 FLAG_COLOR = "#b45309"
 
-# Target attainment (share of target reached) bands and their colour, symbol and label.
-ATTAINMENT_MET = 1.0
-# Within 10% of target is "close": a leader should look, not yet act.
-ATTAINMENT_CLOSE = 0.9
+# Target attainment bands (views.labels.attainment_band) and their colour, symbol and label.
+_BADGE_COLORS = {"met": "green", "close": "orange", "missed": "red", "none": "gray"}
 ATTAINMENT_STYLES = {
-    "met": ("green", "✓", "达标"),
-    "close": ("orange", "◐", "接近目标"),
-    "missed": ("red", "✗", "未达标"),
-    "none": ("gray", "—", "无数据"),
+    band: (_BADGE_COLORS[band], labels.ATTAINMENT_SYMBOLS[band], labels.ATTAINMENT_WORDS[band])
+    for band in _BADGE_COLORS
 }
 # The same bands as chart marks (strong, to survive a projector) and as table-cell fills
 # (tints light enough for black text on top).
@@ -68,17 +66,6 @@ ATTAINMENT_FILLS = {"met": "#b9e4c4", "close": "#fde1a8", "missed": "#f6b9b3", "
 MOVEMENT_COLORS = {"up": "#1f4e79", "down": "#7b3294", "same": "#5f6b7a", "new": "#0072b2"}
 # The rows of the areas chosen in the filters: a pale blue that no attainment fill uses.
 HIGHLIGHT_FILL = "#d6e4f2"
-
-
-def attainment_band(attainment) -> str:
-    """met / close / missed / none for an attainment share (None or NaN → none)."""
-    if attainment is None or attainment != attainment:
-        return "none"
-    if attainment >= ATTAINMENT_MET:
-        return "met"
-    if attainment >= ATTAINMENT_CLOSE:
-        return "close"
-    return "missed"
 
 
 CSS = """

@@ -1,14 +1,11 @@
-"""Figures behind the 总览 page: service gaps, funding by class, and the alert list."""
+"""Figures behind the 总览 alerts: villages without service and funding by village class."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access import chronic, indicators, teams
 from data_access.figures import ratio
 from data_access.periods import Period
 from data_access.schema import (
@@ -21,12 +18,6 @@ from data_access.schema import (
     village_funding,
 )
 from data_access.scope import Scope, where
-
-# A team whose re-checked services are under 80% genuine is flagged: the usual assessment
-# red line for 抽查 (below it, points earned are in doubt).
-LOW_PASS_RATE = 0.8
-# With fewer re-checks than this a pass rate says little; such teams are not flagged.
-MIN_CHECKED_FOR_PASS_RATE = 10
 
 
 def villages_without_service(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
@@ -114,57 +105,3 @@ def funding_not_tilted(funding: pd.DataFrame) -> pd.DataFrame:
     return wide.loc[
         wide["class2"] < wide["class1"], ["county_code", "county_name", "class1", "class2"]
     ]
-
-
-@dataclass(frozen=True)
-class Alerts:
-    """Everything the overview flags for a scope and period; each part may be empty."""
-
-    snapshot_month: str | None
-    red_not_at_county: int
-    villages_without_service: pd.DataFrame
-    low_pass_teams: pd.DataFrame
-    indicators_below_target: pd.DataFrame
-    funding_not_tilted: pd.DataFrame
-    thresholds: dict = field(default_factory=dict)
-
-
-def alerts(engine: Engine, scope: Scope, period: Period) -> Alerts:
-    """The overview's alert list for a scope and period."""
-    month = chronic.snapshot_month(engine, scope, period)
-    return alerts_from(
-        month,
-        chronic.red_not_at_county(engine, scope, month) if month else 0,
-        teams.team_workload(engine, scope, period),
-        indicators.indicator_values(engine, scope, period),
-        villages_without_service(engine, scope, period),
-        funding_by_class(engine, scope, period.year),
-    )
-
-
-def alerts_from(
-    month: str | None,
-    red_not_at_county: int,
-    workload: pd.DataFrame,
-    values: pd.DataFrame,
-    gaps: pd.DataFrame,
-    funding: pd.DataFrame,
-) -> Alerts:
-    """The alert list from query results a page already holds (no database access)."""
-    low = workload[
-        (workload["checked"] >= MIN_CHECKED_FOR_PASS_RATE) & (workload["pass_rate"] < LOW_PASS_RATE)
-    ].sort_values("pass_rate")
-    below = values[values["attainment"].notna() & (values["attainment"] < 1)]
-    return Alerts(
-        snapshot_month=month,
-        red_not_at_county=red_not_at_county,
-        villages_without_service=gaps,
-        low_pass_teams=low[
-            ["team_id", "name", "township_name", "services", "checked", "passed", "pass_rate"]
-        ],
-        indicators_below_target=below[
-            ["indicator_code", "name", "unit", "value", "target", "higher_is_better"]
-        ],
-        funding_not_tilted=funding_not_tilted(funding),
-        thresholds={"low_pass_rate": LOW_PASS_RATE, "min_checked": MIN_CHECKED_FOR_PASS_RATE},
-    )

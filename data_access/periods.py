@@ -20,6 +20,9 @@ class Period:
     kind: PeriodKind
     year: int
     index: int  # month 1-12, quarter 1-4, or 1 for a year
+    # Months covered when the data stops inside the period (None: all of them). Kept by
+    # previous(), so an incomplete period is compared with the same months a period earlier.
+    upto: int | None = None
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -62,7 +65,25 @@ class Period:
             first, count = 3 * (self.index - 1) + 1, 3
         else:
             first, count = 1, 12
+        if self.upto is not None:
+            count = min(count, self.upto)
         return tuple(f"{self.year:04d}-{m:02d}" for m in range(first, first + count))
+
+    @property
+    def full(self) -> Period:
+        """The whole calendar period (without the cut to months with data)."""
+        return Period(self.kind, self.year, self.index)
+
+    @property
+    def complete(self) -> bool:
+        return self.upto is None
+
+    def through(self, last_month: str | None) -> Period:
+        """The period cut after `last_month` (the latest month with data) when that falls inside."""
+        full = self.full
+        if last_month is None or last_month not in full.months[:-1]:
+            return full
+        return Period(self.kind, self.year, self.index, full.months.index(last_month) + 1)
 
     @property
     def first_month(self) -> str:
@@ -73,13 +94,13 @@ class Period:
         return self.months[-1]
 
     def previous(self) -> Period:
-        """The comparable period just before (previous month, quarter or year)."""
+        """The comparable period just before (previous month, quarter or year), same months."""
         if self.kind == "year" or self.index > 1:
             if self.kind == "year":
-                return Period("year", self.year - 1, 1)
-            return Period(self.kind, self.year, self.index - 1)
+                return Period("year", self.year - 1, 1, self.upto)
+            return Period(self.kind, self.year, self.index - 1, self.upto)
         last = 12 if self.kind == "month" else 4
-        return Period(self.kind, self.year - 1, last)
+        return Period(self.kind, self.year - 1, last, self.upto)
 
     def next(self) -> Period:
         """The comparable period just after."""
@@ -92,12 +113,18 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Chinese label, e.g. 2026年3月, 2026年第1季度, 2026年."""
+        """Chinese label, e.g. 2026年3月, 2026年第1季度, 2026年（截至10月）."""
         if self.kind == "month":
             return f"{self.year}年{self.index}月"
-        if self.kind == "quarter":
-            return f"{self.year}年第{self.index}季度"
-        return f"{self.year}年"
+        base = f"{self.year}年第{self.index}季度" if self.kind == "quarter" else f"{self.year}年"
+        return base if self.upto is None else f"{base}（截至{int(self.last_month[5:])}月）"
+
+    @property
+    def months_label(self) -> str:
+        """The months covered in words, e.g. 2025年1–10月, 2026年7月."""
+        first, last = int(self.first_month[5:]), int(self.last_month[5:])
+        span = f"{first}月" if first == last else f"{first}–{last}月"
+        return f"{self.year}年{span}"
 
     def __str__(self) -> str:
         return self.key

@@ -35,10 +35,10 @@ PER_RESIDENTS = 1000
 
 # High volume: at least the upper quartile of services among the teams in scope that served.
 HIGH_VOLUME_QUANTILE = 0.75
-# Same red line as the overview's 抽查 alert (data_access.overview.LOW_PASS_RATE; a test keeps
-# them equal): below it the points a team earned are in doubt.
+# A team whose re-checked services are under 80% genuine is flagged: the usual assessment red
+# line for 抽查 (below it, the points a team earned are in doubt).
 LOW_PASS_RATE = 0.8
-# With fewer re-checks a pass rate says little; such teams are never flagged (as overview).
+# With fewer re-checks a pass rate says little; such teams are never flagged.
 MIN_CHECKED_FOR_PASS_RATE = 10
 
 WORKLOAD_COLUMNS = [
@@ -276,6 +276,17 @@ def scope_totals(summary: pd.DataFrame) -> dict:
     sums["services_per_member"] = ratio(sums["services"], sums["members"])
     sums["services_per_1000"] = ratio(PER_RESIDENTS * sums["services"], sums["population"])
     return sums
+
+
+def low_pass_rate(workload: pd.DataFrame) -> pd.Series:
+    """True for teams whose own 抽查 pass rate is under LOW_PASS_RATE on enough re-checks.
+
+    Depends on the team's figures only, so a team is flagged alike in any scope it is seen in.
+    """
+    rate = pd.to_numeric(workload["pass_rate"], errors="coerce")
+    return ((workload["checked"] >= MIN_CHECKED_FOR_PASS_RATE) & (rate < LOW_PASS_RATE)).fillna(
+        False
+    )
 
 
 def high_volume_threshold(summary: pd.DataFrame) -> float | None:

@@ -1,63 +1,22 @@
-"""慢病三色: the 绿黄红 mix at the period's end, its trend and movement, 推送不到位, red villages."""
+"""慢病三色: renders views.chronic — the 绿黄红 mix, its trend and movement, 推送不到位, red villages."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, labels, navigation, state, theme
+from dashboard import navigation, state, theme
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import chronic as charts
-from dashboard.kpi import trend_months
-from data_access.chronic import (
-    COLORS,
-    DISEASES,
-    EXPECTED_LEVEL,
-    MIN_PATIENTS_FOR_RED_SHARE,
-    color_shares,
-)
-from data_access.chronic_flows import summarize_transitions
-from data_access.chronic_levels import MISMATCH_VILLAGES_MAX, mismatch_by_color, misplaced
-from data_access.periods import Period, month_label
+from dashboard.data import cached
+from data_access.chronic import COLORS, DISEASES, EXPECTED_LEVEL, MIN_PATIENTS_FOR_RED_SHARE
+from data_access.periods import month_label
 from data_access.scope import Scope
+from views import chronic, labels
+from views.chronic import ESCALATIONS, ChronicView
 
 # Whether a rising share is good news, per colour (for the arrow colour of the change).
 DELTA_COLORS = {"green": "normal", "yellow": "off", "red": "inverse"}
-ESCALATIONS = (("green", "yellow"), ("green", "red"), ("yellow", "red"))
-
-
-@dataclass(frozen=True)
-class View:
-    """What every section shows: scope, disease (None = all), the two months compared."""
-
-    scope: Scope
-    period: Period
-    disease: str | None
-    month: str  # the period's end: its last month with data
-    before: str | None  # the previous end: the last month with data before the period
-    colors: dict
-
-    @property
-    def unit(self) -> str:  # with all diseases a patient counts once per disease
-        return "人" if self.disease else "人次"
-
-    @property
-    def what(self) -> str:
-        return labels.DISEASE_LABELS[self.disease] if self.disease else "慢病"
-
-    @property
-    def level(self) -> str:  # areas one level below the scope
-        return "county" if self.scope.county_code is None else "township"
-
-    @property
-    def level_word(self) -> str:
-        return "县区" if self.level == "county" else "乡镇"
-
-    def query(self, name: str, *args):
-        """A chronic query of this view's scope; `args` go between the scope and the disease."""
-        return data.query(name, self.scope, *args, self.disease)
 
 
 def end_label(month: str) -> str:
@@ -92,120 +51,108 @@ def village_table(df, unit: str, count_title: str, count_col: str, share_col: st
     )
 
 
-def distribution(view: View) -> None:
-    st.subheader(f"期末分布 · {end_label(view.month)}")
-    now = color_shares(view.query("chronic.color_distribution", view.month)).set_index("color")
-    then = None
-    if view.before:
-        then = color_shares(view.query("chronic.color_distribution", view.before))
-        then = then.set_index("color")["share"]
+def distribution(view: ChronicView, colors: dict) -> None:
+    st.subheader(f"期末分布 · {view.end_words}")
     cards = st.columns(1 + len(COLORS))
-    cards[0].metric(f"在管{view.what}患者", f"{now['patients'].sum():,} {view.unit}")
+    cards[0].metric(f"在管{view.what}患者", f"{view.total:,} {view.unit}")
     for card, color in zip(cards[1:], COLORS, strict=True):
-        n = int(now["patients"].get(color, 0))
-        fraction = float(now["share"].get(color, 0.0))
-        delta = None if then is None else 100 * (fraction - float(then.get(color, 0.0)))
+        fraction = view.share_of(color)
+        delta = view.share_change(color)
         card.metric(
-            f"{labels.COLOR_LABELS[color]}（{n:,} {view.unit}）",
-            labels.pct(100 * fraction),
+            f"{labels.COLOR_LABELS[color]}（{view.count(color):,} {view.unit}）",
+            labels.pct(None if fraction is None else 100 * fraction),
             delta=None if delta is None else f"{delta:+.1f} 个百分点",
             delta_color=DELTA_COLORS[color],
             delta_description=f"较{end_label(view.before)}" if view.before else None,
             help=labels.COLOR_MEANING[color],
         )
-
-    area_rows = view.query("chronic.colors_by_area", view.month, view.level)
-    by_area = color_shares(area_rows, "area_code")
-    names = dict(zip(area_rows["area_code"], area_rows["area_name"], strict=True))
-    class_rows = view.query("chronic.color_distribution_by", view.month, "village_class")
-    by_class = pd.concat(
-        [
-            color_shares(class_rows).assign(village_class="total"),
-            color_shares(class_rows, "village_class"),
-        ]
-    )
-    class_names = {"total": "合计"} | {
-        c: labels.CLASS_LABELS.get(c, str(c)) for c in sorted(class_rows["village_class"].unique())
+    names = dict(zip(view.by_area["area_code"], view.by_area["area_name"], strict=True))
+    class_names = {
+        c: labels.CLASS_LABELS.get(c, str(c))
+        for c in sorted(view.by_class["village_class"].unique())
     }
     area_col, class_col = st.columns([3, 2])
     with area_col:
         st.markdown(f"**各{view.level_word}**（红标占比高的在上）")
-        order = charts.red_first(by_area, "area_code", names)
-        chart(charts.share_bars(by_area, "area_code", order, view.colors, view.unit), "cs_area")
+        order = charts.red_first(view.by_area, "area_code", names)
+        chart(charts.share_bars(view.by_area, "area_code", order, colors, view.unit), "cs_area")
     with class_col:
         st.markdown("**按村类别**（一类：集中易服务；二类：分散偏远）")
         fig = charts.share_bars(
-            by_class, "village_class", class_names, view.colors, view.unit, narrow=True
+            view.by_class, "village_class", class_names, colors, view.unit, narrow=True
         )
         chart(fig, "cs_class")
+    if view.disease is None and len(view.by_disease):
+        st.markdown("**各病种**（同一患者患两种病在两个病种各计 1 人）")
+        diseases = {
+            d: labels.DISEASE_LABELS.get(d, d) for d in dict.fromkeys(view.by_disease["disease"])
+        }
+        chart(charts.share_bars(view.by_disease, "disease", diseases, colors, "人"), "cs_disease")
 
 
-def trend(view: View) -> None:
+def trend(view: ChronicView, colors: dict) -> None:
     st.subheader("各月占比趋势")
-    months = trend_months(view.period)
-    shares = color_shares(view.query("chronic.color_trend", months), "month")
-    chart(charts.share_trend(shares, months, view.colors), "cs_trend")
-    missing = [m for m in months if m not in set(shares["month"])]
+    chart(charts.share_trend(view.trend, view.trend_months, colors), "cs_trend")
+    missing = view.missing_trend_months
     if missing:
         st.caption("以下月份无数据，图中断开：" + "、".join(month_label(m) for m in missing))
 
 
-def transitions(view: View) -> None:
+def transitions(view: ChronicView, colors: dict) -> None:
     st.subheader("期间转归")
-    if view.before is None:
-        st.info(f"{end_label(view.month)}之前没有数据，无法比较标色变化。")
+    moves = view.transitions
+    if moves is None:
+        st.info(f"{view.end_words}之前没有数据，无法比较标色变化。")
         return
-    start, end = end_label(view.before), end_label(view.month)
-    previous = view.period.previous()
-    if view.before not in previous.months:
-        st.caption(f"上期（{previous.label}）无数据，改为与最近有数据的{start}比较。")
-    flows = view.query("chronic_flows.transition_flows", view.before, view.month)
-    moved = summarize_transitions(flows)
+    start, end = end_label(moves.before), end_label(moves.month)
+    if moves.previous_has_no_data:
+        st.caption(
+            f"上期（{view.window.period.full.previous().label}）无数据，改为与最近有数据的{start}比较。"
+        )
+    moved = moves.summary
     sankey_col, numbers_col = st.columns([3, 2])
     with sankey_col:
-        chart(charts.transition_sankey(flows, view.colors, start, end, view.unit), "cs_sankey")
+        fig = charts.transition_sankey(moves.totals(), colors, start, end, view.unit)
+        chart(fig, "cs_sankey")
     with numbers_col:
-        st.caption(f"单位：{view.unit}")
+        st.caption(f"单位：{view.unit}。两侧合计分别等于{start}和{end}的在管数。")
         up, down = st.columns(2)
         up.metric("升级（病情加重）", f"{moved.escalated:,}", help="绿→黄、绿→红、黄→红")
         down.metric("好转（降级）", f"{moved.improved:,}", help="红→黄、红→绿、黄→绿")
         same, came, went = st.columns(3)
-        same.metric("标色不变", f"{moved.unchanged:,}")
+        same.metric("标色不变", labels.compact_number(moved.unchanged))
         came.metric(
             labels.ENTERED_LABEL,
-            f"{moved.entered:,}",
+            labels.compact_number(moved.entered),
             help=f"{end}在本范围管理、{start}不在（新纳入管理或从外地迁入）",
         )
         went.metric(
             labels.LEFT_LABEL,
-            f"{moved.left:,}",
+            labels.compact_number(moved.left),
             help=f"{start}在本范围管理、{end}不在（退出管理或迁往外地）",
         )
-        steps = {(r.from_color, r.to_color): r.patients for r in flows.itertuples(index=False)}
         st.markdown(
             "其中 "
             + "，".join(
-                f"{labels.COLOR_LABELS[a]}→{labels.COLOR_LABELS[b]} **{steps.get((a, b), 0):,}**"
+                f"{labels.COLOR_LABELS[a]}→{labels.COLOR_LABELS[b]} **{moves.step(a, b):,}**"
                 for a, b in ESCALATIONS
             )
         )
 
 
-def mismatch(view: View) -> None:
-    st.subheader("推送不到位")
-    levels = view.query("chronic_levels.managed_levels", view.month)
-    by_color = mismatch_by_color(levels)
-    wrong, managed = int(by_color["mismatched"].sum()), int(by_color["patients"].sum())
+def mismatch(view: ChronicView, colors: dict) -> None:
+    st.subheader(labels.MISMATCH)
+    m = view.mismatch
     rule = "绿标应由村卫生室、黄标应由乡镇卫生院、红标应由县总医院管理。"
-    if wrong == 0:
-        st.success(f"{end_label(view.month)}所有患者都由与标色相符的机构管理（{rule}）")
+    if m.mismatched == 0:
+        st.success(f"{view.end_words}所有患者都由与标色相符的机构管理（{rule}）")
         return
     st.markdown(
-        f"{end_label(view.month)}有 **{wrong:,}** {view.unit}的管理机构与标色不符"
-        f"（占 {labels.pct(100 * wrong / managed)}）：{rule}"
+        f"{view.end_words}{labels.MISMATCH} **{m.mismatched:,}** {view.unit}"
+        f"（占 {labels.pct(100 * m.share)}），其中{labels.RED_NOT_UP} **{m.red_not_up:,}** "
+        f"{view.unit}：{rule}"
     )
-    areas = view.query("chronic_levels.mismatch_by_area", view.month, view.level)
-    areas = areas.sort_values(["mismatch_share", "area_code"], ascending=[False, True])
+    areas = view.mismatch_by_area
     area_col, color_col = st.columns([3, 2])
     with area_col:
         st.markdown(f"**各{view.level_word}**")
@@ -214,23 +161,24 @@ def mismatch(view: View) -> None:
     with color_col:
         st.markdown("**按应管理机构**")
         names = [
-            f"{labels.COLOR_LABELS[c]}→{labels.MANAGED_LEVEL_LABELS[EXPECTED_LEVEL[c]]}"
-            for c in by_color["color"]
+            f"{labels.COLOR_LABELS.get(c, c)}→"
+            f"{labels.MANAGED_LEVEL_LABELS.get(EXPECTED_LEVEL.get(c), '—')}"
+            for c in m.by_color["color"]
         ]
-        fills = [view.colors[c] for c in by_color["color"]]
-        chart(charts.mismatch_bars(by_color, names, fills, view.unit), "cs_mis_level")
-        for color, rows in misplaced(levels).groupby("color", sort=False):
+        fills = [colors.get(c, theme.NEUTRAL) for c in m.by_color["color"]]
+        chart(charts.mismatch_bars(m.by_color, names, fills, view.unit), "cs_mis_level")
+        for color, rows in m.misplaced.groupby("color", sort=False):
             where_now = "、".join(
                 f"{labels.MANAGED_LEVEL_LABELS.get(r.managed_level, r.managed_level)} {r.patients:,}"
                 for r in rows.itertuples(index=False)
             )
-            st.markdown(f"- {labels.COLOR_LABELS[color]}实际在：{where_now} {view.unit}")
+            st.markdown(f"- {labels.COLOR_LABELS.get(color, color)}实际在：{where_now} {view.unit}")
     mismatch_villages(view, areas[areas["mismatched"] > 0])
 
 
-def mismatch_villages(view: View, areas: pd.DataFrame) -> None:
+def mismatch_villages(view: ChronicView, areas: pd.DataFrame) -> None:
     """The villages behind the figures above, for all areas or the one chosen."""
-    st.markdown("**推送不到位的村**")
+    st.markdown(f"**{labels.MISMATCH}的村**")
     names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
     if st.session_state.get(state.W_CHRONIC_AREA) not in names:
         st.session_state[state.W_CHRONIC_AREA] = ""
@@ -240,23 +188,24 @@ def mismatch_villages(view: View, areas: pd.DataFrame) -> None:
         format_func=lambda c: names.get(c, f"全部{view.level_word}"),
         key=state.W_CHRONIC_AREA,
     )
-    if chosen and view.level == "county":
-        scope = Scope(chosen)
-    elif chosen:
-        scope = Scope(view.scope.county_code, (chosen,))
+    if chosen:
+        scope = (
+            Scope(chosen) if view.level == "county" else Scope(view.scope.county_code, (chosen,))
+        )
+        found = cached(chronic.mismatch_village_list)(scope, view.month, view.disease)
     else:
-        scope = view.scope
-    villages = data.query("chronic_levels.mismatch_villages", scope, view.month, view.disease)
+        found = view.mismatch_villages
     unit = view.unit
-    village_table(villages, unit, f"推送不到位（{unit}）", "mismatched", "mismatch_share", "占比")
-    st.caption(
-        f"共 {len(villages):,} 个村（最多列出 {MISMATCH_VILLAGES_MAX} 个），按推送不到位人数从多到少。"
+    village_table(
+        found.rows, unit, f"{labels.MISMATCH}（{unit}）", "mismatched", "mismatch_share", "占比"
     )
+    shown = f"，列出前 {len(found.rows):,} 个" if found.capped else ""
+    st.caption(f"共 {found.total:,} 个村有{labels.MISMATCH}的患者{shown}，按人数从多到少。")
 
 
-def red_villages(view: View) -> None:
+def red_villages(view: ChronicView) -> None:
     st.subheader("红标占比最高的村")
-    red = view.query("chronic.red_share_villages", view.month)
+    red = view.red_villages
     minimum = f"{MIN_PATIENTS_FOR_RED_SHARE} {view.unit}"
     if red.empty:
         st.info(
@@ -266,9 +215,7 @@ def red_villages(view: View) -> None:
     else:
         village_table(red, view.unit, f"红标（{view.unit}）", "red", "red_share", "红标占比")
         st.caption(f"只比较在管患者不少于 {minimum}的村：人数少的村占比波动大。")
-    st.page_link(
-        navigation.page("map"), label="在网格地图上查看各村红标占比", icon=":material/map:"
-    )
+    navigation.link("map", "在网格地图上查看各村红标占比", state.current(), {"layer": "red_share"})
 
 
 def controls() -> tuple[str | None, dict]:
@@ -297,22 +244,21 @@ def controls() -> tuple[str | None, dict]:
 filters = state.current()
 st.title("慢病三色")
 disease, colors = controls()
-if filters.period is None:
+if filters.window is None:
     st.info("数据库中还没有任何月份的数据。")
     st.stop()
-month = data.query("chronic.snapshot_month", filters.scope, filters.period, disease)
-if month is None:
-    what = labels.DISEASE_LABELS[disease] if disease else "慢病"
-    st.info(f"{filters.period.label}所选范围内没有{what}三色管理数据。请在左侧选择其他期间或范围。")
+view = cached(chronic.build)(filters.scope, filters.window, disease)
+if view.month is None:
+    st.info(
+        f"{filters.window.label}所选范围内没有{view.what}三色管理数据。请在左侧选择其他期间或范围。"
+    )
     st.stop()
-before = data.query("chronic.month_before", filters.scope, filters.period.first_month, disease)
-view = View(filters.scope, filters.period, disease, month, before, colors)
 st.caption(
-    f"期末为本期有数据的最后一个月（{end_label(month)}）。"
+    f"期末为本期有数据的最后一个月（{view.end_words}）。"
     + ("" if disease else "全部病种合计时按病种计数：同一患者患两种病计 2 人次。")
 )
-distribution(view)
-trend(view)
-transitions(view)
-mismatch(view)
+distribution(view, colors)
+trend(view, colors)
+transitions(view, colors)
+mismatch(view, colors)
 red_villages(view)

@@ -6,8 +6,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, labels, map_layers, map_tables, state, village_panel
+from dashboard import state
+from dashboard.data import cached
 from data_access import map as map_figures
+from data_access import map as map_queries
+from pages import grid_map_layers as map_layers
+from pages import grid_map_tables as map_tables
+from pages import grid_map_village_panel as village_panel
+from views import labels
 
 # Page widget and session keys (page settings, not global filters: they stay out of the URL).
 W_LAYER = "w_map_layer"
@@ -27,7 +33,7 @@ if period is None:
     st.info("数据库中还没有任何月份的数据，无法绘制专题图。")
     st.stop()
 
-figures = data.query("map.village_figures", scope, period)
+figures = cached(map_queries.village_figures)(scope, period)
 if figures.empty:
     st.info("所选范围内没有村（网格），请在左侧选择其他乡镇或县区。")
     st.stop()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, excel, kpi, labels, state
+from dashboard import excel, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import ranking_tables as tables
 from dashboard.charts import rankings as charts
-from data_access import rankings
+from dashboard.data import cached
+from data_access import indicators, rankings
 from data_access.scope import Scope
+from views import labels
+from views.common import trend_months
 
 ROW_PX = 35  # st.dataframe's row height: tables get room for every row, no inner scrollbar
 # Indicator headers carry the full name and target; columns are sized so none is cut off
@@ -27,13 +30,13 @@ st.title("县区排名")
 if period is None:
     st.info("数据库中还没有任何月份的数据，无法排名。")
     st.stop()
-definitions = data.query("indicators.indicator_definitions")
+definitions = cached(indicators.indicator_definitions)()
 if definitions.empty:
     st.info("数据库中没有官方考核指标（indicator 表为空），无法排名。")
     st.stop()
 
-months = kpi.trend_months(period)
-leagues = {"county": data.query("rankings.league_table", period, "county", trend_months=months)}
+months = trend_months(period)
+leagues = {"county": cached(rankings.league_table)(period, "county", trend_months=months)}
 if leagues["county"].table["rank"].isna().all():
     st.info(f"{period.label}没有任何计分指标的数据，无法排名。请在左侧选择其他期间。")
     st.stop()
@@ -42,10 +45,10 @@ county_name = None
 if county_code:
     county_names = leagues["county"].table.set_index("area_code")["name"]
     county_name = str(county_names.get(county_code, county_code))
-    leagues["township"] = data.query(
-        "rankings.league_table", period, "township", county_code, trend_months=months
+    leagues["township"] = cached(rankings.league_table)(
+        period, "township", county_code, trend_months=months
     )
-levels = data.query("indicators.indicator_levels")
+levels = cached(indicators.indicator_levels)()
 county_only = frozenset(code for code, found in levels.items() if found == {"county"})
 by_code = {d.indicator_code: d for d in definitions.itertuples(index=False)}
 
@@ -185,7 +188,7 @@ with tab_drill:
                 width="stretch",
             )
             overall_scope = Scope(county_code) if level == "township" else Scope()
-            overall = data.query("indicators.indicator_trend", overall_scope, months)
+            overall = cached(indicators.indicator_trend)(overall_scope, months)
             overall_label = f"{county_name}合计" if level == "township" else "全部县区合计"
             trend.plotly_chart(
                 charts.indicator_trend_lines(

@@ -5,11 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, excel, labels, performance, state, team_detail
+from dashboard import excel, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
-from dashboard.kpi import trend_months
+from dashboard.data import cached
+from data_access import meta, villages
+from data_access import team_detail as team_queries
 from data_access import teams as rules
+from pages import teams_detail as team_detail
+from pages import teams_funds as performance
+from views import labels
+from views.common import trend_months
 
 TAB_OVERVIEW, TAB_TABLE, TAB_DETAIL = "概况", "团队列表", "团队详情"
 MAX_ECHO = 24  # longest URL text echoed back in a notice
@@ -23,7 +29,7 @@ st.title("团队工作量")
 if period is None:
     st.info("数据库中还没有任何月份的数据，无法统计团队工作量。")
     st.stop()
-summary = data.query("teams.team_summary", scope, period)
+summary = cached(rules.team_summary)(scope, period)
 if summary.empty:
     st.info("所选范围内没有家庭医生团队。请在左侧选择其他乡镇或县区。")
     st.stop()
@@ -37,7 +43,7 @@ except ValueError as exc:
 summary = summary.assign(label=charts.team_labels(summary))
 summary["flagged"] = rules.high_volume_low_quality(summary)
 names = dict(zip(summary["team_id"], summary["label"], strict=True))
-types = data.query("teams.service_types")
+types = cached(rules.service_types)()
 type_names = {
     r.service_type: labels.SERVICE_LABELS.get(r.service_type, r.name)
     for r in types.itertuples(index=False)
@@ -72,7 +78,7 @@ def table(rows: pd.DataFrame) -> pd.DataFrame:
     """
     out = {"团队": rows["name"]}
     if scope.county_code is None:  # several counties: township names alone may repeat
-        counties = data.query("villages.counties")
+        counties = cached(villages.counties)()
         county_names = dict(zip(counties["county_code"], counties["name"], strict=True))
         out["县区"] = rows["county_code"].map(county_names)
     out |= {
@@ -99,7 +105,7 @@ def table(rows: pd.DataFrame) -> pd.DataFrame:
 
 def overview_tab() -> None:
     totals = rules.scope_totals(summary)
-    before = rules.scope_totals(data.query("teams.team_workload", scope, filters.previous))
+    before = rules.scope_totals(cached(rules.team_workload)(scope, filters.previous))
     if totals["services"] == 0 and totals["checked"] == 0:
         st.info(f"{period.label}所选范围内没有团队服务和抽查记录。请在左侧选择其他期间。")
         return
@@ -182,8 +188,8 @@ def overview_tab() -> None:
             )
     with right:
         st.subheader("各类服务逐月")
-        months = charts.since_data(trend_months(period), data.query("meta.data_months"))
-        monthly = data.query("team_detail.monthly_services", scope, months)
+        months = charts.since_data(trend_months(period), cached(meta.data_months)())
+        monthly = cached(team_queries.monthly_services)(scope, months)
         if monthly.empty:
             st.info("近 12 个月没有服务记录。")
         else:
@@ -216,7 +222,7 @@ def overview_tab() -> None:
         )
     with right:
         st.subheader("村医服务占比")
-        medians = data.query("teams.village_share_medians", scope, period)
+        medians = cached(rules.village_share_medians)(scope, period)
         median_of = dict(zip(medians["county_code"], medians["median"], strict=True))
         served = summary[summary["services"] > 0]
         bars = served.assign(

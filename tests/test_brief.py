@@ -14,13 +14,15 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from dashboard import brief, export, labels
-from dashboard.meeting import deck, fonts
+from dashboard import brief, export
+from dashboard.brief import fonts
 from data_access import indicators
 from data_access.periods import Period
 from data_access.scope import resolve_scope
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database
+from views import labels
+from views.meeting import deck
 
 Q1 = Period.parse("2026-Q1")
 SCOPES = {"county": (hm.A, ()), "all": (None, ()), "township": (hm.A, (hm.EAST,))}

@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from dashboard.meeting import deck
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database, write_rows
+from views.meeting import deck
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 TIMEOUT_S = 120  # a cold first run imports plotly, pandas and the drivers
@@ -357,7 +357,7 @@ def test_drill_into_a_county_and_back(projector):
 
 @pytest.mark.browser
 def test_weekly_brief_downloads_from_the_slides(projector, tmp_path):
-    from dashboard.meeting import fonts
+    from dashboard.brief import fonts
 
     _base, page, county, _name = projector
     open_slide(projector, "alerts")

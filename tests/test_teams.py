@@ -15,11 +15,11 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from dashboard import performance
 from dashboard.charts import teams as team_charts
 from data_access import overview, team_detail, teams
 from data_access.periods import Period
 from data_access.scope import Scope
+from pages import teams_funds as performance
 from tests.dbs import dialect_params, loaded_database, write_rows
 from tests.handmade import service_row
 

@@ -12,9 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import labels, theme
+from dashboard import theme
 from dashboard.charts import style
 from data_access.chronic import COLORS
+from views import labels
 
 BAR_PX = 40  # height per horizontal bar: room for one line of text written inside
 BAR_PX_TWO_LINES = 62  # for narrow charts, where count and share go on two lines

@@ -12,9 +12,10 @@ from functools import partial
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from dashboard import labels, theme
+from dashboard import theme
 from data_access.indicators import SCORE_TIE_DECIMALS, attainment
 from data_access.rankings import League
+from views import labels
 
 RANK = "名次"
 CHANGE = "较上期"
@@ -88,17 +89,17 @@ def cell_text(value, d) -> str:
     """The value with its attainment symbol (colour is never the only cue)."""
     if value is None or pd.isna(value):
         return labels.NO_VALUE
-    band = theme.attainment_band(attainment(value, d.target, d.higher_is_better))
+    band = labels.attainment_band(attainment(value, d.target, d.higher_is_better))
     return f"{labels.indicator_value(value, d.unit)} {theme.ATTAINMENT_STYLES[band][1]}"
 
 
 def _band_words(share) -> str:
-    _color, symbol, word = theme.ATTAINMENT_STYLES[theme.attainment_band(share)]
+    _color, symbol, word = theme.ATTAINMENT_STYLES[labels.attainment_band(share)]
     return f"{symbol} {word}"
 
 
 def _fill(value, d) -> str:
-    band = theme.attainment_band(
+    band = labels.attainment_band(
         None if pd.isna(value) else attainment(value, d.target, d.higher_is_better)
     )
     return f"background-color: {theme.ATTAINMENT_FILLS[band]}; color: #1a1a1a"

@@ -12,6 +12,7 @@ from dashboard import theme
 from dashboard.charts import style
 from dashboard.charts.ranking_tables import cell_text, movement_text, target_text
 from data_access.indicators import attainment
+from views import labels
 
 BAR_HEIGHT_PX = 34  # one bar per area: readable labels on a projector
 BAR_LABEL_ROOM = 1.2  # x-axis reaches 20% past the longest bar so its value label fits
@@ -42,7 +43,7 @@ def indicator_bars(
         "value", ascending=not d.higher_is_better, kind="stable"
     )
     bands = [
-        theme.attainment_band(attainment(v, d.target, d.higher_is_better)) for v in rows["value"]
+        labels.attainment_band(attainment(v, d.target, d.higher_is_better)) for v in rows["value"]
     ]
     fig = go.Figure(
         go.Bar(

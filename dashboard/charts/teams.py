@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import labels, theme
+from dashboard import theme
 from dashboard.charts import style
+from views import labels
 
 # More bars than this stop being readable on a projector; the table lists every team.
 RANK_MAX = 15

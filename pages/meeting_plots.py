@@ -11,8 +11,9 @@ import plotly.graph_objects as go
 from dashboard import theme
 from dashboard.charts import chronic as chronic_charts
 from dashboard.charts import style
-from dashboard.meeting.deck import Slide, month_words
-from dashboard.meeting.indicator_slides import score_words
+from views.common import month_words
+from views.meeting.deck import Slide
+from views.meeting.indicator_slides import score_words
 
 INK = "#111111"  # tick labels as dark as the text: grey washes out on a projector
 FONT_PX = 22  # axis labels and legends: the 20-px floor for labels, with a margin
@@ -80,14 +81,14 @@ def color_bars(slide: Slide, colors: dict, max_height: int) -> go.Figure:
 
 
 def transition_flow(slide: Slide, colors: dict, height: int) -> go.Figure:
-    """The 慢病三色 page's Sankey over all diseases together, at projector size."""
-    flows = slide.parts["matrix"][["from_color", "to_color", "patients"]]
+    """The 慢病三色 page's Sankey (新纳入 and 退出管理 included), at projector size."""
+    flows = slide.parts["flows"][["from_color", "to_color", "patients"]]
     fig = chronic_charts.transition_sankey(
         flows,
         colors,
         f"{month_words(slide.parts['before'])}末",
         f"{month_words(slide.parts['month'])}末",
-        unit="人次",
+        unit=slide.parts["unit"],
     )
     fig.update_traces(textfont_size=TEXT_PX, node_thickness=34, node_pad=28)
     fig.update_annotations(font_size=TEXT_PX)

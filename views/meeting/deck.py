@@ -1,23 +1,24 @@
 """The meeting's slides as plain content: titles, the one message, figures and tables.
 
-No Streamlit here: the projector view (meeting.view) and the weekly brief (dashboard.brief)
-draw the same Slide objects, and every figure comes from the data_access query functions
-through a `query(name, *args)` callable — `dashboard.data.query` (cached) in the app,
-`direct_query(engine)` in the export CLI.
+No Streamlit here. A slide only formats the view models of the views it summarises
+(views.overview, views.chronic, …), so the projector, the weekly brief and the export show
+the numbers the pages show. `Sources` hands the slides those view models: cached in the app
+(pages.meeting), built once each over one engine in the export CLI (`DirectSources`).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from sqlalchemy.engine import Engine
 
-from dashboard import labels
 from data_access.periods import Period
 from data_access.scope import Scope
+from views import chronic, overview
+from views.common import Header, Window, header
 
 Query = Callable[..., Any]
 
@@ -37,7 +38,8 @@ SLIDE_TITLES = {
 
 
 def direct_query(engine) -> Query:
-    """A query callable over one engine, uncached (the export CLI's path)."""
+    """Legacy: a query callable by "module.function" name (slides not yet on view models)."""
+    import importlib
 
     def query(name: str, *args, **kwargs):
         module, func = name.split(".")
@@ -48,25 +50,82 @@ def direct_query(engine) -> Query:
     return query
 
 
+class Sources:
+    """The view models a meeting summarises for one scope and window.
+
+    Subclasses say how a builder runs (`view`); each view is then built once however many
+    slides read it.
+    """
+
+    query: Query  # legacy name-based queries, until every slide reads a view model
+
+    def view(self, builder: Callable[..., Any], **options: Any) -> Any:
+        raise NotImplementedError
+
+    def overview(self) -> overview.OverviewView:
+        return self.view(overview.build)
+
+    def chronic(self) -> chronic.ChronicView:
+        return self.view(chronic.build)
+
+
+class DirectSources(Sources):
+    """Builds each view model directly over one engine (export CLI, brief files, tests)."""
+
+    def __init__(self, engine: Engine, scope: Scope, window: Window):
+        self.engine, self.scope, self.window = engine, scope, window
+        self.query = direct_query(engine)
+        self._built: dict = {}
+
+    def view(self, builder: Callable[..., Any], **options: Any) -> Any:
+        key = (builder, tuple(sorted(options.items())))
+        if key not in self._built:
+            self._built[key] = builder(self.engine, self.scope, self.window, **options)
+        return self._built[key]
+
+
 @dataclass(frozen=True)
 class Meeting:
     """What every slide's title line says: scope and period in words, and where data is from."""
 
-    scope: Scope
-    period: Period | None
-    scope_words: str
-    county_name: str | None
-    township_names: dict[str, str]
-    freshness: str
-    demo: bool
+    header: Header
+    window: Window | None
+
+    @property
+    def scope(self) -> Scope:
+        return self.header.scope
+
+    @property
+    def period(self) -> Period | None:
+        return self.window.period if self.window else None
+
+    @property
+    def scope_words(self) -> str:
+        return self.header.scope_words
+
+    @property
+    def county_name(self) -> str | None:
+        return self.header.county_name
+
+    @property
+    def township_names(self) -> dict[str, str]:
+        return self.header.township_names
+
+    @property
+    def freshness(self) -> str:
+        return self.header.freshness
+
+    @property
+    def demo(self) -> bool:
+        return self.header.demo
 
     @property
     def period_label(self) -> str:
-        return self.period.label if self.period else "无期间"
+        return self.window.label if self.window else "无期间"
 
     @property
     def previous_label(self) -> str | None:
-        return self.period.previous().label if self.period else None
+        return self.window.previous_label if self.window else None
 
     def heading(self, title: str) -> str:
         """e.g. 核心指标对照目标 · 双塘区 · 2026年第1季度"""
@@ -93,37 +152,6 @@ class Slide:
         return SLIDE_TITLES[self.key]
 
 
-def scope_names(query: Query, scope: Scope) -> tuple[str, str | None, dict[str, str]]:
-    """(scope in words, county name, township names of the county) from the database."""
-    counties = query("villages.counties")
-    if scope.county_code is None:
-        prefectures = counties["prefecture"].dropna().unique()
-        return "、".join(prefectures) or labels.ALL_COUNTIES, None, {}
-    found = counties.loc[counties["county_code"] == scope.county_code, "name"]
-    county_name = str(found.iloc[0]) if len(found) else scope.county_code
-    towns = query("villages.townships", scope.county_code)
-    names = dict(zip(towns["township_code"], towns["name"], strict=True))
-    words = county_name
-    if scope.township_codes:
-        words += " · " + "、".join(names.get(t, t) for t in scope.township_codes)
-    return words, county_name, names
-
-
-def freshness_words(info) -> str:
-    parts = []
-    if info.extracted_at:
-        parts.append(f"数据截至 {info.extracted_at[:16].replace('T', ' ')}")
-    if info.source:
-        parts.append(f"来源：{info.source}")
-    return " · ".join(parts) or "数据提取时间未知"
-
-
-def meeting(query: Query, scope: Scope, period: Period | None) -> Meeting:
-    words, county_name, towns = scope_names(query, scope)
-    info = query("meta.data_info")
-    return Meeting(scope, period, words, county_name, towns, freshness_words(info), info.demo)
-
-
 def slide_keys(scope: Scope, period: Period | None) -> list[str]:
     """The slides of a meeting over this scope, in order."""
     if period is None:
@@ -131,7 +159,7 @@ def slide_keys(scope: Scope, period: Period | None) -> list[str]:
     return [k for k in SLIDE_TITLES if k != "townships" or scope.county_code is not None]
 
 
-def cover(query: Query, m: Meeting) -> Slide:
+def cover(m: Meeting) -> Slide:
     agenda = [SLIDE_TITLES[k] for k in slide_keys(m.scope, m.period) if k != "cover"]
     slide = Slide("cover", parts={"agenda": agenda})
     if m.period is None:
@@ -152,17 +180,12 @@ def cover(query: Query, m: Meeting) -> Slide:
     return slide
 
 
-def build_slide(key: str, query: Query, m: Meeting) -> Slide:
-    """One slide's content (only its own queries run: the projector builds one at a time)."""
+def build_slide(key: str, src: Sources, m: Meeting) -> Slide:
+    """One slide's content (only the view models it needs are built)."""
     if key == "cover" or m.period is None:
-        return cover(query, m)
+        return cover(m)
     # Imported here: the slide modules import Slide and Meeting from this one.
-    from dashboard.meeting import (
-        attention_slides,
-        chronic_slides,
-        indicator_slides,
-        village_slides,
-    )
+    from views.meeting import attention_slides, chronic_slides, indicator_slides, village_slides
 
     builders = {
         "kpis": indicator_slides.kpis,
@@ -174,15 +197,19 @@ def build_slide(key: str, query: Query, m: Meeting) -> Slide:
         "teams": attention_slides.teams,
         "alerts": attention_slides.alerts,
     }
-    return builders[key](query, m)
+    return builders[key](src, m)
 
 
-def build_deck(query: Query, scope: Scope, period: Period | None) -> tuple[Meeting, list[Slide]]:
-    """Every slide of the meeting (the weekly brief's content)."""
-    m = meeting(query, scope, period)
-    return m, [build_slide(k, query, m) for k in slide_keys(scope, period)]
+@dataclass(frozen=True)
+class MeetingView:
+    """The whole deck: what the brief files and `export --view meeting` render."""
+
+    meeting: Meeting
+    slides: list[Slide]
 
 
-def month_words(month: str | None) -> str:
-    """2026-03 → 2026年3月"""
-    return f"{month[:4]}年{int(month[5:])}月" if month else labels.NO_VALUE
+def build(engine: Engine, scope: Scope, window: Window | None) -> MeetingView:
+    """Every slide of the meeting over one engine (the weekly brief's content)."""
+    m = Meeting(header(engine, scope), window)
+    src = DirectSources(engine, scope, window) if window else None
+    return MeetingView(m, [build_slide(k, src, m) for k in slide_keys(scope, m.period)])

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, labels, navigation, state, theme
+from dashboard import navigation, state, theme
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts.chronic import share_bars
+from dashboard.data import cached
+from data_access import village_detail
 from data_access.periods import Period
+from views import labels
 
 
 def _facts(info: dict) -> None:
@@ -35,7 +38,7 @@ def _services(info: dict, period: Period) -> None:
         st.info("本村没有登记服务团队。")
         return
     st.markdown(f"团队：**{labels.md_escape(info['team_name'])}**")
-    services = data.query("village_detail.village_services", info["village_code"], period)
+    services = cached(village_detail.village_services)(info["village_code"], period)
     if services.empty or services["team_services"].sum() == 0:
         st.info(f"团队在{period.label}没有服务记录。")
         return
@@ -64,7 +67,7 @@ def _services(info: dict, period: Period) -> None:
 
 def _colors(info: dict, period: Period) -> None:
     st.markdown("**慢病三色（绿黄红）**")
-    month, mix = data.query("village_detail.village_colors", info["village_code"], period)
+    month, mix = cached(village_detail.village_colors)(info["village_code"], period)
     if month is None:
         st.info(f"{period.label}本村没有慢病管理记录。")
         return
@@ -91,14 +94,14 @@ def _colors(info: dict, period: Period) -> None:
 
 def _indicators(info: dict, period: Period) -> None:
     st.markdown("**指标（本村）**")
-    values = data.query("village_detail.village_indicators", info["village_code"], period)
+    values = cached(village_detail.village_indicators)(info["village_code"], period)
     values = values[values["denominator"].notna()]
     if values.empty:
         st.info("本期没有本村的指标数据（部分指标只在县级统计）。")
         return
     rows = []
     for r in values.itertuples(index=False):
-        _color, symbol, word = theme.ATTAINMENT_STYLES[theme.attainment_band(r.attainment)]
+        _color, symbol, word = theme.ATTAINMENT_STYLES[labels.attainment_band(r.attainment)]
         rows.append(
             {
                 "指标": r.name,
@@ -112,7 +115,7 @@ def _indicators(info: dict, period: Period) -> None:
 
 def render(village_code: str, period: Period) -> None:
     """The panel of one village for the period (nothing when the code is unknown)."""
-    info = data.query("village_detail.village_info", village_code)
+    info = cached(village_detail.village_info)(village_code)
     if info is None:
         return
     cls = info["village_class"]

@@ -5,12 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, labels, performance, state
+from dashboard import state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
-from dashboard.kpi import trend_months
+from dashboard.data import cached
+from data_access import meta, team_detail, teams
 from data_access.periods import Period
 from data_access.scope import Scope
+from pages import teams_funds as performance
+from views import labels
+from views.common import trend_months
 
 SELECT_WIDTH_PX = 520  # room for the longest team name with its township
 METRICS_PER_ROW = 4  # a seven-digit figure with its unit still fits a quarter of 1440 px
@@ -30,7 +34,7 @@ def _numbers(df: pd.DataFrame) -> dict:
 
 
 def _members(team_id: str) -> None:
-    members = data.query("team_detail.team_members", team_id)
+    members = cached(team_detail.team_members)(team_id)
     st.markdown(f"**成员（{len(members)} 人）**")
     if members.empty:
         st.info("该团队没有登记成员。")
@@ -52,7 +56,7 @@ def _members(team_id: str) -> None:
 
 
 def _villages(team_id: str) -> None:
-    villages = data.query("team_detail.team_villages", team_id)
+    villages = cached(team_detail.team_villages)(team_id)
     st.markdown(f"**负责的村（网格，{len(villages)} 个）**")
     if villages.empty:
         st.info("该团队没有负责的村。")
@@ -72,7 +76,7 @@ def _villages(team_id: str) -> None:
 
 def _points(team_id: str, types: pd.DataFrame, amount, scope: Scope, period: Period) -> None:
     st.markdown("**各类服务与积分**")
-    rows = data.query("teams.services_by_type", scope, period, team_id=team_id)
+    rows = cached(teams.services_by_type)(scope, period, team_id=team_id)
     found = rows.set_index("service_type")
     shown = pd.DataFrame(
         {
@@ -106,7 +110,7 @@ def render(summary: pd.DataFrame, amount, scope: Scope, period: Period) -> None:
         st.info("请在上方选择一个团队，或在“团队列表”中选中一行后点击“查看详情”。")
         return
     row = summary[summary["team_id"] == team_id].iloc[0]
-    info = data.query("team_detail.team_info", team_id) or {}
+    info = cached(team_detail.team_info)(team_id) or {}
     st.subheader(labels.md_escape(row["name"]))
     leader = info.get("leader") or labels.NO_VALUE
     st.caption(labels.md_escape(f"{row['township_name']} · 队长：{leader} · 团队编号 {team_id}"))
@@ -146,10 +150,10 @@ def render(summary: pd.DataFrame, amount, scope: Scope, period: Period) -> None:
         _members(team_id)
     with right:
         _villages(team_id)
-    _points(team_id, data.query("teams.service_types"), amount, scope, period)
+    _points(team_id, cached(teams.service_types)(), amount, scope, period)
 
-    months = charts.since_data(trend_months(period), data.query("meta.data_months"))
-    monthly = data.query("team_detail.monthly_services", scope, months, team_id=team_id)
+    months = charts.since_data(trend_months(period), cached(meta.data_months)())
+    monthly = cached(team_detail.monthly_services)(scope, months, team_id=team_id)
     if monthly.empty:
         st.info("该团队近 12 个月没有服务记录。")
         return

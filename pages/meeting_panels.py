@@ -12,12 +12,14 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from dashboard import labels, theme
-from dashboard.meeting import plots
-from dashboard.meeting.deck import Meeting, Slide, month_words
+from dashboard import theme
 from data_access.chronic import COLORS
 from data_access.scope import Scope
 from data_access.teams import MIN_CHECKED_FOR_PASS_RATE as MIN_CHECKED
+from pages import meeting_plots as plots
+from views import labels
+from views.common import month_words
+from views.meeting.deck import Meeting, Slide
 
 BODY_PX = 700  # the height a slide body may use between the title and the controls
 TILES_PER_ROW = 5  # five KPI tiles across 1920 px keep a 64-px value on one line

@@ -17,11 +17,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, labels, theme
-from dashboard.data import CACHE_TTL_S
+from dashboard import data, theme
+from dashboard.data import CACHE_TTL_S, cached
 from data_access import map as map_figures
 from data_access.scope import Scope
 from geo import classes, io, maps, processing
+from views import labels
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 LEAFLET_DIR = STATIC_DIR / "vendor" / "leaflet"
@@ -109,8 +110,8 @@ class MapGeometry:
     ttl=CACHE_TTL_S, max_entries=GEOMETRY_CACHE_ENTRIES, show_spinner="正在准备地图边界…"
 )
 def _geometry(db_key: str, scope: Scope, file_config: tuple | None) -> MapGeometry:
-    facts = data.query("map.village_facts", scope)
-    boundaries = io.from_geojson_rows(data.query("map.village_boundaries", scope))
+    facts = cached(map_figures.village_facts)(scope)
+    boundaries = io.from_geojson_rows(cached(map_figures.village_boundaries)(scope))
     file_error = None
     if file_config is not None:
         path, code_column = file_config

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import labels
 from data_access import map as map_figures
+from views import labels
 
 # (column, row label, unit, digits, scale) of the class comparison.
 CLASS_ROWS = [

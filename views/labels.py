@@ -47,6 +47,30 @@ REASON_COUNTY_ONLY = "仅在县级统计，乡镇无此值"
 
 DEMO_BADGE = "演示数据"
 
+# Figure names that appear on several screens: one constant each, so a label is typed once.
+MISMATCH = "推送不到位"  # rows managed at another level than their colour calls for
+RED_NOT_UP = "红标未上转"  # the red part of 推送不到位: red rows not at the county hospital
+PASS_RATE = "抽查合格率"
+VILLAGE_DOCTOR_SHARE = "村医服务占比"
+
+# Target attainment (share of target reached) bands: met / close / missed / none.
+ATTAINMENT_WORDS = {"met": "达标", "close": "接近目标", "missed": "未达标", "none": "无数据"}
+ATTAINMENT_SYMBOLS = {"met": "✓", "close": "◐", "missed": "✗", "none": "—"}
+ATTAINMENT_MET = 1.0
+# Within 10% of target is "close": a leader should look, not yet act.
+ATTAINMENT_CLOSE = 0.9
+
+
+def attainment_band(attainment) -> str:
+    """met / close / missed / none for an attainment share (None or NaN → none)."""
+    if attainment is None or attainment != attainment:
+        return "none"
+    if attainment >= ATTAINMENT_MET:
+        return "met"
+    if attainment >= ATTAINMENT_CLOSE:
+        return "close"
+    return "missed"
+
 
 def pct(value, digits: int = 1) -> str:
     """A percentage figure as text, or — when there is none."""

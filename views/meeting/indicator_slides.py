@@ -4,71 +4,55 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import labels, theme
-from dashboard.meeting.deck import Meeting, Query, Slide
 from data_access.scope import Scope
+from views import labels
+from views.meeting.deck import Meeting, Slide, Sources
 
 # Bars a room can read on one slide; the brief's workbook lists every area.
 RANK_ROWS_MAX = 12
 MOVE_WORDS = {"up": "↑", "down": "↓", "same": "–", "new": "新"}
 
 
-def _reason(row, levels: set[str], township_scope: bool) -> str:
-    """Why an indicator has no value here, in words (the overview's wording)."""
-    if township_scope and levels == {"county"}:
-        return labels.REASON_COUNTY_ONLY
-    if pd.notna(row.denominator) and row.denominator == 0:
-        return labels.REASON_ZERO_DENOMINATOR
-    return labels.REASON_NO_ROWS
-
-
-def change_words(value, previous, unit: str | None) -> str:
-    """Change vs the previous period: percentage points for rates, a plain difference else."""
-    if value is None or previous is None or pd.isna(value) or pd.isna(previous):
-        return ""
-    diff = round(float(value - previous), 1)  # as shown: −0.04 reads as no change, not ▼
+def change_words(kpi) -> str:
+    """Change vs the previous period: percentage points for rates, a plain difference else;
+    the reason when there is no comparable figure."""
+    if kpi.change is None:
+        return kpi.no_change_reason or ""
+    diff = round(kpi.change, 1)  # as shown: −0.04 reads as no change, not ▼
     if diff == 0:
         return "与上期持平"
-    return f"{'▲' if diff > 0 else '▼'} {abs(diff):.1f}" + (" 个百分点" if unit == "%" else "")
+    return f"{'▲' if diff > 0 else '▼'} {abs(diff):.1f}" + (" 个百分点" if kpi.unit == "%" else "")
 
 
-def _round(value, digits: int = 2):
+def _round(value, digits: int = 1):
     return None if value is None or pd.isna(value) else round(float(value), digits)
 
 
-def kpis(query: Query, m: Meeting) -> Slide:
-    values = query("indicators.indicator_values", m.scope, m.period)
-    before = query("indicators.indicator_values", m.scope, m.period.previous())
-    levels = query("indicators.indicator_levels")
+def kpis(src: Sources, m: Meeting) -> Slide:
+    view = src.overview()
     slide = Slide("kpis")
-    if values.empty:
+    if not view.kpis:
         slide.empty = "数据库中没有官方考核指标（indicator 表为空）。"
         return slide
-    previous = dict(zip(before["indicator_code"], before["value"], strict=True))
-    tiles = []
-    for r in values.itertuples(index=False):
-        has_value = pd.notna(r.value)
-        band = theme.attainment_band(r.attainment)
-        tiles.append(
-            {
-                "code": r.indicator_code,
-                "name": r.name,
-                "value": labels.indicator_value(r.value, r.unit) if has_value else labels.NO_VALUE,
-                "target": labels.indicator_value(r.target, r.unit, 0),
-                "band": band,
-                "attainment": None if pd.isna(r.attainment) else float(r.attainment),
-                "change": change_words(r.value, previous.get(r.indicator_code), r.unit),
-                "reason": None
-                if has_value
-                else _reason(r, levels.get(r.indicator_code, set()), bool(m.scope.township_codes)),
-            }
-        )
+    tiles = [
+        {
+            "code": k.code,
+            "name": k.name,
+            "value": labels.indicator_value(k.value, k.unit),
+            "target": labels.indicator_value(k.target, k.unit, 0),
+            "band": k.band,
+            "attainment": k.attainment,
+            "change": change_words(k) if k.value is not None else "",
+            "reason": k.no_value_reason,
+        }
+        for k in view.kpis
+    ]
     bands = [t["band"] for t in tiles]
     if bands.count("none") == len(bands):
         slide.empty = f"{m.period_label}没有任何指标数据。"
         return slide
     counts = [
-        f"{bands.count(b)} 项{theme.ATTAINMENT_STYLES[b][2]}"
+        f"{bands.count(b)} 项{labels.ATTAINMENT_WORDS[b]}"
         for b in ("met", "close", "missed", "none")
         if bands.count(b)
     ]
@@ -76,18 +60,18 @@ def kpis(query: Query, m: Meeting) -> Slide:
     slide.parts["tiles"] = tiles
     slide.sheets["核心指标"] = pd.DataFrame(
         {
-            "指标代码": values["indicator_code"],
-            "指标": values["name"],
-            "本期值": [_round(v) for v in values["value"]],
-            "单位": values["unit"],
-            "目标": values["target"],
-            "达标情况": [theme.ATTAINMENT_STYLES[b][2] for b in bands],
-            "上期值": [_round(previous.get(c)) for c in values["indicator_code"]],
+            "指标代码": [k.code for k in view.kpis],
+            "指标": [k.name for k in view.kpis],
+            "本期值": [_round(k.value) for k in view.kpis],
+            "单位": [k.unit for k in view.kpis],
+            "目标": [k.target for k in view.kpis],
+            "达标情况": [labels.ATTAINMENT_WORDS[b] for b in bands],
+            f"上期值（{m.previous_label}）": [_round(k.previous) for k in view.kpis],
             "较上期": [t["change"] for t in tiles],
-            "分子": values["numerator"],
-            "分母": values["denominator"],
-            "数据月份": values["month"],
-            "权重": values["weight"],
+            "分子": [k.numerator for k in view.kpis],
+            "分母": [k.denominator for k in view.kpis],
+            "数据月份": [k.month for k in view.kpis],
+            "权重": [k.weight for k in view.kpis],
         }
     )
     return slide
@@ -157,7 +141,8 @@ def _ranking_message(league: pd.DataFrame, area: str, within: str) -> str:
     )
 
 
-def counties(query: Query, m: Meeting) -> Slide:
+def counties(src: Sources, m: Meeting) -> Slide:
+    query = src.query  # legacy: not yet on a view model
     now = query("indicators.county_ranking", m.period).rename(columns={"county_code": "area_code"})
     before = query("indicators.county_ranking", m.period.previous()).rename(
         columns={"county_code": "area_code"}
@@ -174,7 +159,8 @@ def counties(query: Query, m: Meeting) -> Slide:
     return slide
 
 
-def townships(query: Query, m: Meeting) -> Slide:
+def townships(src: Sources, m: Meeting) -> Slide:
+    query = src.query  # legacy: not yet on a view model
     county = m.scope.county_code
     now = query("indicators.area_ranking", m.period, "township", county)
     before = query("indicators.area_ranking", m.period.previous(), "township", county)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import labels
-from dashboard.meeting.deck import Meeting, Query, Slide, month_words
 from data_access.figures import ratio, share
 from data_access.villages import VILLAGE_CLASSES
+from views import labels
+from views.common import month_words
+from views.meeting.deck import Meeting, Slide, Sources
 
 
 def _per_class(df: pd.DataFrame, column: str) -> dict[int, float]:
@@ -15,7 +16,8 @@ def _per_class(df: pd.DataFrame, column: str) -> dict[int, float]:
     return {c: float(sums.get(c, 0)) for c in VILLAGE_CLASSES}
 
 
-def classes(query: Query, m: Meeting) -> Slide:
+def classes(src: Sources, m: Meeting) -> Slide:
+    query = src.query  # legacy: not yet on a view model
     slide = Slide("classes")
     summary = query("villages.village_class_summary", m.scope)
     if summary.empty:

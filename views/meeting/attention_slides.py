@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import labels
-from dashboard.meeting.deck import Meeting, Query, Slide, month_words
 from data_access import teams as team_rules
+from views import labels
+from views.meeting.deck import Meeting, Slide, Sources
 
 # Rows a room can read on one slide; the brief's workbook lists every team.
 TEAM_ROWS_MAX = 8
@@ -22,7 +22,8 @@ def _round_pct(fraction):
     return None if fraction is None or pd.isna(fraction) else round(100 * float(fraction), 2)
 
 
-def teams(query: Query, m: Meeting) -> Slide:
+def teams(src: Sources, m: Meeting) -> Slide:
+    query = src.query  # legacy: not yet on a view model
     slide = Slide("teams")
     workload = query("teams.team_workload", m.scope, m.period)
     if workload.empty:
@@ -75,59 +76,31 @@ def teams(query: Query, m: Meeting) -> Slide:
     return slide
 
 
-def _names(values, total: int) -> str:
-    shown = "、".join(str(v) for v in list(values)[:NAMES_SHOWN])
-    return shown + (f" 等 {total} 个" if total > NAMES_SHOWN else "")
+def _names(alert) -> str:
+    names = list(alert.items)
+    if not names and alert.details is not None:
+        first = alert.details.columns[0]
+        names = [str(v) for v in alert.details[first]]
+    shown = "、".join(names[:NAMES_SHOWN])
+    return shown + (f" 等 {alert.count:,} {alert.unit}" if alert.count > NAMES_SHOWN else "")
 
 
-def alerts(query: Query, m: Meeting) -> Slide:
+def alerts(src: Sources, m: Meeting) -> Slide:
+    """The 总览 alerts, as the page lists them (same counts, same wording)."""
     slide = Slide("alerts")
-    found = query("overview.alerts", m.scope, m.period)
-    month = found.snapshot_month
-    mismatched = query("chronic.mismatched_patients", m.scope, month) if month else 0
-    threshold = int(found.thresholds["low_pass_rate"] * 100)
-    gaps, low = found.villages_without_service, found.low_pass_teams
-    below, tilt = found.indicators_below_target, found.funding_not_tilted
-    at = f"{month_words(month)}末" if month else ""
-    items = [
-        (found.red_not_at_county, "名", f"红标患者未由县总医院管理（{at}，推送不到位）", ""),
-        (mismatched, "名", f"患者管理层级与颜色不符（{at}，含应上转、应下转）", ""),
-        (len(gaps), "个", "村本期没有任何团队服务记录", _names(gaps["name"], len(gaps))),
-        (
-            len(low),
-            "个",
-            f"团队抽查合格率低于 {threshold}%（抽查不少于 {found.thresholds['min_checked']} 人次）",
-            _names(low["name"], len(low)),
-        ),
-        (len(below), "项", "指标未达目标", _names(below["name"], len(below))),
-        (
-            len(tilt),
-            "个",
-            f"县区{m.period.year}年二类村人均经费低于一类村",
-            _names(tilt["county_name"], len(tilt)),
-        ),
-    ]
-    if not month:  # no chronic data: the two patient counts would read as "all is well"
-        items = items[2:]
-    raised = sum(1 for count, *_ in items if count)
-    slide.message = f"本期 {raised} 类事项需要关注" if raised else "本期没有需要特别关注的事项"
+    found = src.overview().alerts
+    items = [(a.count, a.unit, a.subject, _names(a)) for a in found]
+    slide.message = f"本期 {len(items)} 类事项需要关注" if items else "本期没有需要特别关注的事项"
     slide.parts["items"] = items
     slide.sheets["需要关注"] = pd.DataFrame(
         {
-            "事项": [text for _, _, text, _ in items],
+            "事项": [subject for _, _, subject, _ in items],
             "数量": [int(count) for count, *_ in items],
             "单位": [unit for _, unit, *_ in items],
             "明细（节选）": [names for *_, names in items],
         }
     )
-    if not gaps.empty:
-        slide.sheets["无服务记录的村"] = pd.DataFrame(
-            {
-                "村代码": gaps["village_code"],
-                "村": gaps["name"],
-                "村类别": gaps["village_class"].map(labels.CLASS_LABELS),
-                "乡镇": gaps["township_name"],
-                "团队": gaps["team_name"],
-            }
-        )
+    for a in found:
+        if a.details is not None and not a.details.empty:
+            slide.sheets[f"明细_{a.subject[:20]}"] = a.details
     return slide

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import labels, theme
-from dashboard.meeting.deck import Slide
-from dashboard.meeting.indicator_slides import score_words
+from dashboard import theme
 from data_access.chronic import COLORS
+from views import labels
+from views.meeting.deck import Slide
+from views.meeting.indicator_slides import score_words
 
 # Rows printed under a ranking; a longer league is in the workbook.
 RANK_ROWS_PRINTED = 30
@@ -63,15 +64,20 @@ def _colors(slide: Slide) -> pd.DataFrame:
 
 
 def _transitions(slide: Slide) -> pd.DataFrame:
-    matrix = slide.parts["matrix"]
+    """Colour at the earlier end (rows) → the later end (columns), with 新纳入 and 退出管理,
+    so each row and column adds up to its month's distribution."""
+    flows = slide.parts["flows"]
+    ends = [*COLORS, None]
     rows = []
-    for before in COLORS:
-        row = {"上期 \\ 本期": labels.COLOR_LABELS[before]}
-        for after in COLORS:
-            n = matrix.loc[
-                (matrix["from_color"] == before) & (matrix["to_color"] == after), "patients"
-            ].sum()
-            row[labels.COLOR_LABELS[after]] = f"{int(n):,}"
+    for before in ends:
+        row = {"上期 \\ 本期": labels.COLOR_LABELS[before] if before else labels.ENTERED_LABEL}
+        for after in ends:
+            mask = (
+                flows["from_color"].isna() if before is None else flows["from_color"] == before
+            ) & (flows["to_color"].isna() if after is None else flows["to_color"] == after)
+            n = int(flows.loc[mask, "patients"].sum())
+            name = labels.COLOR_LABELS[after] if after else labels.LEFT_LABEL
+            row[name] = labels.NO_VALUE if before is None and after is None else f"{n:,}"
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -2,10 +2,10 @@
 
 A printable A4 PDF (charts as images drawn offline by matplotlib, the Chinese font embedded
 as a subset) and an Excel workbook with every slide's tables. Both come from the same Slide
-objects as the projector (dashboard.meeting.deck), so the brief, the slides and the export
+objects as the projector (views.meeting.deck), so the brief, the slides and the export
 JSON show the same figures.
 
-    pdf_bytes(engine, scope, period)   xlsx_bytes(engine, scope, period)
+    pdf_bytes(engine, scope, window)   xlsx_bytes(engine, scope, window)
 """
 
 from __future__ import annotations
@@ -18,12 +18,15 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from dashboard import excel, labels, theme
-from dashboard.meeting import deck, images, printed
-from dashboard.meeting.fonts import MISSING as FONT_MISSING
-from dashboard.meeting.fonts import CjkFont, FontMissing, cjk_font, require
+from dashboard import excel, theme
+from dashboard.brief import images, printed
+from dashboard.brief.fonts import MISSING as FONT_MISSING
+from dashboard.brief.fonts import CjkFont, FontMissing, cjk_font, require
 from data_access.periods import Period
 from data_access.scope import Scope
+from views import labels
+from views.common import Window
+from views.meeting import deck
 
 __all__ = ["FONT_MISSING", "FontMissing", "cjk_font", "file_stem", "pdf_bytes", "xlsx_bytes"]
 
@@ -57,9 +60,10 @@ def file_stem(scope: Scope, period: Period) -> str:
     return f"周报_{where}_{period.key}"
 
 
-def build(engine, scope: Scope, period: Period | None):
-    """(Meeting, slides) of the brief, from the query functions over `engine`."""
-    return deck.build_deck(deck.direct_query(engine), scope, period)
+def build(engine, scope: Scope, window: Window | None):
+    """(Meeting, slides) of the brief: the meeting's view model over `engine`."""
+    view = deck.build(engine, scope, window)
+    return view.meeting, view.slides
 
 
 class _Document(FPDF):
@@ -180,9 +184,9 @@ def render_xlsx(m: deck.Meeting, slides: list[deck.Slide]) -> bytes:
     return excel.to_excel_bytes(sheets)
 
 
-def pdf_bytes(engine, scope: Scope, period: Period | None) -> bytes:
-    return render_pdf(*build(engine, scope, period))
+def pdf_bytes(engine, scope: Scope, window: Window | None) -> bytes:
+    return render_pdf(*build(engine, scope, window))
 
 
-def xlsx_bytes(engine, scope: Scope, period: Period | None) -> bytes:
-    return render_xlsx(*build(engine, scope, period))
+def xlsx_bytes(engine, scope: Scope, window: Window | None) -> bytes:
+    return render_xlsx(*build(engine, scope, window))

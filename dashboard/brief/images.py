@@ -12,11 +12,13 @@ import numpy as np
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from dashboard import labels, theme
-from dashboard.meeting.deck import Slide, month_words
-from dashboard.meeting.fonts import CjkFont
+from dashboard import theme
+from dashboard.brief.fonts import CjkFont
 from data_access.chronic import COLORS
 from data_access.villages import VILLAGE_CLASSES
+from views import labels
+from views.common import month_words
+from views.meeting.deck import Slide
 
 WIDTH_IN = 7.4  # the A4 text width (190 mm) at print size
 DPI = 200  # sharp on paper, a few hundred kB per chart

@@ -1,0 +1,70 @@
+"""总览's KPI cards: an indicator's value against target, like-for-like change, small trend."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import theme
+from views import labels
+from views.overview import Kpi
+
+# Cards in a row line up only with a fixed metric height (room for value, delta and trend).
+KPI_HEIGHT_PX = 190
+
+
+def change_text(kpi: Kpi) -> str | None:
+    """Change vs the comparison period: percentage points for rates, plain difference else."""
+    if kpi.change is None:
+        return None
+    if kpi.unit == "%":
+        return f"{kpi.change:+.1f} 个百分点"
+    return f"{kpi.change:+,.1f}"
+
+
+def definition_help(kpi: Kpi, previous_label: str) -> str:
+    """The tooltip: the definition and this period's sums (names escaped as literal text)."""
+    agg = "取期内有数据的最后一个月" if kpi.period_agg == "last" else "期内各月分子、分母分别累加"
+    direction = "越高越好" if kpi.higher_is_better else "越低越好"
+    numbers = ""
+    if kpi.denominator is not None:
+        numbers = f"\n\n本期：分子 {kpi.numerator:,.0f} / 分母 {kpi.denominator:,.0f}"
+        if kpi.month:
+            numbers += f"（数据月份至 {kpi.month}）"
+    if kpi.previous is not None:
+        numbers += (
+            f"\n\n对比期（{previous_label}）：{labels.indicator_value(kpi.previous, kpi.unit)}"
+        )
+    elif kpi.no_change_reason:
+        numbers += f"\n\n{kpi.no_change_reason}"
+    weight = f"权重 {kpi.weight:g}" if kpi.weight else "不计入综合得分"
+    target = labels.indicator_value(kpi.target, kpi.unit, 0)
+    return (
+        f"**{labels.md_escape(kpi.name)}**（{labels.md_escape(kpi.code)}）\n\n率 = Σ分子 / Σ分母"
+        f"{' × 100' if kpi.unit == '%' else ''}；{agg}；{direction}；目标 {target}；{weight}。{numbers}"
+    )
+
+
+def card(kpi: Kpi, previous_label: str) -> None:
+    """One bordered KPI card: the value, change, trend and attainment badge."""
+    delta = change_text(kpi)
+    target = labels.indicator_value(kpi.target, kpi.unit, 0)
+    color, symbol, word = theme.ATTAINMENT_STYLES[kpi.band]
+    trend = [v for _, v in kpi.trend if v is not None]
+    with st.container(border=True):
+        st.metric(
+            labels.md_escape(kpi.name),
+            labels.indicator_value(kpi.value, kpi.unit),
+            delta=delta,
+            delta_color="normal" if kpi.higher_is_better else "inverse",
+            delta_description=f"较{previous_label}" if delta else None,
+            help=definition_help(kpi, previous_label),
+            chart_data=trend if len(trend) >= 2 else None,
+            chart_type="line",
+            height=KPI_HEIGHT_PX,
+        )
+        if kpi.value is not None:
+            st.badge(f"{symbol} {word} · 目标 {target}", color=color)
+            if delta is None and kpi.no_change_reason:
+                st.caption(kpi.no_change_reason)
+        else:
+            st.badge(f"— {kpi.no_value_reason} · 目标 {target}", color="gray")
