@@ -33,7 +33,9 @@ SERVICE_TYPES = (
 # Residents per "per 1,000 residents" figure.
 PER_RESIDENTS = 1000
 
-# High volume: at least the upper quartile of services among the teams in scope that served.
+# High volume (a secondary marker, never the flag): at least the upper quartile of services
+# among ALL the database's teams that served in the period, so that the reference does not
+# move with the scope a team is seen through.
 HIGH_VOLUME_QUANTILE = 0.75
 # A team whose re-checked services are under 80% genuine is flagged: the usual assessment red
 # line for 抽查 (below it, the points a team earned are in doubt).
@@ -290,22 +292,29 @@ def low_pass_rate(workload: pd.DataFrame) -> pd.Series:
 
 
 def high_volume_threshold(summary: pd.DataFrame) -> float | None:
-    """Services from which a team counts as high volume (upper quartile of serving teams)."""
+    """Services from which a team counts as high volume: the upper quartile of the teams in
+    `summary` that served (pass all the database's teams: the reference must not follow the
+    scope)."""
     served = summary.loc[summary["services"] > 0, "services"].astype(float)
     return float(served.quantile(HIGH_VOLUME_QUANTILE)) if len(served) else None
 
 
-def high_volume_low_quality(summary: pd.DataFrame) -> pd.Series:
-    """True for teams with high volume and a pass rate under LOW_PASS_RATE on enough re-checks."""
-    threshold = high_volume_threshold(summary)
-    if threshold is None:
-        return pd.Series(False, index=summary.index)
-    rate = pd.to_numeric(summary["pass_rate"], errors="coerce")
-    return (
-        (summary["services"] >= threshold)
-        & (summary["checked"] >= MIN_CHECKED_FOR_PASS_RATE)
-        & (rate < LOW_PASS_RATE)
-    ).fillna(False)
+def high_volume_reference(engine: Engine, period: Period) -> float | None:
+    """high_volume_threshold over every team of the database in the period (in services)."""
+    return high_volume_threshold(team_workload(engine, Scope(), period))
+
+
+def last_check_month(engine: Engine, scope: Scope, through: str) -> str | None:
+    """The latest month up to `through` (YYYY-MM) with 抽查 rows of the teams in scope."""
+    sc = sample_check.c
+    query = where(
+        sa.select(sa.func.max(sc.month))
+        .select_from(sample_check.join(team, team.c.team_id == sc.team_id))
+        .where(sc.month <= through, sc.checked > 0),
+        scope.township_condition(team.c.township_code),
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).scalar()
 
 
 def village_share_medians(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
