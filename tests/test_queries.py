@@ -8,11 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data_access import chronic, indicators, meta, teams, villages
+from data_access import chronic, chronic_flows, chronic_levels, indicators, meta, teams, villages
 from data_access.periods import Period
 from data_access.scope import Scope, UnknownArea, resolve_scope
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database
+from views.chronic import mismatch_at
 
 Q1 = Period.parse("2026-Q1")
 ALL = Scope()
@@ -140,26 +141,31 @@ def test_chronic_snapshot_and_colors(engine):
 def test_chronic_transitions_across_year_boundary(engine):
     before = chronic.month_before(engine, ALL, Q1.first_month)
     assert before == "2025-12"
-    df = chronic.transitions(engine, ALL, before, "2026-03")
-    # p3 and p6 entered after December, p4 left: only patients present at both ends count.
-    assert sorted(_records(df, ["disease", "from_color", "to_color", "patients"])) == [
+    df = chronic_flows.transition_flows(engine, ALL, before, "2026-03")
+    both = df.dropna(subset=["from_color", "to_color"])
+    # p3 and p6 entered after December, p4 left: the colour changes are the rows at both ends.
+    assert sorted(_records(both, ["disease", "from_color", "to_color", "patients"])) == [
         ("diabetes", "green", "green", 1),
         ("hypertension", "green", "red", 1),
         ("hypertension", "red", "yellow", 1),
         ("tuberculosis", "red", "red", 1),
     ]
-    west = chronic.transitions(engine, WEST, before, "2026-03")
-    assert west.empty
+    west = chronic_flows.transition_flows(engine, WEST, before, "2026-03")
+    assert west.dropna(subset=["from_color", "to_color"]).empty
 
 
 def test_chronic_mismatch(engine):
-    assert chronic.mismatched_patients(engine, ALL, "2026-03") == 3
-    assert chronic.mismatched_patients(engine, COUNTY_A, "2026-03") == 3
-    assert chronic.mismatched_patients(engine, WEST, "2026-03") == 1
-    assert chronic.mismatched_patients(engine, ALL, "2026-01") == 0
-    assert chronic.red_not_at_county(engine, ALL, "2026-03") == 1
-    by_town = chronic.mismatch_by_township(engine, COUNTY_A, "2026-03")
-    totals = by_town.groupby("township_code")[["patients", "mismatched"]].sum()
+    def mismatched(scope, month):
+        return mismatch_at(engine, scope, month, None)
+
+    # rows (one per patient and disease) not managed at their colour's level, all colours
+    assert mismatched(ALL, "2026-03").mismatched == 3
+    assert mismatched(COUNTY_A, "2026-03").mismatched == 3
+    assert mismatched(WEST, "2026-03").mismatched == 1
+    assert mismatched(ALL, "2026-01").mismatched == 0
+    assert mismatched(ALL, "2026-03").red_not_up == 1
+    by_town = chronic_levels.mismatch_by_area(engine, COUNTY_A, "2026-03", "township")
+    totals = by_town.set_index("area_code")[["patients", "mismatched"]]
     assert totals.loc[hm.EAST].tolist() == [3, 2]
     assert totals.loc[hm.WEST].tolist() == [1, 1]
 
