@@ -1,4 +1,5 @@
-"""团队工作量: who carries the work, whether it is genuine, and whether it tilts to village doctors."""
+"""团队工作量: renders views.teams — who carries the work, whether it is genuine (抽查), whether
+it tilts to village doctors, the team list and one team up close."""
 
 from __future__ import annotations
 
@@ -9,29 +10,24 @@ from dashboard import excel, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
-from data_access import meta, villages
-from data_access import team_detail as team_queries
-from data_access import teams as rules
 from pages import teams_detail as team_detail
 from pages import teams_funds as performance
-from views import labels
-from views.common import trend_months
+from views import labels, teams
+from views.teams import FLAG, FLAG_RULE, HIGH_VOLUME_RULE, HIGH_VOLUME_WORDS
 
-TAB_OVERVIEW, TAB_TABLE, TAB_DETAIL = "概况", "团队列表", "团队详情"
+# URL value (state.TEAM_TABS) → the tab's label.
+TABS = dict(zip(state.TEAM_TABS, ("概况", "团队列表", "团队详情"), strict=True))
+TAB_OF_LABEL = {label: tab for tab, label in TABS.items()}
 MAX_ECHO = 24  # longest URL text echoed back in a notice
 PCT_FORMAT = "%.1f%%"
 TABLE_HEIGHT_PX = 560  # about 15 rows: the list stays on one screen with its buttons
+MONTHLY_BY = {"service_type": "按服务类型", "member_level": "按成员层级"}
 
 filters = state.current()
-scope, period = filters.scope, filters.period
 st.title("团队工作量")
 
-if period is None:
+if filters.window is None:
     st.info("数据库中还没有任何月份的数据，无法统计团队工作量。")
-    st.stop()
-summary = cached(rules.team_summary)(scope, period)
-if summary.empty:
-    st.info("所选范围内没有家庭医生团队。请在左侧选择其他乡镇或县区。")
     st.stop()
 
 try:
@@ -40,209 +36,209 @@ except ValueError as exc:
     amount = None
     st.warning(f"每积分金额配置无效（{performance.SOURCE_HINT}）：{exc}。不估算绩效经费。")
 
-summary = summary.assign(label=charts.team_labels(summary))
-summary["flagged"] = rules.high_volume_low_quality(summary)
-names = dict(zip(summary["team_id"], summary["label"], strict=True))
-types = cached(rules.service_types)()
-type_names = {
-    r.service_type: labels.SERVICE_LABELS.get(r.service_type, r.name)
-    for r in types.itertuples(index=False)
-}
+view = cached(teams.build)(filters.scope, filters.window, yuan_per_point=amount)
+if not view.has_teams:
+    st.info("所选范围内没有家庭医生团队。请在左侧选择其他乡镇或县区。")
+    st.stop()
+names = dict(zip(view.teams["team_id"], view.teams["label"], strict=True))
 
-# --- the team in the URL: a link opens its detail; unknown ids are dropped with a notice ----
+# --- the team and the tab in the URL: a link opens them; unknown ids are dropped --------------
 linked = state.linked_team()
 if linked is not None:
     if linked in names:
         state.choose_team(linked)
-        st.session_state[state.W_TEAM_VIEW] = TAB_DETAIL
+        st.session_state[state.W_TEAM_VIEW] = TABS["detail"]
     else:
         echo = "".join(ch for ch in linked[:MAX_ECHO] if ch.isalnum() or ch in "-_.")
         st.warning(
             f"链接中的团队“{echo}”不存在或不在所选范围内，已忽略。请在“团队详情”中选择团队。",
             icon=":material/link_off:",
         )
+linked_tab = state.linked_team_tab()
+if linked_tab is not None:
+    st.session_state[state.W_TEAM_VIEW] = TABS[linked_tab]
 if state.chosen_team() not in names:
     state.choose_team(None)
 state.write_team_url(state.chosen_team())
 
 
-def pct(value) -> str:
-    return labels.pct(None if value is None or pd.isna(value) else 100 * value)
+def delta_pp(change: teams.Change | None) -> str | None:
+    return None if change is None or change.change is None else f"{change.change:+.1f} 个百分点"
 
 
-def table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The team list with Chinese headers, as shown, downloaded and exported.
-
-    Headline figures first, so they are visible without scrolling sideways; then services by
-    type and the team's make-up.
-    """
-    out = {"团队": rows["name"]}
-    if scope.county_code is None:  # several counties: township names alone may repeat
-        counties = cached(villages.counties)()
-        county_names = dict(zip(counties["county_code"], counties["name"], strict=True))
-        out["县区"] = rows["county_code"].map(county_names)
-    out |= {
-        "乡镇": rows["township_name"],
-        "服务总量（人次）": rows["services"],
-        "人均服务量": pd.to_numeric(rows["services_per_member"]).round(1),
-        "每千服务人口服务量": pd.to_numeric(rows["services_per_1000"]).round(1),
-        "积分": rows["points"].round(1),
-    }
-    if amount is not None:
-        out["估算绩效经费（元）"] = (rows["points"] * amount).round(0)
-    out |= {
-        "村医服务占比（%）": (100 * pd.to_numeric(rows["village_doctor_share"])).round(1),
-        "抽查（人次）": rows["checked"],
-        "合格（人次）": rows["passed"],
-        "抽查合格率（%）": (100 * pd.to_numeric(rows["pass_rate"])).round(1),
-        "高服务量低合格率": rows["flagged"].map({True: "⚑ 是", False: ""}),
-    }
-    out |= {f"{type_names[t]}（人次）": rows[f"services_{t}"] for t in type_names}
-    out |= {f"{labels.LEVEL_LABELS[lv]}成员": rows[f"members_{lv}"] for lv in rules.MEMBER_LEVELS}
-    out |= {"成员数": rows["members"], "服务村数": rows["villages"], "服务人口": rows["population"]}
-    return pd.DataFrame(out).reset_index(drop=True)
+def compared(change: teams.Change | None) -> str:
+    """The comparison in words for a metric's help: against what, or why there is none."""
+    if change is None:
+        return ""
+    if change.reason:
+        return f"；未显示变化：{change.reason}"
+    return f"；变化为较{view.window.previous_label}"
 
 
-def overview_tab() -> None:
-    totals = rules.scope_totals(summary)
-    before = rules.scope_totals(cached(rules.team_workload)(scope, filters.previous))
-    if totals["services"] == 0 and totals["checked"] == 0:
-        st.info(f"{period.label}所选范围内没有团队服务和抽查记录。请在左侧选择其他期间。")
-        return
-    change = f"{(totals['services'] / before['services'] - 1):+.1%}" if before["services"] else None
-
-    def pp(key):
-        now, then = totals[key], before[key]
-        return None if now is None or then is None else f"{100 * (now - then):+.1f} 个百分点"
-
+def headline() -> None:
+    t = view.totals
     cols = st.columns(6)
     composition = " · ".join(
-        f"{name} {totals[f'members_{lv}']:,}" for lv, name in labels.LEVEL_LABELS.items()
+        f"{name} {t[f'members_{lv}']:,}" for lv, name in labels.LEVEL_LABELS.items()
     )
-    cols[0].metric(
-        "团队", f"{totals['teams']:,} 个", help=f"成员 {totals['members']:,} 人：{composition}"
-    )
+    cols[0].metric("团队", f"{t['teams']:,} 个", help=f"成员 {t['members']:,} 人：{composition}")
+    services = view.services_change
     cols[1].metric(
         "服务总量",
-        labels.compact_number(totals["services"]),
-        delta=change,
-        help=f"{totals['services']:,} 人次；变化为较上期",
+        labels.compact_number(t["services"]),
+        delta=None if services.change is None else f"{services.change:+.1%}",
+        help=f"{t['services']:,} 人次{compared(services)}",
     )
     cols[2].metric(
         "每千人服务量",
-        labels.number(totals["services_per_1000"], 0),
-        help=f"服务总量 × 1000 / 团队所服务村的常住人口（{totals['population']:,} 人）",
+        labels.number(t["services_per_1000"], 0),
+        help=f"服务总量 × 1000 / 团队所服务村的常住人口（{t['population']:,} 人）",
     )
     cols[3].metric(
         "积分",
-        labels.compact_number(totals["points"]),
-        help=f"{totals['points']:,.1f}（Σ 服务量 × 每项服务积分）",
+        labels.compact_number(t["points"]),
+        help=f"{t['points']:,.1f}（Σ 服务量 × 每项服务积分）",
     )
     cols[4].metric(
-        "村医服务占比",
-        pct(totals["village_doctor_share"]),
-        delta=pp("village_doctor_share"),
-        help="村级成员提供的服务 / 全部服务",
+        labels.VILLAGE_DOCTOR_SHARE,
+        labels.fraction_pct(t["village_doctor_share"]),
+        delta=delta_pp(view.village_share_change),
+        help=f"村级成员提供的服务 / 全部服务{compared(view.village_share_change)}",
     )
     cols[5].metric(
-        "抽查合格率",
-        pct(totals["pass_rate"]),
-        delta=pp("pass_rate"),
-        help=f"合格 {totals['passed']:,} / 抽查 {totals['checked']:,} 人次",
+        labels.PASS_RATE,
+        labels.fraction_pct(t["pass_rate"]),
+        delta=delta_pp(view.pass_rate_change),
+        help=f"合格 {t['passed']:,} / 抽查 {t['checked']:,} 人次{compared(view.pass_rate_change)}",
     )
-    if amount is not None:
-        st.caption(f"按每积分 {amount:g} 元估算，绩效经费约 {totals['points'] * amount:,.0f} 元。")
+    notes = []
+    if not view.window.comparable:
+        notes.append(f"未显示较上期变化：{view.window.no_change_reason}。")
+    else:
+        notes.append(f"变化为较{view.window.previous_label}（同口径月份）。")
+    if view.funds is not None:
+        notes.append(f"按每积分 {view.yuan_per_point:g} 元估算，绩效经费约 {view.funds:,.0f} 元。")
+    if notes:
+        st.caption(" ".join(notes))
 
-    left, right = st.columns(2)
-    with left:
-        st.subheader("团队排名")
-        measure = st.selectbox(
-            "排名指标",
-            list(charts.MEASURES),
-            format_func=lambda m: charts.MEASURES[m][0],
-            key=state.W_TEAM_MEASURE,
+
+def ranking() -> None:
+    st.subheader("团队排名")
+    measure = st.selectbox(
+        "排名指标",
+        list(teams.MEASURES),
+        format_func=lambda m: teams.MEASURES[m][0],
+        key=state.W_TEAM_MEASURE,
+    )
+    highest = True
+    if len(view.teams) > charts.RANK_MAX:
+        end = st.segmented_control(
+            "显示",
+            ["top", "bottom"],
+            format_func={
+                "top": f"最高 {charts.RANK_MAX} 个",
+                "bottom": f"最低 {charts.RANK_MAX} 个",
+            }.get,
+            default="top",
+            key=state.W_TEAM_RANK_END,
         )
-        highest = True
-        if len(summary) > charts.RANK_MAX:
-            end = st.segmented_control(
-                "显示",
-                ["top", "bottom"],
-                format_func={
-                    "top": f"最高 {charts.RANK_MAX} 个",
-                    "bottom": f"最低 {charts.RANK_MAX} 个",
-                }.get,
-                default="top",
-                key=state.W_TEAM_RANK_END,
-            )
-            highest = end != "bottom"
-        rows = charts.ranked(summary, measure, highest)
-        if rows.empty:
-            st.info(f"本期没有团队有“{charts.MEASURES[measure][0]}”的值。")
-        else:
-            st.plotly_chart(charts.ranking(rows, measure), config=PLOTLY_CONFIG)
-        missing = summary[pd.to_numeric(summary[measure]).isna()]
-        if not missing.empty:
-            st.caption(
-                f"{len(missing)} 个团队无此值（分母为 0），未参与排名："
-                + "、".join(map(labels.md_escape, missing["label"]))
-            )
-    with right:
-        st.subheader("各类服务逐月")
-        months = charts.since_data(trend_months(period), cached(meta.data_months)())
-        monthly = cached(team_queries.monthly_services)(scope, months)
-        if monthly.empty:
-            st.info("近 12 个月没有服务记录。")
-        else:
-            fig = charts.monthly_stack(monthly, months, "service_type", period.months)
-            st.plotly_chart(fig, config=PLOTLY_CONFIG)
-            st.caption("近 12 个月，阴影为所选期间。")
-
-    left, right = st.columns(2)
-    with left:
-        st.subheader("服务量与抽查合格率")
-        checked = summary[summary["checked"] > 0]
-        threshold = rules.high_volume_threshold(summary)
-        if checked.empty:
-            st.info(f"{period.label}没有抽查记录，无法计算合格率。")
-        else:
-            fig = charts.volume_quality(
-                checked, threshold, rules.LOW_PASS_RATE, rules.MIN_CHECKED_FOR_PASS_RATE
-            )
-            st.plotly_chart(fig, config=PLOTLY_CONFIG)
-            for r in charts.flagged(checked).itertuples(index=False):
-                st.markdown(
-                    f"**⚑{r.mark}** {labels.md_escape(r.label)}：服务 {r.services:,} 人次，"
-                    f"抽查 {r.checked:,} 人次，合格率 {pct(r.pass_rate)}"
-                )
+        highest = end != "bottom"
+    rows = view.ranked(measure, highest).head(charts.RANK_MAX)
+    if rows.empty:
+        st.info(f"本期没有团队有“{teams.MEASURES[measure][0]}”的值。")
+    else:
+        st.plotly_chart(charts.ranking(rows, measure), config=PLOTLY_CONFIG)
+    missing = view.unranked(measure)
+    if not missing.empty:
         st.caption(
-            f"⚑ 标记规则：服务总量不低于本范围有服务团队的上四分位数"
-            f"（{labels.number(threshold)} 人次），且抽查不少于 {rules.MIN_CHECKED_FOR_PASS_RATE} 人次、"
-            f"合格率低于 {rules.LOW_PASS_RATE:.0%}。本期 {int(summary['flagged'].sum())} 个团队被标记；"
-            f"{int((summary['checked'] == 0).sum())} 个团队无抽查，未画出。"
+            f"{len(missing)} 个团队无此值（分母为 0），未参与排名："
+            + "、".join(map(labels.md_escape, missing["label"]))
         )
+
+
+def monthly() -> None:
+    st.subheader("服务逐月")
+    if view.monthly.empty:
+        st.info("近 12 个月没有服务记录。")
+        return
+    by = st.segmented_control(
+        "分组", list(MONTHLY_BY), format_func=MONTHLY_BY.get, default="service_type",
+        key=state.W_TEAM_MONTHLY_BY, label_visibility="collapsed",
+    )  # fmt: skip
+    fig = charts.monthly_stack(
+        view.monthly, view.trend_months, by or "service_type", view.window.period.months
+    )
+    st.plotly_chart(fig, config=PLOTLY_CONFIG)
+    st.caption("近 12 个月，阴影为所选期间。")
+
+
+def quality() -> None:
+    st.subheader(f"服务量与{labels.PASS_RATE}")
+    checked = view.teams[view.teams["checked"] > 0]
+    if view.no_checks_reason:
+        st.info(view.no_checks_reason)
+        return
+    fig = charts.volume_quality(
+        checked,
+        view.flagged_teams,
+        view.high_volume_threshold,
+        view.thresholds["low_pass_rate"],
+        view.thresholds["min_checked"],
+    )
+    st.plotly_chart(fig, config=PLOTLY_CONFIG)
+    for r in view.flagged_teams.itertuples(index=False):
+        busy = f"（{HIGH_VOLUME_WORDS}）" if r.high_volume else ""
+        st.markdown(
+            f"**{FLAG}{r.mark}** {labels.md_escape(r.label)}{busy}：服务 {r.services:,} 人次，"
+            f"抽查 {r.checked:,} 人次，合格率 {labels.fraction_pct(r.pass_rate)}"
+        )
+    reference = labels.number(view.high_volume_threshold)
+    st.caption(
+        f"{FLAG} 标记规则：{FLAG_RULE}，只看团队自身的抽查，与所选范围无关。"
+        f"本期 {view.flagged_count} 个团队被标记；{view.unchecked} 个团队无抽查，未画出。"
+        f"“{HIGH_VOLUME_WORDS}”仅作参考：{HIGH_VOLUME_RULE}（{reference} 人次，虚线）。"
+    )
+
+
+def village_share() -> None:
+    st.subheader(labels.VILLAGE_DOCTOR_SHARE)
+    bars = view.village_share_rows
+    if bars.empty:
+        st.info(f"{view.window.label}没有团队服务记录。")
+        return
+    st.plotly_chart(charts.village_share(bars.head(charts.RANK_MAX)), config=PLOTLY_CONFIG)
+    shown = f"占比最低的 {charts.RANK_MAX} 个；" if len(bars) > charts.RANK_MAX else ""
+    st.caption(
+        f"{shown}{view.below_median_count} 个团队低于所在县区中位数"
+        "（▼，中位数取全县有服务的团队，不受乡镇筛选影响）。"
+    )
+
+
+def overview_tab() -> None:
+    if not view.has_activity:
+        st.info(f"{view.window.label}所选范围内没有团队服务和抽查记录。请在左侧选择其他期间。")
+        return
+    headline()
+    left, right = st.columns(2)
+    with left:
+        ranking()
     with right:
-        st.subheader("村医服务占比")
-        medians = cached(rules.village_share_medians)(scope, period)
-        median_of = dict(zip(medians["county_code"], medians["median"], strict=True))
-        served = summary[summary["services"] > 0]
-        bars = served.assign(
-            share=pd.to_numeric(served["village_doctor_share"]),
-            median=served["county_code"].map(median_of),
-        ).sort_values(["share", "label"])
-        if bars.empty:
-            st.info(f"{period.label}没有团队服务记录。")
-        else:
-            st.plotly_chart(charts.village_share(bars.head(charts.RANK_MAX)), config=PLOTLY_CONFIG)
-            below = int((bars["share"] < bars["median"]).sum())
-            shown = f"占比最低的 {charts.RANK_MAX} 个；" if len(bars) > charts.RANK_MAX else ""
-            st.caption(
-                f"{shown}{below} 个团队低于所在县区中位数（▼，中位数取全县有服务的团队，不受乡镇筛选影响）。"
-            )
+        monthly()
+    left, right = st.columns(2)
+    with left:
+        quality()
+    with right:
+        village_share()
 
 
 def table_tab() -> None:
-    shown = table(summary)
-    st.caption("点击表头排序；选中一行可查看该团队详情。")
+    shown = view.table()
+    if view.no_checks_reason:
+        st.info(view.no_checks_reason)
+    st.caption(
+        f"{FLAG} 标记：{FLAG_RULE}；本期 {view.flagged_count} 个团队被标记。"
+        "点击表头排序；选中一行可查看该团队详情。"
+    )
     event = st.dataframe(
         shown,
         hide_index=True,
@@ -264,16 +260,16 @@ def table_tab() -> None:
     )
     picked = event.selection.rows if event else []
     if picked:
-        team_id = summary["team_id"].iloc[picked[0]]
+        team_id = view.teams["team_id"].iloc[picked[0]]
 
         def open_detail() -> None:
             state.choose_team(team_id)
-            st.session_state[state.W_TEAM_VIEW] = TAB_DETAIL
+            st.session_state[state.W_TEAM_VIEW] = TABS["detail"]
 
         st.button(
             f"查看“{labels.md_escape(names[team_id])}”详情", on_click=open_detail, type="primary"
         )
-    stem = f"团队工作量_{scope.county_code or '全部县区'}_{period.key}"
+    stem = f"团队工作量_{filters.scope.county_code or '全部县区'}_{view.window.period.key}"
     buttons = st.container(horizontal=True)
     buttons.download_button(
         "下载 Excel",
@@ -293,7 +289,8 @@ def table_tab() -> None:
     )
 
 
-tabs = st.tabs([TAB_OVERVIEW, TAB_TABLE, TAB_DETAIL], key=state.W_TEAM_VIEW, on_change="rerun")
+tabs = st.tabs(list(TABS.values()), key=state.W_TEAM_VIEW, on_change="rerun")
+state.write_team_tab_url(TAB_OF_LABEL.get(st.session_state.get(state.W_TEAM_VIEW), "overview"))
 with tabs[0]:
     if tabs[0].open:
         overview_tab()
@@ -302,4 +299,4 @@ with tabs[1]:
         table_tab()
 with tabs[2]:
     if tabs[2].open:
-        team_detail.render(summary, amount, scope, period)
+        team_detail.render(names, filters, amount)

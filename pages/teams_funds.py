@@ -46,10 +46,3 @@ def yuan_per_point(environ: Mapping[str, str] | None = None, secrets_value=None)
     if text is not None and text.strip():
         return parse_yuan_per_point(text)
     return parse_yuan_per_point(_secrets_value() if secrets_value is None else secrets_value)
-
-
-def estimated_funds(points, amount: float | None) -> float | None:
-    """Points × yuan per point, or None when no amount is configured."""
-    if amount is None or points is None or points != points:
-        return None
-    return float(points) * amount

@@ -1,7 +1,7 @@
 """团队工作量 figures on a hand-made database, on every dialect, plus the page under AppTest.
 
 Teams of county K (990201): TA has a member of every level and work of every service type
-(high volume, 抽查 70%: flagged); TB only village doctors; TC has a member but no village,
+(抽查 70% on 20 re-checks: flagged); TB only village doctors; TC has a member but no village,
 no service and no 抽查; TD has no member and too few re-checks to be flagged. TE sits in a
 second county Z (990202). Expected values are worked out by hand and written as literals.
 """
@@ -22,6 +22,8 @@ from data_access.scope import Scope
 from pages import teams_funds as performance
 from tests.dbs import dialect_params, loaded_database, write_rows
 from tests.handmade import service_row
+from views import teams as team_view
+from views.common import window
 
 K, Z = "990201", "990202"
 X, Y, Z1 = "990201001", "990201002", "990202001"
@@ -232,7 +234,7 @@ def test_summary_township_scope_and_empty_period(engine):
         ("TD", 0, 0.0, 0, 0),
     ]
     assert empty["village_doctor_share"].isna().all() and empty["pass_rate"].isna().all()
-    assert not teams.high_volume_low_quality(empty).any()
+    assert not teams.low_pass_rate(empty).any()
     assert teams.high_volume_threshold(empty) is None
 
 
@@ -318,11 +320,15 @@ def test_scope_totals(engine):
     assert empty["services_per_1000"] == 0.0
 
 
-def test_high_volume_low_quality_flag(engine):
+def test_low_pass_rate_flag_and_high_volume_reference(engine):
     df = teams.team_summary(engine, Scope(K), Q1)
     # served teams 20, 25, 110: upper quartile at position 1.5 → 25 + 0.5 × 85
     assert teams.high_volume_threshold(df) == pytest.approx(67.5)
-    assert _by_team(df.assign(f=teams.high_volume_low_quality(df)), "f") == {
+    # the reference the view uses: every team of the database (TE's 10 too), whatever the
+    # scope: 10, 20, 25, 110 → position 2.25 → 25 + 0.25 × 85
+    assert teams.high_volume_reference(engine, Q1) == pytest.approx(46.25)
+    # TA 14/20 = 70% < 80% on 20 ≥ 10 re-checks; TD 2/5 = 40% but only 5 re-checks
+    assert _by_team(df.assign(f=teams.low_pass_rate(df)), "f") == {
         "TA": True,
         "TB": False,
         "TC": False,
@@ -340,17 +346,12 @@ def test_flag_rule_edges():
     )
     # served 10 and five of 100: the upper quartile is 100
     assert teams.high_volume_threshold(df) == 100.0
-    assert teams.high_volume_low_quality(df).tolist() == [
-        True,
-        False,
-        False,
-        False,
-        False,
-        False,
-        True,
-    ]
-    assert teams.LOW_PASS_RATE == overview.LOW_PASS_RATE
-    assert teams.MIN_CHECKED_FOR_PASS_RATE == overview.MIN_CHECKED_FOR_PASS_RATE
+    # the flag is the team's own 抽查 only: 9 re-checks are too few, 80% is not under 80%,
+    # no 抽查 is no flag; a small team (10 services) at 50% is flagged like a big one
+    assert teams.low_pass_rate(df).tolist() == [True, False, False, True, False, False, True]
+    # the rule is defined once (data_access.teams), not again for the 总览 alert
+    assert not hasattr(overview, "LOW_PASS_RATE")
+    assert not hasattr(overview, "MIN_CHECKED_FOR_PASS_RATE")
 
 
 def test_village_share_medians(engine):
@@ -437,8 +438,8 @@ def test_yuan_per_point_configuration():
     for bad in ("abc", "-1", "0", "nan"):
         with pytest.raises(ValueError):
             performance.yuan_per_point({env: bad}, secrets_value="")
-    assert performance.estimated_funds(253.0, 2.5) == 632.5
-    assert performance.estimated_funds(253.0, None) is None
+    assert team_view.estimated_funds(253.0, 2.5) == 632.5
+    assert team_view.estimated_funds(253.0, None) is None
 
 
 def test_chart_helpers():
@@ -446,33 +447,32 @@ def test_chart_helpers():
     assert team_charts.month_tick("2025-11", first=True) == "11月<br>2025年"
     assert team_charts.month_tick("2026-03", first=False) == "3月"
     months = ("2025-10", "2025-11", "2025-12", "2026-01")
-    assert team_charts.since_data(months, ["2026-01", "2025-11"]) == months[1:]
-    assert team_charts.since_data(months, []) == months
+    assert team_view.since_data(months, ["2026-01", "2025-11"]) == months[1:]
+    assert team_view.since_data(months, []) == months
     df = pd.DataFrame(
         {
+            "team_id": ["t1", "t2", "t3"],
             "name": ["甲队", "甲队", "乙队"],
             "township_name": ["东乡", "西乡", "东乡"],
             "services": [5, 9, 7],
             "pass_rate": [None, 0.5, 0.9],
         }
     )
-    assert team_charts.team_labels(df).tolist() == ["甲队（东乡）", "甲队（西乡）", "乙队"]
-    assert team_charts.ranked(df, "services")["label"].tolist() == [
-        "甲队（西乡）",
-        "乙队",
-        "甲队（东乡）",
-    ]
-    marked = team_charts.flagged(df.assign(label=team_charts.team_labels(df), flagged=True))
-    assert _records(marked, ["label", "mark"]) == [
+    assert team_view.team_labels(df).tolist() == ["甲队（东乡）", "甲队（西乡）", "乙队"]
+    view = team_view.TeamsView(
+        Scope(K),
+        window(Q1, Q1.months),
+        df.assign(label=team_view.team_labels(df), flagged=True),
+    )
+    assert view.ranked("services")["label"].tolist() == ["甲队（西乡）", "乙队", "甲队（东乡）"]
+    assert _records(view.flagged_teams, ["label", "mark"]) == [
         ("甲队（西乡）", 1),
         ("乙队", 2),
         ("甲队（东乡）", 3),
     ]
     # no value, no rank: the team without a pass rate is left out, not ranked as 0
-    assert team_charts.ranked(df, "pass_rate", highest=False)["label"].tolist() == [
-        "甲队（西乡）",
-        "乙队",
-    ]
+    assert view.ranked("pass_rate", highest=False)["label"].tolist() == ["甲队（西乡）", "乙队"]
+    assert view.unranked("pass_rate")["label"].tolist() == ["甲队（东乡）"]
 
 
 # --- the page under AppTest -------------------------------------------------------------------
@@ -524,7 +524,9 @@ def test_page_overview_figures(monkeypatch, db_url):
     assert shown["村医服务占比"] == "68.4%"  # 106 / 155
     assert shown["抽查合格率"] == "74.3%"  # 26 / 35
     captions = texts(at.caption)
-    assert "上四分位数（68 人次）" in captions and "本期 1 个团队被标记" in captions
+    # high volume is a reference over every team of the database (46.25, see above)
+    assert "全部县区有服务团队的上四分位数（46 人次" in captions
+    assert "本期 1 个团队被标记" in captions
     assert "1 个团队无抽查" in captions
 
 
@@ -542,7 +544,7 @@ def test_page_team_link_opens_detail(monkeypatch, db_url):
     assert shown["每千人服务量"] == "55.0"
     assert shown["村医服务占比"] == "63.6%"  # 70 / 110
     assert shown["抽查合格率"] == "70.0%"
-    assert "⚑" in texts(at.warning)  # high volume, low pass rate
+    assert "⚑" in texts(at.warning)  # own pass rate 70% < 80% on 20 re-checks
     tables = [df.value for df in at.dataframe]
     members, villages, points = tables[0], tables[1], tables[2]
     assert members["层级"].tolist() == ["县级", "乡级", "村级", "X（其他）"]
@@ -589,7 +591,7 @@ def test_page_table_and_downloads(monkeypatch, db_url):
     table = at.dataframe[0].value.set_index("团队")
     assert table.loc["一村团队", "服务总量（人次）"] == 110
     assert table.loc["一村团队", "村医服务占比（%）"] == 63.6
-    assert table.loc["一村团队", "高服务量低合格率"] == "⚑ 是"
+    assert table.loc["一村团队", team_view.FLAG_COLUMN] == "⚑ 是"
     assert table.loc["一村团队", "签约（人次）"] == 40
     assert table.loc["一村团队", "X（其他）成员"] == 1
     assert pd.isna(table.loc["新组团队", "抽查合格率（%）"])  # no 抽查: no rate

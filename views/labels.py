@@ -79,6 +79,13 @@ def pct(value, digits: int = 1) -> str:
     return f"{value:.{digits}f}%"
 
 
+def fraction_pct(fraction, digits: int = 1) -> str:
+    """A fraction 0..1 (a share, a pass rate) as a percentage text, or — when there is none."""
+    if fraction is None or fraction != fraction:  # NaN
+        return NO_VALUE
+    return pct(100 * float(fraction), digits)
+
+
 def number(value, digits: int = 0) -> str:
     """A figure with thousands separators, or —."""
     if value is None or value != value:

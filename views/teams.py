@@ -33,9 +33,10 @@ MEASURES = {
     "pass_rate": (labels.PASS_RATE, True, 1),
 }
 FLAG = "⚑"
+# The rule in words, as the 总览 alert says it (the same rule: data_access.teams.low_pass_rate).
 FLAG_RULE = (
-    f"抽查不少于 {rules.MIN_CHECKED_FOR_PASS_RATE} 人次且{labels.PASS_RATE}低于 "
-    f"{rules.LOW_PASS_RATE:.0%}"
+    f"{labels.PASS_RATE}低于 {rules.LOW_PASS_RATE:.0%}"
+    f"（抽查不少于 {rules.MIN_CHECKED_FOR_PASS_RATE} 人次）"
 )
 FLAG_COLUMN = f"{FLAG} {labels.PASS_RATE}低于 {rules.LOW_PASS_RATE:.0%}"
 HIGH_VOLUME_WORDS = "服务量高"

@@ -8,30 +8,13 @@ import plotly.graph_objects as go
 from dashboard import theme
 from dashboard.charts import style
 from views import labels
+from views.teams import FLAG, HIGH_VOLUME_WORDS, MEASURES
 
 # More bars than this stop being readable on a projector; the table lists every team.
 RANK_MAX = 15
 BAR_PX = 28  # height per horizontal bar: room for a 15-px label
 CHART_FRAME_PX = 120  # title, legend and axis around the bars
 LABEL_ROOM = 1.2  # axis reaches 20% past the longest bar so its value label fits
-
-# Measures a ranking can order by: (label, shown as a percentage, decimals shown).
-MEASURES = {
-    "services": ("服务总量（人次）", False, 0),
-    "services_per_member": ("人均服务量（人次/成员）", False, 1),
-    "services_per_1000": ("每千服务人口服务量（人次）", False, 1),
-    "points": ("积分", False, 1),
-    "village_doctor_share": ("村医服务占比", True, 1),
-    "pass_rate": ("抽查合格率", True, 1),
-}
-
-
-def team_labels(summary: pd.DataFrame) -> pd.Series:
-    """Team names, with the township added where two teams share a name."""
-    duplicated = summary["name"].duplicated(keep=False)
-    return summary["name"].where(
-        ~duplicated, summary["name"] + "（" + summary["township_name"] + "）"
-    )
 
 
 def _value_text(value, percent: bool, digits: int) -> str:
@@ -42,15 +25,8 @@ def _bars_height(rows: int) -> int:
     return CHART_FRAME_PX + BAR_PX * max(rows, 3)
 
 
-def ranked(summary: pd.DataFrame, measure: str, highest: bool = True) -> pd.DataFrame:
-    """Teams with a value for the measure, best first (or worst first), at most RANK_MAX."""
-    df = summary.assign(label=team_labels(summary), value=pd.to_numeric(summary[measure]))
-    df = df[df["value"].notna()].sort_values(["value", "label"], ascending=[not highest, True])
-    return df.head(RANK_MAX)
-
-
 def ranking(rows: pd.DataFrame, measure: str) -> go.Figure:
-    """Horizontal bars of `ranked(...)` rows, first row on top, value written at each bar."""
+    """Horizontal bars of TeamsView.ranked(...) rows, first row on top, value at each bar."""
     title, percent, digits = MEASURES[measure]
     scale = 100 if percent else 1
     fig = go.Figure(
@@ -75,13 +51,6 @@ def month_tick(month: str, first: bool) -> str:
     """2026-01 → 1月 over 2026年 for the first tick and each January, else 3月."""
     year, number = month[:4], int(month[5:])
     return f"{number}月<br>{year}年" if first or number == 1 else f"{number}月"
-
-
-def since_data(months: tuple[str, ...], data_months) -> tuple[str, ...]:
-    """The months from the first month the database has data for (no empty lead-in)."""
-    first = min(data_months, default=None)
-    kept = tuple(m for m in months if first is None or m >= first)
-    return kept or months
 
 
 def monthly_stack(
@@ -122,17 +91,16 @@ def monthly_stack(
     return style(fig)
 
 
-def flagged(points: pd.DataFrame) -> pd.DataFrame:
-    """The flagged teams, lowest pass rate first, with `mark` 1, 2, … as drawn on the chart."""
-    rows = points[points["flagged"]].sort_values(["pass_rate", "label"])
-    return rows.assign(mark=range(1, len(rows) + 1))
-
-
 def volume_quality(
-    points: pd.DataFrame, threshold: float | None, low_rate: float, min_checked: int
+    points: pd.DataFrame,
+    flagged: pd.DataFrame,
+    threshold: float | None,
+    low_rate: float,
+    min_checked: int,
 ) -> go.Figure:
-    """Services (x) against 抽查 pass rate (y) per team with re-checks; flagged teams carry
-    their number from `flagged(...)` (names would print over each other), listed beside.
+    """Services (x) against 抽查 pass rate (y) per team with re-checks; flagged teams
+    (TeamsView.flagged_teams) carry their number `mark` (names would print over each other),
+    listed beside. `threshold` is the high-volume reference over the whole database.
 
     `points` has label, services, checked, pass_rate (0..1) and flagged.
     """
@@ -141,15 +109,15 @@ def volume_quality(
     groups = [
         (points[~few & ~points["flagged"]], "circle", theme.ACCENT, "团队"),
         (points[few], "circle-open", theme.NEUTRAL, f"抽查不足 {min_checked} 人次"),
-        (flagged(points), "x", theme.FLAG_COLOR, "⚑ 高服务量、低合格率"),
+        (flagged, "x", theme.FLAG_COLOR, f"{FLAG} 合格率低于 {low_rate:.0%}"),
     ]
     for rows, symbol, color, name in groups:
         if rows.empty:
             continue
-        marks = rows["mark"].map("⚑{}".format) if "mark" in rows else None
+        marks = rows["mark"].map(f"{FLAG}{{}}".format) if "mark" in rows else None
         fig.add_scatter(
             x=rows["services"],
-            y=rows["pass_rate"] * 100,
+            y=rows["pass_rate"].astype(float) * 100,
             mode="markers" if marks is None else "markers+text",
             marker={"symbol": symbol, "color": color, "size": 10 if marks is None else 13},
             text=marks,
@@ -168,22 +136,22 @@ def volume_quality(
         annotation_text=f"合格率 {low_rate:.0%}",
         annotation_position="bottom right",
     )
-    if threshold is not None:
+    widest = float(points["services"].max() or 1)
+    if threshold is not None and threshold <= widest * LABEL_ROOM:
         fig.add_vline(
             x=threshold,
-            line_dash="dash",
+            line_dash="dot",
             line_color=theme.NEUTRAL,
-            annotation_text=f"上四分位 {threshold:,.0f}",
+            annotation_text=f"{HIGH_VOLUME_WORDS} {threshold:,.0f}",
             annotation_position="top left",
         )
-    widest = float(points["services"].max() or 1)
-    fig.update_xaxes(title="服务总量（人次）", range=[0, max(widest, threshold or 0) * LABEL_ROOM])
-    fig.update_yaxes(title="抽查合格率（%）", range=[min(40, _floor(points)), 105])
+    fig.update_xaxes(title="服务总量（人次）", range=[0, widest * LABEL_ROOM])
+    fig.update_yaxes(title=f"{labels.PASS_RATE}（%）", range=[min(40, _floor(points)), 105])
     return style(fig)
 
 
 def _floor(points: pd.DataFrame) -> float:
-    lowest = points["pass_rate"].min() if len(points) else 1
+    lowest = pd.to_numeric(points["pass_rate"]).min() if len(points) else 1
     return max(0.0, float(lowest) * 100 - 10)
 
 
@@ -205,8 +173,8 @@ def village_share(bars: pd.DataFrame) -> go.Figure:
             insidetextanchor="start",
             insidetextfont_color="white",
             outsidetextfont_color="#1a1a1a",
-            name="村医服务占比",
-            hovertemplate="%{y}<br>村医服务占比 %{text}<extra></extra>",
+            name=labels.VILLAGE_DOCTOR_SHARE,
+            hovertemplate="%{y}<br>" + labels.VILLAGE_DOCTOR_SHARE + " %{text}<extra></extra>",
         )
     )
     medians = bars["median"].dropna().unique()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_access import teams as team_rules
 from views import labels
+from views import teams as team_view
 from views.meeting.deck import Meeting, Slide, Sources
 
 # Rows a room can read on one slide; the brief's workbook lists every team.
@@ -14,49 +14,48 @@ TEAM_ROWS_MAX = 8
 NAMES_SHOWN = 5
 
 
-def _pct(fraction) -> str:
-    return labels.pct(None if fraction is None or pd.isna(fraction) else 100 * fraction)
-
-
 def _round_pct(fraction):
     return None if fraction is None or pd.isna(fraction) else round(100 * float(fraction), 2)
 
 
 def teams(src: Sources, m: Meeting) -> Slide:
-    query = src.query  # legacy: not yet on a view model
+    """The teams flagged by their own 抽查 (the page's and the 总览 alert's rule and count)."""
     slide = Slide("teams")
-    workload = query("teams.team_workload", m.scope, m.period)
-    if workload.empty:
+    view = src.teams()
+    if not view.has_teams:
         slide.empty = "所选范围内没有家庭医生团队。"
         return slide
-    if workload["services"].sum() == 0 and workload["checked"].sum() == 0:
+    if not view.has_activity:
         slide.empty = f"{m.period_label}所选范围内没有团队服务和抽查记录。"
         return slide
-    workload = workload.assign(flagged=team_rules.high_volume_low_quality(workload))
-    threshold = team_rules.high_volume_threshold(workload)
-    flagged = workload[workload["flagged"]].sort_values(["pass_rate", "team_id"])
-    rule = (
-        f"服务量不低于上四分位（{labels.number(threshold)} 人次）、抽查不少于 "
-        f"{team_rules.MIN_CHECKED_FOR_PASS_RATE} 人次且合格率低于 {team_rules.LOW_PASS_RATE:.0%}"
-    )
-    if flagged.empty:
-        slide.message = f"本期没有服务量高而抽查合格率低的团队（{len(workload)} 个团队）"
-        enough = workload[workload["checked"] >= team_rules.MIN_CHECKED_FOR_PASS_RATE]
-        shown, caption = enough.sort_values(["pass_rate", "team_id"]), "抽查合格率最低的团队"
-    else:
-        slide.message = (
-            f"{len(flagged)} 个团队服务量高但抽查合格率低于 {team_rules.LOW_PASS_RATE:.0%}"
+    workload = view.teams
+    flagged = view.flagged_teams
+    min_checked = view.thresholds["min_checked"]
+    if view.no_checks_reason:
+        slide.message = f"{m.period_label}没有抽查记录，本期不标记团队（{len(workload)} 个团队）"
+        shown, caption = flagged, ""
+    elif flagged.empty:
+        slide.message = f"本期没有团队{team_view.FLAG_RULE}（{len(workload)} 个团队）"
+        enough = workload[workload["checked"] >= min_checked]
+        shown, caption = (
+            enough.sort_values(["pass_rate", "team_id"]),
+            f"{labels.PASS_RATE}最低的团队",
         )
-        shown, caption = flagged, "⚑ 服务量高、合格率低的团队"
+    else:
+        slide.message = f"{len(flagged)} 个团队{team_view.FLAG_RULE}"
+        shown, caption = flagged, f"{team_view.FLAG} {labels.PASS_RATE}低的团队"
     slide.parts.update(
         rows=shown.head(TEAM_ROWS_MAX),
         more=max(len(shown) - TEAM_ROWS_MAX, 0),
         caption=caption,
-        rule=rule,
-        flagged=len(flagged),
+        rule=team_view.FLAG_RULE,
+        flagged=view.flagged_count,
         teams=len(workload),
         workload=workload,
-        threshold=threshold,
+        threshold=view.high_volume_threshold,
+        low_pass_rate=view.thresholds["low_pass_rate"],
+        min_checked=min_checked,
+        no_checks=view.no_checks_reason,
     )
     slide.sheets["团队工作量"] = pd.DataFrame(
         {
@@ -66,11 +65,16 @@ def teams(src: Sources, m: Meeting) -> Slide:
             "服务量（人次）": workload["services"],
             "积分": workload["points"].round(2),
             "成员数": workload["members"],
-            "村医服务占比（%）": [_round_pct(v) for v in workload["village_doctor_share"]],
+            f"{labels.VILLAGE_DOCTOR_SHARE}（%）": [
+                _round_pct(v) for v in workload["village_doctor_share"]
+            ],
             "抽查（人次）": workload["checked"],
             "合格（人次）": workload["passed"],
-            "抽查合格率（%）": [_round_pct(v) for v in workload["pass_rate"]],
-            "高服务量低合格率": workload["flagged"].map({True: "⚑ 是", False: ""}),
+            f"{labels.PASS_RATE}（%）": [_round_pct(v) for v in workload["pass_rate"]],
+            team_view.FLAG_COLUMN: workload["flagged"].map(
+                {True: f"{team_view.FLAG} 是", False: ""}
+            ),
+            team_view.HIGH_VOLUME_WORDS: workload["high_volume"].map({True: "是", False: ""}),
         }
     )
     return slide
