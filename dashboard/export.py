@@ -16,14 +16,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from dashboard.brief.fonts import FontMissing
-from data_access import indicators, villages
+from data_access import indicators, teams, villages
 from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
 from data_access.periods import Period
 from data_access.schema import check_schema
 from data_access.scope import Scope, UnknownArea, resolve_scope
 from views import chronic as chronic_view
 from views import overview
-from views import teams as teams_view
+from views import rankings as rankings_view
 from views.common import Window, window_for
 from views.jsonable import jsonable
 from views.meeting import deck
@@ -37,7 +37,7 @@ def _records(df, columns) -> list[dict]:
 VIEWS = {
     "overview": overview.build,
     "chronic": chronic_view.build,
-    "teams": teams_view.build,
+    "rankings": rankings_view.build,
     "meeting": deck.build,
 }
 
@@ -83,20 +83,9 @@ def build_report(engine: sa.Engine, scope: Scope, period: Period) -> dict:
                 ch.transitions.flows.dropna(subset=["from_color", "to_color"]),
                 ["disease", "from_color", "to_color", "patients"],
             )
-    tv = teams_view.build(engine, scope, window)
     report["team_workload"] = _records(
-        tv.teams,
-        [
-            "team_id",
-            "services",
-            "points",
-            "members",
-            "village_doctor_share",
-            "checked",
-            "passed",
-            "pass_rate",
-            "flagged",
-        ],
+        teams.team_workload(engine, scope, period),
+        ["team_id", "services", "points", "members", "village_doctor_share", "checked", "passed"],
     )
     report["indicators"] = [
         {
@@ -110,8 +99,15 @@ def build_report(engine: sa.Engine, scope: Scope, period: Period) -> dict:
         indicators.indicator_values(engine, scope, period),
         ["indicator_code", "value", "numerator", "denominator"],
     )
-    report["county_ranking"] = _records(
-        indicators.county_ranking(engine, period), ["county_code", "score", "rank"]
+    # The league 县区排名, its slide and the brief show (score_text: the digits they show).
+    league = rankings_view.build(engine, scope, window).counties
+    report["county_ranking"] = (
+        _records(
+            league.table.rename(columns={"area_code": "county_code"}),
+            ["county_code", "score", "rank", "score_text", "previous_rank", "change_text"],
+        )
+        if league is not None
+        else []
     )
     return report
 

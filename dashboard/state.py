@@ -131,13 +131,8 @@ W_TEAM_VIEW = "w_team_view"  # the page's tabs (概况 / 团队列表 / 团队�
 W_TEAM_MEASURE = "w_team_measure"  # measure the ranking chart orders by
 W_TEAM_RANK_END = "w_team_rank_end"  # top or bottom of the ranking
 W_TEAM_TABLE = "w_team_table"  # row selection in the team table
-W_TEAM_MONTHLY_BY = "w_team_monthly_by"  # services per month by service type or member level
 S_TEAM = "s_team"  # the chosen team; kept while the selectbox's tab is not drawn
 S_TEAM_WRITTEN = "s_team_written"  # the team the app last put in the URL
-# The open tab as `tab` (overview / list / detail): 总览's alert links with ?tab=list.
-URL_TEAM_TAB = "tab"
-TEAM_TABS = ("overview", "list", "detail")
-S_TEAM_TAB_WRITTEN = "s_team_tab_written"  # the tab the app last put in the URL
 
 
 def linked_team() -> str | None:
@@ -172,20 +167,6 @@ def write_team_url(team_id: str | None) -> None:
     elif URL_TEAM in st.query_params:
         del st.query_params[URL_TEAM]
     st.session_state[S_TEAM_WRITTEN] = team_id
-
-
-def linked_team_tab() -> str | None:
-    """The `tab` URL parameter when valid and not written by the app (a link), else None."""
-    raw = (st.query_params.get(URL_TEAM_TAB) or "").strip()
-    fresh = raw != st.session_state.get(S_TEAM_TAB_WRITTEN)
-    return raw if fresh and raw in TEAM_TABS else None
-
-
-def write_team_tab_url(tab: str) -> None:
-    """Put the open tab in the URL as `tab`, so a copied link opens the same tab."""
-    if st.query_params.get(URL_TEAM_TAB) != tab:
-        st.query_params[URL_TEAM_TAB] = tab
-    st.session_state[S_TEAM_TAB_WRITTEN] = tab
 
 
 # --- 慢病三色: the disease shown, and the 绿黄红 palette of every chart ------------------------
@@ -238,10 +219,65 @@ def on_chronic_disease_widget_change() -> None:
 
 
 # --- 县区排名: page widgets (what-if weights live only in these widgets, never saved) --------
+# The tab, the drill's indicator, measure and level are mirrored in the URL (like the
+# 慢病三色 settings above), so a copied link opens the same screen.
+URL_RANK_TAB = "tab"
+URL_RANK_INDICATOR = "indicator"
+URL_RANK_MEASURE = "measure"  # the drill's bars: value (default) or lost (失分)
+URL_RANK_LEVEL = "level"  # the drill across counties (default) or the county's townships
+W_RANK_TAB = "w_rank_tab"
 W_RANK_INDICATOR = "w_rank_indicator"  # the indicator of the drill tab
+W_RANK_MEASURE = "w_rank_measure"
 W_RANK_DRILL_LEVEL = "w_rank_drill_level"  # drill across counties or the county's townships
 W_RANK_WHATIF_LEVEL = "w_rank_whatif_level"  # what-if over counties or townships
 W_RANK_WEIGHT_PREFIX = "w_rank_weight_"  # + indicator_code: one what-if weight input each
+S_RANK_TAB = "s_rank_tab"
+S_RANK_INDICATOR = "s_rank_indicator"
+S_RANK_MEASURE = "s_rank_measure"
+S_RANK_LEVEL = "s_rank_level"
+
+
+def rank_setting(url_key: str, session_key: str, allowed: tuple[str, ...]) -> str:
+    """A 县区排名 page setting ("" = default), read from and written back to the URL."""
+    return _setting(url_key, session_key, allowed)
+
+
+def set_rank_setting(session_key: str, value: str) -> None:
+    """Remember a setting chosen in a widget (its callback); the next run writes the URL."""
+    st.session_state[session_key] = value or ""
+
+
+# --- 网格地图: the thematic layer and the open village panel ---------------------------------
+# Mirrored in the URL like the 慢病三色 settings: 总览's alerts link with ?layer=services or
+# ?layer=funding, 慢病三色 with ?layer=red_share; `village` reopens a village's panel.
+URL_MAP_LAYER = "layer"  # absent: the default layer (views.grid_map.DEFAULT_LAYER)
+URL_MAP_VILLAGE = "village"
+W_MAP_LAYER = "w_map_layer"
+W_MAP_VILLAGE = "w_map_village"  # the village selectbox under the map
+S_MAP_LAYER = "s_map_layer"
+S_MAP_VILLAGE = "s_map_village"  # the village whose panel is open
+S_MAP_HANDLED_CLICK = "s_map_handled_click"  # the map click already acted on (it is re-sent)
+
+
+def map_layer(layers: tuple[str, ...], default: str) -> str:
+    """The map layer: a `layer` URL value the app did not write wins, then the session."""
+    return _setting(URL_MAP_LAYER, S_MAP_LAYER, tuple(k for k in layers if k != default)) or default
+
+
+def on_map_layer_widget_change(default: str) -> None:
+    chosen = st.session_state.get(W_MAP_LAYER) or default
+    st.session_state[S_MAP_LAYER] = "" if chosen == default else chosen
+
+
+def map_village(codes) -> str | None:
+    """The village whose panel is open (URL `village`, then the session); None when closed or
+    not in `codes` (the villages of the scope)."""
+    return _setting(URL_MAP_VILLAGE, S_MAP_VILLAGE, codes) or None
+
+
+def open_map_village(code: str | None) -> None:
+    """Open (or with None close) a village's panel; the URL follows on the next run."""
+    st.session_state[S_MAP_VILLAGE] = code or ""
 
 
 # --- 例会模式: the projector slides ------------------------------------------------------------

@@ -59,6 +59,15 @@ def _with_movement(table: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _without_movement(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns of _with_movement, empty: no like-for-like previous period to compare with."""
+    df = table.assign(previous_score=float("nan"), previous_rank=pd.NA)
+    df["previous_rank"] = df["previous_rank"].astype("Int64")
+    df["rank_change"] = pd.Series(pd.NA, index=df.index, dtype="Int64")
+    df["movement"] = None
+    return df
+
+
 def _monthly_values(
     engine: Engine, scope: Scope, months: tuple[str, ...], level: RankLevel, defs: pd.DataFrame
 ) -> pd.DataFrame:
@@ -95,20 +104,24 @@ def league_table(
     level: RankLevel = "county",
     county_code: str | None = None,
     trend_months: tuple[str, ...] = (),
+    compare_with: Period | None = None,
 ) -> League:
     """Official ranking of every county (or of one county's townships) with change and trend.
 
-    The previous period is ranked by the same method; each of `trend_months` is scored on
-    its own for the small trend lines.
+    `compare_with` (the same months a period earlier, views.common.Window.previous) is ranked
+    by the same method; None when the periods are not comparable: then no area has a
+    previous rank or a movement. Each of `trend_months` is scored on its own for the trend.
     """
     defs = indicators.indicator_definitions(engine)
     areas = indicators.ranking_areas(engine, level, county_code)
     scope = indicators.league_scope(level, county_code)
     values = indicators.values_by_area(engine, scope, period, level, defs)
-    before = indicators.values_by_area(engine, scope, period.previous(), level, defs)
-    table = _with_movement(
-        indicators.ranked(areas, values, defs), indicators.ranked(areas, before, defs)
-    )
+    table = indicators.ranked(areas, values, defs)
+    if compare_with is None:
+        table = _without_movement(table)
+    else:
+        before = indicators.values_by_area(engine, scope, compare_with, level, defs)
+        table = _with_movement(table, indicators.ranked(areas, before, defs))
     monthly = _monthly_values(engine, scope, trend_months, level, defs)
     return League(table, values, monthly, _scores_by_month(monthly, defs))
 

@@ -13,7 +13,6 @@ from dashboard.charts import chronic as chronic_charts
 from dashboard.charts import style
 from views.common import month_words
 from views.meeting.deck import Slide
-from views.meeting.indicator_slides import score_words
 
 INK = "#111111"  # tick labels as dark as the text: grey washes out on a projector
 FONT_PX = 22  # axis labels and legends: the 20-px floor for labels, with a margin
@@ -43,8 +42,8 @@ def ranking_bars(rows: pd.DataFrame, max_height: int) -> go.Figure:
     ]
     colors = [theme.ACCENT if h or not any_chosen else OTHER_BAR for h in rows["highlight"]]
     text = [
-        f"{score_words(s)} 分  {m}".rstrip()
-        for s, m in zip(rows["score"], rows["move"], strict=True)
+        f"{s} 分  {m}".rstrip()  # the ranking view's score text: the page's digits
+        for s, m in zip(rows["score_text"], rows["move"], strict=True)
     ]
     fig = go.Figure(
         go.Bar(

@@ -17,8 +17,11 @@ from dashboard import excel
 from dashboard.charts import ranking_tables as tables
 from data_access import indicators, rankings
 from data_access.periods import Period
+from data_access.scope import Scope
 from tests.dbs import dialect_params, loaded_database
 from tests.handmade import indicator_value_row
+from views import rankings as rankings_view
+from views.common import window
 
 K1, K2, K3, K4, K5 = "990201", "990202", "990203", "990204", "990205"
 T11, T12, T13 = "990201001", "990201002", "990201003"
@@ -114,7 +117,7 @@ def engine(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def feb(engine):
-    return rankings.league_table(engine, FEB, "county", trend_months=MONTHS)
+    return rankings.league_table(engine, FEB, "county", trend_months=MONTHS, compare_with=JAN)
 
 
 def _by_area(df):
@@ -162,13 +165,17 @@ def test_rank_change_against_previous_month(feb):
 
 
 def test_every_county_is_new_without_a_previous_period(engine):
-    league = rankings.league_table(engine, Q1, "county")
+    league = rankings.league_table(engine, Q1, "county", compare_with=Q1.previous())
     t = _by_area(league.table)
     # K1 over Q1: mgmt is `last` → February 70% (0.875); late is `sum` → 6/50 = 12% → 10/12;
     # visits is `sum` → January's 0/0 adds nothing, 50/100 → 1.
     assert t[K1].score == pytest.approx(100 * (1.75 + 10 / 12 + 1) / 4)
     assert {t[c].movement for c in (K1, K2, K3, K4, K5)} == {"new"}  # 2025-Q4 has no data
     assert league.monthly.empty and league.monthly_scores.empty  # no trend months asked
+    # Nothing to compare with (a period not comparable like for like): no movement at all.
+    alone = rankings.league_table(engine, Q1, "county").table
+    assert alone["movement"].isna().all() and alone["rank_change"].isna().all()
+    assert alone["previous_rank"].isna().all()
 
 
 def test_monthly_scores_for_the_trend(feb):
@@ -182,7 +189,9 @@ def test_monthly_scores_for_the_trend(feb):
 
 
 def test_township_league_leaves_county_only_indicator_out(engine):
-    league = rankings.league_table(engine, FEB, "township", K1, trend_months=MONTHS)
+    league = rankings.league_table(
+        engine, FEB, "township", K1, trend_months=MONTHS, compare_with=JAN
+    )
     t = _by_area(league.table)
     # 东镇: mgmt 80% → 1, late 10% → 1 → 100. 西镇: mgmt 60% → 0.75, late 15% → 10/15:
     # 100 × (1.5 + 2/3) / 3. visits is county-level: no township value, not in the score.
@@ -217,7 +226,8 @@ def test_what_if_weights_move_ranks_but_not_the_official_ones(engine, feb):
 
 def test_league_display_and_export(engine, feb):
     defs = indicators.indicator_definitions(engine)
-    styler, columns = tables.league_view(feb, defs, "县区", MONTHS, highlight=(K1,))
+    view = rankings_view.build(engine, Scope(K1), window(FEB, MONTHS))
+    styler, columns = tables.league_view(view.counties, defs)
     df = styler.data
     assert columns[0] == "规范管理率（≥80%）" and "随访逾期率（≤10%）" in columns
     assert "建档率（≥90%，不计分）" in columns
@@ -233,8 +243,8 @@ def test_league_display_and_export(engine, feb):
         io.BytesIO(
             excel.to_excel_bytes(
                 {
-                    "县区排名": tables.league_export(feb, defs, "县区"),
-                    "计算方法": tables.method_sheet(defs, FEB.label),
+                    "县区排名": tables.league_export(view.counties, defs),
+                    "计算方法": tables.method_sheet(view),
                 }
             )
         )
@@ -251,18 +261,22 @@ def test_league_display_and_export(engine, feb):
     ]
     assert "随访逾期率（目标 ≤10%）" in header
     first = [c.value for c in book["县区排名"][2]]
-    assert first[:6] == [1, "新", None, K4, "丁县", 100]
+    # The score as the page shows it: one decimal separates 100, 88.75 (88.7) and 50.
+    assert first[:6] == [1, "新", None, K4, "丁县", "100.0"]
     method = {row[0].value: row[1].value for row in book["计算方法"].iter_rows(min_row=2)}
     assert any("Σ(权重 × 达标程度)" in text for text in method.values())
     assert method["指标：随访逾期率"].startswith("越低越好；目标 ≤10%；期内各月分子、分母分别累加")
 
 
 def test_scores_are_cut_not_rounded_and_keep_different_scores_apart():
-    assert tables.score_text(99.998) == "99.99"  # never reads as full marks
-    assert tables.score_text(99.3) == "99.30"
-    assert tables.score_text(None) == "—"
-    assert tables.score_digits(pd.Series([100.0, 99.998, 99.301, 99.304])) == 3
-    assert tables.score_digits(pd.Series([88.75, 88.75 + 1e-12, None])) == 2  # a tie stays a tie
-    assert tables.movement_text("up", 2) == "↑2" and tables.movement_text("down", -3) == "↓3"
-    assert tables.movement_text("same", 0) == "–" and tables.movement_text("new", None) == "新"
-    assert tables.movement_text(float("nan"), None) == "—"
+    assert rankings_view.score_text(99.998, 2) == "99.99"  # never reads as full marks
+    assert rankings_view.score_text(99.3, 2) == "99.30"
+    assert rankings_view.score_text(None, 2) == "—"
+    assert rankings_view.score_decimals(pd.Series([100.0, 99.998, 99.301, 99.304])) == 3
+    # a tie stays a tie: float noise does not add a decimal
+    assert rankings_view.score_decimals(pd.Series([88.75, 88.75 + 1e-12, None])) == 1
+    assert rankings_view.score_decimals([88.75, 88.71]) == 2
+    mt = rankings_view.movement_text
+    assert mt("up", 2) == "↑2" and mt("down", -3) == "↓3"
+    assert mt("same", 0) == "–" and mt("new", None) == "新"
+    assert mt(float("nan"), None) == "—"

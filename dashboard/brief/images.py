@@ -59,17 +59,19 @@ def _kpis(slide: Slide) -> Figure:
 
 
 def _ranking(slide: Slide) -> Figure:
-    sheet = next(iter(slide.sheets.values()))
-    rows = sheet[sheet["名次"].notna()]
-    area = [c for c in sheet.columns if c in ("县区", "乡镇")][0]
-    chosen = set(slide.parts["rows"].loc[slide.parts["rows"]["highlight"], "name"])
+    rows = slide.parts["league"]
+    rows = rows[rows["rank"].notna()]
+    chosen = rows["highlight"].any()
     fig, (ax,) = _figure(0.6 + ROW_IN * len(rows))
     y = np.arange(len(rows))
-    colors = [theme.ACCENT if not chosen or n in chosen else "#8fa9c4" for n in rows[area]]
-    ax.barh(y, rows["综合得分"], color=colors)
-    for i, (score, move) in enumerate(zip(rows["综合得分"], rows["名次变化"], strict=True)):
-        ax.text(score + 1, i, f"{score:.1f} 分 {move}", va="center")
-    ax.set_yticks(y, [f"{int(r)}  {n}" for r, n in zip(rows["名次"], rows[area], strict=True)])
+    colors = [theme.ACCENT if not chosen or h else "#8fa9c4" for h in rows["highlight"]]
+    ax.barh(y, rows["score"], color=colors)
+    # The ranking view's score text: the digits the page and the slide show.
+    for i, (score, text, move) in enumerate(
+        zip(rows["score"], rows["score_text"], rows["move"], strict=True)
+    ):
+        ax.text(score + 1, i, f"{text} 分 {move}", va="center")
+    ax.set_yticks(y, [f"{int(r)}  {n}" for r, n in zip(rows["rank"], rows["name"], strict=True)])
     ax.invert_yaxis()
     ax.set_xlim(0, 120)
     ax.set_xlabel("综合得分（百分制）")
@@ -158,7 +160,6 @@ def _teams(slide: Slide) -> Figure | None:
     if w.empty:
         return None
     fig, (ax,) = _figure(3.2)
-    low = slide.parts["low_pass_rate"]
     plain, flagged = w[~w["flagged"]], w[w["flagged"]]
     ax.scatter(
         plain["services"],
@@ -169,14 +170,13 @@ def _teams(slide: Slide) -> Figure | None:
     )
     if not flagged.empty:
         ax.scatter(flagged["services"], 100 * flagged["pass_rate"].astype(float), s=40,
-                   marker="X", color=theme.FLAG_COLOR, label=f"合格率低于 {low:.0%}")  # fmt: skip
+                   marker="X", color=theme.FLAG_COLOR, label="服务量高、合格率低")  # fmt: skip
     for r in flagged.itertuples(index=False):
         ax.annotate(str(r.name), (r.services, 100 * r.pass_rate), fontsize=FONT_PT - 1,
                     xytext=(4, 3), textcoords="offset points")  # fmt: skip
-    ax.axhline(100 * low, color=theme.FLAG_COLOR, linestyle="--", linewidth=1)
-    threshold = slide.parts["threshold"]  # high volume, over the whole database: a reference
-    if threshold is not None and threshold <= w["services"].max() * 1.2:
-        ax.axvline(threshold, color=theme.NEUTRAL, linestyle=":", linewidth=1)
+    ax.axhline(80, color=theme.FLAG_COLOR, linestyle="--", linewidth=1)
+    if slide.parts["threshold"] is not None:
+        ax.axvline(slide.parts["threshold"], color=theme.NEUTRAL, linestyle="--", linewidth=1)
     ax.set_xlabel("服务总量（人次）")
     ax.set_ylabel("抽查合格率（%）")
     ax.legend(frameon=False, ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))

@@ -12,11 +12,14 @@ from dashboard import theme
 from data_access.chronic import COLORS
 from views import labels
 from views.meeting.deck import Slide
-from views.meeting.indicator_slides import score_words
 
 # Rows printed under a ranking; a longer league is in the workbook.
 RANK_ROWS_PRINTED = 30
 TEAM_ROWS_PRINTED = 15
+
+
+def _pct(fraction) -> str:
+    return labels.pct(None if fraction is None or pd.isna(fraction) else 100 * fraction)
 
 
 def _kpis(slide: Slide) -> pd.DataFrame:
@@ -42,7 +45,7 @@ def _ranking(slide: Slide) -> pd.DataFrame:
         {
             "名次": [labels.NO_VALUE if pd.isna(r) else str(int(r)) for r in rows["名次"]],
             area: rows[area],
-            "综合得分": [score_words(s) for s in rows["综合得分"]],
+            "综合得分": rows["综合得分"],  # the ranking view's text: the page's digits
             "名次变化": [m or labels.NO_VALUE for m in rows["名次变化"]],
         }
     )
@@ -88,9 +91,7 @@ def _classes(slide: Slide) -> pd.DataFrame:
     )
 
 
-def _teams(slide: Slide) -> pd.DataFrame | None:
-    if slide.parts["no_checks"]:  # the message says there was no 抽查: nothing to list
-        return None
+def _teams(slide: Slide) -> pd.DataFrame:
     rows = slide.parts["rows"].head(TEAM_ROWS_PRINTED)
     return pd.DataFrame(
         {
@@ -99,10 +100,8 @@ def _teams(slide: Slide) -> pd.DataFrame | None:
             "服务量": [f"{n:,}" for n in rows["services"]],
             "抽查": [f"{n:,}" for n in rows["checked"]],
             "合格": [f"{n:,}" for n in rows["passed"]],
-            "合格率": [labels.fraction_pct(v) for v in rows["pass_rate"]],
-            labels.VILLAGE_DOCTOR_SHARE: [
-                labels.fraction_pct(v) for v in rows["village_doctor_share"]
-            ],
+            "合格率": [_pct(v) for v in rows["pass_rate"]],
+            "村医服务占比": [_pct(v) for v in rows["village_doctor_share"]],
         }
     )
 

@@ -10,9 +10,10 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.charts import style
-from dashboard.charts.ranking_tables import cell_text, movement_text, target_text
+from dashboard.charts.ranking_tables import cell_text
 from data_access.indicators import attainment
 from views import labels
+from views.rankings import LOST_DECIMALS, movement_text, target_text
 
 BAR_HEIGHT_PX = 34  # one bar per area: readable labels on a projector
 BAR_LABEL_ROOM = 1.2  # x-axis reaches 20% past the longest bar so its value label fits
@@ -20,6 +21,7 @@ TITLE_ROOM_PX = 80  # title, then legend or target label, above the plot
 # Trend lines: the chosen area in the accent blue, the total in near-black dots, the rest
 # pale grey context (no 绿黄红: those mean attainment here).
 OTHER_LINE, TOTAL_LINE = "#c3c8cf", "#3d4652"
+LOST_BAR = "#d6604d"  # the heat map's red: points lost
 TIE_NAMES_SHOWN = 3
 MOVED = ("up", "down", "new")  # tied areas share a point; more names than this would overlap
 
@@ -74,6 +76,37 @@ def indicator_bars(
     fig.update_layout(showlegend=False)
     style(fig, height=max(260, 110 + BAR_HEIGHT_PX * len(rows)))
     return _titled(fig, f"各{area_label}{d.name}（由好到差）")
+
+
+def indicator_lost_bars(
+    rows: pd.DataFrame, d, area_label: str, highlight: Collection[str] = ()
+) -> go.Figure:
+    """失分 of one indicator across areas (area_code, name, lost, full), most lost on top."""
+    rows = rows.dropna(subset=["lost"]).sort_values("lost", ascending=False, kind="stable")
+    fig = go.Figure(
+        go.Bar(
+            x=rows["lost"],
+            y=[
+                f"<b>▶ {html.escape(str(n))}</b>" if c in highlight else html.escape(str(n))
+                for c, n in zip(rows["area_code"], rows["name"], strict=True)
+            ],
+            orientation="h",
+            marker_color=LOST_BAR,
+            text=[
+                f"{lost:.{LOST_DECIMALS}f} 分（分值 {full:.{LOST_DECIMALS}f}）"
+                for lost, full in zip(rows["lost"], rows["full"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: 失分 %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title=None)
+    reach = max(float(rows["full"].max()), 0.01) * BAR_LABEL_ROOM
+    fig.update_xaxes(title=f"{d.name} 失分（分）", range=[0, reach])
+    fig.update_layout(showlegend=False)
+    style(fig, height=max(260, 110 + BAR_HEIGHT_PX * len(rows)))
+    return _titled(fig, f"各{area_label}{d.name}失分（由多到少）")
 
 
 def indicator_trend_lines(

@@ -17,8 +17,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.periods import Period
 from data_access.scope import Scope
-from views import chronic, overview
-from views import teams as teams_view
+from views import chronic, overview, rankings
 from views.common import Header, Window, header
 
 Query = Callable[..., Any]
@@ -69,8 +68,8 @@ class Sources:
     def chronic(self) -> chronic.ChronicView:
         return self.view(chronic.build)
 
-    def teams(self) -> teams_view.TeamsView:
-        return self.view(teams_view.build)
+    def rankings(self) -> rankings.RankingsView:
+        return self.view(rankings.build)
 
 
 class DirectSources(Sources):

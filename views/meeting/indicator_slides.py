@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from data_access.scope import Scope
-from views import labels
+from views import labels, rankings
 from views.meeting.deck import Meeting, Slide, Sources
 
 # Bars a room can read on one slide; the brief's workbook lists every area.
 RANK_ROWS_MAX = 12
-MOVE_WORDS = {"up": "↑", "down": "↓", "same": "–", "new": "新"}
 
 
 def change_words(kpi) -> str:
@@ -77,27 +76,20 @@ def kpis(src: Sources, m: Meeting) -> Slide:
     return slide
 
 
-def score_words(score) -> str:
-    return labels.NO_VALUE if score is None or pd.isna(score) else f"{score:.1f}"
+def score_words(score, decimals: int) -> str:
+    """A score as the ranking view shows it (views.rankings: same decimals, cut not rounded)."""
+    return rankings.score_text(score, decimals)
 
 
-def _league(now: pd.DataFrame, before: pd.DataFrame, highlight: tuple[str, ...]) -> pd.DataFrame:
-    """area_code, name, score, rank, previous_rank, move, highlight: best first."""
-    prev = dict(zip(before["area_code"], before["rank"], strict=True))
-    df = now[["area_code", "name", "score", "rank"]].copy()
-    df["previous_rank"] = [prev.get(c) for c in df["area_code"]]
-    moves = []
-    for rank, was in zip(df["rank"], df["previous_rank"], strict=True):
-        if pd.isna(rank):
-            moves.append("")
-        elif was is None or pd.isna(was):
-            moves.append(MOVE_WORDS["new"])
-        elif rank == was:
-            moves.append(MOVE_WORDS["same"])
-        else:
-            moves.append(f"{MOVE_WORDS['up' if rank < was else 'down']}{abs(int(was - rank))}")
-    df["move"] = moves
-    df["highlight"] = df["area_code"].isin(highlight)
+def _league(league: rankings.League) -> pd.DataFrame:
+    """area_code, name, score, score_text, rank, previous_rank, move, highlight: best first."""
+    df = league.table[
+        ["area_code", "name", "score", "score_text", "rank", "previous_rank", "highlight"]
+    ].copy()
+    df["move"] = [
+        "" if pd.isna(r) else c
+        for r, c in zip(df["rank"], league.table["change_text"], strict=True)
+    ]
     return df.reset_index(drop=True)
 
 
@@ -110,12 +102,13 @@ def _shown(league: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sheet(league: pd.DataFrame, area: str, previous_label: str) -> pd.DataFrame:
+    """The league for the workbook: the score as text, exactly as the page shows it."""
     return pd.DataFrame(
         {
             "名次": league["rank"],
             f"{area}代码": league["area_code"],
             area: league["name"],
-            "综合得分": [_round(s, 4) for s in league["score"]],
+            "综合得分": league["score_text"],
             f"上期名次（{previous_label}）": league["previous_rank"],
             "名次变化": league["move"],
         }
@@ -129,49 +122,54 @@ def _ranking_message(league: pd.DataFrame, area: str, within: str) -> str:
         r = chosen.iloc[0]
         before = "" if pd.isna(r["previous_rank"]) else f"，上期第 {int(r['previous_rank'])} 名"
         return (
-            f"{r['name']}综合得分 {score_words(r['score'])}，在{within} {len(ranked)} 个{area}中"
+            f"{r['name']}综合得分 {r['score_text']}，在{within} {len(ranked)} 个{area}中"
             f"排第 {int(r['rank'])} 名{before}"
         )
     first, last = ranked.iloc[0], ranked.iloc[-1]
     tied = int((ranked["rank"] == 1).sum())
     leader = f"{first['name']}等 {tied} 个并列第 1" if tied > 1 else f"第 1 名{first['name']}"
     return (
-        f"{len(ranked)} 个{area}：{leader}（{score_words(first['score'])} 分），"
-        f"末位{last['name']}（{score_words(last['score'])} 分）"
+        f"{len(ranked)} 个{area}：{leader}（{first['score_text']} 分），"
+        f"末位{last['name']}（{last['score_text']} 分）"
+    )
+
+
+def _parts(slide: Slide, league: rankings.League, rows: pd.DataFrame, drill: bool) -> None:
+    slide.parts.update(
+        rows=_shown(rows),
+        league=rows,
+        area=league.area_label,
+        drill=drill,
+        decimals=league.decimals,
+        comparable=league.comparable,
+        no_change_reason=league.no_change_reason,
     )
 
 
 def counties(src: Sources, m: Meeting) -> Slide:
-    query = src.query  # legacy: not yet on a view model
-    now = query("indicators.county_ranking", m.period).rename(columns={"county_code": "area_code"})
-    before = query("indicators.county_ranking", m.period.previous()).rename(
-        columns={"county_code": "area_code"}
-    )
     slide = Slide("counties")
-    highlight = (m.scope.county_code,) if m.scope.county_code else ()
-    league = _league(now, before, highlight)
-    if league["rank"].isna().all():
+    view = src.rankings()
+    league = view.counties
+    if league is None or not league.has_ranks:
         slide.empty = f"{m.period_label}没有任何计分指标的数据，无法排名。"
         return slide
-    slide.message = _ranking_message(league, "县区", "全部")
-    slide.parts.update(rows=_shown(league), area="县区", drill=m.scope.is_all)
-    slide.sheets["县区排名"] = _sheet(league, "县区", m.previous_label)
+    rows = _league(league)
+    slide.message = _ranking_message(rows, "县区", "全部")
+    _parts(slide, league, rows, m.scope.is_all)
+    slide.sheets["县区排名"] = _sheet(rows, "县区", m.previous_label)
     return slide
 
 
 def townships(src: Sources, m: Meeting) -> Slide:
-    query = src.query  # legacy: not yet on a view model
-    county = m.scope.county_code
-    now = query("indicators.area_ranking", m.period, "township", county)
-    before = query("indicators.area_ranking", m.period.previous(), "township", county)
     slide = Slide("townships")
-    league = _league(now, before, m.scope.township_codes)
-    if league["rank"].isna().all():
+    league = src.rankings().townships
+    if league is None or not league.has_ranks:
         slide.empty = f"{m.period_label}{m.county_name}的乡镇没有计分指标的数据，无法排名。"
         return slide
-    slide.message = _ranking_message(league, "乡镇", m.county_name or "")
+    rows = _league(league)
+    slide.message = _ranking_message(rows, "乡镇", m.county_name or "")
     # Drill from the county into one township; a township scope already is the drill.
-    slide.parts.update(rows=_shown(league), area="乡镇", drill=not m.scope.township_codes)
-    slide.parts["county"] = Scope(county)
-    slide.sheets[f"{m.county_name}乡镇排名"] = _sheet(league, "乡镇", m.previous_label)
+    _parts(slide, league, rows, not m.scope.township_codes)
+    slide.parts["county"] = Scope(m.scope.county_code)
+    slide.sheets[f"{m.county_name}乡镇排名"] = _sheet(rows, "乡镇", m.previous_label)
     return slide

@@ -1,0 +1,264 @@
+"""县区排名's tab bodies (Streamlit): each renders parts of views.rankings' model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.charts import PLOTLY_CONFIG
+from dashboard.charts import ranking_tables as tables
+from dashboard.charts import rankings as charts
+from dashboard.data import cached
+from views import labels, rankings
+from views.rankings import League, RankingsView
+
+ROW_PX = 35  # st.dataframe's row height: tables get room for every row, no inner scrollbar
+# Indicator headers carry the full name and target; columns are sized so none is cut off
+# (a CJK character is about twice as wide as a digit at the table's font size).
+WIDE_CHAR_PX, NARROW_CHAR_PX, HEADER_PAD_PX = 14, 8, 24
+WEIGHT_INPUTS_PER_ROW = 5  # five inputs with full indicator names fit a 1440-px screen
+MAX_WEIGHT = 100.0  # weights are relative; 100 leaves room for any official scale
+WEIGHT_STEP = 0.5
+MEASURES = {"value": "指标值", "lost": "失分"}
+
+
+def _height(rows: int) -> int:
+    return ROW_PX * (rows + 1) + 3
+
+
+def header_width(text: str) -> int:
+    return HEADER_PAD_PX + sum(WIDE_CHAR_PX if ord(ch) > 0x2000 else NARROW_CHAR_PX for ch in text)
+
+
+def league_table(league: League, view: RankingsView, only: frozenset[str] = frozenset()) -> None:
+    """The styled league with a shared trend axis, sized to show every row."""
+    styler, indicator_columns = tables.league_view(league, view.definitions, only)
+    low, high = tables.trend_axis(league)
+    window = view.window
+    change_help = (
+        f"与{window.previous_label}的名次比较：↑ 上升、↓ 下降、– 不变，新 = 上期没有名次"
+        if league.comparable
+        else f"{league.no_change_reason}，不比较名次"
+    )
+    config = {
+        tables.RANK: st.column_config.Column(width="small", pinned=True),
+        tables.CHANGE: st.column_config.Column(width="small", help=change_help),
+        league.area_label: st.column_config.Column(pinned=True),
+        tables.SCORE: st.column_config.Column(
+            help=f"官方权重下的综合得分（百分制），显示 {league.decimals} 位小数（截去，不四舍五入）"
+        ),
+        tables.TREND: st.column_config.LineChartColumn(
+            f"近{len(view.trend_months)}个月得分",
+            y_min=low,
+            y_max=high,
+            help=f"每个月单独计算的综合得分（纵轴 {low:g}–{high:g}，各行相同）",
+        ),
+    }
+    for column in indicator_columns:
+        config[column] = st.column_config.Column(width=header_width(column))
+    st.dataframe(
+        styler,
+        hide_index=True,
+        column_config=config,
+        height=_height(len(league.table)),
+        row_height=ROW_PX,
+        placeholder=labels.NO_VALUE,
+    )
+    st.caption("✓ 达标　◐ 接近目标（达 90% 以上）　✗ 未达标　— 无数值（无数据或分母为 0）")
+
+
+def township_notes(view: RankingsView) -> None:
+    notes = []
+    names = dict(zip(view.definitions["indicator_code"], view.definitions["name"], strict=True))
+    if view.county_only:
+        only = "、".join(names[c] for c in view.county_only if c in names)
+        notes.append(f"{only}只在县级统计，乡镇显示 —，不计入乡镇得分。")
+    if view.scope.township_codes:
+        notes.append(f"{tables.HIGHLIGHT_MARK}为左侧所选乡镇。")
+    if notes:
+        st.caption(labels.md_escape(" ".join(notes)))
+
+
+@dataclass(frozen=True)
+class Drill:
+    code: str
+    measure: str
+    level: str
+
+
+def _seeded(widget_key: str, session_key: str, value: str):
+    """Give a widget the remembered setting (its own state is lost while its tab is hidden)
+    and the callback that remembers the user's choice."""
+    st.session_state[widget_key] = value
+    return lambda: state.set_rank_setting(session_key, st.session_state.get(widget_key) or "")
+
+
+def drill_settings(view: RankingsView) -> Drill:
+    """The drill's indicator, measure and level, from the URL or the session (every run, so
+    the URL always carries them)."""
+    codes = tuple(view.definitions["indicator_code"])
+    code = state.rank_setting(state.URL_RANK_INDICATOR, state.S_RANK_INDICATOR, codes)
+    measure = state.rank_setting(state.URL_RANK_MEASURE, state.S_RANK_MEASURE, tuple(MEASURES))
+    levels = ("county", "township") if view.townships is not None else ("county",)
+    level = state.rank_setting(state.URL_RANK_LEVEL, state.S_RANK_LEVEL, levels)
+    return Drill(code or codes[0], measure or "value", level or "county")
+
+
+def drill_tab(view: RankingsView, drill: Drill) -> None:
+    by_code = {d.indicator_code: d for d in view.definitions.itertuples(index=False)}
+    pick, measure_pick, scope_pick = st.columns([3, 1, 2])
+    with pick:
+        on_code = _seeded(state.W_RANK_INDICATOR, state.S_RANK_INDICATOR, drill.code)
+        code = st.selectbox(
+            "指标",
+            list(by_code),
+            format_func=lambda c: by_code[c].name,
+            key=state.W_RANK_INDICATOR,
+            on_change=on_code,
+        )
+    with measure_pick:
+        on_measure = _seeded(state.W_RANK_MEASURE, state.S_RANK_MEASURE, drill.measure)
+        measure = (
+            st.segmented_control(
+                "显示",
+                list(MEASURES),
+                format_func=MEASURES.get,
+                key=state.W_RANK_MEASURE,
+                on_change=on_measure,
+            )
+            or "value"
+        )
+    level = "county"
+    if view.townships is not None:
+        with scope_pick:
+            options = {"county": "各县区之间", "township": f"{view.county_name}各乡镇之间"}
+            on_level = _seeded(state.W_RANK_DRILL_LEVEL, state.S_RANK_LEVEL, drill.level)
+            level = (
+                st.segmented_control(
+                    "比较范围",
+                    list(options),
+                    format_func=options.get,
+                    key=state.W_RANK_DRILL_LEVEL,
+                    on_change=on_level,
+                )
+                or "county"
+            )
+    league = view.townships if level == "township" else view.counties
+    d, area_label, window = by_code[code], league.area_label, view.window
+    name = labels.md_escape(d.name)
+    if level == "township" and code in view.county_only:
+        st.info(f"{name}只在县级统计，乡镇没有数值。请比较各县区。")
+        return
+    rows = league.indicator_rows(code)
+    if rows["value"].isna().all():
+        st.info(f"{window.label}各{area_label}都没有{name}的数值。")
+        return
+    chosen = tuple(league.table.loc[league.table["highlight"], "area_code"])
+    bars, trend = st.columns(2)
+    if measure == "lost" and not d.weight:
+        bars.info(f"{name}权重为 0，不计分，没有失分。")
+    else:
+        draw = charts.indicator_lost_bars if measure == "lost" else charts.indicator_bars
+        bars.plotly_chart(draw(rows, d, area_label, chosen), config=PLOTLY_CONFIG, width="stretch")
+    overall = league.overall[league.overall["indicator_code"] == code]
+    trend.plotly_chart(
+        charts.indicator_trend_lines(
+            league.indicator_monthly(code), overall, d, league.overall_label, chosen
+        ),
+        config=PLOTLY_CONFIG,
+        width="stretch",
+    )
+    missing = rows[rows["value"].isna()]
+    if not missing.empty:
+        st.caption(
+            f"本期没有数值（无数据或分母为 0）的{area_label}："
+            + labels.md_escape("、".join(missing["name"]))
+        )
+
+
+def _lost_league(league: League, title: str) -> None:
+    st.markdown(f"**{labels.md_escape(title)}**")
+    if league.lost.empty:
+        st.info("本期没有可计算失分的指标数值。")
+        return
+    styler = tables.lost_view(league)
+    st.dataframe(styler, hide_index=True, height=_height(len(styler.data)), row_height=ROW_PX)
+    with st.expander("明细：每项指标的指标值、达标程度、分值、得分、失分"):
+        detail = tables.lost_detail(league)
+        st.dataframe(detail, hide_index=True, height=min(_height(len(detail)), 600))
+
+
+def lost_tab(view: RankingsView) -> None:
+    st.markdown(
+        "失分 = 该项指标的分值 × (1 − 达标程度)，单位为“分”（满分 100 分）；"
+        "各项失分之和 = 100 − 综合得分。按失分合计从多到少排列，颜色越深失分越多。"
+    )
+    with st.expander("分值、得分、失分的算法"):
+        st.markdown("\n".join(f"- {line}" for line in view.lost_method))
+    _lost_league(view.counties, f"各县区 · {view.window.label}")
+    if view.townships is not None and view.townships.has_ranks:
+        _lost_league(view.townships, f"{view.county_name}各乡镇 · {view.window.label}")
+
+
+def what_if_tab(view: RankingsView) -> None:
+    st.markdown(
+        "调整下面的权重，看名次会怎样变化。**模拟只在本页生效，不保存，也不改变官方排名**；"
+        "离开本页或点击“恢复官方权重”即回到官方权重。"
+    )
+    level = "county"
+    if view.townships is not None:
+        options = {"county": "各县区之间", "township": f"{view.county_name}各乡镇之间"}
+        if st.session_state.get(state.W_RANK_WHATIF_LEVEL) not in options:
+            st.session_state[state.W_RANK_WHATIF_LEVEL] = "county"
+        level = (
+            st.segmented_control(
+                "比较范围", list(options), format_func=options.get, key=state.W_RANK_WHATIF_LEVEL
+            )
+            or "county"
+        )
+    league = view.townships if level == "township" else view.counties
+    by_code = {d.indicator_code: d for d in view.definitions.itertuples(index=False)}
+    keys = {c: state.W_RANK_WEIGHT_PREFIX + c for c in by_code}
+
+    def reset_weights() -> None:
+        for c, key in keys.items():
+            st.session_state[key] = float(by_code[c].weight)
+
+    weights = {}
+    columns = st.columns(WEIGHT_INPUTS_PER_ROW)
+    for i, (c, key) in enumerate(keys.items()):
+        st.session_state.setdefault(key, float(by_code[c].weight))
+        with columns[i % WEIGHT_INPUTS_PER_ROW]:
+            weights[c] = st.number_input(
+                labels.md_escape(by_code[c].name),
+                min_value=0.0,
+                max_value=MAX_WEIGHT,
+                step=WEIGHT_STEP,
+                format="%.1f",
+                key=key,
+                help=f"官方权重 {by_code[c].weight:g}",
+            )
+    st.button("恢复官方权重", on_click=reset_weights, icon=":material/restart_alt:")
+    if not league.has_ranks:
+        st.info(f"{view.window.label}各{league.area_label}都没有名次，无从模拟。")
+        return
+    if sum(weights.values()) <= 0:
+        st.warning("至少要有一项指标的权重大于 0，才能计算综合得分。")
+        return
+    moved = cached(rankings.what_if)(view.scope, view.window, level, weights)
+    if moved.official:
+        st.success("当前就是官方权重：模拟名次与官方排名相同。")
+    else:
+        st.markdown(
+            f"按模拟权重：**{moved.ups}** 个{league.area_label}名次上升，**{moved.downs}** 个下降。"
+        )
+    chart, table = st.columns(2)
+    chart.plotly_chart(charts.rank_moves(moved.table), config=PLOTLY_CONFIG, width="stretch")
+    table.dataframe(
+        tables.what_if_frame(moved, league.area_label),
+        hide_index=True,
+        height=_height(len(moved.table)),
+        row_height=ROW_PX,
+    )

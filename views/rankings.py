@@ -1,0 +1,393 @@
+"""县区排名 as a view model: the county league and the township league of the county in scope
+(scores, ties, like-for-like rank changes, monthly trend), the indicator drill data, 失分
+(points lost per indicator), the method in words, and the what-if as an on-demand builder.
+
+Every renderer (page, slides, brief, Excel, export) shows a score through `League.score_words`,
+so all of them show the same digits; ranks come from scores at SCORE_TIE_DECIMALS
+(DATA_CONTRACT.md: equal scores share a rank).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from data_access import indicators, rankings, villages
+from data_access.indicators import SCORE_TIE_DECIMALS, RankLevel
+from data_access.scope import Scope
+from views import labels
+from views.common import Window, trend_months
+
+LEVEL_LABELS = {"county": "县区", "township": "乡镇"}
+MOVEMENT_SYMBOLS = {"up": "↑", "down": "↓", "same": "–", "new": "新"}
+# A rank change needs a like-for-like previous period; otherwise the cell says why not.
+CHANGE_INCOMPLETE = "数据不全"
+# Scores show the fewest decimals (from 1) at which different scores look different; past
+# 6 decimals, scores that still look alike differ only in float noise.
+SCORE_DECIMALS_MIN, SCORE_DECIMALS_MAX = 1, 6
+# 失分 in hundredths of a point: the scale a bureau compares indicator by indicator.
+LOST_DECIMALS = 2
+AGG_TEXT = {"last": "取期内最后一个有数据的月份", "sum": "期内各月分子、分母分别累加"}
+
+
+# --- formatting: one place, used by every renderer -------------------------------------------
+
+
+def score_text(score, decimals: int) -> str:
+    """The score cut (not rounded) to `decimals`: 99.998 must not read as full marks."""
+    if score is None or pd.isna(score):
+        return labels.NO_VALUE
+    scaled = math.floor(round(score * 10**decimals, 6))  # round(): 99.3 × 100 is 9929.999…
+    return f"{scaled / 10**decimals:.{decimals}f}"
+
+
+def score_decimals(scores: Iterable) -> int:
+    """The fewest decimals at which scores that do not tie (SCORE_TIE_DECIMALS) look different."""
+    distinct = {round(float(s), SCORE_TIE_DECIMALS) for s in scores if s is not None and s == s}
+    for decimals in range(SCORE_DECIMALS_MIN, SCORE_DECIMALS_MAX):
+        if len({score_text(s, decimals) for s in distinct}) == len(distinct):
+            return decimals
+    return SCORE_DECIMALS_MAX
+
+
+def movement_text(movement, change) -> str:
+    """↑2 / ↓1 / – / 新 (ranked now, not before) / — (not ranked now)."""
+    if movement not in MOVEMENT_SYMBOLS:
+        return labels.NO_VALUE
+    if movement == "up":
+        return f"↑{int(change)}"
+    if movement == "down":
+        return f"↓{-int(change)}"
+    return MOVEMENT_SYMBOLS[movement]
+
+
+def rank_text(rank) -> str:
+    return labels.NO_VALUE if rank is None or pd.isna(rank) else str(int(rank))
+
+
+def target_text(d) -> str:
+    """≥66% for higher-is-better, ≤10% for lower-is-better indicators."""
+    sign = "≥" if d.higher_is_better else "≤"
+    return sign + labels.indicator_value(d.target, d.unit, 0)
+
+
+def decisive_text(value, unit: str | None, thresholds: Iterable[float], most: int = 4) -> str:
+    """The value with the fewest decimals (from 1) that keep it on its side of each threshold:
+    65.97 against a target of 66 reads 65.97%, not 66.0% (which would read as 达标)."""
+    if value is None or pd.isna(value):
+        return labels.NO_VALUE
+    for decimals in range(1, most + 1):
+        shown = round(float(value), decimals)
+        if all((shown >= t) == (value >= t) for t in thresholds):
+            break
+    return labels.indicator_value(value, unit, decimals)
+
+
+def band_thresholds(d) -> tuple[float, ...]:
+    """The indicator values at which attainment crosses 接近目标 and 达标, in its unit."""
+    if d.target is None or pd.isna(d.target) or d.target <= 0:
+        return ()
+    if d.higher_is_better:
+        return (d.target * labels.ATTAINMENT_CLOSE, d.target)
+    return (d.target, d.target / labels.ATTAINMENT_CLOSE)
+
+
+# --- the model ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class League:
+    """One level's official league: every area with score, rank, change, trend and 失分."""
+
+    level: str  # county / township
+    area_label: str  # 县区 / 乡镇
+    # area_code, name, score, rank, indicators_scored, previous_score, previous_rank,
+    # rank_change (> 0: up that many places; <NA> when not comparable), movement, highlight,
+    # score_text, change_text, trend (monthly scores, months without a score left out)
+    table: pd.DataFrame
+    # area_code, indicator_code, numerator, denominator, month, value, attainment + definition
+    values: pd.DataFrame
+    monthly: pd.DataFrame  # area_code, indicator_code, month, …, value (the drill's lines)
+    monthly_scores: pd.DataFrame  # area_code, month, score, rank
+    overall: pd.DataFrame  # indicator_code, month, value over all areas together (drill line)
+    overall_label: str
+    # area_code, name, indicator_code, indicator, value, attainment, full, earned, lost,
+    # value_text, attainment_text: one row per area and scored indicator with a value
+    lost: pd.DataFrame
+    decimals: int  # of every score shown (score_words)
+    comparable: bool
+    no_change_reason: str | None
+
+    def score_words(self, score) -> str:
+        """A score as every renderer shows it (the league's decimals, cut not rounded)."""
+        return score_text(score, self.decimals)
+
+    @property
+    def ranked(self) -> int:
+        return int(self.table["rank"].notna().sum())
+
+    @property
+    def has_ranks(self) -> bool:
+        return self.ranked > 0
+
+    def indicator_rows(self, indicator_code: str) -> pd.DataFrame:
+        """Every area with its value of one indicator (None when it has none) and its 失分."""
+        values = self.values.loc[self.values["indicator_code"] == indicator_code]
+        lost = self.lost.loc[self.lost["indicator_code"] == indicator_code]
+        out = self.table[["area_code", "name"]].merge(
+            values[["area_code", "value", "denominator", "attainment"]], on="area_code", how="left"
+        )
+        return out.merge(lost[["area_code", "full", "lost"]], on="area_code", how="left")
+
+    def indicator_monthly(self, indicator_code: str) -> pd.DataFrame:
+        """area_code, name, month, value of one indicator per area and month."""
+        rows = self.monthly.loc[self.monthly["indicator_code"] == indicator_code]
+        names = self.table[["area_code", "name"]]
+        return rows[["area_code", "month", "value"]].merge(names, on="area_code", how="inner")
+
+
+@dataclass(frozen=True)
+class RankingsView:
+    scope: Scope
+    window: Window
+    definitions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    county_only: tuple[str, ...] = ()  # indicators counted at county level only
+    trend_months: tuple[str, ...] = ()
+    counties: League | None = None
+    townships: League | None = None  # the county in scope's townships
+    county_name: str | None = None
+    method: tuple[str, ...] = ()
+    method_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    lost_method: tuple[str, ...] = ()
+
+    @property
+    def has_definitions(self) -> bool:
+        return not self.definitions.empty
+
+    @property
+    def has_data(self) -> bool:
+        return self.counties is not None and self.counties.has_ranks
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A league re-scored with other weights beside the official one (never saved)."""
+
+    level: str
+    weights: dict[str, float]
+    # area_code, name, official_score, official_rank, score, rank, rank_change, movement,
+    # official_text, score_text, change_text
+    table: pd.DataFrame
+    decimals: int
+    official: bool  # the weights are the official ones
+
+    @property
+    def ups(self) -> int:
+        return int((self.table["movement"] == "up").sum())
+
+    @property
+    def downs(self) -> int:
+        return int((self.table["movement"] == "down").sum())
+
+
+def points_lost(values: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """失分 per area and indicator, in points of the 100-point score (see lost_method_lines).
+
+    full = 100 × weight ÷ Σweight over the area's scored indicators with a value; earned =
+    full × attainment; lost = full − earned. Σ earned is the score, Σ lost = 100 − score.
+    """
+    columns = ["area_code", "name", "indicator_code", "indicator", "weight", "value"]
+    columns += ["attainment", "full", "earned", "lost", "value_text", "attainment_text"]
+    scored = values[(values["weight"] > 0) & values["attainment"].notna()].copy()
+    if scored.empty:
+        return pd.DataFrame(columns=columns)
+    scored["full"] = 100 * scored["weight"] / scored.groupby("area_code")["weight"].transform("sum")
+    scored["earned"] = scored["full"] * scored["attainment"]
+    scored["lost"] = scored["full"] - scored["earned"]
+    scored["value_text"] = [
+        decisive_text(d.value, d.unit, band_thresholds(d)) for d in scored.itertuples(index=False)
+    ]
+    scored["attainment_text"] = [
+        decisive_text(100 * a, "%", (100 * labels.ATTAINMENT_CLOSE, 100 * labels.ATTAINMENT_MET))
+        for a in scored["attainment"]
+    ]
+    scored = scored.rename(columns={"name": "indicator"}).merge(areas, on="area_code")
+    order = scored.groupby("area_code")["lost"].transform("sum")
+    scored = scored.assign(_total=order).sort_values(
+        ["_total", "area_code", "lost"], ascending=[False, True, False]
+    )
+    return scored[columns].reset_index(drop=True)
+
+
+def _league(
+    engine: Engine,
+    window: Window,
+    level: RankLevel,
+    county_code: str | None,
+    months: tuple[str, ...],
+    highlight: tuple[str, ...],
+    overall_label: str,
+) -> League:
+    comparable = window.comparable
+    raw = rankings.league_table(
+        engine,
+        window.period,
+        level,
+        county_code,
+        trend_months=months,
+        compare_with=window.previous if comparable else None,
+    )
+    t = raw.table.copy()
+    decimals = score_decimals(t["score"])
+    by_month = raw.monthly_scores.set_index(["area_code", "month"])["score"]
+    t["highlight"] = t["area_code"].isin(highlight)
+    t["score_text"] = [score_text(s, decimals) for s in t["score"]]
+    t["change_text"] = [
+        movement_text(m, c) if comparable or pd.isna(r) else CHANGE_INCOMPLETE
+        for m, c, r in zip(t["movement"], t["rank_change"], t["rank"], strict=True)
+    ]
+    t["trend"] = [
+        [float(s) for s in (by_month.get((a, m)) for m in months) if s is not None and s == s]
+        for a in t["area_code"]
+    ]
+    overall = indicators.indicator_trend(
+        engine, indicators.league_scope(level, county_code), months
+    )
+    return League(
+        level=level,
+        area_label=LEVEL_LABELS[level],
+        table=t,
+        values=raw.values,
+        monthly=raw.monthly,
+        monthly_scores=raw.monthly_scores,
+        overall=overall,
+        overall_label=overall_label,
+        lost=points_lost(raw.values, t[["area_code", "name"]]),
+        decimals=decimals,
+        comparable=comparable,
+        no_change_reason=window.no_change_reason,
+    )
+
+
+def build(engine: Engine, scope: Scope, window: Window) -> RankingsView:
+    """The 县区排名 view for a scope and period window."""
+    defs = indicators.indicator_definitions(engine)
+    if defs.empty:
+        return RankingsView(scope, window)
+    months = trend_months(window.period)
+    levels = indicators.indicator_levels(engine)
+    counties = _league(
+        engine,
+        window,
+        "county",
+        None,
+        months,
+        (scope.county_code,) if scope.county_code else (),
+        "全部县区合计",
+    )
+    county_name = townships = None
+    if scope.county_code:
+        names = villages.counties(engine).set_index("county_code")["name"]
+        county_name = str(names.get(scope.county_code, scope.county_code))
+        townships = _league(
+            engine,
+            window,
+            "township",
+            scope.county_code,
+            months,
+            scope.township_codes,
+            f"{county_name}合计",
+        )
+    return RankingsView(
+        scope=scope,
+        window=window,
+        definitions=defs,
+        county_only=tuple(sorted(c for c, found in levels.items() if found == {"county"})),
+        trend_months=months,
+        counties=counties,
+        townships=townships,
+        county_name=county_name,
+        method=tuple(method_lines(defs, window)),
+        method_table=method_frame(defs),
+        lost_method=tuple(LOST_METHOD),
+    )
+
+
+def what_if(
+    engine: Engine, scope: Scope, window: Window, level: RankLevel, weights: Mapping[str, float]
+) -> WhatIf:
+    """The official league of `level` re-scored with `weights` (the what-if tab only)."""
+    county_code = scope.county_code if level == "township" else None
+    league = rankings.league_table(engine, window.period, level, county_code)
+    defs = indicators.indicator_definitions(engine)
+    weights = {str(k): float(v) for k, v in weights.items()}
+    moved = rankings.what_if_ranking(league, defs, weights)
+    decimals = score_decimals([*moved["official_score"], *moved["score"]])
+    moved["official_text"] = [score_text(s, decimals) for s in moved["official_score"]]
+    moved["score_text"] = [score_text(s, decimals) for s in moved["score"]]
+    moved["change_text"] = [
+        movement_text(m, c) for m, c in zip(moved["movement"], moved["rank_change"], strict=True)
+    ]
+    official = dict(zip(defs["indicator_code"], defs["weight"].astype(float), strict=True))
+    return WhatIf(
+        level, weights, moved, decimals, all(weights.get(c) == w for c, w in official.items())
+    )
+
+
+# --- the method in words ---------------------------------------------------------------------
+
+
+def method_lines(definitions: pd.DataFrame, window: Window | None = None) -> list[str]:
+    """The official method in plain Chinese (DATA_CONTRACT.md), one sentence a line."""
+    scored = definitions[definitions["weight"] > 0]
+    total = scored["weight"].sum()
+    compare = (
+        f"较上期：与{window.previous_label}（同样的月份）按同一方法排出的名次比较"
+        if window is not None
+        else "较上期：与上一期同样的月份按同一方法排出的名次比较"
+    )
+    return [
+        f"参与计分的指标共 {len(scored)} 项，权重合计 {total:g}；权重为 0 的指标只展示、不计分。",
+        "指标值 = 区域内各村（或乡镇、县）上报的分子之和 ÷ 分母之和（率 × 100），不是各村比率的平均；分母为 0 或无数据时显示 —。",
+        "“存量”指标取期内最后一个有数据的月份；“流量”指标把期内各月的分子、分母分别累加。",
+        "达标程度：越高越好的指标 = min(指标值 ÷ 目标值, 1)；越低越好的指标 = min(目标值 ÷ 指标值, 1)，指标值为 0 时记 1。超额完成不额外加分。",
+        "综合得分（百分制）= 100 × Σ(权重 × 达标程度) ÷ Σ权重，只计有数值的指标；某项指标缺数时，该项不计入分子和分母。",
+        "按综合得分从高到低排名；得分相同名次相同（如 1、2、2、4）；没有任何计分指标数据的地区不排名。"
+        "得分在页面、例会、周报和导出中显示相同的位数：截去多余小数（不四舍五入），位数以能区分不同得分为准。",
+        f"{compare}；↑ 上升、↓ 下降、– 不变，“新”表示上期没有名次；"
+        f"上期月份数据不全时不比较名次，显示“{CHANGE_INCOMPLETE}”。",
+        "乡镇排名只用有乡镇或村级数据的指标；仅在县级统计的指标在乡镇排名中显示 —，不计分。",
+        "颜色和符号：✓ 达标（达标程度 100%），◐ 接近目标（90% 及以上），✗ 未达标，— 无数据。",
+    ]
+
+
+LOST_METHOD = (
+    "满分 100 分。某地区每项有数值的计分指标的分值 = 100 × 该项权重 ÷ 该地区有数值的计分指标权重之和。",
+    "得分 = 分值 × 达标程度；失分 = 分值 − 得分 = 分值 × (1 − 达标程度)。",
+    "各项得分之和即综合得分，各项失分之和 = 100 − 综合得分。",
+    "缺数的指标不设分值、不得分也不失分，其分值按权重分摊到其余指标。",
+    "指标值和达标程度显示到能判断“达标 / 接近目标”的位数（如目标 66% 时 65.97% 未达标、66.04% 达标）。",
+)
+
+
+def method_frame(definitions: pd.DataFrame) -> pd.DataFrame:
+    """The indicators, directions, aggregation, targets and weights (share of the total weight)."""
+    total = definitions.loc[definitions["weight"] > 0, "weight"].sum()
+    return pd.DataFrame(
+        {
+            "指标": definitions["name"],
+            "代码": definitions["indicator_code"],
+            "方向": ["越高越好" if h else "越低越好" for h in definitions["higher_is_better"]],
+            "目标": [target_text(d) for d in definitions.itertuples(index=False)],
+            "期间汇总": [AGG_TEXT.get(a, a) for a in definitions["period_agg"]],
+            "权重": definitions["weight"],
+            "权重占比": [
+                labels.pct(100 * w / total if total and w > 0 else None, 0)
+                for w in definitions["weight"]
+            ],
+        }
+    )
