@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from dashboard.brief.fonts import FontMissing
-from data_access import indicators, teams, villages
+from data_access import indicators, villages
 from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
 from data_access.periods import Period
 from data_access.schema import check_schema
@@ -24,6 +24,7 @@ from data_access.scope import Scope, UnknownArea, resolve_scope
 from views import chronic as chronic_view
 from views import overview
 from views import rankings as rankings_view
+from views import teams as teams_view
 from views.common import Window, window_for
 from views.jsonable import jsonable
 from views.meeting import deck
@@ -38,6 +39,7 @@ VIEWS = {
     "overview": overview.build,
     "chronic": chronic_view.build,
     "rankings": rankings_view.build,
+    "teams": teams_view.build,
     "meeting": deck.build,
 }
 
@@ -83,9 +85,20 @@ def build_report(engine: sa.Engine, scope: Scope, period: Period) -> dict:
                 ch.transitions.flows.dropna(subset=["from_color", "to_color"]),
                 ["disease", "from_color", "to_color", "patients"],
             )
+    tv = teams_view.build(engine, scope, window)
     report["team_workload"] = _records(
-        teams.team_workload(engine, scope, period),
-        ["team_id", "services", "points", "members", "village_doctor_share", "checked", "passed"],
+        tv.teams,
+        [
+            "team_id",
+            "services",
+            "points",
+            "members",
+            "village_doctor_share",
+            "checked",
+            "passed",
+            "pass_rate",
+            "flagged",
+        ],
     )
     report["indicators"] = [
         {

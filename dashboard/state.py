@@ -131,8 +131,13 @@ W_TEAM_VIEW = "w_team_view"  # the page's tabs (概况 / 团队列表 / 团队�
 W_TEAM_MEASURE = "w_team_measure"  # measure the ranking chart orders by
 W_TEAM_RANK_END = "w_team_rank_end"  # top or bottom of the ranking
 W_TEAM_TABLE = "w_team_table"  # row selection in the team table
+W_TEAM_MONTHLY_BY = "w_team_monthly_by"  # services per month by service type or member level
 S_TEAM = "s_team"  # the chosen team; kept while the selectbox's tab is not drawn
 S_TEAM_WRITTEN = "s_team_written"  # the team the app last put in the URL
+# The open tab as `tab` (overview / list / detail): 总览's alert links with ?tab=list.
+URL_TEAM_TAB = "tab"
+TEAM_TABS = ("overview", "list", "detail")
+S_TEAM_TAB_WRITTEN = "s_team_tab_written"  # the tab the app last put in the URL
 
 
 def linked_team() -> str | None:
@@ -167,6 +172,20 @@ def write_team_url(team_id: str | None) -> None:
     elif URL_TEAM in st.query_params:
         del st.query_params[URL_TEAM]
     st.session_state[S_TEAM_WRITTEN] = team_id
+
+
+def linked_team_tab() -> str | None:
+    """The `tab` URL parameter when valid and not written by the app (a link), else None."""
+    raw = (st.query_params.get(URL_TEAM_TAB) or "").strip()
+    fresh = raw != st.session_state.get(S_TEAM_TAB_WRITTEN)
+    return raw if fresh and raw in TEAM_TABS else None
+
+
+def write_team_tab_url(tab: str) -> None:
+    """Put the open tab in the URL as `tab`, so a copied link opens the same tab."""
+    if st.query_params.get(URL_TEAM_TAB) != tab:
+        st.query_params[URL_TEAM_TAB] = tab
+    st.session_state[S_TEAM_TAB_WRITTEN] = tab
 
 
 # --- 慢病三色: the disease shown, and the 绿黄红 palette of every chart ------------------------

@@ -9,13 +9,11 @@ import math
 from collections.abc import Callable
 from html import escape
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import theme
 from data_access.chronic import COLORS
 from data_access.scope import Scope
-from data_access.teams import MIN_CHECKED_FOR_PASS_RATE as MIN_CHECKED
 from pages import meeting_plots as plots
 from views import labels
 from views.common import month_words
@@ -160,31 +158,36 @@ def classes(slide: Slide, m: Meeting, drill: Drill) -> None:
     html_block(f'<table class="mt-compare"><tr><th></th>{head}</tr>{body}</table>')
 
 
-def _pct(fraction) -> str:
-    return labels.pct(None if fraction is None or pd.isna(fraction) else 100 * fraction)
-
-
 def teams(slide: Slide, m: Meeting, drill: Drill) -> None:
     p = slide.parts
     rows = p["rows"]
+    if p["no_checks"]:  # e.g. a month between quarterly checks: say so, not "✓ 0"
+        html_block(f'<div class="mt-subempty">{escape(p["no_checks"])}</div>')
+        return
     html_block(f'<div class="mt-chart-head">{escape(p["caption"])}</div>')
     if rows.empty:
         html_block(
-            f'<div class="mt-subempty">本期没有团队抽查达到 {MIN_CHECKED} 人次，合格率无从比较。</div>'
+            f'<div class="mt-subempty">本期没有团队抽查达到 {p["min_checked"]} 人次，'
+            "合格率无从比较。</div>"
         )
     else:
+        pct = labels.fraction_pct
         body = "".join(
             f"<tr><td>{escape(str(r.name))}</td><td>{escape(str(r.township_name))}</td>"
-            f"<td>{r.services:,}</td><td>{r.checked:,}</td><td><b>{_pct(r.pass_rate)}</b></td>"
-            f"<td>{_pct(r.village_doctor_share)}</td></tr>"
+            f"<td>{r.services:,}</td><td>{r.checked:,}</td><td><b>{pct(r.pass_rate)}</b></td>"
+            f"<td>{pct(r.village_doctor_share)}</td></tr>"
             for r in rows.itertuples(index=False)
         )
         html_block(
             '<table class="mt-table"><tr><th>团队</th><th>乡镇</th><th>服务量（人次）</th>'
-            f"<th>抽查（人次）</th><th>抽查合格率</th><th>村医服务占比</th></tr>{body}</table>"
+            f"<th>抽查（人次）</th><th>{labels.PASS_RATE}</th>"
+            f"<th>{labels.VILLAGE_DOCTOR_SHARE}</th></tr>{body}</table>"
         )
     more = f"另有 {p['more']} 个未列出，见周报。" if p["more"] else ""
-    html_block(f'<div class="mt-note">⚑ 标记规则：{escape(p["rule"])}。{escape(more)}</div>')
+    html_block(
+        f'<div class="mt-note">⚑ 标记规则：{escape(p["rule"])}，只看团队自身的抽查。'
+        f"本期 {p['flagged']} 个团队被标记。{escape(more)}</div>"
+    )
 
 
 def alerts(slide: Slide, m: Meeting, drill: Drill) -> None:

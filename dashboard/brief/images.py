@@ -160,6 +160,7 @@ def _teams(slide: Slide) -> Figure | None:
     if w.empty:
         return None
     fig, (ax,) = _figure(3.2)
+    low = slide.parts["low_pass_rate"]
     plain, flagged = w[~w["flagged"]], w[w["flagged"]]
     ax.scatter(
         plain["services"],
@@ -170,13 +171,14 @@ def _teams(slide: Slide) -> Figure | None:
     )
     if not flagged.empty:
         ax.scatter(flagged["services"], 100 * flagged["pass_rate"].astype(float), s=40,
-                   marker="X", color=theme.FLAG_COLOR, label="服务量高、合格率低")  # fmt: skip
+                   marker="X", color=theme.FLAG_COLOR, label=f"合格率低于 {low:.0%}")  # fmt: skip
     for r in flagged.itertuples(index=False):
         ax.annotate(str(r.name), (r.services, 100 * r.pass_rate), fontsize=FONT_PT - 1,
                     xytext=(4, 3), textcoords="offset points")  # fmt: skip
-    ax.axhline(80, color=theme.FLAG_COLOR, linestyle="--", linewidth=1)
-    if slide.parts["threshold"] is not None:
-        ax.axvline(slide.parts["threshold"], color=theme.NEUTRAL, linestyle="--", linewidth=1)
+    ax.axhline(100 * low, color=theme.FLAG_COLOR, linestyle="--", linewidth=1)
+    threshold = slide.parts["threshold"]  # high volume, over the whole database: a reference
+    if threshold is not None and threshold <= w["services"].max() * 1.2:
+        ax.axvline(threshold, color=theme.NEUTRAL, linestyle=":", linewidth=1)
     ax.set_xlabel("服务总量（人次）")
     ax.set_ylabel("抽查合格率（%）")
     ax.legend(frameon=False, ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))

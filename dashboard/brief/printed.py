@@ -18,10 +18,6 @@ RANK_ROWS_PRINTED = 30
 TEAM_ROWS_PRINTED = 15
 
 
-def _pct(fraction) -> str:
-    return labels.pct(None if fraction is None or pd.isna(fraction) else 100 * fraction)
-
-
 def _kpis(slide: Slide) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -91,7 +87,9 @@ def _classes(slide: Slide) -> pd.DataFrame:
     )
 
 
-def _teams(slide: Slide) -> pd.DataFrame:
+def _teams(slide: Slide) -> pd.DataFrame | None:
+    if slide.parts["no_checks"]:  # the message says there was no 抽查: nothing to list
+        return None
     rows = slide.parts["rows"].head(TEAM_ROWS_PRINTED)
     return pd.DataFrame(
         {
@@ -100,8 +98,10 @@ def _teams(slide: Slide) -> pd.DataFrame:
             "服务量": [f"{n:,}" for n in rows["services"]],
             "抽查": [f"{n:,}" for n in rows["checked"]],
             "合格": [f"{n:,}" for n in rows["passed"]],
-            "合格率": [_pct(v) for v in rows["pass_rate"]],
-            "村医服务占比": [_pct(v) for v in rows["village_doctor_share"]],
+            "合格率": [labels.fraction_pct(v) for v in rows["pass_rate"]],
+            labels.VILLAGE_DOCTOR_SHARE: [
+                labels.fraction_pct(v) for v in rows["village_doctor_share"]
+            ],
         }
     )
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from data_access.periods import Period
 from data_access.scope import Scope
 from views import chronic, overview, rankings
+from views import teams as teams_view
 from views.common import Header, Window, header
 
 Query = Callable[..., Any]
@@ -70,6 +71,9 @@ class Sources:
 
     def rankings(self) -> rankings.RankingsView:
         return self.view(rankings.build)
+
+    def teams(self) -> teams_view.TeamsView:
+        return self.view(teams_view.build)
 
 
 class DirectSources(Sources):
