@@ -46,6 +46,9 @@ def cover(slide: Slide, m: Meeting, drill: Drill) -> None:
 
 def kpis(slide: Slide, m: Meeting, drill: Drill) -> None:
     tiles = slide.parts["tiles"][:TILES_MAX]
+    if not tiles:  # e.g. every indicator on target: the message says so, nothing to draw
+        html_block('<div class="mt-subempty">本页没有需要列出的指标。</div>')
+        return
     per_row = TILES_PER_ROW if len(tiles) <= 2 * TILES_PER_ROW else math.ceil(len(tiles) / 3)
     cells = []
     for t in tiles:
@@ -205,6 +208,7 @@ def alerts(slide: Slide, m: Meeting, drill: Drill) -> None:
 
 PANELS = {
     "cover": cover,
+    "kpis_missed": kpis,
     "kpis": kpis,
     "counties": ranking,
     "townships": ranking,

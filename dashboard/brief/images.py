@@ -40,8 +40,10 @@ def _figure(height_in: float, cols: int = 1) -> tuple[Figure, list]:
     return fig, list(axes)
 
 
-def _kpis(slide: Slide) -> Figure:
+def _kpis(slide: Slide) -> Figure | None:
     tiles = slide.parts["tiles"]
+    if not tiles:
+        return None
     fig, (ax,) = _figure(0.6 + ROW_IN * len(tiles))
     names = [t["name"] for t in tiles]
     reached = [0.0 if t["attainment"] is None else 100.0 * t["attainment"] for t in tiles]
@@ -186,6 +188,7 @@ def _teams(slide: Slide) -> Figure | None:
 
 
 CHARTS = {
+    "kpis_missed": _kpis,
     "kpis": _kpis,
     "counties": _ranking,
     "townships": _ranking,

@@ -118,6 +118,7 @@ def _alerts(slide: Slide) -> pd.DataFrame:
 
 
 TABLES = {
+    "kpis_missed": _kpis,
     "kpis": _kpis,
     "counties": _ranking,
     "townships": _ranking,

@@ -27,7 +27,8 @@ Query = Callable[..., Any]
 # alerts). `townships` exists only when a county is in scope.
 SLIDE_TITLES = {
     "cover": "医防融合周例会",
-    "kpis": "核心指标对照目标",
+    "kpis_missed": "未达目标的指标",
+    "kpis": "其余核心指标",
     "counties": "县区综合排名",
     "townships": "乡镇综合排名",
     "colors": "慢病患者绿黄红构成",
@@ -200,6 +201,7 @@ def build_slide(key: str, src: Sources, m: Meeting) -> Slide:
         "townships": indicator_slides.townships,
         "colors": chronic_slides.colors,
         "transitions": chronic_slides.transitions,
+        "kpis_missed": indicator_slides.kpis_missed,
         "classes": village_slides.classes,
         "teams": attention_slides.teams,
         "alerts": attention_slides.alerts,

@@ -27,52 +27,90 @@ def _round(value, digits: int = 1):
     return None if value is None or pd.isna(value) else round(float(value), digits)
 
 
-def kpis(src: Sources, m: Meeting) -> Slide:
-    view = src.overview()
-    slide = Slide("kpis")
+def _tile(k) -> dict:
+    """One KPI as the slides show it: text as on the tiles, numbers for the brief's charts."""
+    return {
+        "code": k.code,
+        "name": k.name,
+        "value": labels.indicator_value(k.value, k.unit),
+        "target": labels.indicator_value(k.target, k.unit, 0),
+        "band": k.band,
+        "attainment": k.attainment,
+        "change": change_words(k) if k.value is not None else "",
+        "reason": k.no_value_reason,
+        "unit": k.unit,
+        "value_number": _round(k.value),
+        "target_number": _round(k.target),
+    }
+
+
+def below_target(kpi) -> bool:
+    """The overview's alert rule (指标未达目标): a value short of its target, close or not."""
+    return kpi.attainment is not None and kpi.attainment < 1
+
+
+def _no_kpis(slide: Slide, view, m: Meeting) -> bool:
+    """Say why there is nothing to show; True when so."""
     if not view.kpis:
         slide.empty = "数据库中没有官方考核指标（indicator 表为空）。"
-        return slide
-    tiles = [
-        {
-            "code": k.code,
-            "name": k.name,
-            "value": labels.indicator_value(k.value, k.unit),
-            "target": labels.indicator_value(k.target, k.unit, 0),
-            "band": k.band,
-            "attainment": k.attainment,
-            "change": change_words(k) if k.value is not None else "",
-            "reason": k.no_value_reason,
-        }
-        for k in view.kpis
-    ]
-    bands = [t["band"] for t in tiles]
-    if bands.count("none") == len(bands):
+    elif all(k.band == "none" for k in view.kpis):
         slide.empty = f"{m.period_label}没有任何指标数据。"
-        return slide
-    counts = [
+    return slide.empty is not None
+
+
+def _band_counts(kpis) -> str:
+    bands = [k.band for k in kpis]
+    return "、".join(
         f"{bands.count(b)} 项{labels.ATTAINMENT_WORDS[b]}"
         for b in ("met", "close", "missed", "none")
         if bands.count(b)
-    ]
-    slide.message = f"{len(tiles)} 项指标中 " + "、".join(counts)
-    slide.parts["tiles"] = tiles
-    slide.sheets["核心指标"] = pd.DataFrame(
+    )
+
+
+def _kpi_sheet(kpis, previous_label: str) -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "指标代码": [k.code for k in view.kpis],
-            "指标": [k.name for k in view.kpis],
-            "本期值": [_round(k.value) for k in view.kpis],
-            "单位": [k.unit for k in view.kpis],
-            "目标": [k.target for k in view.kpis],
-            "达标情况": [labels.ATTAINMENT_WORDS[b] for b in bands],
-            f"上期值（{m.previous_label}）": [_round(k.previous) for k in view.kpis],
-            "较上期": [t["change"] for t in tiles],
-            "分子": [k.numerator for k in view.kpis],
-            "分母": [k.denominator for k in view.kpis],
-            "数据月份": [k.month for k in view.kpis],
-            "权重": [k.weight for k in view.kpis],
+            "指标代码": [k.code for k in kpis],
+            "指标": [k.name for k in kpis],
+            "本期值": [_round(k.value) for k in kpis],
+            "单位": [k.unit for k in kpis],
+            "目标": [k.target for k in kpis],
+            "达标情况": [labels.ATTAINMENT_WORDS[k.band] for k in kpis],
+            f"上期值（{previous_label}）": [_round(k.previous) for k in kpis],
+            "较上期": [change_words(k) if k.value is not None else "" for k in kpis],
+            "分子": [k.numerator for k in kpis],
+            "分母": [k.denominator for k in kpis],
+            "数据月份": [k.month for k in kpis],
+            "权重": [k.weight for k in kpis],
         }
     )
+
+
+def kpis_missed(src: Sources, m: Meeting) -> Slide:
+    """The indicators short of target first: the few numbers the meeting has to discuss."""
+    view = src.overview()
+    slide = Slide("kpis_missed")
+    if _no_kpis(slide, view, m):
+        return slide
+    below = sorted((k for k in view.kpis if below_target(k)), key=lambda k: (k.attainment, k.code))
+    if below:
+        slide.message = f"{len(below)} 项指标未达目标：" + _band_counts(below)
+    else:
+        slide.message = f"本期没有未达目标的指标（共 {len(view.kpis)} 项）"
+    slide.parts["tiles"] = [_tile(k) for k in below]
+    slide.sheets["未达目标指标"] = _kpi_sheet(below, m.previous_label)
+    return slide
+
+
+def kpis(src: Sources, m: Meeting) -> Slide:
+    """Every other indicator (met, or without a value); the workbook lists all of them."""
+    view = src.overview()
+    slide = Slide("kpis")
+    if _no_kpis(slide, view, m):
+        return slide
+    slide.message = f"{len(view.kpis)} 项指标中 " + _band_counts(view.kpis)
+    slide.parts["tiles"] = [_tile(k) for k in view.kpis if not below_target(k)]
+    slide.sheets["核心指标"] = _kpi_sheet(view.kpis, m.previous_label)
     return slide
 
 
