@@ -2,7 +2,7 @@
 
 python -m dashboard.export --db URL --period 2026-Q1 [--county C] [--township T] [-o FILE]
     [--view overview|map|teams|chronic|rankings|meeting]   (one view's model as JSON)
-    [--format json|pdf|xlsx]   (pdf, xlsx: the weekly brief of 例会模式; they need -o FILE)
+    [--format json|pdf|xlsx|pptx]   (pdf, xlsx, pptx: the weekly brief of 例会模式; -o FILE)
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ VIEWS = {
 
 def build_view(engine: sa.Engine, name: str, scope: Scope, window: Window) -> dict:
     """One view's model as JSON-ready data: everything its page or the deck shows."""
+# --format values writing the weekly brief as a file (dashboard.brief) instead of JSON.
+BRIEF_FORMATS = ("pdf", "xlsx", "pptx")
+
+
     return {"view": name, **jsonable(VIEWS[name](engine, scope, window))}
 
 
@@ -147,9 +151,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--format",
-        choices=("json", "pdf", "xlsx"),
+        choices=("json", *BRIEF_FORMATS),
         default="json",
-        help="json: the figures (default); pdf / xlsx: the weekly brief (周报) as a file",
+        help="json: the figures (default); pdf / xlsx / pptx: the weekly brief (周报) as a file",
     )
     return parser
 
@@ -173,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.format != "json":
             from dashboard import brief  # matplotlib and fpdf2: loaded for the brief only
 
-            write = brief.pdf_bytes if args.format == "pdf" else brief.xlsx_bytes
+            write = {"pdf": brief.pdf_bytes, "xlsx": brief.xlsx_bytes, "pptx": brief.pptx_bytes}[
+                args.format
+            ]
             args.output.write_bytes(write(engine, scope, window_for(engine, period)))
             return 0
         if args.view:

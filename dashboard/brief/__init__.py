@@ -1,11 +1,13 @@
 """The weekly brief (周报): the meeting's slides as files a health bureau keeps.
 
 A printable A4 PDF (charts as images drawn offline by matplotlib, the Chinese font embedded
-as a subset) and an Excel workbook with every slide's tables. Both come from the same Slide
+as a subset), an Excel workbook with every slide's tables, and a 16:9 PowerPoint deck with
+native charts (dashboard.brief.pptx). All come from the same Slide
 objects as the projector (views.meeting.deck), so the brief, the slides and the export
 JSON show the same figures.
 
     pdf_bytes(engine, scope, window)   xlsx_bytes(engine, scope, window)
+    pptx_bytes(engine, scope, window)
 """
 
 from __future__ import annotations
@@ -28,7 +30,16 @@ from views import labels
 from views.common import Window
 from views.meeting import deck
 
-__all__ = ["FONT_MISSING", "FontMissing", "cjk_font", "file_stem", "pdf_bytes", "xlsx_bytes"]
+__all__ = [
+    "FONT_MISSING",
+    "FontMissing",
+    "cjk_font",
+    "file_stem",
+    "pdf_bytes",
+    "pptx_bytes",
+    "xlsx_bytes",
+]
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 FONT = "cjk"
 PAGE_WIDTH_MM = 190  # A4 less 10-mm margins
@@ -190,3 +201,10 @@ def pdf_bytes(engine, scope: Scope, window: Window | None) -> bytes:
 
 def xlsx_bytes(engine, scope: Scope, window: Window | None) -> bytes:
     return render_xlsx(*build(engine, scope, window))
+
+
+def pptx_bytes(engine, scope: Scope, window: Window | None) -> bytes:
+    """The brief as a PowerPoint deck (needs no font on this machine: the viewer has it)."""
+    from dashboard.brief import pptx  # python-pptx: loaded for this file only
+
+    return pptx.render(*build(engine, scope, window))
