@@ -2,8 +2,8 @@
 
 The frame (dashboard/app.py) calls `render` instead of the page when the URL has
 `mode=meeting`; the filters still come from the URL (drawn into a sidebar nobody sees).
-Keys: → / Space / PageDown next, ← / PageUp back (Streamlit's own button shortcuts, so a
-presenter's clicker works too), Backspace leaves a drill-down.
+Keys: → / Space / PageDown next, ← / PageUp back (a presenter's clicker sends these),
+Backspace leaves a drill-down — whatever control has focus (pages.meeting_presenter).
 """
 
 from __future__ import annotations
@@ -20,14 +20,16 @@ from dashboard import data, state
 from dashboard.data import cached
 from data_access.scope import Scope
 from pages import meeting_panels as panels
+from pages import meeting_presenter as presenter
 from pages.meeting_style import CSS
 from views import common
 from views.meeting import deck
 
 AUTO_SECONDS = (15, 30, 60, 120)  # per slide: a glance, a discussion, a long discussion
 DEFAULT_AUTO_SECONDS = 30
-# A timer tick may come a little early; advance when this share of the time has passed.
-AUTO_SLACK = 0.9
+# The auto-advance clock checks this often (s): each slide then gets its full time, counted
+# from when it appeared, whatever moved it there.
+AUTO_TICK_SECONDS = 1
 
 
 def _legacy_query(name: str, *args, **kwargs):
@@ -112,7 +114,8 @@ def _title(slide: deck.Slide, m: deck.Meeting, position: str) -> None:
         f'<div class="mt-head"><span class="mt-title">{escape(slide.title)}</span>'
         f'<span class="mt-scope">{escape(m.scope_words)} · '
         f"{escape(m.period_label)}</span>{demo}"
-        f'<span class="mt-page">{position}</span></div>{message}'
+        f'<span class="mt-page">{position} · <span class="{presenter.CLOCK_CLASS}">'
+        f"{time.strftime('%H:%M')}</span></span></div>{message}"
     )
 
 
@@ -148,6 +151,16 @@ def _brief_downloads(filters: state.Filters) -> None:
         on_click="ignore",
         width="stretch",
     )
+    st.download_button(
+        "下载周报 PPT",
+        lambda: brief.pptx_bytes(engine, scope, window),
+        file_name=f"{stem}.pptx",
+        mime=brief.PPTX_MIME,
+        icon=":material/slideshow:",
+        on_click="ignore",
+        width="stretch",
+        help="16:9 幻灯片，图表可在 PowerPoint / WPS 中编辑",
+    )
 
 
 def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting) -> None:
@@ -161,16 +174,6 @@ def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting
         "下一页", key="mt_next", shortcut="Right",
         on_click=_step, args=(keys, 1), disabled=i == last, type="primary",
     )  # fmt: skip
-    # Further keys for the same moves (a clicker sends PageDown/PageUp); drawn, never seen.
-    extra = st.container(key="mt_keys")
-    for name, shortcut, step, off in (
-        ("mt_space", "Space", 1, i == last),
-        ("mt_pagedown", "PageDown", 1, i == last),
-        ("mt_pageup", "PageUp", -1, i == 0),
-    ):
-        extra.button(
-            name, key=name, shortcut=shortcut, on_click=_step, args=(keys, step), disabled=off
-        )
     if st.session_state.get(state.S_MEETING_TRAIL):
         back = st.session_state[state.S_MEETING_TRAIL][-1]
         words = cached(common.header)(back).scope_words
@@ -181,14 +184,21 @@ def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting
     bar.space("stretch")
     if st.session_state.get(state.W_MEETING_SECONDS) not in AUTO_SECONDS:
         st.session_state[state.W_MEETING_SECONDS] = DEFAULT_AUTO_SECONDS
-    bar.toggle("自动翻页", key=state.W_MEETING_AUTO)
+    bar.toggle("自动翻页", key=state.W_MEETING_AUTO, on_change=_restart_clock)
     bar.selectbox(
-        "每页秒数", AUTO_SECONDS, key=state.W_MEETING_SECONDS,
+        "每页秒数", AUTO_SECONDS, key=state.W_MEETING_SECONDS, on_change=_restart_clock,
         format_func=lambda s: f"每页 {s} 秒", label_visibility="collapsed", width=210,
     )  # fmt: skip
     with bar.popover("周报", icon=":material/description:"):
         _brief_downloads(filters)
     bar.button("退出例会模式", key="mt_exit", icon=":material/close:", on_click=_exit)
+
+
+def _restart_clock() -> None:
+    """Auto-advance counts from now: switching it on (or changing the seconds) never jumps."""
+    shown = st.session_state.get(state.S_SLIDE_SHOWN_AT)
+    if shown:
+        st.session_state[state.S_SLIDE_SHOWN_AT] = (shown[0], time.monotonic())
 
 
 def _auto(keys: list[str]) -> None:
@@ -197,10 +207,10 @@ def _auto(keys: list[str]) -> None:
         return
     seconds = st.session_state[state.W_MEETING_SECONDS]
 
-    @st.fragment(run_every=seconds)
+    @st.fragment(run_every=AUTO_TICK_SECONDS)
     def tick() -> None:
         _key, since = st.session_state[state.S_SLIDE_SHOWN_AT]
-        if time.monotonic() - since >= AUTO_SLACK * seconds:
+        if time.monotonic() - since >= seconds:
             _step(keys, 1, wrap=True)
             st.rerun()
 
@@ -220,4 +230,5 @@ def render(filters: state.Filters) -> None:
     with st.container(key="mt_body"):
         panels.render(slide, m, functools.partial(_drill, filters.scope))
     _controls(keys, key, filters, m)
+    presenter.install()
     _auto(keys)

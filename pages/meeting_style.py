@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dashboard import theme
 
-TITLE_PX = 44
+TITLE_PX = 52  # every slide's headline: at least 48 px reads from the back row
+PAGE_PX = 30  # slide counter and clock: the presenter glances at them from the lectern
 HEADLINE_PX = 64  # big numbers in tables and lists (the floor is 48)
 KPI_PX = 76  # the KPI tiles' values: the slide's headline figures
 LABEL_PX = 24  # names, table cells, notes (the floor is 20)
@@ -26,10 +27,11 @@ CSS = f"""
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
   font-size: {SMALL_PX}px !important; color: #2b2f36 !important; }}
 .mt-head {{ display: flex; align-items: baseline; gap: 28px; background: {BAR_BG};
-  color: #fff; padding: 10px 24px; border-radius: 6px; }}
-.mt-title {{ font-size: {TITLE_PX}px; font-weight: 800; }}
+  color: #fff; padding: 8px 24px; border-radius: 6px; }}
+.mt-title {{ font-size: {TITLE_PX}px; font-weight: 800; line-height: 1.2; white-space: nowrap; }}
 .mt-scope {{ font-size: 30px; font-weight: 600; }}
-.mt-page {{ margin-left: auto; font-size: {LABEL_PX}px; }}
+.mt-page {{ margin-left: auto; font-size: {PAGE_PX}px; font-weight: 600;
+  white-space: nowrap; font-variant-numeric: tabular-nums; }}
 .mt-badge {{ background: {theme.FLAG_COLOR}; color: #fff; font-size: {LABEL_PX}px;
   font-weight: 700; padding: 2px 12px; border-radius: 4px; align-self: center; }}
 .mt-message {{ font-size: 34px; font-weight: 700; color: {INK}; margin: 12px 4px 6px; }}

@@ -1,0 +1,72 @@
+"""The presenter's keys and clock on the projector, in the browser.
+
+Streamlit's button shortcuts ignore keys while a control has focus: after a click on 自动翻页
+the Space bar flipped the toggle and → did nothing. This script listens on the window in the
+capture phase (before any widget sees the key), takes the focus off the control and clicks
+the slide buttons itself, so →/Space/PageDown (a clicker's keys) and ←/PageUp always move
+slides. It also keeps the clock in the title bar on the room's time (the browser's, not the
+server's).
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+# Keys → the button they press (the buttons' containers are .st-key-<key>).
+NEXT_KEYS = ("ArrowRight", " ", "Spacebar", "PageDown")
+PREV_KEYS = ("ArrowLeft", "PageUp")
+BACK_KEYS = ("Backspace",)
+CLOCK_CLASS = "mt-clock"
+
+SCRIPT = """
+<script>
+(() => {
+  // st.html is not iframed: this is the app's own document. Installed once per tab.
+  if (window.__mtPresenter) return;
+  window.__mtPresenter = true;
+  const press = {};
+  for (const k of %(next)s) press[k] = ".st-key-mt_next button";
+  for (const k of %(prev)s) press[k] = ".st-key-mt_prev button";
+  for (const k of %(back)s) press[k] = ".st-key-mt_back button";
+  window.addEventListener("keydown", (event) => {
+    const selector = press[event.key];
+    if (!selector || event.altKey || event.ctrlKey || event.metaKey) return;
+    const button = document.querySelector(selector);
+    // Not in meeting mode (or no drill to leave): the key keeps its usual meaning.
+    if (!document.querySelector(".st-key-mt_next") || (!button && event.key === "Backspace"))
+      return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const active = document.activeElement;
+    if (active && active !== document.body && active.blur) active.blur();
+    if (event.repeat || !button || button.disabled) return;
+    button.click();
+  }, true);
+  const clock = () => {
+    const now = new Date();
+    const words = String(now.getHours()).padStart(2, "0") + ":" +
+      String(now.getMinutes()).padStart(2, "0");
+    for (const el of document.querySelectorAll(".%(clock)s"))
+      if (el.textContent !== words) el.textContent = words;
+  };
+  clock();
+  setInterval(clock, 1000);
+  // A new slide redraws the title bar with the server's time: correct it at once.
+  new MutationObserver(clock).observe(document.body, {childList: true, subtree: true});
+})();
+</script>
+"""
+
+
+def install() -> None:
+    """Put the key and clock script on the page (drawn in the hidden container `mt_keys`)."""
+    js = SCRIPT % {
+        "next": json.dumps(NEXT_KEYS),
+        "prev": json.dumps(PREV_KEYS),
+        "back": json.dumps(BACK_KEYS),
+        "clock": CLOCK_CLASS,
+    }
+    with st.container(key="mt_keys"):
+        st.html(js, unsafe_allow_javascript=True)
