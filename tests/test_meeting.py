@@ -104,11 +104,13 @@ def test_classes_tilt(query):
 def test_flagged_teams_and_alerts(query):
     slides = slides_of(query, Scope(hm.A), Q1)
     teams = slides["teams"]
-    # Q1 services: T1 10+5+4+2 = 21, T2 7+3 = 10 → upper quartile 10 + 0.75 × 11 = 18.25;
-    # T1 ≥ 18.25 with 10 re-checks and 7/10 = 70% < 80% → flagged.
-    assert teams.parts["threshold"] == pytest.approx(18.25)
+    # The flag is the team's own 抽查 (the 总览 alert's rule): T1 7/10 = 70% < 80% on 10
+    # re-checks → flagged. High volume is only a reference over every team of the database:
+    # Q1 services T5 1, T2 7+3 = 10, T1 10+5+4+2 = 21 → upper quartile 10 + 0.5 × 11 = 15.5.
+    assert teams.parts["threshold"] == pytest.approx(15.5)
     assert list(teams.parts["rows"]["team_id"]) == ["T1"]
-    assert teams.message == "1 个团队服务量高但抽查合格率低于 80%"
+    assert teams.parts["flagged"] == 1
+    assert teams.message == "1 个团队抽查合格率低于 80%（抽查不少于 10 人次）"
     items = {text[:6]: count for count, _unit, text, _names in slides["alerts"].parts["items"]}
     # red at township (p1 htn); p1, p2 (yellow at county), p3 (green at township) mismatched;
     # every village served; T1 under 80%; fup, pvs, ehr under target; 二类 gets more.
