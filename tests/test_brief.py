@@ -22,6 +22,7 @@ from data_access.scope import resolve_scope
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database
 from views import labels
+from views.common import window_for
 from views.meeting import deck
 
 Q1 = Period.parse("2026-Q1")
@@ -47,7 +48,7 @@ def made(engine):
         if name not in cache:
             scope = resolve_scope(engine, *SCOPES[name])
             report = json.loads(json.dumps(export.build_report(engine, scope, Q1)))
-            m, slides = brief.build(engine, scope, Q1)
+            m, slides = brief.build(engine, scope, window_for(engine, Q1))
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # a missing glyph warns (matplotlib, fpdf2)
                 pdf = brief.render_pdf(m, slides) if fonts.cjk_font() else None
@@ -83,7 +84,8 @@ def test_pdf_titles_and_figures_match_the_export(engine, made, name):
             assert labels.indicator_value(row["value"], units[row["indicator_code"]]) in text
     for row in report["county_ranking"]:
         if row["score"] is not None:
-            assert f"{row['rank']}" in text and f"{row['score']:.1f}" in text
+            # the score as the ranking view shows it, on the page and the slide alike
+            assert f"{row['rank']}" in text and row["score_text"] in text
     colors = pd.DataFrame(report["chronic_colors"])
     totals = colors.groupby("color")["patients"].sum()
     g, y, r = (int(totals.get(c, 0)) for c in ("green", "yellow", "red"))
@@ -101,7 +103,8 @@ def test_pdf_titles_and_figures_match_the_export(engine, made, name):
         assert labels.COLOR_LABELS[before] + "".join(f"{n:,}" for n in row) in text
     villages = {r["village_class"]: r["villages"] for r in report["village_classes"]}
     assert f"村（网格）{villages.get(1, 0)}个{villages.get(2, 0)}个" in text
-    assert f"{report['managed_level_mismatch']}名患者管理层级与颜色不符" in text
+    if report["managed_level_mismatch"]:
+        assert f"{report['managed_level_mismatch']:,}人次推送不到位" in text
 
 
 @pytest.mark.parametrize("name", list(SCOPES))
@@ -117,17 +120,15 @@ def test_workbook_figures_match_the_export(made, name):
             assert (got["分子"], got["分母"]) == (row["numerator"], row["denominator"])
     ranking = sheets["县区排名"]
     assert [
-        (str(c), None if pd.isna(s) else round(s, 4), None if pd.isna(r) else int(r))
+        (str(c), str(s), None if pd.isna(r) else int(r))
         for c, s, r in zip(ranking["县区代码"], ranking["综合得分"], ranking["名次"], strict=True)
-    ] == [
-        (r["county_code"], None if r["score"] is None else round(r["score"], 4), r["rank"])
-        for r in report["county_ranking"]
-    ]
+    ] == [(r["county_code"], r["score_text"], r["rank"]) for r in report["county_ranking"]]
     colors = sheets["绿黄红构成"].set_index("病种")
     for row in report["chronic_colors"]:
         disease = labels.DISEASE_LABELS[row["disease"]]
         assert colors.loc[disease, labels.COLOR_LABELS[row["color"]]] == row["patients"]
     moves = sheets["颜色变化"]
+    moves = moves[~moves["变化"].isin([labels.ENTERED_LABEL, labels.LEFT_LABEL])]
     assert sorted(
         (d, f, t, n) for d, f, t, n in zip(moves["病种"], moves.iloc[:, 1], moves.iloc[:, 2], moves["人次"], strict=True)
     ) == sorted(
@@ -151,8 +152,11 @@ def test_workbook_figures_match_the_export(made, name):
         assert got["积分"] == pytest.approx(row["points"])
         assert (got["抽查（人次）"], got["合格（人次）"]) == (row["checked"], row["passed"])
     alerts = sheets["需要关注"].set_index("事项")
-    mismatch = next(i for i in alerts.index if i.startswith("患者管理层级与颜色不符"))
-    assert alerts.loc[mismatch, "数量"] == report["managed_level_mismatch"]
+    mismatch = [i for i in alerts.index if i.startswith(labels.MISMATCH)]
+    if report["managed_level_mismatch"]:
+        assert alerts.loc[mismatch[0], "数量"] == report["managed_level_mismatch"]
+    else:
+        assert mismatch == []
 
 
 @needs_font
@@ -175,8 +179,8 @@ def test_without_a_chinese_font_the_brief_says_what_to_install(engine, monkeypat
     monkeypatch.setattr(fonts, "cjk_font", lambda: None)
     scope = resolve_scope(engine, hm.A)
     with pytest.raises(fonts.FontMissing, match="fonts-noto-cjk"):
-        brief.pdf_bytes(engine, scope, Q1)
-    assert brief.xlsx_bytes(engine, scope, Q1)[:2] == b"PK"  # the workbook needs no font
+        brief.pdf_bytes(engine, scope, window_for(engine, Q1))
+    assert brief.xlsx_bytes(engine, scope, window_for(engine, Q1))[:2] == b"PK"  # the workbook needs no font
 
 
 @pytest.fixture(scope="module")

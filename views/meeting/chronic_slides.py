@@ -58,15 +58,16 @@ def colors(src: Sources, m: Meeting) -> Slide:
     sheet = pd.DataFrame(
         {
             "病种": [labels.DISEASE_LABELS.get(d, d) for d in wide.index],
-            **{f"{labels.COLOR_LABELS[c]}（{unit}）": wide[c].to_numpy() for c in COLORS},
+            **{labels.COLOR_LABELS[c]: wide[c].to_numpy() for c in COLORS},
         }
     )
-    sheet[f"合计（{unit}）"] = wide.sum(axis=1).to_numpy()
+    sheet["合计"] = wide.sum(axis=1).to_numpy()
     sheet["红标占比（%）"] = [
         None if s is None else round(100 * s, 1)
         for s in (share(r, t) for r, t in zip(wide["red"], wide.sum(axis=1), strict=True))
     ]
     sheet.insert(0, "月份", month)
+    sheet["单位"] = unit
     slide.sheets["绿黄红构成"] = sheet
     return slide
 

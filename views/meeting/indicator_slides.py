@@ -23,7 +23,7 @@ def change_words(kpi) -> str:
     return f"{'▲' if diff > 0 else '▼'} {abs(diff):.1f}" + (" 个百分点" if kpi.unit == "%" else "")
 
 
-def _round(value, digits: int = 1):
+def _round(value, digits: int = 2):
     return None if value is None or pd.isna(value) else round(float(value), digits)
 
 
