@@ -159,22 +159,25 @@ def _map_headers(
 
 
 def detect_encoding(path: Path) -> str:
-    """`utf-8-sig`, `utf-8`, or what charset-normalizer finds (GBK-family read as GB18030)."""
+    """`utf-8-sig`, `utf-16`, `utf-8`, `gb18030`, or else what charset-normalizer finds.
+
+    Chinese Excel saves CSV in GBK (GB18030 is its superset); a short GBK file is easily
+    mistaken for another code page by a detector, so GB18030 is tried before guessing.
+    """
     with path.open("rb") as fh:
         sample = fh.read(ENCODING_SAMPLE)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's 「Unicode 文本」
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            pass
     best = from_bytes(sample).best()
-    encoding = (best.encoding if best else "gb18030").lower()
-    # GB18030 is a superset of GBK and GB2312: one decoder for all of Chinese Excel's CSV.
-    if encoding.replace("_", "").replace("-", "") in ("gbk", "gb2312", "gb18030", "cp936", "hz"):
-        return "gb18030"
-    return encoding
+    return best.encoding if best else "gb18030"
 
 
 def _transcode(path: Path, encoding: str, target: Path) -> None:

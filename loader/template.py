@@ -19,6 +19,7 @@ REQUIRED_FONT = Font(bold=True, color="C00000")
 EXAMPLE_FONT = Font(italic=True, color="808080")
 
 # One example row per sheet, a consistent fictional county (province prefix 99, as the demo).
+EXAMPLE_COUNTY = "990901"
 EXAMPLES: dict[str, dict[str, object]] = {
     "county": {"county_code": "990901", "name": "示例县", "prefecture": "示例州"},
     "township": {
@@ -153,8 +154,8 @@ def _table_sheet(ws, spec: TableSpec) -> None:
         sample.font = EXAMPLE_FONT
         if _is_text(column):
             sample.number_format = "@"
-            for row in ws.iter_rows(min_row=3, max_row=200, min_col=index, max_col=index):
-                row[0].number_format = "@"  # the first rows typed by hand stay text
+            # The column's own format: codes typed later stay text (no 9.90801E+11).
+            ws.column_dimensions[letter].number_format = "@"
         ws.column_dimensions[letter].width = max(12, min(40, 2 * len(column.header)))
         if column.enum is not None:
             _dropdown(ws, column, letter)
