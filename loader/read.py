@@ -56,11 +56,15 @@ def q(name: str) -> str:
 
 
 class Staging:
-    """A scratch DuckDB file that holds the input while it is validated (memory stays bounded)."""
+    """A scratch DuckDB database that holds the input while it is validated.
+
+    In memory up to `memory_limit`, beyond that spilled to a folder on disk: a disk-backed
+    file would compress and checkpoint every table, several times slower for 10M rows.
+    """
 
     def __init__(self, folder: Path, memory_limit: str = "512MB"):
         self.folder = Path(folder)
-        self.con = duckdb.connect(str(self.folder / "staging.duckdb"))
+        self.con = duckdb.connect(":memory:")
         self.con.execute(f"SET memory_limit = '{memory_limit}'")
         self.con.execute("SET temp_directory = ?", [str(self.folder / "spill")])
         self.con.execute("SET preserve_insertion_order = true")
