@@ -59,6 +59,16 @@ class TableWriter:
     def insert(self, table: sa.Table, rows: Rows) -> None:
         raise NotImplementedError
 
+    def append(self, table: sa.Table, rows: Rows) -> None:
+        """Insert rows inside the caller's transaction (no commit): the loader's one-transaction path."""
+        raise NotImplementedError
+
+    def ensure_tables(self) -> None:
+        """Create the contract tables (and indexes) that are absent; existing ones are kept as they are."""
+        for table in self._ddl_tables():
+            self._execute(CreateTable(table, if_not_exists=True))
+        self.connection.commit()
+
     def finish(self) -> None:
         """Make the load durable and ready to query."""
         self.connection.commit()
@@ -70,6 +80,9 @@ class DuckDBWriter(TableWriter):
     VIEW = "demo_writer_rows"
 
     def insert(self, table: sa.Table, rows: Rows) -> None:
+        self.append(table, rows)
+
+    def append(self, table: sa.Table, rows: Rows) -> None:
         names = [c.name for c in table.columns]
         source = sa.select(*(sa.column(n) for n in names)).select_from(sa.table(self.VIEW))
         statement = sa.insert(table).from_select(names, source)
@@ -107,6 +120,10 @@ class DBAPIWriter(TableWriter):
         return tables
 
     def insert(self, table: sa.Table, rows: Rows) -> None:
+        self.append(table, rows)
+        self.connection.commit()
+
+    def append(self, table: sa.Table, rows: Rows) -> None:
         compiled = sa.insert(table).compile(dialect=self.dialect)
         order = list(compiled.positiontup or [c.name for c in table.columns])
         columns = [_column_list(rows, name) for name in order]
@@ -119,6 +136,16 @@ class DBAPIWriter(TableWriter):
                 batch = zip(*(col[start : start + BATCH_ROWS] for col in columns), strict=True)
                 cursor.executemany(str(compiled), list(batch))
         cursor.close()
+
+    def ensure_tables(self) -> None:
+        super().ensure_tables()
+        present = {
+            table: {ix["name"] for ix in sa.inspect(self.engine).get_indexes(table)}
+            for table in {index.table.name for index in FACT_INDEXES}
+        }
+        for index in FACT_INDEXES:
+            if index.name not in present[index.table.name]:
+                self._execute(CreateIndex(index))
         self.connection.commit()
 
     @staticmethod

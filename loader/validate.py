@@ -1,0 +1,430 @@
+"""Validation in the staging database: every check is a query that returns the offending rows.
+
+Column checks (required, types, code formats, months, enumerations) run on the input text;
+the rows are then normalised into typed tables `norm_<table>` (Chinese labels become the
+contract's codes) on which the relational checks run (duplicates, foreign keys against the
+file and the database, nesting of codes, passed ≤ checked, numerator ≤ denominator, teams).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from loader.columns import (
+    AREA_DIGITS,
+    BY_NAME,
+    CODE_DIGITS,
+    ENUMS,
+    FOREIGN_KEYS,
+    NESTING,
+    NON_NEGATIVE,
+    TABLES,
+    Column,
+    TableSpec,
+    accepted_values,
+)
+from loader.read import Source, Staging, q
+from loader.report import ERROR, MAX_ROWS_PER_CHECK, WARNING, Problem, Report, counted
+from loader.target import create_typed
+
+# Staging macros: the normalisation of one text cell, shared by checks and the typed copy.
+MACROS = r"""
+CREATE OR REPLACE MACRO nt(x) AS NULLIF(trim(CAST(x AS VARCHAR)), '');
+CREATE OR REPLACE MACRO num(x) AS TRY_CAST(replace(nt(x), ',', '') AS DOUBLE);
+CREATE OR REPLACE MACRO is_int(x) AS num(x) IS NOT NULL AND num(x) = floor(num(x));
+CREATE OR REPLACE MACRO ym(y, m) AS
+    CASE WHEN TRY_CAST(m AS INTEGER) BETWEEN 1 AND 12 THEN y || '-' || lpad(m, 2, '0') END;
+CREATE OR REPLACE MACRO month_of(x) AS CASE
+    WHEN length(nt(x)) = 7 AND nt(x)[5] = '-' AND TRY_CAST(nt(x)[1:4] AS INTEGER) IS NOT NULL
+    THEN ym(nt(x)[1:4], nt(x)[6:7])
+    WHEN regexp_full_match(nt(x), '\d{6}') THEN ym(nt(x)[1:4], nt(x)[5:6])
+    WHEN regexp_full_match(nt(x), '(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(\s*[-/.]\s*\d{1,2}\s*日?)?([ T].*)?')
+    THEN ym(regexp_extract(nt(x), '^(\d{4})', 1), regexp_extract(nt(x), '^\d{4}\s*[-/.年]\s*(\d{1,2})', 1))
+END;
+CREATE OR REPLACE MACRO sci(x) AS regexp_matches(nt(x), '\d[eE]\+?\d');
+"""
+CHINA_LON = (73.0, 136.0)
+CHINA_LAT = (3.0, 54.0)
+# Enumerations whose codes are open: service types are rows of the service_type table.
+OPEN_ENUMS = {"service_type"}
+
+
+@dataclass
+class Validation:
+    report: Report
+    sources: dict[str, Source]
+    months: dict[str, list[str]] = field(default_factory=dict)  # monthly table → months in file
+    target: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.errors
+
+
+def install_macros(staging: Staging) -> None:
+    for statement in MACROS.split(";"):
+        if statement.strip():
+            staging.con.execute(statement)
+    for name in ENUMS:
+        # A CASE over the accepted spellings: vectorised, where a lookup join per row is not.
+        branches = " ".join(
+            f"WHEN {_literal(label)} THEN {_literal(code)}"
+            for label, code in accepted_values(name).items()
+        )
+        staging.con.execute(
+            f"CREATE OR REPLACE MACRO {q('enum_' + name)}(x) AS CASE lower(nt(x)) {branches} END"
+        )
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal of one of our own constants (labels and codes in loader.columns)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def normalised(column: Column) -> str:
+    """SQL for the typed, normalised value of a text column (NULL when it cannot be read)."""
+    c = q(column.name)
+    kind = column.kind
+    if kind == "int":
+        return f"CASE WHEN is_int({c}) THEN CAST(num({c}) AS BIGINT) END"
+    if kind == "real":
+        return f"num({c})"
+    if kind == "month":
+        return f"month_of({c})"
+    enum = column.enum
+    if enum is not None:
+        lookup = f"{q('enum_' + enum)}({c})"
+        if enum in OPEN_ENUMS:
+            return f"COALESCE({lookup}, nt({c}))"
+        if kind == "bool":
+            return f"CAST({lookup} = 'true' AS BOOLEAN)"
+        if enum == "village_class":
+            return f"CAST({lookup} AS SMALLINT)"
+        return lookup
+    return f"nt({c})"
+
+
+def _format_check(column: Column) -> list[tuple[str, str]]:
+    """(condition on the text, reason) pairs for one column."""
+    c = q(column.name)
+    present = f"nt({c}) IS NOT NULL"
+    checks = []
+    if column.required:
+        checks.append((f"nt({c}) IS NULL", "必填项为空"))
+    kind = column.kind
+    if kind in CODE_DIGITS:
+        digits = CODE_DIGITS[kind]
+        checks.append(
+            (
+                f"{present} AND sci({c})",
+                f"代码被写成了科学计数法，请把该列设为文本格式后重新输入 {digits} 位代码",
+            )
+        )
+        checks.append(
+            (
+                f"{present} AND NOT sci({c}) AND NOT regexp_full_match(nt({c}), '\\d{{{digits}}}')",
+                f"应为 {digits} 位数字代码",
+            )
+        )
+    elif kind == "area_code":
+        checks.append(
+            (
+                f"{present} AND NOT regexp_full_match(nt({c}), '\\d{{6}}|\\d{{9}}|\\d{{12}}')",
+                "应为 6、9 或 12 位数字代码",
+            )
+        )
+    elif kind == "int":
+        checks.append((f"{present} AND NOT is_int({c})", "应为整数"))
+    elif kind == "real":
+        checks.append((f"{present} AND num({c}) IS NULL", "应为数字"))
+    elif kind == "month":
+        checks.append((f"{present} AND month_of({c}) IS NULL", "月份应为 YYYY-MM，如 2026-01"))
+    elif column.enum is not None and column.enum not in OPEN_ENUMS:
+        labels = "、".join(ENUMS[column.enum].values())
+        checks.append(
+            (f"{present} AND ({normalised(column)}) IS NULL", f"不是有效取值，可选：{labels}")
+        )
+    return checks
+
+
+class Checker:
+    """Runs checks against the staging tables and files their rows into the report."""
+
+    def __init__(self, staging: Staging, report: Report, sources: dict[str, Source]):
+        self.staging = staging
+        self.report = report
+        self.sources = sources
+
+    def rows(self, source: Source, severity: str, column: str | None, sql: str, reason, params=()):
+        """Report rows of `sql` (selecting _row, value[, detail]); reason may be a function of detail."""
+        limited = (
+            f"SELECT *, count(*) OVER () AS _n FROM ({sql}) ORDER BY 1 LIMIT {MAX_ROWS_PER_CHECK}"  # noqa: S608
+        )
+        found = self.staging.con.execute(limited, list(params)).fetchall()
+        for record in found:
+            row, value, *detail = record[:-1]
+            text = reason(*detail) if callable(reason) else reason
+            self.report.add(source.problem(severity, row, column, value, text))
+        if found and found[0][-1] > len(found):
+            more = found[0][-1] - len(found)
+            base = reason(*found[0][2:-1]) if callable(reason) else reason
+            self.report.add(
+                counted(severity, source.spec.name, source.file, source.sheet, column, more, base)
+            )
+        return len(found)
+
+
+def validate(staging: Staging, report: Report, target_loader) -> Validation:
+    """Run every check; `target_loader(months)` copies the database's rows into staging."""
+    install_macros(staging)
+    sources = staging.sources
+    checker = Checker(staging, report, sources)
+    for spec in TABLES:
+        source = sources.get(spec.name)
+        if source is None:
+            create_typed(staging, f"norm_{spec.name}", spec, with_row=True)
+            continue
+        for column in spec.columns:
+            if column.name not in source.columns and not column.required:
+                continue
+            for condition, reason in _format_check(column):
+                sql = (
+                    f"SELECT _row, {q(column.name)} FROM {q('src_' + spec.name)} WHERE {condition}"  # noqa: S608
+                )
+                checker.rows(source, ERROR, column.name, sql, reason)
+        _normalise(staging, spec)
+    months = {
+        spec.name: [
+            m
+            for (m,) in staging.con.execute(
+                f"SELECT DISTINCT month FROM {q('norm_' + spec.name)} "  # noqa: S608
+                "WHERE month IS NOT NULL ORDER BY 1"
+            ).fetchall()
+        ]
+        for spec in TABLES
+        if spec.monthly and spec.name in sources
+    }
+    validation = Validation(report, sources, months)
+    validation.target = target_loader(months)
+    if validation.target.get("demo"):
+        report.add(
+            Problem(
+                ERROR,
+                "data_meta",
+                "",
+                None,
+                None,
+                "demo",
+                "true",
+                "目标数据库是演示数据库（data_meta demo = true）：请加载到新的数据库文件或空数据库",
+            )
+        )
+    for spec in TABLES:
+        source = sources.get(spec.name)
+        if source is not None:
+            _relational_checks(checker, spec, source)
+    _team_coverage(checker)
+    _plan(staging, validation)
+    return validation
+
+
+def _normalise(staging: Staging, spec: TableSpec) -> None:
+    create_typed(staging, f"norm_{spec.name}", spec, with_row=True)
+    exprs = ", ".join(normalised(c) for c in spec.columns)
+    staging.con.execute(
+        f"INSERT INTO {q('norm_' + spec.name)} SELECT _row, {exprs} FROM {q('src_' + spec.name)}"  # noqa: S608
+    )
+
+
+def _relational_checks(checker: Checker, spec: TableSpec, source: Source) -> None:
+    norm = q(f"norm_{spec.name}")
+    db = q(f"db_{spec.name}")
+    keys = ", ".join(q(k) for k in spec.key)
+    # Duplicates within the file.
+    key_text = " || '/' || ".join(f"coalesce(CAST(n.{q(k)} AS VARCHAR), '')" for k in spec.key)
+    join = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM d.{q(k)}" for k in spec.key)
+    sql = (
+        f"WITH d AS (SELECT {keys}, min(_row) AS first FROM {norm} GROUP BY {keys} "  # noqa: S608
+        f"HAVING count(*) > 1) SELECT n._row, {key_text}, d.first FROM {norm} n JOIN d ON {join} "
+        "WHERE n._row <> d.first"
+    )
+    what = "、".join(spec.key)
+    checker.rows(
+        source, ERROR, spec.key[0], sql, lambda first: f"重复：与第 {first} 行的 {what} 相同"
+    )
+    # Same key already in the database with other values: a warning (the file wins).
+    if not spec.monthly:
+        others = [c.name for c in spec.columns if c.name not in spec.key]
+        if spec.name == "village_boundary":
+            others = []
+        if others:
+            on = " AND ".join(f"n.{q(k)} = b.{q(k)}" for k in spec.key)
+            differs = " OR ".join(f"n.{q(c)} IS DISTINCT FROM b.{q(c)}" for c in others)
+            names = " || ".join(
+                f"CASE WHEN n.{q(c)} IS DISTINCT FROM b.{q(c)} THEN '{c}: ' || "
+                f"coalesce(CAST(b.{q(c)} AS VARCHAR), '空') || ' → ' || "
+                f"coalesce(CAST(n.{q(c)} AS VARCHAR), '空') || '；' ELSE '' END"
+                for c in others
+            )
+            sql = (
+                f"SELECT n._row, {key_text}, {names} FROM {norm} n JOIN {db} b ON {on} "  # noqa: S608
+                f"WHERE {differs}"
+            )
+            checker.rows(
+                source,
+                WARNING,
+                spec.key[0],
+                sql,
+                lambda change: f"数据库中已有此记录且内容不同，加载后以文件为准：{change}",
+            )
+    # Foreign keys, against the file and the database.
+    for (table, column), (parent, parent_column) in FOREIGN_KEYS.items():
+        if table != spec.name:
+            continue
+        c = q(column)
+        pc = q(parent_column)
+        sql = (
+            f"SELECT _row, {c} FROM {norm} t WHERE {c} IS NOT NULL "  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {q('norm_' + parent)} p WHERE p.{pc} = t.{c}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {q('db_' + parent)} p WHERE p.{pc} = t.{c})"
+        )
+        label = BY_NAME[parent].label
+        checker.rows(
+            source, ERROR, column, sql, f"在 {parent}（{label}）中找不到：文件和数据库中都没有"
+        )
+    if spec.name == "indicator_value":
+        _indicator_value_checks(checker, source)
+    for table, child, parent in NESTING:
+        if table == spec.name:
+            sql = (
+                f"SELECT _row, {q(child)}, {q(parent)} FROM {norm} "  # noqa: S608
+                f"WHERE NOT starts_with({q(child)}, {q(parent)})"
+            )
+            checker.rows(source, ERROR, child, sql, lambda p: f"代码应以所属上级代码 {p} 开头")
+    for table, column in NON_NEGATIVE:
+        if table == spec.name:
+            sql = f"SELECT _row, {q(column)} FROM {norm} WHERE {q(column)} < 0"  # noqa: S608
+            checker.rows(source, ERROR, column, sql, "不能为负数")
+    if spec.name == "sample_check":
+        sql = f"SELECT _row, passed, checked FROM {norm} WHERE passed > checked"  # noqa: S608
+        checker.rows(source, ERROR, "passed", sql, lambda n: f"合格人数大于抽查人数 {n}")
+    if spec.name == "village":
+        for column, (low, high) in (("lon", CHINA_LON), ("lat", CHINA_LAT)):
+            sql = (
+                f"SELECT _row, {q(column)} FROM {norm} "  # noqa: S608
+                f"WHERE {q(column)} NOT BETWEEN ? AND ?"
+            )
+            reason = f"超出中国范围（{low}–{high}），请检查经纬度是否填反"
+            checker.rows(source, WARNING, column, sql, reason, (low, high))
+    _example_rows(checker, spec, source)
+
+
+def _indicator_value_checks(checker: Checker, source: Source) -> None:
+    norm = q("norm_indicator_value")
+    for level, digits in AREA_DIGITS.items():
+        code = q(f"{level}_code")
+        sql = (
+            f"SELECT _row, area_code FROM {norm} t WHERE area_level = ? AND area_code IS NOT NULL "  # noqa: S608
+            f"AND (length(area_code) <> ? OR (NOT EXISTS (SELECT 1 FROM {q('norm_' + level)} p "
+            f"WHERE p.{code} = t.area_code) AND NOT EXISTS (SELECT 1 FROM {q('db_' + level)} p "
+            f"WHERE p.{code} = t.area_code)))"
+        )
+        label = BY_NAME[level].label
+        reason = f"层级为{label}时应为 {digits} 位代码，且须在 {level}（{label}）中（文件或数据库）"
+        checker.rows(source, ERROR, "area_code", sql, reason, (level, digits))
+    # Rates: a numerator above its denominator would show more than 100 %.
+    sql = (
+        f"SELECT v._row, v.numerator, v.denominator FROM {norm} v "  # noqa: S608
+        "JOIN (SELECT indicator_code, unit FROM norm_indicator UNION ALL "
+        "SELECT indicator_code, unit FROM db_indicator d WHERE NOT EXISTS "
+        "(SELECT 1 FROM norm_indicator f WHERE f.indicator_code = d.indicator_code)) i "
+        "USING (indicator_code) WHERE trim(i.unit) = '%' AND v.numerator > v.denominator"
+    )
+    checker.rows(
+        source, ERROR, "numerator", sql, lambda d: f"分子大于分母 {d:g}：百分比指标不能超过 100%"
+    )
+    # Within one indicator and month all rows are at one area level (DATA_CONTRACT.md).
+    sql = (
+        f"WITH m AS (SELECT indicator_code, month, mode(area_level) AS level FROM {norm} "  # noqa: S608
+        "GROUP BY ALL HAVING count(DISTINCT area_level) > 1) "
+        f"SELECT v._row, v.area_level, m.level FROM {norm} v JOIN m USING (indicator_code, month) "
+        "WHERE v.area_level <> m.level"
+    )
+    checker.rows(
+        source,
+        ERROR,
+        "area_level",
+        sql,
+        lambda level: f"同一指标同一月份的行应在同一层级（多数行是 {level}）",
+    )
+
+
+def _example_rows(checker: Checker, spec: TableSpec, source: Source) -> None:
+    from loader.template import EXAMPLE_COUNTY, EXAMPLES  # the template owns its examples
+
+    example = EXAMPLES.get(spec.name)
+    # Only rows of the fictional example county; 签约 worth 2 points may well be real.
+    if not example or not any(EXAMPLE_COUNTY in str(v) for v in example.values()):
+        return
+    present = [c for c in example if c in source.columns]
+    if not present:
+        return
+    where = " AND ".join(f"nt({q(c)}) = ?" for c in present)
+    sql = f"SELECT _row, {q(present[0])} FROM {q('src_' + spec.name)} WHERE {where}"  # noqa: S608
+    params = [str(example[c]) for c in present]
+    checker.rows(source, WARNING, None, sql, "这是模板的示例行，请删除或换成本县数据", params)
+
+
+def _team_coverage(checker: Checker) -> None:
+    """Every village has exactly one team (file rows replace the database's for their villages)."""
+    sources = checker.sources
+    assignment = (
+        "SELECT team_id, village_code, _row FROM norm_team_village UNION ALL "
+        "SELECT team_id, village_code, NULL FROM db_team_village d WHERE NOT EXISTS "
+        "(SELECT 1 FROM norm_team_village f WHERE f.village_code = d.village_code)"
+    )
+    tv = sources.get("team_village")
+    if tv is not None:
+        sql = (
+            f"WITH a AS ({assignment}), two AS (SELECT village_code, string_agg(DISTINCT team_id, '、') "  # noqa: S608
+            "AS teams FROM a GROUP BY village_code HAVING count(DISTINCT team_id) > 1) "
+            "SELECT a._row, village_code, two.teams FROM a JOIN two USING (village_code) "
+            "WHERE a._row IS NOT NULL"
+        )
+        checker.rows(
+            tv, ERROR, "village_code", sql, lambda teams: f"一个村只能由一个团队服务，现有：{teams}"
+        )
+    village = sources.get("village")
+    if village is not None or tv is not None:
+        sql = (
+            f"WITH a AS ({assignment}) SELECT v._row, v.village_code FROM norm_village v "  # noqa: S608
+            "WHERE NOT EXISTS (SELECT 1 FROM a WHERE a.village_code = v.village_code)"
+        )
+        if village is not None:
+            checker.rows(village, WARNING, "village_code", sql, "没有任何团队服务这个村")
+
+
+def _plan(staging: Staging, validation: Validation) -> None:
+    """One line per table: rows to load and what they replace."""
+    month_rows = validation.target.get("month_rows", {})
+    for spec in TABLES:
+        source = validation.sources.get(spec.name)
+        if source is None:
+            continue
+        norm = q(f"norm_{spec.name}")
+        rows = staging.con.execute(f"SELECT count(*) FROM {norm}").fetchall()[0][0]  # noqa: S608
+        where = f"{source.file}" + (f" / {source.sheet}" if source.sheet else "")
+        if spec.monthly:
+            months = validation.months.get(spec.name, [])
+            replaced = sum(month_rows.get(spec.name, {}).values())
+            span = f"{months[0]}–{months[-1]}" if len(months) > 1 else "".join(months)
+            line = f"{spec.name}：{rows:,} 行，{len(months)} 个月（{span}）"
+            if replaced:
+                line += f"，替换数据库中这些月份已有的 {replaced:,} 行"
+        else:
+            on = " AND ".join(f"n.{q(k)} = b.{q(k)}" for k in spec.key)
+            existing = staging.con.execute(
+                f"SELECT count(*) FROM {norm} n WHERE EXISTS (SELECT 1 FROM {q('db_' + spec.name)} b WHERE {on})"  # noqa: S608
+            ).fetchall()[0][0]
+            line = f"{spec.name}：{rows:,} 行（新增 {rows - existing:,}，更新 {existing:,}）"
+        validation.report.plan.append(f"{line}  ← {where}")
