@@ -48,7 +48,7 @@ def definition_help(row) -> str:
     weight = f"权重 {row.weight:g}" if row.weight else "不计入综合得分"
     target = labels.indicator_value(row.target, row.unit, 0)
     return (
-        f"**{row.name}**（{row.indicator_code}）\n\n率 = Σ分子 / Σ分母"
+        f"**{labels.md_escape(row.name)}**（{labels.md_escape(row.indicator_code)}）\n\n率 = Σ分子 / Σ分母"
         f"{' × 100' if row.unit == '%' else ''}；{agg}；{direction}；目标 {target}；{weight}。{numbers}"
     )
 
@@ -62,7 +62,7 @@ def card(row, previous, trend: list[float], reason: str | None) -> None:
     color, symbol, word = theme.ATTAINMENT_STYLES[band]
     with st.container(border=True):
         st.metric(
-            row.name,
+            labels.md_escape(row.name),
             labels.indicator_value(row.value, row.unit) if has_value else labels.NO_VALUE,
             delta=delta,
             delta_color="normal" if row.higher_is_better else "inverse",

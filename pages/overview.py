@@ -148,7 +148,7 @@ if not below.empty:
     alert(
         "未达目标的指标："
         + "、".join(
-            f"{r.name} {labels.indicator_value(r.value, r.unit)}（目标 {labels.indicator_value(r.target, r.unit, 0)}）"
+            f"{labels.md_escape(r.name)} {labels.indicator_value(r.value, r.unit)}（目标 {labels.indicator_value(r.target, r.unit, 0)}）"
             for r in below.itertuples(index=False)
         ),
         "rankings",
@@ -159,7 +159,7 @@ if not tilt.empty:
     alert(
         f"{period.year}年 **{len(tilt)}** 个县区二类村人均经费低于一类村："
         + "、".join(
-            f"{r.county_name}（二类 {r.class2:,.0f} 元/人 < 一类 {r.class1:,.0f} 元/人）"
+            f"{labels.md_escape(r.county_name)}（二类 {r.class2:,.0f} 元/人 < 一类 {r.class1:,.0f} 元/人）"
             for r in tilt.itertuples(index=False)
         ),
         "map",
