@@ -95,7 +95,7 @@ def test_brief_pdf_builds_with_hostile_names(engine):
 def test_export_cli_xlsx_has_no_formula(engine, tmp_path):
     from dashboard import export
 
-    url = str(engine.url).replace("file:", "").split("?")[0]
+    url = "sqlite:///" + engine.url.database.removeprefix("file:")
     out = tmp_path / "brief.xlsx"
     assert export.main(["--db", url, "--period", "2026-Q1", "--county", hm.A,
                         "--format", "xlsx", "-o", str(out)]) == 0  # fmt: skip
