@@ -9,11 +9,25 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # streamlit puts dashboard/ on the path, not the repository
     sys.path.insert(0, str(ROOT))
 
+import logging  # noqa: E402
+
 import sqlalchemy as sa  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import data, database, filters, header, labels, navigation, state, theme  # noqa: E402
+from dashboard import (  # noqa: E402
+    data,
+    database,
+    filters,
+    header,
+    labels,
+    navigation,
+    safe,
+    state,
+    theme,
+)
 from dashboard.meeting import view as meeting  # noqa: E402
+
+log = logging.getLogger("dashboard")
 
 
 def main() -> None:
@@ -28,21 +42,30 @@ def main() -> None:
     page = st.navigation(navigation.all_pages(), position="hidden" if meeting_mode else "sidebar")
     db = database.connect()
     data.set_database(db)
-    current = filters.render()
-    if not meeting_mode:
-        meeting.sidebar_link(current)
-        header.render(current)
-        for notice in state.pop_notices():
-            st.warning(notice, icon=":material/link_off:")
     try:
+        current = filters.render()
+        if not meeting_mode:
+            meeting.sidebar_link(current)
+            header.render(current)
+            for notice in state.pop_notices():
+                st.warning(notice, icon=":material/link_off:")
         if meeting_mode:
             meeting.render(current)
         else:
             page.run()
     except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        log.warning("query failed on %s: %s", db.key, safe.exception_reason(exc))
         database.error_page(
-            "读取数据时出错", reason, "数据库可能暂时不可用。服务仍在运行，稍后点击“重试”。"
+            "读取数据时出错",
+            safe.exception_reason(exc),
+            "数据库可能暂时不可用，或只读账号缺少某张表的 SELECT 权限。服务仍在运行，稍后点击“重试”。",
+        )
+    except Exception as exc:  # st.stop / st.rerun are BaseException and pass through
+        log.warning("page failed: %s: %s", type(exc).__name__, safe.exception_reason(exc))
+        database.error_page(
+            "页面出错",
+            f"{type(exc).__name__}: {safe.exception_reason(exc)}",
+            "数据中可能有数据约定之外的取值。服务仍在运行，请联系管理员查看日志后点击“重试”。",
         )
 
 

@@ -159,6 +159,8 @@ _KEY_PASSWORD = re.compile(
     r"(?i)\b(password|passwd|pwd|secret|token)\s*[=:]\s*('[^']*'|\"[^\"]*\"|\S+)"
 )
 _PATH = re.compile(r"(?<![\w.:/])(?:/[\w.@+-]+){2,}/?|[A-Za-z]:\\(?:[\w .@+-]+\\?)+")
+# A file database's URL names a server path: only the file name is kept.
+_FILE_URL = re.compile(r"\b(?P<scheme>(?:duckdb|sqlite)[\w+]*):///+(?P<path>[^\s：:]+)")
 REASON_MAX_CHARS = 300
 
 
@@ -167,6 +169,9 @@ def reason(text) -> str:
     lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
     first = lines[0] if lines else "未知错误"
     first = _URL_PASSWORD.sub(r"\g<scheme>:***@", first)
+    first = _FILE_URL.sub(
+        lambda m: f"{m.group('scheme')}:///…/{m.group('path').rstrip('/').split('/')[-1]}", first
+    )
     first = _KEY_PASSWORD.sub(lambda m: f"{m.group(1)}=***", first)
     first = _PATH.sub(
         lambda m: "…/" + m.group(0).rstrip("/\\").replace("\\", "/").split("/")[-1], first

@@ -40,12 +40,20 @@ def demo_url(path: Path = DEMO_DB_PATH) -> str:
     return f"duckdb:///{path}"
 
 
+# Query parameters that carry a secret (libpq and the MySQL drivers accept these).
+SECRET_QUERY_KEYS = ("password", "passwd", "pwd", "sslpassword", "secret", "token")
+
+
 def describe_url(url: str) -> str:
-    """The URL without its password, for messages and logs."""
+    """The URL without its password (in the netloc or the query string), for messages and logs."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        secrets = [k for k in parsed.query if k.lower() in SECRET_QUERY_KEYS]
+        if secrets:
+            parsed = parsed.update_query_dict({k: "***" for k in secrets})
+        return parsed.render_as_string(hide_password=True)
     except Exception:  # a malformed URL is shown as its scheme only
-        return url.split(":", 1)[0] + ":…"
+        return url.split(":", 1)[0].split("/")[0] + ":…"
 
 
 def backend_of(url: str) -> str:
