@@ -43,16 +43,26 @@ def main() -> None:
     db = database.connect()
     data.set_database(db)
     try:
+        state.drop_unknown_params()
         current = filters.render()
-        if not meeting_mode:
+        if meeting_mode:
+            try:
+                meeting.render(current)
+            finally:
+                notice = state.notice_text(state.pop_notices())
+                if notice:  # no box on the projector: a toast that fades
+                    st.toast(notice, icon=":material/link_off:")
+        else:
             meeting.sidebar_link(current)
             header.render(current)
-            for notice in state.pop_notices():
-                st.warning(notice, icon=":material/link_off:")
-        if meeting_mode:
-            meeting.render(current)
-        else:
+            # One box for every notice: the filters' now, the page's own settings' after it runs.
+            notices, early = st.empty(), state.pop_notices()
+            if early:
+                notices.warning(state.notice_text(early), icon=":material/link_off:")
             page.run()
+            late = state.pop_notices()
+            if late:
+                notices.warning(state.notice_text(early + late), icon=":material/link_off:")
     except sa.exc.SQLAlchemyError as exc:
         log.warning("query failed on %s: %s", db.key, safe.exception_reason(exc))
         database.error_page(

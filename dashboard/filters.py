@@ -11,14 +11,7 @@ from data_access.scope import Scope
 
 # The period type a first visit opens with: the latest month is what a weekly meeting reviews.
 DEFAULT_PERIOD_KIND = "month"
-# Longest code echoed back in a notice; anything longer is cut (it is not a code anyway).
-MAX_ECHO = 24
-
-
-def _echo(text: str) -> str:
-    """User input shown back safely: cut, and without markdown/HTML characters."""
-    cleaned = "".join(ch for ch in text[:MAX_ECHO] if ch.isalnum() or ch in "-_.")
-    return cleaned + ("…" if len(text) > MAX_ECHO else "")
+_echo = state.echo  # user input shown back in a notice: cut, letters and digits only
 
 
 def _apply_url(params: dict[str, str], counties: pd.DataFrame, months: list[str]) -> None:

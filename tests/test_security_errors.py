@@ -180,3 +180,36 @@ def test_export_cli_unwritable_output(tmp_path):
                         "-o", str(out))  # fmt: skip
         assert code == 4 and err.count("\n") == 1, err
         assert str(tmp_path) not in err
+
+
+def test_many_bad_codes_give_one_notice(monkeypatch, tmp_path):
+    db = tmp_path / "ok.sqlite"
+    writer = sa.create_engine(f"sqlite:///{db}")
+    write_rows(writer, hm.ROWS)
+    writer.dispose()
+    codes = ",".join(f"99{i:07d}" for i in range(400))
+    at = run_app(monkeypatch, f"sqlite:///{db}", county=hm.A, township=codes, foo="1",
+                 disease="<b>x</b>", palette="neon", period="2026-Q1")  # fmt: skip
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.warning) == 1
+    text = str(at.warning[0].value)
+    assert "另有" in text and len(text) < 400 and "<b>" not in text
+    for key in ("foo", "township", "palette"):
+        assert key not in at.query_params, key
+    assert at.query_params["county"] == hm.A
+
+
+@pytest.mark.parametrize("params", [{"mode": "evil"}, {"mode": "meeting", "slide": "nope"}])
+def test_bad_mode_and_slide_are_dropped(monkeypatch, tmp_path, params):
+    db = tmp_path / "ok.sqlite"
+    writer = sa.create_engine(f"sqlite:///{db}")
+    write_rows(writer, hm.ROWS)
+    writer.dispose()
+    at = run_app(monkeypatch, f"sqlite:///{db}", county=hm.A, period="2026-Q1", **params)
+    assert not at.exception, [e.message for e in at.exception]
+    if params["mode"] == "evil":
+        assert "mode" not in at.query_params
+        assert "mode" in str(at.warning[0].value)
+    else:
+        assert at.query_params["slide"] != "nope"
+        assert any("幻灯片" in str(t.value) for t in at.toast)
