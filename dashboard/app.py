@@ -15,6 +15,7 @@ import sqlalchemy as sa  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import (  # noqa: E402
+    audit,
     data,
     database,
     filters,
@@ -22,12 +23,25 @@ from dashboard import (  # noqa: E402
     labels,
     navigation,
     safe,
+    signin,
     state,
     theme,
 )
 from dashboard.meeting import view as meeting  # noqa: E402
 
 log = logging.getLogger("dashboard")
+S_LAST_VIEW = "s_audit_last_view"  # the (page, scope, period) last written to the audit trail
+
+
+def _audit_view(user, page_title: str, current: state.Filters) -> None:
+    """One audit row per page, scope and period a session looks at (not per rerun)."""
+    scope = current.scope
+    where = "全部" if scope.is_all else "/".join([scope.county_code or "", *scope.township_codes])
+    audit.set_actor(user.username if user else None, where)
+    view = (page_title, where, current.period.key if current.period else None)
+    if st.session_state.get(S_LAST_VIEW) != view:
+        st.session_state[S_LAST_VIEW] = view
+        audit.record("page_view", page=view[0], scope=view[1], period=view[2])
 
 
 def main() -> None:
@@ -39,12 +53,19 @@ def main() -> None:
         initial_sidebar_state="collapsed" if meeting_mode else "auto",
     )
     st.markdown(theme.CSS, unsafe_allow_html=True)
-    page = st.navigation(navigation.all_pages(), position="hidden" if meeting_mode else "sidebar")
     db = database.connect()
+    user = signin.require(db)  # the sign-in form, or None when sign-in is off
+    pages = navigation.all_pages()
+    if user is not None and user.is_admin:
+        pages.append(st.Page(navigation.PAGES_DIR / "admin.py", title="审计日志",
+                             icon=":material/policy:"))  # fmt: skip
+    page = st.navigation(pages, position="hidden" if meeting_mode else "sidebar")
     data.set_database(db)
     try:
         state.drop_unknown_params()
+        signin.sidebar(user)
         current = filters.render()
+        _audit_view(user, "例会模式" if meeting_mode else page.title, current)
         if meeting_mode:
             try:
                 meeting.render(current)

@@ -9,11 +9,12 @@ import io
 
 import pandas as pd
 
-from dashboard import safe
+from dashboard import audit, safe
 
 
 def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One workbook with a sheet per table (Chinese headers as given), columns sized to fit."""
+    audit.record("export", what="xlsx: " + "、".join(map(str, sheets))[:200])
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         taken: set[str] = set()
@@ -32,4 +33,5 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV with a UTF-8 BOM so Excel on Windows opens the Chinese headers correctly."""
+    audit.record("export", what="csv: " + "、".join(map(str, df.columns))[:200])
     return safe.frame(df).to_csv(index=False).encode("utf-8-sig")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, labels, state
+from dashboard import data, labels, signin, state
 from data_access.periods import Period, periods_with_data
 from data_access.scope import Scope
 
@@ -18,6 +18,18 @@ def _apply_url(params: dict[str, str], counties: pd.DataFrame, months: list[str]
     """Validate URL parameters into widget state; drop what is unknown, with a notice."""
     county = params.get(state.URL_COUNTY, "").strip()
     towns = [t.strip() for t in params.get(state.URL_TOWNSHIP, "").split(",") if t.strip()]
+    user = signin.current_user()
+    if user is not None:  # a link outside the user's area is cut to it, and says so
+        linked = Scope(county or None, tuple(towns))
+        if (
+            (county or towns)
+            and not user.allows(linked)
+            and not (user.role == "township" and county == user.county and not towns)
+        ):
+            state.add_notice("链接中的范围超出您的权限，已改为您可查看的范围")
+        clamped = user.clamp(linked)
+        county = clamped.county_code or ""
+        towns = [t for t in towns if t in clamped.township_codes]
     if county and county not in set(counties["county_code"]):
         state.add_notice(f"链接中的县区代码“{_echo(county)}”不存在，已忽略。")
         county = ""
@@ -55,16 +67,20 @@ def _on_county_change() -> None:
 
 def render() -> state.Filters:
     """Draw the filters in the sidebar and return them; keeps the URL in step."""
+    user = signin.current_user()  # None: sign-in is off, everything is visible
     counties = data.query("villages.counties")
+    if user is not None and not user.sees_everything:
+        counties = counties[counties["county_code"] == user.county]
     months = data.query("meta.data_months")
     if state.url_changed_outside():
         _apply_url(state.read_url(), counties, months)
     state.apply_pending_scope()
 
     county_names = dict(zip(counties["county_code"], counties["name"], strict=True))
-    county_options = ["", *county_names]
+    # "" is 全部县区: only for roles that see every county.
+    county_options = [*county_names] if user and not user.sees_everything else ["", *county_names]
     if st.session_state.get(state.W_COUNTY) not in county_options:
-        st.session_state[state.W_COUNTY] = ""
+        st.session_state[state.W_COUNTY] = county_options[0] if county_options else ""
     st.sidebar.header("筛选")
     county = st.sidebar.selectbox(
         "县区",
@@ -74,6 +90,8 @@ def render() -> state.Filters:
         on_change=_on_county_change,
     )
     towns = data.query("villages.townships", county) if county else None
+    if towns is not None and user is not None and user.role == "township":
+        towns = towns[towns["township_code"].isin(user.townships)]
     town_names = (
         {} if towns is None else dict(zip(towns["township_code"], towns["name"], strict=True))
     )
@@ -124,7 +142,10 @@ def render() -> state.Filters:
     if period:
         st.sidebar.caption(f"对比期：{period.previous().label}")
 
-    filters = state.Filters(Scope(county or None, tuple(townships)), period)
+    scope = Scope(county or None, tuple(townships))
+    if user is not None:  # the last word: nothing outside the user's area reaches a page
+        scope = user.clamp(scope)
+    filters = state.Filters(scope, period)
     state.write_url(filters)
     state.set_current(filters)
     return filters

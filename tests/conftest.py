@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 from tests import dbs
+
+# The audit trail of app runs in tests goes to a scratch folder, not the checkout's data/.
+os.environ.setdefault("DASHBOARD_AUDIT_DIR", tempfile.mkdtemp(prefix="yfrh_audit_"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
