@@ -9,12 +9,39 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # streamlit puts dashboard/ on the path, not the repository
     sys.path.insert(0, str(ROOT))
 
+import logging  # noqa: E402
+
 import sqlalchemy as sa  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import data, database, filters, header, navigation, state, theme  # noqa: E402
+from dashboard import (  # noqa: E402
+    audit,
+    data,
+    database,
+    filters,
+    header,
+    navigation,
+    safe,
+    signin,
+    state,
+    theme,
+)
 from pages import meeting  # noqa: E402
 from views import labels  # noqa: E402
+
+log = logging.getLogger("dashboard")
+S_LAST_VIEW = "s_audit_last_view"  # the (page, scope, period) last written to the audit trail
+
+
+def _audit_view(user, page_title: str, current: state.Filters) -> None:
+    """One audit row per page, scope and period a session looks at (not per rerun)."""
+    scope = current.scope
+    where = "全部" if scope.is_all else "/".join([scope.county_code or "", *scope.township_codes])
+    audit.set_actor(user.username if user else None, where)
+    view = (page_title, where, current.period.key if current.period else None)
+    if st.session_state.get(S_LAST_VIEW) != view:
+        st.session_state[S_LAST_VIEW] = view
+        audit.record("page_view", page=view[0], scope=view[1], period=view[2])
 
 
 def main() -> None:
@@ -26,24 +53,50 @@ def main() -> None:
         initial_sidebar_state="collapsed" if meeting_mode else "auto",
     )
     st.markdown(theme.CSS, unsafe_allow_html=True)
-    page = st.navigation(navigation.all_pages(), position="hidden" if meeting_mode else "sidebar")
     db = database.connect()
+    user = signin.require(db)  # the sign-in form, or None when sign-in is off
+    pages = navigation.all_pages()
+    if user is not None and user.is_admin:
+        pages.append(st.Page(navigation.PAGES_DIR / "admin.py", title="审计日志",
+                             icon=":material/policy:"))  # fmt: skip
+    page = st.navigation(pages, position="hidden" if meeting_mode else "sidebar")
     data.set_database(db)
-    current = filters.render()
-    if not meeting_mode:
-        meeting.sidebar_link(current)
-        header.render(current)
-        for notice in state.pop_notices():
-            st.warning(notice, icon=":material/link_off:")
     try:
+        state.drop_unknown_params()
+        signin.sidebar(user)
+        current = filters.render()
+        _audit_view(user, "例会模式" if meeting_mode else page.title, current)
         if meeting_mode:
-            meeting.render(current)
+            try:
+                meeting.render(current)
+            finally:
+                notice = state.notice_text(state.pop_notices())
+                if notice:  # no box on the projector: a toast that fades
+                    st.toast(notice, icon=":material/link_off:")
         else:
+            meeting.sidebar_link(current)
+            header.render(current)
+            # One box for every notice: the filters' now, the page's own settings' after it runs.
+            notices, early = st.empty(), state.pop_notices()
+            if early:
+                notices.warning(state.notice_text(early), icon=":material/link_off:")
             page.run()
+            late = state.pop_notices()
+            if late:
+                notices.warning(state.notice_text(early + late), icon=":material/link_off:")
     except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        log.warning("query failed on %s: %s", db.key, safe.exception_reason(exc))
         database.error_page(
-            "读取数据时出错", reason, "数据库可能暂时不可用。服务仍在运行，稍后点击“重试”。"
+            "读取数据时出错",
+            safe.exception_reason(exc),
+            "数据库可能暂时不可用，或只读账号缺少某张表的 SELECT 权限。服务仍在运行，稍后点击“重试”。",
+        )
+    except Exception as exc:  # st.stop / st.rerun are BaseException and pass through
+        log.warning("page failed: %s: %s", type(exc).__name__, safe.exception_reason(exc))
+        database.error_page(
+            "页面出错",
+            f"{type(exc).__name__}: {safe.exception_reason(exc)}",
+            "数据中可能有数据约定之外的取值。服务仍在运行，请联系管理员查看日志后点击“重试”。",
         )
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from dashboard import safe
 from data_access.engine import (
     DEMO_DB_PATH,
     ConfigurationError,
@@ -70,7 +71,7 @@ def _build_demo() -> None:
         box = st.empty()
         with box.container():
             st.subheader("首次启动：正在生成演示数据库")
-            st.caption(f"文件：{DEMO_DB_PATH}（仅生成一次，之后直接打开）")
+            st.caption("文件：data/demo.duckdb（仅生成一次，之后直接打开）")
             bar = st.progress(0.0, text="准备中…")
 
             def progress(fraction: float, message: str) -> None:
@@ -81,10 +82,13 @@ def _build_demo() -> None:
 
 
 def error_page(title: str, reason: str, hint: str) -> None:
-    """A plain page saying what is wrong and what to do, with a retry; stops the run."""
+    """A plain page saying what is wrong and what to do, with a retry; stops the run.
+
+    The reason passes safe.reason again: no password or server path reaches the page.
+    """
     st.error(f"### {title}")
     st.markdown("**原因：**")
-    st.code(reason, language=None, wrap_lines=True)  # shown as text, never as markup
+    st.code(safe.reason(reason), language=None, wrap_lines=True)  # text, never markup
     st.markdown(hint)
     if st.button("重试", type="primary", key="retry_database"):
         st.cache_data.clear()
@@ -102,32 +106,42 @@ def connect() -> Database:
             try:
                 _build_demo()
             except Exception as exc:  # the page must say so, not show a traceback
-                log.exception("demo database build failed")
+                log.warning("demo database build failed: %s", safe.exception_reason(exc))
                 error_page(
                     "演示数据库生成失败",
-                    str(exc),
-                    f"请检查目录 `{DEMO_DB_PATH.parent}` 是否可写，然后重试。",
+                    safe.exception_reason(exc),
+                    "请检查程序目录下的 `data` 文件夹是否可写，然后重试。",
                 )
     try:
         engine = _engine(url)
         with engine.connect() as conn:
             conn.execute(sa.select(1))
-    except ConfigurationError as exc:
+    except (ConfigurationError, ImportError, sa.exc.ArgumentError) as exc:
+        # ArgumentError: a URL naming a dialect or driver that is not installed.
+        log.warning("database URL %s unusable: %s", describe_url(url), safe.exception_reason(exc))
         error_page(
             "数据库配置无效",
-            str(exc),
-            "请检查环境变量 `DASHBOARD_DB_URL` 或 `.streamlit/secrets.toml` 中的 `[database] url`。",
+            f"{describe_url(url)}：{safe.exception_reason(exc)}",
+            "请检查环境变量 `DASHBOARD_DB_URL` 或 `.streamlit/secrets.toml` 中的 `[database] url`"
+            "（支持 duckdb、sqlite、postgresql、mysql）。",
         )
-    except sa.exc.SQLAlchemyError as exc:
-        log.warning("database %s unreachable: %s", describe_url(url), exc)
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    except Exception as exc:  # unreachable, refused, not a database file …
+        log.warning("database %s unreachable: %s", describe_url(url), safe.exception_reason(exc))
         error_page(
             "无法连接数据库",
-            f"{describe_url(url)}：{reason}",
+            f"{describe_url(url)}：{safe.exception_reason(exc)}",
             "服务仍在运行。数据库恢复后点击“重试”或刷新页面即可。",
         )
     db = Database(url, engine, builds_demo)
-    report = _schema_report(db.key, engine)
+    try:
+        report = _schema_report(db.key, engine)
+    except Exception as exc:  # e.g. the account may not list or read the tables
+        log.warning("schema check of %s failed: %s", db.key, safe.exception_reason(exc))
+        error_page(
+            "无法读取数据库结构",
+            f"{db.key}：{safe.exception_reason(exc)}",
+            "请确认只读账号对数据约定中的每张表都有 SELECT 权限，然后重试。",
+        )
     if not report.ok:
         log.error("database %s does not match the contract: %s", db.key, report.describe())
         missing = [f"表 `{t}`" for t in report.missing_tables] + [

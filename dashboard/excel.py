@@ -1,4 +1,7 @@
-"""Tables to Excel (.xlsx) and CSV bytes for download buttons and the export CLI."""
+"""Tables to Excel (.xlsx) and CSV bytes for download buttons and the export CLI.
+
+Every export goes through here, and every cell through dashboard.safe.cell.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,19 @@ import io
 
 import pandas as pd
 
-# Excel limits sheet names to 31 characters and forbids a few characters.
-_SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+from dashboard import audit, safe
 
 
 def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One workbook with a sheet per table (Chinese headers as given), columns sized to fit."""
+    audit.record("export", what="xlsx: " + "、".join(map(str, sheets))[:200])
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            sheet = name.translate(_SHEET_FORBIDDEN)[:31]
+        taken: set[str] = set()
+        for name, raw in sheets.items():
+            sheet = safe.sheet_name(name, taken)
+            taken.add(sheet)
+            df = safe.frame(raw)  # no cell, header included, can start a formula
             df.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]
             for i, column in enumerate(df.columns, start=1):
@@ -27,4 +33,5 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV with a UTF-8 BOM so Excel on Windows opens the Chinese headers correctly."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    audit.record("export", what="csv: " + "、".join(map(str, df.columns))[:200])
+    return safe.frame(df).to_csv(index=False).encode("utf-8-sig")

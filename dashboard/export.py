@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from dashboard import safe
 from dashboard.brief.fonts import FontMissing
 from data_access import indicators, villages
 from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
@@ -44,12 +45,12 @@ VIEWS = {
 }
 
 
-def build_view(engine: sa.Engine, name: str, scope: Scope, window: Window) -> dict:
-    """One view's model as JSON-ready data: everything its page or the deck shows."""
 # --format values writing the weekly brief as a file (dashboard.brief) instead of JSON.
 BRIEF_FORMATS = ("pdf", "xlsx", "pptx")
 
 
+def build_view(engine: sa.Engine, name: str, scope: Scope, window: Window) -> dict:
+    """One view's model as JSON-ready data: everything its page or the deck shows."""
     return {"view": name, **jsonable(VIEWS[name](engine, scope, window))}
 
 
@@ -186,19 +187,29 @@ def main(argv: list[str] | None = None) -> int:
             report = build_view(engine, args.view, scope, window_for(engine, period))
         else:
             report = build_report(engine, scope, period)
+        text = json.dumps(report, ensure_ascii=False, indent=2)
+        if args.output:
+            args.output.write_text(text + "\n", encoding="utf-8")
+        else:
+            sys.stdout.buffer.write((text + "\n").encode("utf-8"))
     except (ValueError, UnknownArea, ConfigurationError, FontMissing) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(2, safe.exception_reason(exc))
+    except (ImportError, sa.exc.ArgumentError) as exc:  # a driver that is not installed
+        return _fail(2, f"database {describe_url(args.db)} unusable: {safe.exception_reason(exc)}")
     except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        print(f"error: database {describe_url(args.db)} unavailable: {reason}", file=sys.stderr)
-        return 3
-    text = json.dumps(report, ensure_ascii=False, indent=2)
-    if args.output:
-        args.output.write_text(text + "\n", encoding="utf-8")
-    else:
-        sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+        reason = safe.exception_reason(exc)
+        return _fail(3, f"database {describe_url(args.db)} unavailable: {reason}")
+    except OSError as exc:  # the output file cannot be written
+        return _fail(4, f"cannot write {args.output.name if args.output else 'output'}: "
+                     f"{exc.strerror or safe.exception_reason(exc)}")  # fmt: skip
+    except Exception as exc:  # anything else: still one line, never a traceback
+        return _fail(1, f"{type(exc).__name__}: {safe.exception_reason(exc)}")
     return 0
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

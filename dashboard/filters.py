@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import signin, state
 from dashboard.data import cached
 from data_access import meta, villages
 from data_access.periods import Period, periods_with_data
@@ -14,20 +14,25 @@ from views import common, labels
 
 # The period type a first visit opens with: the latest month is what a weekly meeting reviews.
 DEFAULT_PERIOD_KIND = "month"
-# Longest code echoed back in a notice; anything longer is cut (it is not a code anyway).
-MAX_ECHO = 24
-
-
-def _echo(text: str) -> str:
-    """User input shown back safely: cut, and without markdown/HTML characters."""
-    cleaned = "".join(ch for ch in text[:MAX_ECHO] if ch.isalnum() or ch in "-_.")
-    return cleaned + ("…" if len(text) > MAX_ECHO else "")
+_echo = state.echo  # user input shown back in a notice: cut, letters and digits only
 
 
 def _apply_url(params: dict[str, str], counties: pd.DataFrame, months: list[str]) -> None:
     """Validate URL parameters into widget state; drop what is unknown, with a notice."""
     county = params.get(state.URL_COUNTY, "").strip()
     towns = [t.strip() for t in params.get(state.URL_TOWNSHIP, "").split(",") if t.strip()]
+    user = signin.current_user()
+    if user is not None:  # a link outside the user's area is cut to it, and says so
+        linked = Scope(county or None, tuple(towns))
+        if (
+            (county or towns)
+            and not user.allows(linked)
+            and not (user.role == "township" and county == user.county and not towns)
+        ):
+            state.add_notice("链接中的范围超出您的权限，已改为您可查看的范围")
+        clamped = user.clamp(linked)
+        county = clamped.county_code or ""
+        towns = [t for t in towns if t in clamped.township_codes]
     if county and county not in set(counties["county_code"]):
         state.add_notice(f"链接中的县区代码“{_echo(county)}”不存在，已忽略。")
         county = ""
@@ -65,16 +70,20 @@ def _on_county_change() -> None:
 
 def render() -> state.Filters:
     """Draw the filters in the sidebar and return them; keeps the URL in step."""
+    user = signin.current_user()  # None: sign-in is off, everything is visible
     counties = cached(villages.counties)()
+    if user is not None and not user.sees_everything:
+        counties = counties[counties["county_code"] == user.county]
     months = cached(meta.data_months)()
     if state.url_changed_outside():
         _apply_url(state.read_url(), counties, months)
     state.apply_pending_scope()
 
     county_names = dict(zip(counties["county_code"], counties["name"], strict=True))
-    county_options = ["", *county_names]
+    # "" is 全部县区: only for roles that see every county.
+    county_options = [*county_names] if user and not user.sees_everything else ["", *county_names]
     if st.session_state.get(state.W_COUNTY) not in county_options:
-        st.session_state[state.W_COUNTY] = ""
+        st.session_state[state.W_COUNTY] = county_options[0] if county_options else ""
     st.sidebar.header("筛选")
     county = st.sidebar.selectbox(
         "县区",
@@ -84,6 +93,8 @@ def render() -> state.Filters:
         on_change=_on_county_change,
     )
     towns = cached(villages.townships)(county) if county else None
+    if towns is not None and user is not None and user.role == "township":
+        towns = towns[towns["township_code"].isin(user.townships)]
     town_names = (
         {} if towns is None else dict(zip(towns["township_code"], towns["name"], strict=True))
     )
@@ -135,7 +146,10 @@ def render() -> state.Filters:
     if window:
         st.sidebar.caption(f"对比期：{window.previous_label}")
 
-    filters = state.Filters(Scope(county or None, tuple(townships)), window)
+    scope = Scope(county or None, tuple(townships))
+    if user is not None:  # the last word: nothing outside the user's area reaches a page
+        scope = user.clamp(scope)
+    filters = state.Filters(scope, window)
     state.write_url(filters)
     state.set_current(filters)
     return filters

@@ -15,6 +15,7 @@ import streamlit as st
 
 from data_access.periods import Period
 from data_access.scope import Scope
+from views import labels
 from views.common import Window
 
 # URL query parameters.
@@ -103,6 +104,47 @@ def add_notice(text: str) -> None:
 
 def pop_notices() -> list[str]:
     return st.session_state.pop(S_NOTICES, [])
+
+
+# A notice lists this many dropped items; the rest are counted, so 400 bad codes are one line.
+NOTICE_ITEMS_SHOWN = 3
+
+
+def notice_text(notices: list[str]) -> str | None:
+    """All URL notices of a run as one message (None when there are none)."""
+    unique = list(dict.fromkeys(notices))
+    if not unique:
+        return None
+    if len(unique) == 1:
+        return unique[0]
+    shown = "；".join(n.rstrip("。") for n in unique[:NOTICE_ITEMS_SHOWN])
+    more = len(unique) - NOTICE_ITEMS_SHOWN
+    tail = f"；另有 {more} 项类似问题" if more > 0 else ""
+    return f"链接中有 {len(unique)} 处无效，已忽略并从地址栏移除：{shown}{tail}。"
+
+
+def echo(text: str, limit: int = 24) -> str:
+    """User input shown back safely: cut, and only letters, digits and - _ . kept."""
+    cleaned = "".join(ch for ch in text[:limit] if ch.isalnum() or ch in "-_.")
+    return cleaned + ("…" if len(text) > limit else "")
+
+
+def drop_unknown_params() -> None:
+    """Remove URL parameters the app does not know, and a `mode` it does not have."""
+    for key in list(st.query_params.keys()):
+        if key not in KNOWN_URL_KEYS:
+            add_notice(f"未知参数“{echo(key)}”")
+            del st.query_params[key]
+    allowed = {
+        URL_MODE: (MODE_MEETING,),
+        URL_PALETTE: (PALETTE_CB,),
+        URL_DISEASE: tuple(labels.DISEASE_LABELS),
+    }
+    for key, values in allowed.items():
+        value = st.query_params.get(key)
+        if value is not None and value not in values:
+            add_notice(f"参数 {key} 的值“{echo(value)}”无效")
+            del st.query_params[key]
 
 
 def drill_to(county_code: str | None, township_codes: tuple[str, ...] = ()) -> None:
@@ -208,6 +250,8 @@ def _setting(url_key: str, session_key: str, allowed: tuple[str, ...]) -> str:
     in_url = (st.query_params.get(url_key) or "").strip()
     if in_url and in_url != written.get(url_key):
         st.session_state[session_key] = in_url
+        if in_url not in allowed:
+            add_notice(f"参数 {url_key} 的值“{echo(in_url)}”无效")
     value = st.session_state.get(session_key) or ""
     if value not in allowed:
         value = st.session_state[session_key] = ""
@@ -312,3 +356,7 @@ S_SLIDE = "s_meeting_slide"  # the slide shown (its key)
 S_SLIDE_WRITTEN = "s_meeting_slide_written"  # the slide the app last put in the URL
 S_SLIDE_SHOWN_AT = "s_meeting_slide_shown_at"  # when the slide appeared (auto-advance clock)
 S_MEETING_TRAIL = "s_meeting_trail"  # scopes drilled down from, to come back to
+
+
+# Every URL parameter the app reads; anything else is dropped from the address bar.
+KNOWN_URL_KEYS = frozenset((*URL_KEYS, URL_TEAM, URL_DISEASE, URL_PALETTE, URL_MODE, URL_SLIDE))

@@ -69,6 +69,8 @@ def _current(keys: list[str]) -> str:
     in_url = (st.query_params.get(state.URL_SLIDE) or "").strip()
     if in_url and in_url != st.session_state.get(state.S_SLIDE_WRITTEN):
         st.session_state[state.S_SLIDE] = in_url
+        if in_url not in keys:
+            state.add_notice(f"幻灯片“{state.echo(in_url)}”不存在")
     key = st.session_state.get(state.S_SLIDE)
     if key not in keys:  # a drill back up drops the township slide: its county ranking is next
         key = "counties" if key == "townships" and "counties" in keys else keys[0]

@@ -95,7 +95,11 @@ def ranking(slide: Slide, m: Meeting, drill: Drill) -> None:
         for code, name in zip(rows["area_code"], rows["name"], strict=True):
             target = Scope(code) if slide.key == "counties" else Scope(m.scope.county_code, (code,))
             box.button(
-                str(name), key=f"mt_drill_{code}", on_click=drill, args=(target,), width="stretch"
+                labels.md_escape(name),
+                key=f"mt_drill_{code}",
+                on_click=drill,
+                args=(target,),
+                width="stretch",
             )
 
 

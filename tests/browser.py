@@ -53,6 +53,7 @@ def streamlit_server(db_url: str | None, port: int | None = None, timeout_s: flo
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if db_url:
         env["DASHBOARD_DB_URL"] = db_url
+        env.setdefault("DASHBOARD_AUTH", "off")  # generated databases: sign-in switched off
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",

@@ -28,6 +28,7 @@ def db_url(tmp_path_factory):
 
 def run_app(monkeypatch, url: str, **params) -> AppTest:
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    monkeypatch.setenv("DASHBOARD_AUTH", "off")  # a hand-made database: sign-in switched off
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     for key, value in params.items():
         at.query_params[key] = value

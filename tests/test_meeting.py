@@ -149,6 +149,7 @@ def db_url(tmp_path_factory):
 
 def run_meeting(monkeypatch, url: str, **params) -> AppTest:
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    monkeypatch.setenv("DASHBOARD_AUTH", "off")
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.query_params["mode"] = "meeting"
     for key, value in params.items():

@@ -1,4 +1,9 @@
-"""The dashboard's engine refuses writes on every dialect, and reading leaves files untouched."""
+"""The dashboard's engine refuses writes on every dialect, and reading leaves files untouched.
+
+Three fences, each tested on its own: the statement guard (only reads are sent), the
+driver's read-only mode pinned for the whole session (tested through a raw DBAPI
+connection, which bypasses the guard), and on the servers the read-only account.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,12 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.export import build_report
-from data_access.engine import ConfigurationError, create_readonly_engine
+from data_access.engine import (
+    ConfigurationError,
+    ReadOnlyViolation,
+    create_readonly_engine,
+    statement_is_read,
+)
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
@@ -31,7 +41,7 @@ def engine(request, tmp_path_factory):
 
 @pytest.mark.parametrize("statement", WRITES, ids=lambda s: s.split()[0].lower())
 def test_engine_refuses_writes(engine, statement):
-    with pytest.raises(sa.exc.DBAPIError):
+    with pytest.raises(sa.exc.SQLAlchemyError):
         with engine.begin() as conn:
             conn.exec_driver_sql(statement)
     with engine.connect() as conn:
@@ -44,7 +54,7 @@ def test_engine_refuses_writes(engine, statement):
 def test_engine_refuses_writes_through_core(engine):
     from data_access.schema import county
 
-    with pytest.raises(sa.exc.DBAPIError):
+    with pytest.raises(sa.exc.SQLAlchemyError):
         with engine.begin() as conn:
             conn.execute(county.insert().values(county_code="990198", name="x"))
 
@@ -62,8 +72,9 @@ def test_reading_leaves_file_byte_identical(dialect, tmp_path):
         for period in ("2026-Q1", "2026-02", "2026"):
             build_report(engine, scope, Period.parse(period))
     for statement in WRITES:
-        with pytest.raises(sa.exc.DBAPIError), engine.begin() as conn:
+        with pytest.raises(sa.exc.SQLAlchemyError), engine.begin() as conn:
             conn.exec_driver_sql(statement)
+        _refused_raw(engine, statement)
     engine.dispose()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no journal or WAL left
@@ -86,7 +97,147 @@ def test_session_is_read_only_even_for_a_role_that_may_write(dialect, tmp_path):
         admin_engine = create_readonly_engine(admin_url)
         try:
             for statement in WRITES:
-                with pytest.raises(sa.exc.DBAPIError), admin_engine.begin() as conn:
+                with pytest.raises(sa.exc.SQLAlchemyError), admin_engine.begin() as conn:
                     conn.exec_driver_sql(statement)
+                _refused_raw(admin_engine, statement)  # without the statement guard
+            for switch in READ_WRITE_SWITCHES[dialect]:
+                _switch_then_write(admin_engine, switch)
         finally:
             admin_engine.dispose()
+
+
+def _refused_raw(engine: sa.Engine, statement: str) -> None:
+    """The driver itself refuses the statement (a raw DBAPI connection skips the guard)."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        with pytest.raises(Exception) as caught:
+            cursor.execute(statement)
+        assert not isinstance(caught.value, ReadOnlyViolation)
+    finally:
+        raw.close()  # back to the pool, rolled back
+
+
+# Ways a session could switch itself back to writing, per server dialect.
+READ_WRITE_SWITCHES = {
+    "postgresql": [
+        "SET TRANSACTION READ WRITE",
+        "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+        "SET default_transaction_read_only = off",
+        "SET transaction_read_only = off",
+    ],
+    "mysql": [
+        "SET SESSION TRANSACTION READ WRITE",
+        "SET TRANSACTION READ WRITE",
+        "SET SESSION tx_read_only = 0",
+    ],
+}
+INSERT = "INSERT INTO county (county_code, name, prefecture) VALUES ('990199', 'x', 'y')"
+
+
+def _county_rows(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT COUNT(*) FROM county").scalar()
+
+
+def _switch_then_write(engine: sa.Engine, switch: str) -> None:
+    """Through the engine the switch is refused; on a raw connection it may run but no write
+    follows, and a session left read-write is discarded at its next checkout."""
+    before = _county_rows(engine)
+    with pytest.raises(ReadOnlyViolation), engine.begin() as conn:
+        conn.exec_driver_sql(switch)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute(switch)
+        except Exception:
+            raw.rollback()
+        else:
+            with pytest.raises(Exception):  # noqa: B017 - each driver has its own error class
+                cursor.execute(INSERT)
+            raw.rollback()
+            # A committed session default must not survive into the next transaction.
+            try:
+                cursor.execute(switch)
+                raw.commit()
+            except Exception:
+                raw.rollback()
+    finally:
+        raw.close()
+    for _ in range(3):  # every pooled connection is read-only again (or was replaced)
+        with pytest.raises(sa.exc.SQLAlchemyError), engine.begin() as conn:
+            conn.execute(sa.text("SELECT 1"))
+            conn.exec_driver_sql(INSERT)
+        raw = engine.raw_connection()
+        try:
+            with pytest.raises(Exception):  # noqa: B017
+                raw.cursor().execute(INSERT)
+        finally:
+            raw.close()
+    assert _county_rows(engine) == before
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "COPY county TO '{dir}/out.csv'",
+        "EXPORT DATABASE '{dir}/out'",
+        "ATTACH '{dir}/out.duckdb' AS other",
+        "SELECT * FROM read_csv('/etc/hostname')",
+        "INSTALL httpfs",
+        "SET enable_external_access = true",
+    ],
+    ids=["copy", "export", "attach", "read_csv", "install", "reenable"],
+)
+def test_duckdb_writes_no_files(tmp_path, statement):
+    with loaded_database("duckdb", hm.ROWS, tmp_path) as engine:
+        out = tmp_path / "out"
+        out.mkdir()
+        sql = statement.format(dir=out)
+        with pytest.raises(sa.exc.SQLAlchemyError), engine.begin() as conn:
+            conn.exec_driver_sql(sql)
+        _refused_raw(engine, sql)
+        assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ATTACH DATABASE '{dir}/new.sqlite' AS other",
+        "VACUUM INTO '{dir}/copy.sqlite'",
+        "PRAGMA query_only = OFF",
+        "PRAGMA journal_mode = WAL",
+    ],
+    ids=["attach", "vacuum_into", "query_only_off", "journal_mode"],
+)
+def test_sqlite_writes_no_files(tmp_path, statement):
+    with loaded_database("sqlite", hm.ROWS, tmp_path) as engine:
+        out = tmp_path / "out"
+        out.mkdir()
+        sql = statement.format(dir=out)
+        with pytest.raises(sa.exc.SQLAlchemyError), engine.begin() as conn:
+            conn.exec_driver_sql(sql)
+        _refused_raw(engine, sql)
+        assert list(out.iterdir()) == []
+        with pytest.raises(sa.exc.SQLAlchemyError), engine.begin() as conn:
+            conn.exec_driver_sql(WRITES[0])
+
+
+@pytest.mark.parametrize(
+    ("statement", "backend", "read"),
+    [
+        ("SELECT 1", "postgresql", True),
+        ("  -- note\n/* x */ WITH a AS (SELECT 1) SELECT * FROM a", "duckdb", True),
+        ("SELECT 1;", "sqlite", True),
+        ("SELECT 1; DELETE FROM county", "postgresql", False),
+        ("COMMIT", "mysql", False),
+        ("SET TRANSACTION READ WRITE", "postgresql", False),
+        ("PRAGMA table_info(county)", "sqlite", True),
+        ("PRAGMA table_info(county)", "duckdb", False),
+        ("EXPLAIN ANALYZE DELETE FROM county", "postgresql", False),
+        ("", "sqlite", False),
+    ],
+)
+def test_statement_guard(statement, backend, read):
+    assert statement_is_read(statement, backend) is read

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dashboard import safe
+
 APP_TITLE = "医防融合监测"
 
 COLOR_LABELS = {"green": "绿标", "yellow": "黄标", "red": "红标"}
@@ -100,12 +102,9 @@ def indicator_value(value, unit: str | None, digits: int = 1) -> str:
     return text if text == NO_VALUE or not unit else f"{text} {unit}"
 
 
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$:"})
-
-
 def md_escape(text) -> str:
     """Database text made literal inside Streamlit markdown (titles, captions, notices)."""
-    return str(text).translate(_MARKDOWN_SPECIAL)
+    return safe.markdown(text)
 
 
 # From here a count reads as 万 (10⁴): seven digits do not fit a metric card.

@@ -20,7 +20,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from dashboard import excel, theme
+from dashboard import excel, safe, theme
 from dashboard.brief import images, printed
 from dashboard.brief.fonts import MISSING as FONT_MISSING
 from dashboard.brief.fonts import CjkFont, FontMissing, cjk_font, require
@@ -45,6 +45,7 @@ FONT = "cjk"
 PAGE_WIDTH_MM = 190  # A4 less 10-mm margins
 HEAD_ROOM_MM = 25  # a section's heading and message above its chart
 TABLE_PT, BODY_PT, MESSAGE_PT, HEADING_PT, TITLE_PT = 8.5, 10, 11, 14, 22
+TABLE_COLUMN_MAX = 24  # characters: the widest a column's share of the page may grow
 HEADER_FILL = (230, 236, 243)  # the slides' table header tint
 INK = (17, 17, 17)
 
@@ -55,12 +56,11 @@ def _rgb(hex_color: str) -> tuple[int, int, int]:
 
 ACCENT = _rgb(theme.ACCENT)  # headings in the app's accent blue
 FLAG = _rgb(theme.FLAG_COLOR)
-# Glyphs the CJK fonts lack, written as ones they have (the PDF must show no empty boxes).
-PRINTABLE = str.maketrans({"✗": "×", "⚑": "", "◐": "◑"})
 
 
 def printable(text) -> str:
-    return str(text).translate(PRINTABLE)
+    """Text for the PDF (glyphs the font has, long names breakable): dashboard.safe.pdf."""
+    return safe.pdf(text)
 
 
 def file_stem(scope: Scope, period: Period) -> str:
@@ -126,7 +126,11 @@ def _cover(pdf: FPDF, m: deck.Meeting, slides: list[deck.Slide], generated: str)
 def _table(pdf: FPDF, df: pd.DataFrame) -> None:
     pdf.set_font(FONT, size=TABLE_PT)
     pdf.set_text_color(*INK)
-    widths = [max(4, max(len(str(v)) for v in [c, *df[c].head(40)])) for c in df.columns]
+    # Capped: one very long name must not squeeze the other columns below one character.
+    widths = [
+        min(max(4, max(len(str(v)) for v in [c, *df[c].head(40)])), TABLE_COLUMN_MAX)
+        for c in df.columns
+    ]
     with pdf.table(
         col_widths=widths,
         width=PAGE_WIDTH_MM,

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from dashboard import safe
+
 # Projector-legible defaults: large type, CJK font stack, no plotly logo/toolbar clutter.
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BASE_FONT_SIZE = 15
 
 
 def style(fig: go.Figure, height: int = 420, font_size: int = BASE_FONT_SIZE) -> go.Figure:
-    """Apply the app's chart look (fonts, margins, white background)."""
+    """Apply the app's chart look (fonts, margins, white background); data text is escaped."""
+    safe.figure(fig)
     fig.update_layout(
         height=height,
         font={"family": FONT_FAMILY, "size": font_size, "color": "#1a1a1a"},

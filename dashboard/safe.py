@@ -1,0 +1,184 @@
+"""Text from the database made inert for each place it is shown: one helper per output kind.
+
+    markdown(t)   Streamlit markdown: titles, captions, notices, metric labels, button labels
+    html(t)       HTML written with unsafe_allow_html (header, slides)
+    plotly(t)     plotly labels and hover text (a subset of HTML); figure(fig) does a whole chart
+    cell(v)       one Excel/CSV cell (OWASP CSV injection); frame(df), sheet_name(name)
+    pdf(t)        one PDF text run (glyphs the font has, long words breakable)
+    reason(t)     an error message for a page or a log: no password, no server path
+
+Database names are data, never markup: every renderer goes through one of these.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+
+import pandas as pd
+
+# --- markdown and HTML -----------------------------------------------------------------------
+# Every character Streamlit's markdown gives a meaning (emphasis, links, images, HTML, math,
+# tables, headings, lists) and `:` and `.`, which make bare web addresses into links.
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$:&=\"'"})
+_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " "})
+
+
+def markdown(text) -> str:
+    """Database text made literal inside Streamlit markdown (one line)."""
+    return str(text).translate(_LINE_BREAKS).translate(_MARKDOWN_SPECIAL)
+
+
+def html(text) -> str:
+    """Database text made literal inside HTML (element content and quoted attributes)."""
+    return _html.escape(str(text), quote=True)
+
+
+# --- plotly ----------------------------------------------------------------------------------
+# Plotly renders <b>, <i>, <a href>, <span style>, <sup>… in labels and hover text and decodes
+# entities; an escaped `<` shows as itself. Entities already written are left alone, so a
+# chart that escaped its labels is not escaped twice, and a bare <br> (a line break some
+# charts put in their own labels) stays a break.
+_BARE_AMP = re.compile(r"&(?!(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);)")
+_BREAK = re.compile(r"&lt;br\s*/?&gt;", re.IGNORECASE)
+
+
+def plotly(text) -> str:
+    """Text made literal inside a plotly label, tick, legend or hover text."""
+    escaped = _BARE_AMP.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
+    # `%{…}` would be filled in by a hovertemplate that repeats the text.
+    return _BREAK.sub("<br>", escaped).replace("%{", "%\u200b{")
+
+
+# Trace properties that carry data shown as text (labels, ticks, hover, sankey nodes).
+_TRACE_TEXT = ("x", "y", "text", "hovertext", "labels", "customdata", "name", "ids", "parents")
+
+
+def _plotly_value(value):
+    if isinstance(value, str):
+        return plotly(value)
+    if isinstance(value, tuple | list):
+        return type(value)(_plotly_value(v) for v in value)
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind in ("O", "U", "S") and getattr(value, "ndim", 0):
+        return [_plotly_value(v) for v in value.tolist()]
+    return value
+
+
+def figure(fig):
+    """Escape every data-bearing text of a plotly figure in place; returns the figure."""
+    for trace in fig.data:
+        for prop in _TRACE_TEXT:
+            if prop in trace and trace[prop] is not None:
+                trace[prop] = _plotly_value(trace[prop])
+        for part in ("node", "link"):  # sankey
+            if part in trace and trace[part] is not None:
+                for prop in ("label", "customdata"):
+                    if prop in trace[part] and trace[part][prop] is not None:
+                        trace[part][prop] = _plotly_value(trace[part][prop])
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        if axis.ticktext is not None:
+            axis.ticktext = _plotly_value(axis.ticktext)
+    return fig
+
+
+# --- spreadsheets ----------------------------------------------------------------------------
+# OWASP "CSV injection": a cell that starts with one of these is read as a formula by Excel,
+# LibreOffice or WPS; a leading apostrophe makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number such as -3.5 or +12% cannot be a formula; it keeps its sign unquoted.
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?%?$")
+# Excel's limit for one cell; longer text is cut rather than refused.
+CELL_MAX_CHARS = 32_767
+
+
+def cell(value):
+    """One spreadsheet cell: text that would start a formula gets a leading apostrophe."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value):
+        value = "'" + value
+    return value[:CELL_MAX_CHARS]
+
+
+def frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the table whose headers and text cells are all safe spreadsheet cells."""
+    out = df.copy()
+    out.columns = [cell(str(c)) if not isinstance(c, str) else cell(c) for c in out.columns]
+    for column in range(out.shape[1]):
+        series = out.iloc[:, column]
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            out.iloc[:, column] = series.map(cell)
+    if not isinstance(out.index, pd.RangeIndex):
+        out.index = out.index.map(cell)
+    return out
+
+
+# Excel forbids these in sheet names, a leading or trailing apostrophe, and more than 31 chars.
+_SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\\r\n\t"})
+SHEET_NAME_MAX = 31
+
+
+def sheet_name(name, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A valid, unique (case-insensitively, as Excel compares) sheet name."""
+    base = str(name).translate(_SHEET_FORBIDDEN).strip("' ")[:SHEET_NAME_MAX] or "Sheet"
+    lowered = {t.lower() for t in taken}
+    candidate, n = base, 2
+    while candidate.lower() in lowered:
+        suffix = f"_{n}"
+        candidate = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+# --- PDF -------------------------------------------------------------------------------------
+# Glyphs the CJK fonts lack, written as ones they have (the PDF must show no empty boxes).
+_PDF_GLYPHS = str.maketrans({"✗": "×", "⚑": "", "◐": "◑", "\t": " ", "\r": " "})
+# fpdf2 breaks lines at spaces; a run longer than this gets break opportunities, so a long
+# name without spaces cannot overflow a table cell.
+PDF_WORD_MAX = 12
+_LONG_RUN = re.compile(rf"[^\s\u200b]{{{PDF_WORD_MAX + 1},}}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def pdf(text) -> str:
+    """Text for one fpdf2 text run (fpdf2 renders no markup unless asked to)."""
+    text = _CONTROL.sub("", str(text).translate(_PDF_GLYPHS))
+    return _LONG_RUN.sub(
+        lambda m: " ".join(
+            m.group(0)[i : i + PDF_WORD_MAX] for i in range(0, len(m.group(0)), PDF_WORD_MAX)
+        ),
+        text,
+    )
+
+
+# --- error reasons ---------------------------------------------------------------------------
+# Passwords in URLs and DSNs, and file system paths, must not reach a page or a log line.
+_URL_PASSWORD = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*://[^:/@\s]*):[^@\s]*@")
+_KEY_PASSWORD = re.compile(
+    r"(?i)\b(password|passwd|pwd|secret|token)\s*[=:]\s*('[^']*'|\"[^\"]*\"|\S+)"
+)
+_PATH = re.compile(r"(?<![\w.:/])(?:/[\w.@+-]+){2,}/?|[A-Za-z]:\\(?:[\w .@+-]+\\?)+")
+# A file database's URL names a server path: only the file name is kept.
+_FILE_URL = re.compile(r"\b(?P<scheme>(?:duckdb|sqlite)[\w+]*):///+(?P<path>[^\s：:]+)")
+REASON_MAX_CHARS = 300
+
+
+def reason(text) -> str:
+    """The first line of an error message without passwords or file system paths."""
+    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+    first = lines[0] if lines else "未知错误"
+    first = _URL_PASSWORD.sub(r"\g<scheme>:***@", first)
+    first = _FILE_URL.sub(
+        lambda m: f"{m.group('scheme')}:///…/{m.group('path').rstrip('/').split('/')[-1]}", first
+    )
+    first = _KEY_PASSWORD.sub(lambda m: f"{m.group(1)}=***", first)
+    first = _PATH.sub(
+        lambda m: "…/" + m.group(0).rstrip("/\\").replace("\\", "/").split("/")[-1], first
+    )
+    return first[:REASON_MAX_CHARS]
+
+
+def exception_reason(exc: BaseException) -> str:
+    """reason() of an exception; SQLAlchemy's wrapper is unwrapped to the driver's message."""
+    return reason(getattr(exc, "orig", None) or exc)
