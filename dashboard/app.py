@@ -63,7 +63,7 @@ def main() -> None:
     data.set_database(db)
     try:
         state.drop_unknown_params()
-        signin.sidebar(user)
+        signin.sidebar(user, meeting_mode)
         current = filters.render()
         _audit_view(user, "例会模式" if meeting_mode else page.title, current)
         if meeting_mode:

@@ -13,6 +13,7 @@ S_USER = "s_auth_user"  # the signed-in User
 S_LAST_SEEN = "s_auth_last_seen"  # time.time() of the session's last run (idle expiry)
 S_EXPIRED = "s_auth_expired"  # the session just expired: say so on the sign-in form
 S_MODE = "s_auth_mode"  # "on", "off" (DASHBOARD_AUTH=off) or "demo"
+S_OFF_TOASTED = "s_auth_off_toasted"  # the meeting's "sign-in is off" toast was shown
 W_USERNAME, W_PASSWORD = "w_auth_username", "w_auth_password"
 
 NO_ACCOUNTS_HINT = (
@@ -102,13 +103,22 @@ def require(db: database.Database) -> User | None:
     return user
 
 
-def sidebar(user: User | None) -> None:
-    """Who is signed in (with 退出登录), or a visible notice that sign-in is off."""
+def sidebar(user: User | None, meeting_mode: bool = False) -> None:
+    """Who is signed in (with 退出登录), or a visible notice that sign-in is off.
+
+    The notice heads the sidebar of every page, where it does not move the page's own
+    layout; on the projector (sidebar collapsed) a toast shows it once per session.
+    """
     mode = st.session_state.get(S_MODE)
     if user is None:
         if mode == "off":
-            st.warning("登录已关闭（DASHBOARD_AUTH=off）：任何能访问本端口的人都能看到全部数据。",
-                       icon=":material/lock_open:")  # fmt: skip
+            st.sidebar.warning(
+                "登录已关闭（DASHBOARD_AUTH=off）：任何能访问本端口的人都能看到全部数据。",
+                icon=":material/lock_open:",
+            )
+            if meeting_mode and not st.session_state.get(S_OFF_TOASTED):
+                st.session_state[S_OFF_TOASTED] = True
+                st.toast("登录已关闭（DASHBOARD_AUTH=off）。", icon=":material/lock_open:")
         elif mode == "demo":
             st.sidebar.caption("演示数据库：未启用登录。")
         return

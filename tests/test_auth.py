@@ -107,7 +107,7 @@ def test_auth_off_says_so_on_every_page(monkeypatch, db_url, tmp_path):
     for file, _title, _icon in navigation.VIEWS.values():
         at.switch_page(str(navigation.PAGES_DIR / file)).run()
         assert not at.exception
-        assert "登录已关闭" in texts(at.warning)
+        assert "登录已关闭" in texts(at.sidebar.warning)
 
 
 def test_sign_in_shows_nothing_before(env):

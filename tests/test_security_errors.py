@@ -191,8 +191,9 @@ def test_many_bad_codes_give_one_notice(monkeypatch, tmp_path):
     at = run_app(monkeypatch, f"sqlite:///{db}", county=hm.A, township=codes, foo="1",
                  disease="<b>x</b>", palette="neon", period="2026-Q1")  # fmt: skip
     assert not at.exception, [e.message for e in at.exception]
-    assert len(at.warning) == 1
-    text = str(at.warning[0].value)
+    notices = [w for w in at.main.warning if w.icon == ":material/link_off:"]
+    assert len(notices) == 1
+    text = str(notices[0].value)
     assert "另有" in text and len(text) < 400 and "<b>" not in text
     for key in ("foo", "township", "palette"):
         assert key not in at.query_params, key
@@ -209,7 +210,7 @@ def test_bad_mode_and_slide_are_dropped(monkeypatch, tmp_path, params):
     assert not at.exception, [e.message for e in at.exception]
     if params["mode"] == "evil":
         assert "mode" not in at.query_params
-        assert "mode" in str(at.warning[0].value)
+        assert "mode" in str(at.main.warning[0].value)
     else:
         assert at.query_params["slide"] != "nope"
         assert any("幻灯片" in str(t.value) for t in at.toast)
