@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from data_access.periods import Period
 from data_access.scope import Scope
 from views import chronic, overview, rankings
+from views import grid_map as grid_map_view
 from views import teams as teams_view
 from views.common import Header, Window, header
 
@@ -69,6 +70,9 @@ class Sources:
 
     def chronic(self) -> chronic.ChronicView:
         return self.view(chronic.build)
+
+    def grid_map(self) -> grid_map_view.MapView:
+        return self.view(grid_map_view.build)
 
     def rankings(self) -> rankings.RankingsView:
         return self.view(rankings.build)
