@@ -24,61 +24,85 @@ def _script_json(obj) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def feature_collection(geometries: list[str], properties: list[dict]) -> str:
-    """A FeatureCollection as script-safe JSON text from GeoJSON geometry texts and properties.
+# One letter per geometry type in the compact collection (no type names per feature).
+TYPE_LETTERS = {"P": "Point", "A": "Polygon", "M": "MultiPolygon"}
 
-    Built as text: geometries from shapely.to_geojson are not parsed and dumped again, which
-    at 2,000 villages is most of the time a map takes to build.
+
+def _nest(items: list[str], offsets: np.ndarray) -> list[str]:
+    """Join items into JSON arrays at the offsets (one array per pair of offsets)."""
+    return [
+        "[" + ",".join(items[a:b]) + "]" for a, b in zip(offsets[:-1], offsets[1:], strict=True)
+    ]
+
+
+def _coordinates(geoms, grid: float) -> tuple[str, list[str]]:
+    """(type letters, coordinates texts) of Points, Polygons or MultiPolygons on `grid`, each
+    ring delta-encoded; letter N and text 0 for a missing or empty geometry.
+
+    Vectorised over all geometries (shapely.to_ragged_array): per-geometry shapely calls
+    cost more than a second at 2,000 villages.
     """
-    features = ",".join(
-        '{"type":"Feature","properties":' + _script_json(p) + ',"geometry":' + g + "}"
-        for g, p in zip(geometries, properties, strict=True)
-    )
-    return '{"type":"FeatureCollection","features":[' + features + "]}"
-
-
-def _ring(coords: np.ndarray, grid: float) -> str:
+    geoms = np.asarray(geoms, dtype=object)
+    present = np.array([g is not None for g in geoms], dtype=bool)
+    present[present] = ~shapely.is_empty(geoms[present])
+    letters, texts = ["N"] * len(geoms), ["0"] * len(geoms)
+    if not present.any():
+        return "".join(letters), texts
+    kind, coords, offsets = shapely.to_ragged_array(geoms[present])
     ints = np.rint(coords[:, :2] / grid).astype(np.int64)
-    ints[1:] -= ints[:-1].copy()
-    return "[" + ",".join(f"[{x},{y}]" for x, y in ints.tolist()) + "]"
-
-
-def _polygon(poly, grid: float) -> str:
-    rings = [poly.exterior, *poly.interiors]
-    return "[" + ",".join(_ring(np.asarray(r.coords), grid) for r in rings) + "]"
+    if kind == shapely.GeometryType.POINT:
+        letter, out = "P", [f"[{x},{y}]" for x, y in ints.tolist()]
+    else:
+        starts = offsets[0][:-1]  # the first point of each ring stays absolute
+        deltas = ints.copy()
+        deltas[1:] -= ints[:-1]
+        deltas[starts] = ints[starts]
+        out = _nest([f"[{x},{y}]" for x, y in deltas.tolist()], offsets[0])
+        for level in offsets[1:]:
+            out = _nest(out, level)
+        letter = "A" if kind == shapely.GeometryType.POLYGON else "M"
+    for i, text in zip(np.flatnonzero(present), out, strict=True):
+        letters[i], texts[i] = letter, text
+    return "".join(letters), texts
 
 
 def quantized_geometry(geom, grid: float) -> str:
     """A Point, Polygon or MultiPolygon as GeoJSON text with integer coordinates on `grid`
     (degrees), each ring delta-encoded; `null` for a missing or empty geometry."""
-    if geom is None or shapely.is_empty(geom):
+    letters, texts = _coordinates([geom], grid)
+    if letters == "N":
         return "null"
-    kind = shapely.get_type_id(geom)
-    if kind == shapely.GeometryType.POINT:
-        x, y = np.rint(np.array([geom.x, geom.y]) / grid).astype(np.int64).tolist()
-        return f'{{"type":"Point","coordinates":[{x},{y}]}}'
-    if kind == shapely.GeometryType.POLYGON:
-        return '{"type":"Polygon","coordinates":' + _polygon(geom, grid) + "}"
-    if kind == shapely.GeometryType.MULTIPOLYGON:
-        parts = ",".join(_polygon(p, grid) for p in geom.geoms)
-        return '{"type":"MultiPolygon","coordinates":[' + parts + "]}"
-    return shapely.to_geojson(geom)  # other types pass unquantised (not expected here)
+    return f'{{"type":"{TYPE_LETTERS[letters]}","coordinates":{texts[0]}}}'
 
 
-def quantized_geometries(geoms, grid: float) -> list[str]:
-    return [quantized_geometry(g, grid) for g in geoms]
+def compact_collection(geoms, properties: list[dict], grid: float) -> str:
+    """Features as script-safe JSON without per-feature boilerplate: type letters `t`,
+    quantised coordinates `g`, properties `p` and the scale `s` (1 / grid); DECODE_JS turns
+    it into a GeoJSON FeatureCollection in the browser."""
+    letters, texts = _coordinates(geoms, grid)
+    coords = ",".join(texts)
+    props = ",".join(_script_json(p) for p in properties)
+    scale = int(round(1 / grid))
+    return f'{{"s":{scale},"t":"{letters}","g":[{coords}],"p":[{props}]}}'
 
 
-# Undoes quantized_geometry in the browser: running sums of each ring, divided by 1 / grid.
-DECODE_JS = """function(data, scale) {
+# Undoes compact_collection in the browser: running sums of each ring, divided by the scale.
+DECODE_JS = """function(data) {
+  var s = data.s, types = {P: 'Point', A: 'Polygon', M: 'MultiPolygon'};
   function ring(r) { var x = 0, y = 0;
-    return r.map(function(p) { x += p[0]; y += p[1]; return [x / scale, y / scale]; }); }
-  data.features.forEach(function(f) { var g = f.geometry; if (!g) return;
-    if (g.type === 'Point') g.coordinates = [g.coordinates[0] / scale, g.coordinates[1] / scale];
-    else if (g.type === 'Polygon') g.coordinates = g.coordinates.map(ring);
-    else if (g.type === 'MultiPolygon')
-      g.coordinates = g.coordinates.map(function(p) { return p.map(ring); }); });
-  return data;
+    return r.map(function(p) { x += p[0]; y += p[1]; return [x / s, y / s]; }); }
+  function coords(t, c) {
+    if (t === 'P') return [c[0] / s, c[1] / s];
+    if (t === 'A') return c.map(ring);
+    return c.map(function(p) { return p.map(ring); });
+  }
+  var features = [];
+  for (var i = 0; i < data.p.length; i++) {
+    var t = data.t.charAt(i);
+    features.push({type: 'Feature', properties: data.p[i],
+      geometry: t === 'N' ? null : {type: types[t], coordinates: coords(t, data.g[i])}});
+  }
+  return {type: 'FeatureCollection', features: features};
 }"""
 
 
@@ -89,7 +113,7 @@ class JsonLayer(folium.map.Layer):
     separator and a per-feature style table, which triples the payload. The tooltip is a
     table built with textContent, so no property text is ever read as HTML.
 
-    `scale` (1 / grid) says the geometry is quantised (quantized_geometry). With `lookup`,
+    `compact` says the data is a compact_collection (decoded in the browser). With `lookup`,
     a feature's `v` holds indexes into lookup's value lists (each distinct text is sent
     once); style and tooltip read values through `value(props, i)`.
     """
@@ -101,7 +125,7 @@ class JsonLayer(folium.map.Layer):
           var lookup = {{ this.lookup_json }};
           function value(props, i) { return lookup[i][props.v[i]]; }
           var data = {{ this.data_json }};
-          {%- if this.scale %} data = ({{ this.decode_js }})(data, {{ this.scale }});{% endif %}
+          {%- if this.compact %} data = ({{ this.decode_js }})(data);{% endif %}
           var layer = L.geoJson(data, {
             {%- if this.point_to_layer %} pointToLayer: {{ this.point_to_layer }},{% endif %}
             {%- if this.feature_style %} style: {{ this.feature_style }},{% endif %}
@@ -137,7 +161,7 @@ class JsonLayer(folium.map.Layer):
         tooltip: list[str] | None = None,
         tooltip_first: int = 0,
         lookup: list[list[str]] | None = None,
-        scale: float | None = None,
+        compact: bool = False,
         interactive: bool = True,
     ):
         super().__init__(overlay=True, control=False, show=True)
@@ -151,7 +175,7 @@ class JsonLayer(folium.map.Layer):
         self.tooltip_aliases = _script_json(self.tooltip)
         self.tooltip_first = tooltip_first
         self.lookup_json = _script_json(lookup or [])
-        self.scale = None if scale is None else int(round(scale))
+        self.compact = compact
         self.decode_js = DECODE_JS
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from branca.element import Element
 
-from geo.leaflet import JsonLayer, MapExtras, feature_collection, quantized_geometries
+from geo.leaflet import JsonLayer, MapExtras, compact_collection
 from geo.processing import grid_for, label_points, tolerance_for
 
 # Labels closer than this (screen pixels between neighbouring outlines' centres) overlap;
@@ -131,10 +131,6 @@ def label_zoom(areas: gpd.GeoDataFrame, spacing_px: int = MIN_LABEL_SPACING_PX) 
     return round(math.log2(spacing_px * 360 / (TILE_PX * size_deg)), 2)
 
 
-def _geometries(gdf: gpd.GeoDataFrame, grid: float) -> list[str]:
-    return quantized_geometries(gdf.geometry.to_numpy(), grid)
-
-
 def _labels(areas: gpd.GeoDataFrame, code_col: str, kind: str, grid: float) -> JsonLayer:
     points = label_points(areas)
     props = [
@@ -142,9 +138,9 @@ def _labels(areas: gpd.GeoDataFrame, code_col: str, kind: str, grid: float) -> J
         for code, name in zip(areas[code_col], areas["name"], strict=True)
     ]
     return JsonLayer(
-        feature_collection(quantized_geometries(points.to_numpy(), grid), props),
+        compact_collection(points.to_numpy(), props, grid),
         point_to_layer=LABEL_MARKER_JS,
-        scale=1 / grid,
+        compact=True,
     )
 
 
@@ -186,14 +182,14 @@ def _village_layer(
     ]
     weight, edge, opacity = (1.5, OUTLINE_COLOR, 0.95) if point else (0.7, VILLAGE_EDGE, 0.85)
     return JsonLayer(
-        feature_collection(_geometries(frame, grid), props),
+        compact_collection(frame.geometry.to_numpy(), props, grid),
         feature_style=FILL_STYLE_JS % (opacity, edge, weight, POINT_RADIUS_PX),
         point_to_layer=POINT_MARKER_JS if point else None,
         each_feature=HOVER_JS % (OUTLINE_COLOR, weight, edge),
         tooltip=[alias for _, alias in tooltip],
         tooltip_first=1,
         lookup=lookup,
-        scale=1 / grid,
+        compact=True,
     )
 
 
@@ -245,12 +241,12 @@ def build_map(
     for areas, weight in outlines:
         if not areas.empty:
             JsonLayer(
-                feature_collection(_geometries(areas, grid), [{}] * len(areas)),
+                compact_collection(areas.geometry.to_numpy(), [{}] * len(areas), grid),
                 feature_style=(
                     f"function(f) {{ return {{fill: false, color: '{OUTLINE_COLOR}', "
                     f"weight: {weight}}}; }}"
                 ),
-                scale=1 / grid,
+                compact=True,
                 interactive=False,
             ).add_to(m)
     label_sets = [(townships, "township_code", "town")]

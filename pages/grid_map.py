@@ -90,24 +90,14 @@ def _clicked(result: dict | None) -> tuple[str | None, str | None]:
 def map_section() -> None:
     layer_key = state.map_layer(tuple(grid_map.LAYERS), grid_map.DEFAULT_LAYER)
     st.session_state[state.W_MAP_LAYER] = layer_key
-    top = st.columns([3, 1.2])
-    with top[0]:
-        st.segmented_control(
-            "专题图层",
-            list(grid_map.LAYERS),
-            format_func=lambda k: grid_map.LAYERS[k].label,
-            key=state.W_MAP_LAYER,
-            on_change=_on_layer_chosen,
-        )
-    with top[1]:
-        if scope.township_codes:
-            if st.button("返回全县", icon=":material/zoom_out_map:", key=W_UP_COUNTY):
-                state.drill_to(scope.county_code, ())
-                st.rerun(scope="app")
-        elif scope.county_code:
-            if st.button("返回全部县区", icon=":material/zoom_out_map:", key=W_UP_ALL):
-                state.drill_to(None, ())
-                st.rerun(scope="app")
+    # The whole column's width: five layer names do not fit beside another control.
+    st.segmented_control(
+        "专题图层",
+        list(grid_map.LAYERS),
+        format_func=lambda k: grid_map.LAYERS[k].label,
+        key=state.W_MAP_LAYER,
+        on_change=_on_layer_chosen,
+    )
 
     kind = code = None
     if geo.bounds is None:
@@ -121,6 +111,14 @@ def map_section() -> None:
             key=W_MAP,
         )
         kind, code = _clicked(result)
+    if scope.township_codes:
+        if st.button("返回全县", icon=":material/zoom_out_map:", key=W_UP_COUNTY):
+            state.drill_to(scope.county_code, ())
+            st.rerun(scope="app")
+    elif scope.county_code:
+        if st.button("返回全部县区", icon=":material/zoom_out_map:", key=W_UP_ALL):
+            state.drill_to(None, ())
+            st.rerun(scope="app")
     layer = grid_map.LAYERS[layer_key]
     if len(geo.counties) > 1:
         how = "点击县名称下钻到该县（放大后显示乡镇名称，也可点击）；点击村查看详情。"
