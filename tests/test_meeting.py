@@ -99,8 +99,11 @@ def test_colors_and_transitions(engine):
     # 2025-12: p1 htn green, p1 diabetes green, p2 htn red, p4 diabetes yellow → 1 of 4 red.
     assert colors.message == "2026年3月末在管 4 人次：红标 1 人次（25.0%），2025年12月末为 25.0%"
     moves = slides["transitions"]
-    # In both months: p1 htn green→red (worse), p1 diabetes green→green, p2 htn red→yellow.
-    assert moves.parts["moved"] == {"worse": 1, "better": 1, "same": 1}
+    # In both months: p1 htn green→red (worse), p1 diabetes green→green, p2 htn red→yellow;
+    # p3 is new (新纳入), p4 left (退出): both sides add up to the two months' distributions.
+    assert moves.parts["moved"] == {"worse": 1, "better": 1, "same": 1, "entered": 1, "left": 1}
+    assert moves.parts["before_sides"] == {"green": 2, "yellow": 1, "red": 1}
+    assert moves.parts["after_sides"] == colors.parts["totals"]
     assert moves.parts["into_red"] == 1
     assert moves.message.startswith("2025年12月末 → 2026年3月末：1 人次加重")
 
@@ -126,18 +129,18 @@ def test_flagged_teams_and_alerts(engine):
     assert list(teams.parts["rows"]["team_id"]) == ["T1"]
     assert teams.parts["flagged"] == 1
     assert teams.message == "1 个团队抽查合格率低于 80%（抽查不少于 10 人次）"
-    items = {text[:6]: count for count, _unit, text, _names in slides["alerts"].parts["items"]}
-    # red at township (p1 htn); p1, p2 (yellow at county), p3 (green at township) mismatched;
-    # every village served; T1 under 80%; fup, pvs, ehr under target; 二类 gets more.
+    alerts = slides["alerts"].parts["items"]
+    items = {text[:6]: (count, unit) for count, unit, text, _names in alerts}
+    # 推送不到位 over all colours: p1 htn (red at township), p2 (yellow at county), p3 (green
+    # at township) = 3 人次, of which 红标未上转 1; every village served; T1 under 80%;
+    # fup, pvs, ehr under target; 二类 gets more per head: only raised alerts are listed.
     assert items == {
-        "红标患者未由": 1,
-        "患者管理层级": 3,
-        "村本期没有任": 0,
-        "团队抽查合格": 1,
-        "指标未达目标": 3,
-        "县区2026": 0,
+        "推送不到位（": (3, "人次"),
+        "团队抽查合格": (1, "个"),
+        "指标未达目标": (3, "项"),
     }
-    assert slides["alerts"].message == "本期 4 类事项需要关注"
+    assert "其中红标未上转 1 人次" in alerts[0][2]
+    assert slides["alerts"].message == "本期 3 类事项需要关注"
 
 
 def test_period_without_data_says_so(engine):
