@@ -25,7 +25,8 @@ from views.common import Header, Window, header
 Query = Callable[..., Any]
 
 # key → title, in the order of the meeting (PRODUCT.md: KPIs, ranking, 绿黄红, classes, teams,
-# alerts). `townships` exists only when a county is in scope.
+# alerts). `townships` exists only when a county is in scope. The KPIs take two slides, those
+# short of target first: one slide of ten tiles is ~30 numbers, more than a room reads.
 SLIDE_TITLES = {
     "cover": "医防融合周例会",
     "kpis_missed": "未达目标的指标",
