@@ -40,18 +40,18 @@ VIEWS = {
     "overview": overview.build,
     "chronic": chronic_view.build,
     "map": grid_map_view.build,
-    "rankings": rankings_view.build,
     "teams": teams_view.build,
+    "rankings": rankings_view.build,
     "meeting": deck.build,
 }
 
 
-def build_view(engine: sa.Engine, name: str, scope: Scope, window: Window) -> dict:
-    """One view's model as JSON-ready data: everything its page or the deck shows."""
 # --format values writing the weekly brief as a file (dashboard.brief) instead of JSON.
 BRIEF_FORMATS = ("pdf", "xlsx", "pptx")
 
 
+def build_view(engine: sa.Engine, name: str, scope: Scope, window: Window) -> dict:
+    """One view's model as JSON-ready data: everything its page or the deck shows."""
     return {"view": name, **jsonable(VIEWS[name](engine, scope, window))}
 
 

@@ -9,7 +9,6 @@ Backspace leaves a drill-down — whatever control has focus (pages.meeting_pres
 from __future__ import annotations
 
 import functools
-import importlib
 import time
 from html import escape
 from urllib.parse import urlencode
@@ -36,19 +35,11 @@ TIMER_SHIFT_SECONDS = 0.001
 AUTO_SLACK = 0.9
 
 
-def _legacy_query(name: str, *args, **kwargs):
-    """Transitional: the slides not yet on view models ask for queries by name."""
-    module, func = name.split(".")
-    function = getattr(importlib.import_module(f"data_access.{module}"), func)
-    return cached(function)(*args, **kwargs)
-
-
 class CachedSources(deck.Sources):
     """The slides' view models through the app's cache: the pages' very objects."""
 
     def __init__(self, filters: state.Filters):
         self.scope, self.window = filters.scope, filters.window
-        self.query = _legacy_query  # until every slide reads a view model
 
     def view(self, builder, **options):
         return cached(builder)(self.scope, self.window, **options)
