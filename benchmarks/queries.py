@@ -1,10 +1,13 @@
-"""Benchmark: the queries behind each view, on DuckDB and SQLite, against the naive pandas way.
+"""Benchmark: each view's model (the one function its page, slides and export render), on the
+given engines, against the naive pandas way.
 
     python benchmarks/queries.py [--scale prefecture] [--folder data/bench] [--repeat 7]
+        [--engines duckdb,sqlite]
 
-Builds the database once per engine (kept in --folder for later runs), then prints for
-each view the median warm time of all its queries together, and the time of the naive
-approach (read the fact tables into pandas, then filter and group).
+Builds the database once per engine (kept in --folder for later runs), then prints for each
+view the median warm time of its builder (`views.<name>.build`, uncached: what one click costs
+without the app's cache), and the time of the naive approach (read the fact tables into
+pandas, then filter and group).
 """
 
 from __future__ import annotations
@@ -22,95 +25,28 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from data_access import (  # noqa: E402
-    chronic,
-    chronic_flows,
-    chronic_levels,
-    indicators,
-    meta,
-    overview,
-    rankings,
-    teams,
-    villages,
-)
-from data_access import map as map_queries  # noqa: E402
+from data_access import meta, villages  # noqa: E402
 from data_access.engine import create_readonly_engine  # noqa: E402
-from data_access.periods import Period, months_ending, periods_with_data  # noqa: E402
+from data_access.periods import Period, periods_with_data  # noqa: E402
 from data_access.scope import Scope  # noqa: E402
+from views import chronic, common, grid_map, overview, rankings, teams  # noqa: E402
 
-TREND = 12  # the pages' trend window (pages.overview_kpi.TREND_MONTHS)
 
-
-def frame_queries(engine, scope: Scope, period: Period) -> None:
+def frame(engine, scope: Scope, window: common.Window) -> None:
     """What the frame asks on every page (filters, header)."""
     villages.counties(engine)
     villages.townships(engine)
     meta.data_months(engine)
-    meta.data_info(engine)
-
-
-def overview_queries(engine, scope: Scope, period: Period) -> None:
-    villages.village_class_summary(engine, scope)
-    indicators.indicator_values(engine, scope, period)
-    indicators.indicator_values(engine, scope, period.previous())
-    indicators.indicator_trend(engine, scope, months_ending(period, TREND))
-    indicators.indicator_levels(engine)
-    month = chronic.snapshot_month(engine, scope, period)
-    teams.team_workload(engine, scope, period)
-    teams.member_composition(engine, scope)
-    if month:
-        chronic.color_distribution(engine, scope, month)
-        chronic.red_not_at_county(engine, scope, month)
-    overview.villages_without_service(engine, scope, period)
-    overview.funding_by_class(engine, scope, period.year)
-
-
-def chronic_queries(engine, scope: Scope, period: Period) -> None:
-    level = "township" if scope.county_code else "county"
-    month = chronic.snapshot_month(engine, scope, period)
-    before = chronic.month_before(engine, scope, period.first_month)
-    chronic.color_distribution(engine, scope, month)
-    chronic.color_distribution(engine, scope, before)
-    chronic.colors_by_area(engine, scope, month, level)
-    chronic.color_distribution_by(engine, scope, month, "village_class")
-    chronic.color_trend(engine, scope, months_ending(period, TREND))
-    chronic_flows.transition_flows(engine, scope, before, month)
-    chronic_levels.managed_levels(engine, scope, month)
-    chronic_levels.mismatch_by_area(engine, scope, month, level)
-    chronic_levels.mismatch_villages(engine, scope, month)
-    chronic.red_share_villages(engine, scope, month)
-
-
-def teams_queries(engine, scope: Scope, period: Period) -> None:
-    teams.team_summary(engine, scope, period)
-    teams.team_workload(engine, scope, period)
-    teams.team_workload(engine, scope, period.previous())
-    teams.member_composition(engine, scope)
-    teams.service_types(engine)
-    teams.services_by_type(engine, scope, period)
-    teams.village_share_medians(engine, scope, period)
-
-
-def rankings_queries(engine, scope: Scope, period: Period) -> None:
-    months = months_ending(period, TREND)
-    rankings.league_table(engine, period, "county", trend_months=months)
-    if scope.county_code:
-        rankings.league_table(engine, period, "township", scope.county_code, trend_months=months)
-
-
-def map_view_queries(engine, scope: Scope, period: Period) -> None:
-    map_queries.village_facts(engine, scope)
-    map_queries.village_boundaries(engine, scope)
-    map_queries.village_figures(engine, scope, period)
+    common.header(engine, scope)
 
 
 VIEWS = {
-    "frame": frame_queries,
-    "总览 overview": overview_queries,
-    "网格地图 map": map_view_queries,
-    "团队工作量 teams": teams_queries,
-    "慢病三色 chronic": chronic_queries,
-    "县区排名 rankings": rankings_queries,
+    "frame": frame,
+    "总览 overview": overview.build,
+    "网格地图 map": grid_map.build,
+    "团队工作量 teams": teams.build,
+    "慢病三色 chronic": chronic.build,
+    "县区排名 rankings": rankings.build,
 }
 
 
@@ -185,11 +121,12 @@ def main() -> int:
             p for p in periods_with_data(months, "quarter") if set(p.months) <= set(months)
         )
         county = villages.counties(engine)["county_code"].iloc[0]
+        window = common.window(period, months)
         naive_times: dict[str, float] = {}
         for scope_name, scope in (("全域", Scope()), (f"县 {county}", Scope(county))):
             for view, fn in VIEWS.items():
-                fn(engine, scope, period)  # warm: caches, first-touch of pages
-                times = [timed(fn, engine, scope, period) for _ in range(args.repeat)]
+                fn(engine, scope, window)  # warm: caches, first-touch of pages
+                times = [timed(fn, engine, scope, window) for _ in range(args.repeat)]
                 median = statistics.median(times)
                 # The naive way loads whole tables whatever the scope: measure it once per view.
                 if args.no_naive or view == "frame":

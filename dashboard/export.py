@@ -23,6 +23,7 @@ from data_access.periods import Period
 from data_access.schema import check_schema
 from data_access.scope import Scope, UnknownArea, resolve_scope
 from views import chronic as chronic_view
+from views import grid_map as grid_map_view
 from views import overview
 from views import rankings as rankings_view
 from views import teams as teams_view
@@ -39,8 +40,9 @@ def _records(df, columns) -> list[dict]:
 VIEWS = {
     "overview": overview.build,
     "chronic": chronic_view.build,
-    "rankings": rankings_view.build,
+    "map": grid_map_view.build,
     "teams": teams_view.build,
+    "rankings": rankings_view.build,
     "meeting": deck.build,
 }
 

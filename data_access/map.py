@@ -124,7 +124,9 @@ def village_boundaries(engine: Engine, scope: Scope) -> pd.DataFrame:
     return _read(engine, query, ["village_code", "geojson"])
 
 
-def _chronic_counts(engine: Engine, scope: Scope, month: str | None) -> pd.DataFrame:
+def _chronic_counts(
+    engine: Engine, scope: Scope, month: str | None, village_code: str | None = None
+) -> pd.DataFrame:
     """Per village at `month`: chronic rows (patient × disease) and red rows."""
     cs = chronic_status.c
     columns = ["village_code", "patients", "red"]
@@ -139,6 +141,7 @@ def _chronic_counts(engine: Engine, scope: Scope, month: str | None) -> pd.DataF
         .where(cs.month == month)
         .group_by(cs.village_code),
         scope.village_condition(cs.village_code),
+        None if village_code is None else cs.village_code == village_code,
     )
     return _read(engine, query, columns)
 
@@ -183,13 +186,16 @@ def _team_totals(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     return df
 
 
-def _funding(engine: Engine, scope: Scope, year: int) -> pd.DataFrame:
+def _funding(
+    engine: Engine, scope: Scope, year: int, village_code: str | None = None
+) -> pd.DataFrame:
     f = village_funding.c
     query = where(
         sa.select(f.village_code, sa.func.sum(f.amount).label("funding"))
         .where(f.year == year)
         .group_by(f.village_code),
         scope.village_condition(f.village_code),
+        None if village_code is None else f.village_code == village_code,
     )
     return _read(engine, query, ["village_code", "funding"])
 
@@ -241,8 +247,11 @@ def indicator_sums(
     return df.astype({"numerator": float, "denominator": float})
 
 
-def village_figures(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
-    """village_facts plus the map's thematic sums and values per village for the period.
+def village_figures(
+    engine: Engine, scope: Scope, period: Period, village_code: str | None = None
+) -> pd.DataFrame:
+    """village_facts plus the map's thematic sums and values per village for the period
+    (or for one village of the scope: the same figures, read for it alone).
 
     red_share = red / patients (chronic rows at the period's last month with data; 0–1);
     services = team services × the village's share of the team's residents;
@@ -250,9 +259,10 @@ def village_figures(engine: Engine, scope: Scope, period: Period) -> pd.DataFram
     SIGNING_INDICATOR in %; funding_per_capita = funds of the period's year / population
     (yuan). Every value is None when its denominator is 0 or missing.
     """
-    df = village_facts(engine, scope)
+    df = village_facts(engine, scope, village_code)
+    # The scope's end month even for one village: its red share is the one the map shows.
     month = snapshot_month(engine, scope, period)
-    chronic = _chronic_counts(engine, scope, month)
+    chronic = _chronic_counts(engine, scope, month, village_code)
     df = df.merge(chronic, on="village_code", how="left")
     df["patients"] = df["patients"].fillna(0).astype(int)
     df["red"] = df["red"].fillna(0).astype(int)
@@ -270,7 +280,7 @@ def village_figures(engine: Engine, scope: Scope, period: Period) -> pd.DataFram
     ]
     df["red_share"] = [ratio(r, n) for r, n in zip(df["red"], df["patients"], strict=True)]
 
-    sign = indicator_sums(engine, scope, period, (SIGNING_INDICATOR,))
+    sign = indicator_sums(engine, scope, period, (SIGNING_INDICATOR,), village_code)
     df = df.merge(
         sign.drop(columns="indicator_code").rename(
             columns={"numerator": "sign_num", "denominator": "sign_den"}
@@ -282,7 +292,7 @@ def village_figures(engine: Engine, scope: Scope, period: Period) -> pd.DataFram
         ratio(n, d, PERCENT_UNIT) for n, d in zip(df["sign_num"], df["sign_den"], strict=True)
     ]
 
-    df = df.merge(_funding(engine, scope, period.year), on="village_code", how="left")
+    df = df.merge(_funding(engine, scope, period.year, village_code), on="village_code", how="left")
     df["funding"] = pd.to_numeric(df["funding"]).astype(float)
     df["funding_per_capita"] = [ratio(f, p) for f, p in zip(df["funding"], population, strict=True)]
     return df.drop(columns=["team_services", "team_residents"])

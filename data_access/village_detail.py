@@ -50,17 +50,19 @@ def village_services(engine: Engine, village_code: str, period: Period) -> pd.Da
 
 
 def village_colors(
-    engine: Engine, village_code: str, period: Period
+    engine: Engine, village_code: str, period: Period, month: str | None = None
 ) -> tuple[str | None, pd.DataFrame]:
-    """(month, patients by disease and colour, with each colour's share of the disease) at the
-    period's last month with data for the village; (None, empty) when it has none."""
+    """(month, patients by disease and colour, with each colour's share of the disease) at
+    `month` (the map passes its scope's end month, so the panel matches the map's red share)
+    or else the period's last month with data for the village; (None, empty) without rows."""
     cs = chronic_status.c
     with engine.connect() as conn:
-        month = conn.execute(
-            sa.select(sa.func.max(cs.month)).where(
-                cs.village_code == village_code, cs.month.in_(period.months)
-            )
-        ).scalar()
+        if month is None:
+            month = conn.execute(
+                sa.select(sa.func.max(cs.month)).where(
+                    cs.village_code == village_code, cs.month.in_(period.months)
+                )
+            ).scalar()
         if month is None:
             return None, pd.DataFrame(columns=["disease", "color", "patients", "share"])
         rows = conn.execute(
@@ -69,6 +71,8 @@ def village_colors(
             .group_by(cs.disease, cs.color)
             .order_by(cs.disease, cs.color)
         ).all()
+    if not rows:
+        return None, pd.DataFrame(columns=["disease", "color", "patients", "share"])
     df = pd.DataFrame(rows, columns=["disease", "color", "patients"])
     totals = df.groupby("disease")["patients"].transform("sum")
     df["share"] = [share(n, t) for n, t in zip(df["patients"], totals, strict=True)]

@@ -17,8 +17,8 @@ import numpy as np
 import shapely
 from branca.element import Element
 
-from geo.leaflet import JsonLayer, MapExtras, feature_collection
-from geo.processing import label_points
+from geo.leaflet import JsonLayer, MapExtras, compact_collection
+from geo.processing import grid_for, label_points, tolerance_for
 
 # Labels closer than this (screen pixels between neighbouring outlines' centres) overlap;
 # below it township labels are hidden until the user zooms in.
@@ -107,9 +107,10 @@ LABEL_MARKER_JS = """function(feature, latlng) {
                            riseOnHover: true});
 }"""
 POINT_MARKER_JS = "function(feature, latlng) { return L.circleMarker(latlng); }"
-# Fill from the feature's `fill` property; edges white between villages, dark around points.
+# Fill from the feature's first looked-up value; edges white between villages, dark around
+# points.
 FILL_STYLE_JS = """function(feature) {
-  return {fillColor: feature.properties.fill, fillOpacity: %s, color: '%s', weight: %s,
+  return {fillColor: value(feature.properties, 0), fillOpacity: %s, color: '%s', weight: %s,
           opacity: 1, radius: %d};
 }"""
 HOVER_JS = """function(feature, layer) {
@@ -130,35 +131,65 @@ def label_zoom(areas: gpd.GeoDataFrame, spacing_px: int = MIN_LABEL_SPACING_PX) 
     return round(math.log2(spacing_px * 360 / (TILE_PX * size_deg)), 2)
 
 
-def _geometries(gdf: gpd.GeoDataFrame) -> list[str]:
-    return list(shapely.to_geojson(gdf.geometry.to_numpy()))
-
-
-def _labels(areas: gpd.GeoDataFrame, code_col: str, kind: str) -> str:
+def _labels(areas: gpd.GeoDataFrame, code_col: str, kind: str, grid: float) -> JsonLayer:
     points = label_points(areas)
     props = [
         {"kind": kind, "code": str(code), "label": str(name)}
         for code, name in zip(areas[code_col], areas["name"], strict=True)
     ]
-    return feature_collection(list(shapely.to_geojson(points.to_numpy())), props)
+    return JsonLayer(
+        compact_collection(points.to_numpy(), props, grid),
+        point_to_layer=LABEL_MARKER_JS,
+        compact=True,
+    )
 
 
-def _village_layer(frame: gpd.GeoDataFrame, tooltip: list[tuple[str, str]], point: bool):
-    """Villages filled by `fill`, highlighted on hover, with the tooltip's columns as text."""
-    keys = [f"t{i}" for i in range(len(tooltip))]  # short keys: 2,000 copies of each
-    columns = [frame[col].tolist() for col, _ in tooltip]
+def lookup_columns(columns: list[list]) -> tuple[list[list[str]], list[list[int]]]:
+    """Each column's distinct texts once, and per row the indexes into them.
+
+    Township, team, class and road repeat across 2,000 villages; sent once each they no
+    longer dominate the payload.
+    """
+    lookup, indexes = [], []
+    for values in columns:
+        texts = ["" if v is None else str(v) for v in values]
+        distinct = list(dict.fromkeys(texts))
+        position = {t: i for i, t in enumerate(distinct)}
+        lookup.append(distinct)
+        indexes.append([position[t] for t in texts])
+    return lookup, [list(row) for row in zip(*indexes, strict=True)] if indexes else []
+
+
+def clicked_area(properties: dict | None) -> tuple[str | None, str | None]:
+    """(kind, code) of a clicked feature: village, town or county; (None, None) for none."""
+    if not properties or not properties.get("code"):
+        return None, None
+    return properties.get("kind", "village"), str(properties["code"])
+
+
+def _village_layer(
+    frame: gpd.GeoDataFrame, tooltip: list[tuple[str, str]], point: bool, grid: float
+):
+    """Villages filled by `fill`, highlighted on hover, with the tooltip's columns as text.
+
+    Properties are `code` and `v` (indexes into the layer's lookup: fill, then the tooltip
+    columns); a village feature has no `kind` (clicked_area reads it as a village).
+    """
+    columns = [frame["fill"].tolist()] + [frame[col].tolist() for col, _ in tooltip]
+    lookup, rows = lookup_columns(columns)
     props = [
-        {"kind": "village", "code": str(code), "fill": fill}
-        | {k: "" if v is None else str(v) for k, v in zip(keys, values, strict=True)}
-        for code, fill, *values in zip(frame["village_code"], frame["fill"], *columns, strict=True)
+        {"code": str(code), "v": row} for code, row in zip(frame["village_code"], rows, strict=True)
     ]
     weight, edge, opacity = (1.5, OUTLINE_COLOR, 0.95) if point else (0.7, VILLAGE_EDGE, 0.85)
     return JsonLayer(
-        feature_collection(_geometries(frame), props),
+        compact_collection(frame.geometry.to_numpy(), props, grid),
         feature_style=FILL_STYLE_JS % (opacity, edge, weight, POINT_RADIUS_PX),
         point_to_layer=POINT_MARKER_JS if point else None,
         each_feature=HOVER_JS % (OUTLINE_COLOR, weight, edge),
-        tooltip=list(zip(keys, [alias for _, alias in tooltip], strict=True)),
+        tooltip=[alias for _, alias in tooltip],
+        tooltip_first=1,
+        lookup=lookup,
+        compact=True,
     )
 
 
@@ -180,8 +211,10 @@ def build_map(
 
     villages/points: village_code, fill and the tooltip columns (plain text, escaped here);
     townships/counties: township_code/county_code, name. A click reports the feature's
-    properties `kind` (village, town, county) and `code`.
+    properties; clicked_area() reads (kind, code) from them. Coordinates travel on the grid
+    of the simplification that fits `bounds` (geo.processing.grid_for).
     """
+    grid = grid_for(tolerance_for(bounds))
     m = folium.Map(
         location=None,
         tiles=None,
@@ -199,7 +232,7 @@ def build_map(
 
     for frame, point in ((villages, False), (points, True)):
         if frame is not None and not frame.empty:
-            _village_layer(frame, tooltip, point).add_to(m)
+            _village_layer(frame, tooltip, point, grid).add_to(m)
 
     several_counties = counties is not None and len(counties) > 1
     # With county lines drawn, township lines step back so the counties read first.
@@ -208,11 +241,12 @@ def build_map(
     for areas, weight in outlines:
         if not areas.empty:
             JsonLayer(
-                feature_collection(_geometries(areas), [{}] * len(areas)),
+                compact_collection(areas.geometry.to_numpy(), [{}] * len(areas), grid),
                 feature_style=(
                     f"function(f) {{ return {{fill: false, color: '{OUTLINE_COLOR}', "
                     f"weight: {weight}}}; }}"
                 ),
+                compact=True,
                 interactive=False,
             ).add_to(m)
     label_sets = [(townships, "township_code", "town")]
@@ -220,7 +254,7 @@ def build_map(
         label_sets.append((counties, "county_code", "county"))
     for areas, code_col, kind in label_sets:
         if not areas.empty:
-            JsonLayer(_labels(areas, code_col, kind), point_to_layer=LABEL_MARKER_JS).add_to(m)
+            _labels(areas, code_col, kind, grid).add_to(m)
 
     MapExtras(legend.to_html(), label_zoom(townships) if several_counties else 0.0).add_to(m)
     minx, miny, maxx, maxy = bounds

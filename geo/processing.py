@@ -4,12 +4,14 @@ and label points."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
-from geo.io import WGS84
+from geo.io import WGS84, village_shapes
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +23,9 @@ MAP_WIDTH_PX = 900
 # Coordinates snap to a grid this many times finer than the tolerance (a power of ten):
 # digits below what the simplification keeps only make the payload larger.
 GRID_PER_TOLERANCE = 4
-# Never coarser than ~10 m nor finer than ~0.1 m, whatever the zoom.
-COARSEST_GRID_DEG, FINEST_GRID_DEG = 1e-4, 1e-6
+# Never coarser than ~10 m nor finer than ~1 m (5 decimals), whatever the zoom: a village
+# clinic or boundary is not surveyed more precisely than that.
+COARSEST_GRID_DEG, FINEST_GRID_DEG = 1e-4, 1e-5
 
 
 def tolerance_for(bounds, width_px: int = MAP_WIDTH_PX, pixels: float = SIMPLIFY_PIXELS) -> float:
@@ -110,3 +113,50 @@ def total_bounds(*frames: gpd.GeoDataFrame) -> tuple[float, float, float, float]
         return None
     arr = np.vstack(boxes)
     return (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
+
+
+@dataclass(frozen=True)
+class MapGeometry:
+    """What the map draws for a scope, simplified for the zoom that fits it."""
+
+    polygons: gpd.GeoDataFrame  # village_code, geometry
+    points: gpd.GeoDataFrame  # village_code, geometry: villages without a boundary
+    missing: tuple[str, ...]  # villages with neither boundary nor clinic location
+    townships: gpd.GeoDataFrame  # township_code, name, geometry
+    counties: gpd.GeoDataFrame  # county_code, name, geometry
+    bounds: tuple[float, float, float, float] | None
+    file_error: str | None = None  # why a configured boundary file was not used
+
+
+def map_geometry(
+    boundaries: gpd.GeoDataFrame, facts: pd.DataFrame, file_error: str | None = None
+) -> MapGeometry:
+    """Village polygons (coverage-simplified for the scope's extent), fallback points, and
+    township/county outlines dissolved from the simplified villages, so they line up.
+
+    facts: village_code, lon, lat, township_code, township_name, county_code, county_name.
+    """
+    shapes = village_shapes(boundaries, facts)
+    bounds = total_bounds(shapes.polygons, shapes.points)
+    polygons = shapes.polygons
+    if bounds is not None:
+        polygons = simplify_coverage(polygons, tolerance_for(bounds))
+    areas = polygons.merge(
+        facts[["village_code", "township_code", "township_name", "county_code", "county_name"]],
+        on="village_code",
+    )
+    townships = dissolve(areas, "township_code").merge(
+        areas.drop_duplicates("township_code")[["township_code", "township_name"]]
+    )
+    counties = dissolve(areas, "county_code").merge(
+        areas.drop_duplicates("county_code")[["county_code", "county_name"]]
+    )
+    return MapGeometry(
+        polygons,
+        shapes.points,
+        shapes.missing,
+        townships.rename(columns={"township_name": "name"}),
+        counties.rename(columns={"county_name": "name"}),
+        bounds,
+        file_error,
+    )

@@ -1,5 +1,6 @@
 """The grid map on the app side: Leaflet served by the app itself, map configuration, the
-cached village geometry of a scope, and the thematic layers (values, classes, legend).
+cached village geometry of a scope, the thematic layers' colours and legend for the view
+model's per-village values (views.grid_map), and the built map cached per scope and layer.
 
 Leaflet's files come from the XStatic-Leaflet package (requirements.txt) and are copied once
 per process into dashboard/static/vendor/ (gitignored), which Streamlit serves at
@@ -10,25 +11,24 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from dashboard import data, theme
 from dashboard.data import CACHE_TTL_S, cached
-from data_access import map as map_figures
 from data_access.scope import Scope
-from geo import classes, io, maps, processing
-from views import labels
+from geo import classes, io, maps
+from geo.processing import MapGeometry
+from views import grid_map, labels
+from views.common import Window
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 LEAFLET_DIR = STATIC_DIR / "vendor" / "leaflet"
 LEAFLET_URL_PATH = "app/static/vendor/leaflet"
-# Geometry of a few dozen scopes fits easily (a prefecture is ~1 MB simplified).
-GEOMETRY_CACHE_ENTRIES = 64
+# Built maps of a few dozen (scope, period, layer) combinations, each under 1 MB.
+MAP_CACHE_ENTRIES = 48
 
 ENV_TILE_URL = "DASHBOARD_TILE_URL"
 ENV_TILE_ATTRIBUTION = "DASHBOARD_TILE_ATTRIBUTION"
@@ -88,148 +88,40 @@ def boundary_file() -> tuple[str, str] | None:
     return path, _setting(ENV_BOUNDARY_CODE_COLUMN, "boundary_code_column") or io.CODE
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
-def _file_boundaries(path: str, code_column: str, modified: float) -> gpd.GeoDataFrame:
-    return io.read_boundary_file(path, code_column)
-
-
-@dataclass(frozen=True)
-class MapGeometry:
-    """What the map draws for a scope, simplified for the zoom that fits it."""
-
-    polygons: gpd.GeoDataFrame  # village_code, geometry
-    points: gpd.GeoDataFrame  # village_code, geometry: villages without a boundary
-    missing: tuple[str, ...]  # villages with neither boundary nor clinic location
-    townships: gpd.GeoDataFrame  # township_code, name, geometry
-    counties: gpd.GeoDataFrame  # county_code, name, geometry
-    bounds: tuple[float, float, float, float] | None
-    file_error: str | None  # why the configured boundary file was not used
-
-
-@st.cache_data(
-    ttl=CACHE_TTL_S, max_entries=GEOMETRY_CACHE_ENTRIES, show_spinner="正在准备地图边界…"
-)
-def _geometry(db_key: str, scope: Scope, file_config: tuple | None) -> MapGeometry:
-    facts = cached(map_figures.village_facts)(scope)
-    boundaries = io.from_geojson_rows(cached(map_figures.village_boundaries)(scope))
-    file_error = None
-    if file_config is not None:
-        path, code_column = file_config
-        try:
-            if not os.path.exists(path):
-                raise io.BoundaryFileError(f"boundary file not found: {path}")
-            from_file = _file_boundaries(path, code_column, os.path.getmtime(path))
-            boundaries = io.combine(boundaries, from_file)
-        except (OSError, io.BoundaryFileError) as exc:
-            file_error = str(exc)
-    shapes = io.village_shapes(boundaries, facts)
-    bounds = processing.total_bounds(shapes.polygons, shapes.points)
-    polygons = shapes.polygons
-    if bounds is not None:
-        polygons = processing.simplify_coverage(polygons, processing.tolerance_for(bounds))
-    areas = polygons.merge(
-        facts[["village_code", "township_code", "township_name", "county_code", "county_name"]],
-        on="village_code",
-    )
-    townships = processing.dissolve(areas, "township_code").merge(
-        areas.drop_duplicates("township_code")[["township_code", "township_name"]]
-    )
-    counties = processing.dissolve(areas, "county_code").merge(
-        areas.drop_duplicates("county_code")[["county_code", "county_name"]]
-    )
-    return MapGeometry(
-        polygons,
-        shapes.points,
-        shapes.missing,
-        townships.rename(columns={"township_name": "name"}),
-        counties.rename(columns={"county_name": "name"}),
-        bounds,
-        file_error,
-    )
+def _boundary_config() -> tuple[str, str, float] | None:
+    """(path, code column, modification time) of the configured boundary file, or None; a
+    missing file is passed on so that the view reports it."""
+    config = boundary_file()
+    if config is None:
+        return None
+    path, code_column = config
+    modified = os.path.getmtime(path) if os.path.exists(path) else 0.0
+    return path, code_column, modified
 
 
 def geometry(scope: Scope) -> MapGeometry:
     """The scope's village polygons, fallback points, and township/county outlines (cached)."""
-    config = boundary_file()
-    return _geometry(data.database().key, scope, config)
+    return cached(grid_map.geometry)(scope, _boundary_config())
 
 
-# --- thematic layers ---------------------------------------------------------------------------
+# --- thematic layers: colours for the view's per-village values ---------------------------------
 
 
-@dataclass(frozen=True)
-class Layer:
-    """A thematic fill: the figures column, how it reads, and how it is formed."""
-
-    label: str
-    column: str | None  # None: the village class
-    unit: str = ""
-    scale: float = 1.0  # e.g. 100 for a 0–1 share shown in %
-    digits: int = 1
-    definition: str = ""
-
-
-LAYERS = {
-    "class": Layer(
-        "村类别", None, definition="一类村：集中、路况好、易开展；二类村：分散、偏远、交通不便"
-    ),
-    "red_share": Layer(
-        "红标占比",
-        "red_share",
-        "%",
-        100.0,
-        1,
-        "期末月红标患者人次 ÷ 在管慢病患者人次（按病种计）",
-    ),
-    "services_per_1000": Layer(
-        "每千人服务量",
-        "services_per_1000",
-        "次/千人",
-        1.0,
-        0,
-        "本期团队服务量按各村常住人口占团队服务人口的比例分摊到村，再 ÷ 村常住人口 × 1000；"
-        "因此同一团队各村数值相同",
-    ),
-    "sign_rate": Layer(
-        "签约率", "sign_rate", "%", 1.0, 1, "家庭医生签约率（指标 fd_sign）= Σ分子 ÷ Σ分母"
-    ),
-    "funding_per_capita": Layer(
-        "人均经费",
-        "funding_per_capita",
-        "元/人",
-        1.0,
-        1,
-        "本年度基本公卫经费 ÷ 村常住人口（无经费记录的村不计）",
-    ),
-}
-
-
-# Why a whole layer has no value, where the reason is known.
-NO_LAYER_VALUES = {
-    "sign_rate": f"数据库中没有本期村级的签约率指标（{map_figures.SIGNING_INDICATOR}）数据，签约率图层无值。",
-    "funding_per_capita": "数据库中没有本年度的村经费（village_funding）记录，人均经费图层无值。",
-}
-
-
-def value_text(value, layer: Layer) -> str:
-    if value is None or pd.isna(value):
-        return labels.NO_VALUE
-    return f"{value * layer.scale:,.{layer.digits}f} {layer.unit}".strip()
-
-
-def fills(figures: pd.DataFrame, key: str) -> tuple[list[str], list[str], maps.Legend]:
-    """(fill colour, value text) per village of `figures`, and the legend, for a layer."""
-    layer = LAYERS[key]
+def fills(view: grid_map.MapView, key: str) -> tuple[list[str], list[str], maps.Legend]:
+    """(fill colour, value text) per village of the view, and the legend, for a layer."""
+    layer = grid_map.LAYERS[key]
+    villages = view.villages
     if layer.column is None:
-        counts = figures["village_class"].value_counts()
+        counts = villages["village_class"].value_counts()
         entries = tuple(
             (theme.CLASS_COLORS[c], f"{labels.CLASS_LABELS[c]} · {int(counts.get(c, 0)):,} 个")
             for c in labels.CLASS_LABELS
         )
-        colours = [theme.CLASS_COLORS.get(c, theme.MAP_NO_VALUE) for c in figures["village_class"]]
-        names = [labels.CLASS_LABELS.get(c, str(c)) for c in figures["village_class"]]
+        colours = [theme.CLASS_COLORS.get(c, theme.MAP_NO_VALUE) for c in villages["village_class"]]
+        names = [labels.CLASS_LABELS.get(c, str(c)) for c in villages["village_class"]]
         return colours, names, maps.Legend(layer.label, entries)
-    values = [None if pd.isna(v) else float(v) * layer.scale for v in figures[layer.column]]
+    raw = view.values(key)
+    values = [None if pd.isna(v) else float(v) * layer.scale for v in raw]
     breaks = classes.nice_breaks(values)
     palette = classes.spread(theme.MAP_SEQUENTIAL, len(breaks) + 1)
     index = classes.classify(values, breaks)
@@ -242,8 +134,7 @@ def fills(figures: pd.DataFrame, key: str) -> tuple[list[str], list[str], maps.L
     legend = maps.Legend(
         f"{layer.label}（{layer.unit}）", tuple(entries), "分级：按村分位数取整，各级村数相近"
     )
-    texts = [value_text(v, layer) for v in figures[layer.column]]
-    return colours, texts, legend
+    return colours, [layer.text(v) for v in raw], legend
 
 
 # (column, alias) of the tooltip; `layer_value` is the chosen layer's figure.
@@ -280,14 +171,14 @@ def tooltip_columns(figures: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def build_map(figures: pd.DataFrame, geo: MapGeometry, key: str):
+def build_map(view: grid_map.MapView, geo: MapGeometry, key: str):
     """The folium map of the scope with the chosen layer's fills, legend and tooltips."""
-    layer = LAYERS[key]
-    colours, texts, legend = fills(figures, key)
-    table = tooltip_columns(figures).assign(fill=colours, layer_value=texts)
+    layer = grid_map.LAYERS[key]
+    colours, texts, legend = fills(view, key)
+    table = tooltip_columns(view.villages).assign(fill=colours, layer_value=texts)
     tooltip = list(TOOLTIP)
     if layer.column is not None:
-        tooltip.append(("layer_value", f"{layer.label}"))
+        tooltip.append(("layer_value", layer.label))
     villages = geo.polygons.merge(table, on="village_code")
     points = geo.points.merge(table, on="village_code")
     points["name"] = [f"{n}（无边界，标在村卫生室）" for n in points["name"]]
@@ -302,3 +193,16 @@ def build_map(figures: pd.DataFrame, geo: MapGeometry, key: str):
         bounds=geo.bounds,
         tiles=tiles(),
     )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=MAP_CACHE_ENTRIES, show_spinner="正在绘制地图…")
+def _cached_map(db_key: str, scope: Scope, window: Window, key: str, config: tuple):
+    return build_map(cached(grid_map.build)(scope, window), geometry(scope), key)
+
+
+def map_for(scope: Scope, window: Window, key: str):
+    """The built map of a scope, window and layer, cached: a rerun that changes none of them
+    (a click, the village panel) rebuilds nothing, and its HTML is the same byte for byte,
+    so Streamlit sends the browser a reference to the copy it already holds."""
+    config = (leaflet_url(), tiles(), _boundary_config())
+    return _cached_map(data.database().key, scope, window, key, config)

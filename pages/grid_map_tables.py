@@ -1,12 +1,13 @@
-"""Beside the grid map: the 一类/二类 comparison table, the tilt sentence and the list of
-villages whose classification factors disagree with their class (rule from data_access.map)."""
+"""Beside the grid map: the 一类/二类 comparison table and its change, the tilt sentence and
+the list of villages whose classification factors disagree with their class; all from the
+view model (views.grid_map)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from data_access import map as map_figures
-from views import labels
+from views import grid_map, labels
+from views.common import month_end_words
 
 # (column, row label, unit, digits, scale) of the class comparison.
 CLASS_ROWS = [
@@ -17,7 +18,7 @@ CLASS_ROWS = [
     ("red_share", "红标占比", "%", 1, 100.0),
     ("sign_rate", "签约率", "%", 1, 1.0),
 ]
-TOTAL_CLASS = 0  # class_comparison's row over all villages
+TOTAL_CLASS = grid_map.TOTAL_CLASS
 
 
 def class_table(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -44,28 +45,56 @@ def class_table(comparison: pd.DataFrame) -> pd.DataFrame:
 TILT_ROWS = (("funding_per_capita", "人均经费"), ("services_per_1000", "每千人服务量"))
 
 
-def tilt_sentence(comparison: pd.DataFrame) -> str | None:
+def tilt_sentence(view: grid_map.MapView) -> str | None:
     """e.g. 二类村人均经费是一类村的 1.26 倍 …; None without both classes."""
-    by_class = comparison.set_index("village_class")
-    if not {1, 2} <= set(by_class.index):
-        return None
-    parts = []
-    for col, label in TILT_ROWS:
-        one, two = by_class.at[1, col], by_class.at[2, col]
-        if pd.notna(one) and pd.notna(two) and one:
-            parts.append(f"{label}是一类村的 **{two / one:.2f} 倍**")
+    parts = [
+        f"{label}是一类村的 **{view.tilt[col]:.2f} 倍**"
+        for col, label in TILT_ROWS
+        if view.tilt.get(col) is not None
+    ]
     if not parts:
         return None
     return "二类村" + "，".join(parts) + "（大于 1 倍即向二类村倾斜）。"
 
 
-def mismatch_rule() -> str:
-    """The rule behind the mismatch list, from the named constants in data_access.map."""
+# (column, row label, unit) of the change table: percentage points for shares and rates.
+CHANGE_ROWS = [
+    ("services_per_1000", "每千人服务量", "次/千人", 0),
+    ("red_share", "红标占比", "个百分点", 1),
+    ("sign_rate", "签约率", "个百分点", 1),
+]
+
+
+def change_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """Change vs the previous period per class (signed text, — where there is none)."""
+    by_class = changes.set_index("village_class")
+
+    def cell(cls, col, digits):
+        if cls not in by_class.index or pd.isna(by_class.at[cls, col]):
+            return labels.NO_VALUE
+        return f"{by_class.at[cls, col]:+,.{digits}f}"
+
+    rows = []
+    for col, label, unit, digits in CHANGE_ROWS:
+        row = {"指标": f"{label}（{unit}）"}
+        for cls, name in labels.CLASS_LABELS.items():
+            row[name] = cell(cls, col, digits)
+        row["合计"] = cell(TOTAL_CLASS, col, digits)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def month_text(month: str | None) -> str:
+    return month_end_words(month) if month else "期末"
+
+
+def mismatch_rule(rule: dict) -> str:
+    """The rule behind the mismatch list, from the thresholds the view used."""
     return (
-        f"规则：**一类村**距乡镇卫生院 ≥ {map_figures.REMOTE_DISTANCE_KM:g} km 且路况"
-        f"“{labels.ROAD_LABELS[map_figures.REMOTE_ROAD]}”；"
-        f"**二类村**距离 ≤ {map_figures.NEAR_DISTANCE_KM:g} km 且路况"
-        f"“{labels.ROAD_LABELS[map_figures.NEAR_ROAD]}”。"
+        f"规则：**一类村**距乡镇卫生院 ≥ {rule['remote_distance_km']:g} km 且路况"
+        f"“{labels.ROAD_LABELS[rule['remote_road']]}”；"
+        f"**二类村**距离 ≤ {rule['near_distance_km']:g} km 且路况"
+        f"“{labels.ROAD_LABELS[rule['near_road']]}”。"
     )
 
 

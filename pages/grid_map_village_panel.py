@@ -1,4 +1,5 @@
-"""The grid map's village panel: facts, team, services this period, 绿黄红 mix, indicators."""
+"""The grid map's village panel: renders views.grid_map.village_panel — facts, team, services
+this period (apportioned from the team), 绿黄红 mix at the map's month, indicators."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from dashboard import navigation, state, theme
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts.chronic import share_bars
 from dashboard.data import cached
-from data_access import village_detail
-from data_access.periods import Period
-from views import labels
+from data_access.scope import Scope
+from views import grid_map, labels
+from views.common import Window, month_end_words
 
 
 def _facts(info: dict) -> None:
@@ -32,17 +33,23 @@ def _facts(info: dict) -> None:
     )
 
 
-def _services(info: dict, period: Period) -> None:
-    st.markdown("**本期服务（团队服务量按人口比例分摊到本村）**")
+def _services(panel: grid_map.VillagePanel) -> None:
+    info = panel.facts
+    st.markdown(f"**本期服务（{grid_map.SERVICES_APPORTIONED}）**")
     if not isinstance(info["team_id"], str):
         st.info("本村没有登记服务团队。")
         return
     st.markdown(f"团队：**{labels.md_escape(info['team_name'])}**")
-    services = cached(village_detail.village_services)(info["village_code"], period)
+    services = panel.services
     if services.empty or services["team_services"].sum() == 0:
-        st.info(f"团队在{period.label}没有服务记录。")
+        st.info(f"团队在{panel.window.label}没有服务记录。")
         return
-    part = services["village_share"].iloc[0]
+    per_1000 = panel.figures.get("services_per_1000")
+    st.metric(
+        "每千人服务量（本村分摊）",
+        grid_map.LAYERS["services"].text(per_1000),
+        help="与地图“每千人服务量”图层的本村数值相同",
+    )
     table = pd.DataFrame(
         {
             "服务类型": [labels.SERVICE_LABELS.get(s, s) for s in services["service_type"]],
@@ -56,7 +63,7 @@ def _services(info: dict, period: Period) -> None:
         width="stretch",
         column_config={"本村分摊": st.column_config.NumberColumn(format="%.1f")},
     )
-    st.caption(f"本村常住人口占团队服务人口的 {labels.pct(None if part is None else 100 * part)}。")
+    st.caption(panel.services_note + "。")
     st.page_link(
         navigation.page("teams"),
         label="查看该团队的工作量",
@@ -65,14 +72,12 @@ def _services(info: dict, period: Period) -> None:
     )
 
 
-def _colors(info: dict, period: Period) -> None:
+def _colors(panel: grid_map.VillagePanel) -> None:
     st.markdown("**慢病三色（绿黄红）**")
-    month, mix = cached(village_detail.village_colors)(info["village_code"], period)
-    if month is None:
-        st.info(f"{period.label}本村没有慢病管理记录。")
+    mix, totals, whole = panel.colors, panel.color_totals, panel.chronic_rows
+    if panel.chronic_month is None or not whole:
+        st.info(f"{panel.window.label}本村没有慢病管理记录。")
         return
-    totals = mix.groupby("color")["patients"].sum()
-    whole = int(totals.sum())
     st.markdown(
         " · ".join(
             f"{labels.COLOR_LABELS[c]} **{int(totals.get(c, 0)):,}**"
@@ -89,12 +94,16 @@ def _colors(info: dict, period: Period) -> None:
     fig = share_bars(mix, "disease", names, colors, narrow=True)
     # no mode bar: over a chart this small it covers the legend
     st.plotly_chart(fig, config={**PLOTLY_CONFIG, "displayModeBar": False}, width="stretch")
-    st.caption(f"{month} 月末在管 {whole:,} 人次（按病种计）")
+    red_share = grid_map.LAYERS["red_share"].text(panel.figures.get("red_share"))
+    st.caption(
+        f"{month_end_words(panel.chronic_month)}在管 {whole:,} 人次（按病种计），"
+        f"红标占比 {red_share}（与地图图层相同）"
+    )
 
 
-def _indicators(info: dict, period: Period) -> None:
+def _indicators(panel: grid_map.VillagePanel) -> None:
     st.markdown("**指标（本村）**")
-    values = cached(village_detail.village_indicators)(info["village_code"], period)
+    values = panel.indicators
     values = values[values["denominator"].notna()]
     if values.empty:
         st.info("本期没有本村的指标数据（部分指标只在县级统计）。")
@@ -113,11 +122,13 @@ def _indicators(info: dict, period: Period) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def render(village_code: str, period: Period) -> None:
-    """The panel of one village for the period (nothing when the code is unknown)."""
-    info = cached(village_detail.village_info)(village_code)
-    if info is None:
+def render(scope: Scope, window: Window, village_code: str) -> None:
+    """The panel of one village for the window (a sentence when it is not in the scope)."""
+    panel = cached(grid_map.village_panel)(scope, window, village_code)
+    if panel is None:
+        st.info("所选范围内没有这个村。")
         return
+    info = panel.facts
     cls = info["village_class"]
     with st.container():
         st.subheader(
@@ -127,8 +138,8 @@ def render(village_code: str, period: Period) -> None:
         _facts(info)
         left, middle, right = st.columns([1, 1.1, 1.4])
         with left:
-            _services(info, period)
+            _services(panel)
         with middle:
-            _colors(info, period)
+            _colors(panel)
         with right:
-            _indicators(info, period)
+            _indicators(panel)

@@ -9,7 +9,6 @@ Backspace leaves a drill-down — whatever control has focus (pages.meeting_pres
 from __future__ import annotations
 
 import functools
-import importlib
 import time
 from html import escape
 from urllib.parse import urlencode
@@ -27,16 +26,13 @@ from views.meeting import deck
 
 AUTO_SECONDS = (15, 30, 60, 120)  # per slide: a glance, a discussion, a long discussion
 DEFAULT_AUTO_SECONDS = 30
-# The auto-advance clock checks this often (s): each slide then gets its full time, counted
-# from when it appeared, whatever moved it there.
-AUTO_TICK_SECONDS = 1
-
-
-def _legacy_query(name: str, *args, **kwargs):
-    """Transitional: the slides not yet on view models ask for queries by name."""
-    module, func = name.split(".")
-    function = getattr(importlib.import_module(f"data_access.{module}"), func)
-    return cached(function)(*args, **kwargs)
+# The browser keeps a fragment's timer while its interval is unchanged, even across reruns.
+# Shifting the interval by this much (s) per slide position restarts it on every new slide, so
+# each slide gets its full time whatever moved it there (a one-second tick instead would rerun
+# all the time and cancel a 周报 download being prepared).
+TIMER_SHIFT_SECONDS = 0.001
+# A timer tick may come a little early; advance when this share of the time has passed.
+AUTO_SLACK = 0.9
 
 
 class CachedSources(deck.Sources):
@@ -44,7 +40,6 @@ class CachedSources(deck.Sources):
 
     def __init__(self, filters: state.Filters):
         self.scope, self.window = filters.scope, filters.window
-        self.query = _legacy_query  # until every slide reads a view model
 
     def view(self, builder, **options):
         return cached(builder)(self.scope, self.window, **options)
@@ -209,10 +204,13 @@ def _auto(keys: list[str]) -> None:
         return
     seconds = st.session_state[state.W_MEETING_SECONDS]
 
-    @st.fragment(run_every=AUTO_TICK_SECONDS)
+    key = st.session_state.get(state.S_SLIDE)
+    position = keys.index(key) if key in keys else 0
+
+    @st.fragment(run_every=seconds + TIMER_SHIFT_SECONDS * position)
     def tick() -> None:
         _key, since = st.session_state[state.S_SLIDE_SHOWN_AT]
-        if time.monotonic() - since >= seconds:
+        if time.monotonic() - since >= AUTO_SLACK * seconds:
             _step(keys, 1, wrap=True)
             st.rerun()
 

@@ -159,6 +159,8 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
     bars, trend = st.columns(2)
     if measure == "lost" and not d.weight:
         bars.info(f"{name}权重为 0，不计分，没有失分。")
+    elif measure == "lost" and not rows["lost"].fillna(0).gt(0).any():
+        bars.success(f"各{area_label}{name}均达标，没有失分。")
     else:
         draw = charts.indicator_lost_bars if measure == "lost" else charts.indicator_bars
         bars.plotly_chart(draw(rows, d, area_label, chosen), config=PLOTLY_CONFIG, width="stretch")

@@ -180,7 +180,9 @@ def test_without_a_chinese_font_the_brief_says_what_to_install(engine, monkeypat
     scope = resolve_scope(engine, hm.A)
     with pytest.raises(fonts.FontMissing, match="fonts-noto-cjk"):
         brief.pdf_bytes(engine, scope, window_for(engine, Q1))
-    assert brief.xlsx_bytes(engine, scope, window_for(engine, Q1))[:2] == b"PK"  # the workbook needs no font
+    assert (
+        brief.xlsx_bytes(engine, scope, window_for(engine, Q1))[:2] == b"PK"
+    )  # the workbook needs no font
 
 
 @pytest.fixture(scope="module")

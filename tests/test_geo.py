@@ -13,7 +13,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from geo import classes, io, maps, processing
+from geo import classes, io, leaflet, maps, processing
 
 LON, LAT = 106.5, 26.5  # inside the demo prefecture (UTM zone 48N)
 
@@ -348,9 +348,72 @@ def test_text_from_the_database_cannot_break_out_of_the_page():
 
 def test_clicks_report_kind_and_code():
     page = maps.map_html(_tiny_map())
-    assert '"kind":"village","code":"990101001001"' in page
+    # a village feature carries its code and the indexes of its texts, not a kind
+    assert '{"code":"990101001001","v":[' in page
+    assert maps.clicked_area({"code": "990101001001", "v": [0, 0]}) == ("village", "990101001001")
     assert '"kind":"town","code":"0"' in page
     assert '"kind":"county","code":"990101"' in page
+    assert maps.clicked_area({"kind": "town", "code": "0", "label": "东镇"}) == ("town", "0")
+    assert maps.clicked_area(None) == (None, None)
+
+
+def test_repeated_texts_travel_once():
+    lookup, rows = maps.lookup_columns([["#fff", "#000", "#fff"], ["东镇", "东镇", None]])
+    assert lookup == [["#fff", "#000"], ["东镇", ""]]
+    assert rows == [[0, 0], [1, 0], [0, 1]]
+
+
+def test_geometry_travels_as_integers_on_the_grid_and_decodes_exactly():
+    poly = shapely.Polygon([(106.1234, 26.5), (106.1244, 26.5), (106.1244, 26.5011)])
+    text = leaflet.quantized_geometry(poly, 1e-4)
+    # first point absolute, then differences from the previous point
+    assert text == ('{"type":"Polygon","coordinates":[[[1061234,265000],[10,0],[0,11],[-10,-11]]]}')
+    rings = json.loads(text)["coordinates"]
+    decoded = np.cumsum(np.array(rings[0]), axis=0) / 1e4
+    assert np.allclose(decoded, np.asarray(poly.exterior.coords))
+    assert leaflet.quantized_geometry(shapely.Point(106.5, 26.1), 1e-5) == (
+        '{"type":"Point","coordinates":[10650000,2610000]}'
+    )
+    multi = shapely.MultiPolygon([poly, shapely.box(0, 0, 1e-4, 1e-4)])
+    assert json.loads(leaflet.quantized_geometry(multi, 1e-4))["type"] == "MultiPolygon"
+    assert leaflet.quantized_geometry(None, 1e-4) == "null"
+    assert "function(data) {" in maps.map_html(_tiny_map())  # the browser decodes it
+
+
+def _decode(data: dict) -> list:
+    """geo.leaflet.DECODE_JS in Python: running sums per ring, divided by the scale."""
+
+    def ring(r):
+        return (np.cumsum(np.array(r), axis=0) / data["s"]).tolist()
+
+    out = []
+    for t, c in zip(data["t"], data["g"], strict=True):
+        if t == "N":
+            out.append(None)
+        elif t == "P":
+            out.append(shapely.Point(c[0] / data["s"], c[1] / data["s"]))
+        elif t == "A":
+            out.append(shapely.Polygon(ring(c[0]), [ring(h) for h in c[1:]]))
+        else:
+            out.append(shapely.MultiPolygon([(ring(p[0]), [ring(h) for h in p[1:]]) for p in c]))
+    return out
+
+
+def test_compact_collection_round_trips_on_the_grid():
+    holed = box(0, 0, 0.004, 0.004).difference(box(0.001, 0.001, 0.002, 0.002))
+    multi = shapely.MultiPolygon([box(1, 1, 1.001, 1.001), box(2, 2, 2.0012, 2.0013)])
+    geoms = [holed, None, multi, shapely.Polygon()]
+    data = json.loads(leaflet.compact_collection(geoms, [{"code": str(i)} for i in range(4)], 1e-4))
+    assert data["s"] == 10_000 and data["t"] == "MNMN"  # mixed polygon types travel as multi
+    assert [p["code"] for p in data["p"]] == ["0", "1", "2", "3"]
+    back = _decode(data)
+    assert back[1] is None and back[3] is None
+    assert back[0].equals(holed) and back[2].equals(multi)
+
+
+def test_grid_is_never_finer_than_five_decimals():
+    assert processing.grid_for(1e-9) == 1e-5 and processing.grid_for(0.0) == 1e-5
+    assert processing.grid_for(1.0) == 1e-4
 
 
 def test_label_zoom_hides_township_labels_when_they_would_collide():

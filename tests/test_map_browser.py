@@ -97,6 +97,7 @@ def test_thematic_layer_switch_redraws_with_its_legend(app):
     frame = map_frame(page)
     frame.wait_for_selector(".yf-legend-title:has-text('红标占比（%）')", timeout=MAP_TIMEOUT_MS)
     assert frame.locator("path.leaflet-interactive").count() == villages
+    assert "layer=red_share" in page.url  # a copied link opens the same layer
     page.screenshot(path=str(SHOTS / "grid_map_red_share.png"))
     assert page.blocked_requests == []
 
@@ -143,6 +144,7 @@ def test_clicking_a_village_opens_its_panel(app):
     hit.click()
     page.wait_for_selector("text=本期服务", timeout=MAP_TIMEOUT_MS)
     wait_for_script(page)
+    assert "village=" in page.url  # a copied link reopens the panel
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("text=慢病三色（绿黄红）").count() == 1
     page.screenshot(path=str(SHOTS / "grid_map_village.png"), full_page=True)

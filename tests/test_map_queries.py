@@ -196,3 +196,13 @@ def test_village_panel_edge_cases(engine):
     assert vd.village_services(engine, hm.V6, Q1).empty  # no team
     month, colors = vd.village_colors(engine, hm.V6, Q1)
     assert month is None and colors.empty
+
+
+def test_one_village_has_the_figures_of_the_whole_scope(engine):
+    whole = _by_code(mp.village_figures(engine, COUNTY_A, Q1))
+    one = _by_code(mp.village_figures(engine, COUNTY_A, Q1, village_code=hm.V2))
+    assert one.index.tolist() == [hm.V2]
+    columns = ["services", "services_per_1000", "red_share", "sign_rate", "funding_per_capita"]
+    assert one.loc[hm.V2, columns].tolist() == pytest.approx(whole.loc[hm.V2, columns].tolist())
+    # the scope's end month, not the village's own: 2026-03 for the whole county
+    assert one.loc[hm.V2, "chronic_month"] == "2026-03"

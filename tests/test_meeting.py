@@ -16,6 +16,7 @@ from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database, write_rows
+from views.common import window_for
 from views.meeting import deck
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -24,20 +25,25 @@ Q1 = Period.parse("2026-Q1")
 
 
 @pytest.fixture(scope="module", params=dialect_params())
-def query(request, tmp_path_factory):
+def engine(request, tmp_path_factory):
     with loaded_database(request.param, hm.ROWS, tmp_path_factory.mktemp(request.param)) as eng:
-        yield deck.direct_query(eng)
+        yield eng
 
 
-def slides_of(query, scope: Scope, period: Period | None) -> dict[str, deck.Slide]:
-    m, slides = deck.build_deck(query, scope, period)
-    return {s.key: s for s in slides}
+def meeting_of(engine, scope: Scope, period: Period | None) -> deck.MeetingView:
+    return deck.build(engine, scope, window_for(engine, period) if period else None)
 
 
-def test_slide_order_and_titles(query):
-    m, slides = deck.build_deck(query, Scope(hm.A), Q1)
+def slides_of(engine, scope: Scope, period: Period | None) -> dict[str, deck.Slide]:
+    return {s.key: s for s in meeting_of(engine, scope, period).slides}
+
+
+def test_slide_order_and_titles(engine):
+    view = meeting_of(engine, Scope(hm.A), Q1)
+    m, slides = view.meeting, view.slides
     assert [s.key for s in slides] == [
         "cover",
+        "kpis_missed",
         "kpis",
         "counties",
         "townships",
@@ -52,13 +58,15 @@ def test_slide_order_and_titles(query):
     assert "townships" not in deck.slide_keys(Scope(), Q1)
 
 
-def test_kpis_against_target(query):
-    kpis = slides_of(query, Scope(hm.A), Q1)["kpis"]
+def test_kpis_against_target(engine):
+    slides = slides_of(engine, Scope(hm.A), Q1)
+    missed, kpis = slides["kpis_missed"], slides["kpis"]
     # htn (last month with data, 2026-02): (35+12+9)/(50+20+10) = 70.0% ≥ 60 → met.
     # fup (sum, lower is better): (2+3+1+0+1+2)/(20+10+20+5+20+10) = 9/85 = 10.6%; 10/10.6 = 0.94.
     # pvs (county level, sum): (40+50+0)/(100+100+0) = 45.0%; 45/50 = 0.90 → close.
     # ehr (last, 2026-03): (90+40)/(100+50) = 86.7%; 86.7/90 = 0.96 → close.
-    values = {t["code"]: (t["value"], t["band"]) for t in kpis.parts["tiles"]}
+    tiles = missed.parts["tiles"] + kpis.parts["tiles"]
+    values = {t["code"]: (t["value"], t["band"]) for t in tiles}
     assert values == {
         "htn": ("70.0%", "met"),
         "fup": ("10.6%", "close"),
@@ -66,32 +74,42 @@ def test_kpis_against_target(query):
         "ehr": ("86.7%", "close"),
     }
     assert kpis.message == "4 项指标中 1 项达标、3 项接近目标"
-    # 2025-Q4 has no indicator rows: no change to show, rather than a change from zero.
-    assert {t["change"] for t in kpis.parts["tiles"]} == {""}
+    # Short of target first, furthest first (0.90, 0.94, 0.96); the met one after.
+    assert [t["code"] for t in missed.parts["tiles"]] == ["pvs", "fup", "ehr"]
+    assert [t["code"] for t in kpis.parts["tiles"]] == ["htn"]
+    assert missed.message == "3 项指标未达目标：3 项接近目标"
+    # 2025-Q4 has no indicator rows (and data in only one month): no change to show, rather
+    # than a change from zero — the reason instead.
+    assert {t["change"] for t in tiles} == {
+        "2025年第4季度数据不全（仅 1 个月有数据），无法同口径比较"
+    }
 
 
-def test_kpis_of_a_township_explain_county_only_indicators(query):
-    kpis = slides_of(query, Scope(hm.A, (hm.EAST,)), Q1)["kpis"]
+def test_kpis_of_a_township_explain_county_only_indicators(engine):
+    kpis = slides_of(engine, Scope(hm.A, (hm.EAST,)), Q1)["kpis"]
     pvs = next(t for t in kpis.parts["tiles"] if t["code"] == "pvs")
     assert pvs["value"] == "—" and pvs["reason"] == "仅在县级统计，乡镇无此值"
 
 
-def test_colors_and_transitions(query):
-    slides = slides_of(query, Scope(hm.A), Q1)
+def test_colors_and_transitions(engine):
+    slides = slides_of(engine, Scope(hm.A), Q1)
     colors = slides["colors"]
     # 2026-03 in 清河县: p1 htn red, p1 diabetes green, p2 htn yellow, p3 htn green.
     assert colors.parts["totals"] == {"green": 2, "yellow": 1, "red": 1}
     # 2025-12: p1 htn green, p1 diabetes green, p2 htn red, p4 diabetes yellow → 1 of 4 red.
     assert colors.message == "2026年3月末在管 4 人次：红标 1 人次（25.0%），2025年12月末为 25.0%"
     moves = slides["transitions"]
-    # In both months: p1 htn green→red (worse), p1 diabetes green→green, p2 htn red→yellow.
-    assert moves.parts["moved"] == {"worse": 1, "better": 1, "same": 1}
+    # In both months: p1 htn green→red (worse), p1 diabetes green→green, p2 htn red→yellow;
+    # p3 is new (新纳入), p4 left (退出): both sides add up to the two months' distributions.
+    assert moves.parts["moved"] == {"worse": 1, "better": 1, "same": 1, "entered": 1, "left": 1}
+    assert moves.parts["before_sides"] == {"green": 2, "yellow": 1, "red": 1}
+    assert moves.parts["after_sides"] == colors.parts["totals"]
     assert moves.parts["into_red"] == 1
     assert moves.message.startswith("2025年12月末 → 2026年3月末：1 人次加重")
 
 
-def test_classes_tilt(query):
-    classes = slides_of(query, Scope(hm.A), Q1)["classes"]
+def test_classes_tilt(engine):
+    classes = slides_of(engine, Scope(hm.A), Q1)["classes"]
     # 2026 funds: 三台村 (一类, 1,000 people) 50,000 → 50.0; 高坡村 (二类, 500) 40,000 → 80.0.
     assert classes.parts["per_capita"] == {1: 50.0, 2: 80.0}
     assert classes.message == "二类村人均经费 80.0 元，高于一类村的 50.0 元（是其 1.60 倍）"
@@ -101,8 +119,8 @@ def test_classes_tilt(query):
     assert rows["村（网格）"] == {1: "2 个", 2: "1 个"}
 
 
-def test_flagged_teams_and_alerts(query):
-    slides = slides_of(query, Scope(hm.A), Q1)
+def test_flagged_teams_and_alerts(engine):
+    slides = slides_of(engine, Scope(hm.A), Q1)
     teams = slides["teams"]
     # The flag is the team's own 抽查 (the 总览 alert's rule): T1 7/10 = 70% < 80% on 10
     # re-checks → flagged. High volume is only a reference over every team of the database:
@@ -111,27 +129,27 @@ def test_flagged_teams_and_alerts(query):
     assert list(teams.parts["rows"]["team_id"]) == ["T1"]
     assert teams.parts["flagged"] == 1
     assert teams.message == "1 个团队抽查合格率低于 80%（抽查不少于 10 人次）"
-    items = {text[:6]: count for count, _unit, text, _names in slides["alerts"].parts["items"]}
-    # red at township (p1 htn); p1, p2 (yellow at county), p3 (green at township) mismatched;
-    # every village served; T1 under 80%; fup, pvs, ehr under target; 二类 gets more.
+    alerts = slides["alerts"].parts["items"]
+    items = {text[:6]: (count, unit) for count, unit, text, _names in alerts}
+    # 推送不到位 over all colours: p1 htn (red at township), p2 (yellow at county), p3 (green
+    # at township) = 3 人次, of which 红标未上转 1; every village served; T1 under 80%;
+    # fup, pvs, ehr under target; 二类 gets more per head: only raised alerts are listed.
     assert items == {
-        "红标患者未由": 1,
-        "患者管理层级": 3,
-        "村本期没有任": 0,
-        "团队抽查合格": 1,
-        "指标未达目标": 3,
-        "县区2026": 0,
+        "推送不到位（": (3, "人次"),
+        "团队抽查合格": (1, "个"),
+        "指标未达目标": (3, "项"),
     }
-    assert slides["alerts"].message == "本期 4 类事项需要关注"
+    assert "其中红标未上转 1 人次" in alerts[0][2]
+    assert slides["alerts"].message == "本期 3 类事项需要关注"
 
 
-def test_period_without_data_says_so(query):
-    slides = slides_of(query, Scope(hm.A), Period.parse("2024-05"))
-    for key in ("kpis", "counties", "colors", "transitions", "teams"):
+def test_period_without_data_says_so(engine):
+    slides = slides_of(engine, Scope(hm.A), Period.parse("2024-05"))
+    for key in ("kpis_missed", "kpis", "counties", "colors", "transitions", "teams"):
         assert slides[key].empty, key
         assert not slides[key].sheets, key
     assert slides["colors"].empty == "2024年5月所选范围内没有慢病三色管理数据。"
-    none = slides_of(query, Scope(), None)
+    none = slides_of(engine, Scope(), None)
     assert list(none) == ["cover"] and none["cover"].empty
 
 

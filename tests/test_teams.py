@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from dashboard.charts import teams as team_charts
+from dashboard.charts import month_tick
 from data_access import overview, team_detail, teams
 from data_access.periods import Period
 from data_access.scope import Scope
@@ -443,9 +443,9 @@ def test_yuan_per_point_configuration():
 
 
 def test_chart_helpers():
-    assert team_charts.month_tick("2026-01", first=False) == "1月<br>2026年"
-    assert team_charts.month_tick("2025-11", first=True) == "11月<br>2025年"
-    assert team_charts.month_tick("2026-03", first=False) == "3月"
+    assert month_tick("2026-01", first=False, stacked=True) == "1月<br>2026年"
+    assert month_tick("2025-11", first=True, stacked=True) == "11月<br>2025年"
+    assert month_tick("2026-03", first=False, stacked=True) == "3月"
     months = ("2025-10", "2025-11", "2025-12", "2026-01")
     assert team_view.since_data(months, ["2026-01", "2025-11"]) == months[1:]
     assert team_view.since_data(months, []) == months

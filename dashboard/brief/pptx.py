@@ -148,7 +148,8 @@ def _kpis(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
 
 def _ranking(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
     rows = slide.parts.get("rows")
-    if not isinstance(rows, pd.DataFrame) or not {"name", "score", "rank"} <= set(rows.columns):
+    needed = {"name", "score", "score_text", "rank"}
+    if not isinstance(rows, pd.DataFrame) or not needed <= set(rows.columns):
         _first_sheet(shapes, slide, m)
         return
     rows = rows[rows["score"].notna()].head(TABLE_ROWS_MAX + 3)
@@ -160,8 +161,9 @@ def _ranking(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
     ]
     graph = kit.chart(
         shapes, _body(0, 0.8), XL_CHART_TYPE.BAR_CLUSTERED, names,
-        [("综合得分", [round(float(s), 1) for s in rows["score"]], theme.ACCENT)],
-        number_format="0.0", label_position=kit.OUTSIDE,
+        # The ranking view's score text as the bar value: the page's digits, cut not rounded.
+        [("综合得分", [float(s) for s in rows["score_text"]], theme.ACCENT)],
+        number_format="0." + "0" * slide.parts["decimals"], label_position=kit.OUTSIDE,
     )  # fmt: skip
     graph.category_axis.reverse_order = True
     graph.value_axis.minimum_scale, graph.value_axis.maximum_scale = 0, 100  # 百分制: honest bars
@@ -172,7 +174,11 @@ def _ranking(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
                 point.format.fill.solid()
                 point.format.fill.fore_color.rgb = kit.rgb(OTHER_BAR)
     league = next(iter(slide.sheets.values()), rows)
-    note = "▶ 所选范围；名次后为较上期的变化（↑ 上升、↓ 下降、– 不变、新 = 上期无名次）"
+    note = (
+        "▶ 所选范围；名次后为较上期的变化（↑ 上升、↓ 下降、– 不变、新 = 上期无名次）"
+        if slide.parts.get("comparable", True)
+        else f"▶ 所选范围；名次不比较：{slide.parts['no_change_reason']}"
+    )
     kit.text(shapes, _body(0.81, 1.0), [(note, NOTE_PT + 2, False, kit.MUTED)])
     if len(league) > len(rows):
         _note(shapes, f"共 {len(league)} 个，完整排名{EXCEL_NOTE}。")

@@ -30,5 +30,14 @@ def style(fig: go.Figure, height: int = 420, font_size: int = BASE_FONT_SIZE) ->
     return fig
 
 
+def month_tick(month: str, first: bool, stacked: bool = False) -> str:
+    """A month axis tick: the year on the first tick and on each January, else the month alone
+    (2026-01 → 2026年1月, or 1月 over 2026年 when `stacked` for narrow columns; 2026-03 → 3月)."""
+    year, number = month[:4], int(month[5:])
+    if not (first or number == 1):
+        return f"{number}月"
+    return f"{number}月<br>{year}年" if stacked else f"{year}年{number}月"
+
+
 # Passed to st.plotly_chart(config=...): no mode bar logo, no calls home.
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}

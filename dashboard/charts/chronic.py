@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import theme
-from dashboard.charts import style
+from dashboard.charts import month_tick, style
 from data_access.chronic import COLORS
 from views import labels
 
@@ -32,12 +32,6 @@ FLOW_ALPHA = 0.35  # links lighter than their nodes, so the nodes and labels sta
 
 def _bars_height(rows: int, bar_px: int = BAR_PX) -> int:
     return CHART_FRAME_PX + bar_px * max(rows, 2)
-
-
-def month_tick(month: str, first: bool) -> str:
-    """2026-01 → 2026年1月 for the first tick and each January, else 3月."""
-    year, number = month[:4], int(month[5:])
-    return f"{year}年{number}月" if first or number == 1 else f"{number}月"
 
 
 def _count_share(n, fraction, two_lines: bool = False) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.charts import style
+from dashboard.charts import month_tick, style
 from views import labels
 from views.teams import FLAG, HIGH_VOLUME_WORDS, MEASURES
 
@@ -47,12 +47,6 @@ def ranking(rows: pd.DataFrame, measure: str) -> go.Figure:
     return style(fig, height=_bars_height(len(rows)))
 
 
-def month_tick(month: str, first: bool) -> str:
-    """2026-01 → 1月 over 2026年 for the first tick and each January, else 3月."""
-    year, number = month[:4], int(month[5:])
-    return f"{number}月<br>{year}年" if first or number == 1 else f"{number}月"
-
-
 def monthly_stack(
     monthly: pd.DataFrame, months: tuple[str, ...], by: str, highlight: tuple[str, ...] = ()
 ) -> go.Figure:
@@ -62,7 +56,7 @@ def monthly_stack(
         if by == "service_type"
         else (labels.LEVEL_LABELS, theme.LEVEL_COLORS)
     )
-    ticks = [month_tick(m, i == 0) for i, m in enumerate(months)]
+    ticks = [month_tick(m, i == 0, stacked=True) for i, m in enumerate(months)]
     totals = monthly.groupby([by, "month"])["services"].sum()
     keys = [k for k in names if k in totals.index.get_level_values(0)]
     keys += sorted(set(totals.index.get_level_values(0)) - set(keys))

@@ -18,13 +18,13 @@ from sqlalchemy.engine import Engine
 from data_access.periods import Period
 from data_access.scope import Scope
 from views import chronic, overview, rankings
+from views import grid_map as grid_map_view
 from views import teams as teams_view
 from views.common import Header, Window, header
 
-Query = Callable[..., Any]
-
 # key → title, in the order of the meeting (PRODUCT.md: KPIs, ranking, 绿黄红, classes, teams,
-# alerts). `townships` exists only when a county is in scope.
+# alerts). `townships` exists only when a county is in scope. The KPIs take two slides, those
+# short of target first: one slide of ten tiles is ~30 numbers, more than a room reads.
 SLIDE_TITLES = {
     "cover": "医防融合周例会",
     "kpis_missed": "未达目标的指标",
@@ -39,27 +39,12 @@ SLIDE_TITLES = {
 }
 
 
-def direct_query(engine) -> Query:
-    """Legacy: a query callable by "module.function" name (slides not yet on view models)."""
-    import importlib
-
-    def query(name: str, *args, **kwargs):
-        module, func = name.split(".")
-        return getattr(importlib.import_module(f"data_access.{module}"), func)(
-            engine, *args, **kwargs
-        )
-
-    return query
-
-
 class Sources:
     """The view models a meeting summarises for one scope and window.
 
     Subclasses say how a builder runs (`view`); each view is then built once however many
     slides read it.
     """
-
-    query: Query  # legacy name-based queries, until every slide reads a view model
 
     def view(self, builder: Callable[..., Any], **options: Any) -> Any:
         raise NotImplementedError
@@ -70,11 +55,14 @@ class Sources:
     def chronic(self) -> chronic.ChronicView:
         return self.view(chronic.build)
 
-    def rankings(self) -> rankings.RankingsView:
-        return self.view(rankings.build)
+    def grid_map(self) -> grid_map_view.MapView:
+        return self.view(grid_map_view.build)
 
     def teams(self) -> teams_view.TeamsView:
         return self.view(teams_view.build)
+
+    def rankings(self) -> rankings.RankingsView:
+        return self.view(rankings.build)
 
 
 class DirectSources(Sources):
@@ -82,7 +70,6 @@ class DirectSources(Sources):
 
     def __init__(self, engine: Engine, scope: Scope, window: Window):
         self.engine, self.scope, self.window = engine, scope, window
-        self.query = direct_query(engine)
         self._built: dict = {}
 
     def view(self, builder: Callable[..., Any], **options: Any) -> Any:
@@ -196,12 +183,12 @@ def build_slide(key: str, src: Sources, m: Meeting) -> Slide:
     from views.meeting import attention_slides, chronic_slides, indicator_slides, village_slides
 
     builders = {
+        "kpis_missed": indicator_slides.kpis_missed,
         "kpis": indicator_slides.kpis,
         "counties": indicator_slides.counties,
         "townships": indicator_slides.townships,
         "colors": chronic_slides.colors,
         "transitions": chronic_slides.transitions,
-        "kpis_missed": indicator_slides.kpis_missed,
         "classes": village_slides.classes,
         "teams": attention_slides.teams,
         "alerts": attention_slides.alerts,

@@ -1,0 +1,184 @@
+"""例会模式 for the presenter: keys move slides whatever control was clicked last, auto-advance
+gives each slide its full time, the counter and clock show, every slide has a ≥ 48-px headline
+and nothing runs off the side at 1920×1080, and the 周报 popover hands out the PowerPoint."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from dashboard import state
+from data_access.periods import Period
+from data_access.scope import Scope
+from tests import handmade as hm
+from tests.dbs import write_rows
+from views.meeting import deck
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+TIMEOUT_S = 120
+PROJECTOR = (1920, 1080)
+DEMO_PERIOD = "2026-Q3"
+HEADLINE_MIN_PX = 48  # the title or message every slide has, read from the back row
+
+
+@pytest.fixture(scope="module")
+def db_url(tmp_path_factory):
+    path = tmp_path_factory.mktemp("presenter") / "handmade.sqlite"
+    writer = sa.create_engine(f"sqlite:///{path}")
+    write_rows(writer, hm.ROWS)
+    writer.dispose()
+    return f"sqlite:///{path}"
+
+
+def test_switching_auto_advance_on_never_jumps(monkeypatch, db_url):
+    monkeypatch.setenv("DASHBOARD_DB_URL", db_url)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    for key, value in {"mode": "meeting", "county": hm.A, "period": "2026-Q1"}.items():
+        at.query_params[key] = value
+    at.query_params["slide"] = "kpis"
+    at.run()
+    # The slide has been up far longer than any interval when the toggle goes on.
+    at.session_state[state.S_SLIDE_SHOWN_AT] = ("kpis", time.monotonic() - 999)
+    at.toggle(key=state.W_MEETING_AUTO).set_value(True).run()
+    assert not at.exception
+    assert at.query_params["slide"] == "kpis"
+    # Once the slide's time is up, the next run of the timer moves on.
+    at.session_state[state.S_SLIDE_SHOWN_AT] = ("kpis", time.monotonic() - 999)
+    at.run()
+    assert at.query_params["slide"] == "counties"
+    # A new slide starts a new count.
+    shown_key, _since = at.session_state[state.S_SLIDE_SHOWN_AT]
+    assert shown_key == "counties"
+
+
+# --- in Chromium at 1920×1080 ----------------------------------------------------------------
+
+HEADLINE_JS = """() => Math.max(...Array.from(
+  document.querySelectorAll('.mt-title, .mt-message, .mt-cover-title'),
+  (el) => parseFloat(getComputedStyle(el).fontSize)))"""
+# Anything wider than its box that is not meant to scroll sideways, or the page itself.
+OVERFLOW_JS = """() => {
+  const bad = [];
+  const d = document.documentElement;
+  if (d.scrollWidth > innerWidth) bad.push('document ' + d.scrollWidth);
+  for (const el of document.querySelectorAll('.mt-head, .mt-message, .st-key-mt_body, .st-key-mt_controls')) {
+    if (el.scrollWidth > el.clientWidth + 1) bad.push(el.className + ' ' + el.scrollWidth);
+    const r = el.getBoundingClientRect();
+    if (r.right > innerWidth + 1) bad.push(el.className + ' right ' + r.right);
+  }
+  return bad;
+}"""
+
+
+@pytest.fixture(scope="module")
+def projector(tmp_path_factory):
+    import os
+    import shutil
+
+    from tests.browser import CHROMIUM, browser_page, streamlit_server
+
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium missing: .ci/run installs it", pytrace=False)
+        pytest.skip("chromium not installed")
+    from demo.generator import build_demo_file
+
+    path = tmp_path_factory.mktemp("presenter_browser") / "demo.duckdb"
+    build_demo_file(path, scale="demo", seed=7)
+    url = f"duckdb:///{path}"
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        county = conn.execute(
+            sa.text("SELECT county_code FROM county ORDER BY county_code LIMIT 1")
+        ).scalar_one()
+    engine.dispose()
+    with streamlit_server(url) as base, browser_page(*PROJECTOR) as page:
+        yield base, page, county
+
+
+def shown(page) -> str:
+    return page.url.split("slide=")[1].split("&")[0]
+
+
+def press(page, key: str) -> None:
+    from tests.browser import wait_for_script
+
+    page.keyboard.press(key)
+    page.wait_for_timeout(400)
+    wait_for_script(page)
+
+
+@pytest.mark.browser
+def test_keys_move_slides_after_any_control(projector, tmp_path):
+    from pptx import Presentation
+
+    from tests.browser import visit, wait_for_script
+
+    base, page, county = projector
+    visit(page, f"{base}/?county={county}&period={DEMO_PERIOD}&mode=meeting&slide=kpis_missed")
+    keys = deck.slide_keys(Scope(county), Period.parse(DEMO_PERIOD))
+    controls = page.locator(".st-key-mt_controls")
+
+    def after(step: int) -> str:
+        return keys[keys.index(shown(page)) + step]
+
+    # 自动翻页: the toggle keeps the focus; Space must not flip it back, → must move on.
+    controls.get_by_text("自动翻页").click()
+    wait_for_script(page)
+    toggle = controls.locator("input[type=checkbox]").first
+    assert toggle.is_checked()
+    expected = after(1)
+    press(page, "ArrowRight")
+    assert shown(page) == expected
+    expected = after(1)
+    press(page, " ")
+    assert shown(page) == expected and toggle.is_checked()
+    # The seconds select (a combobox that takes arrow keys itself).
+    controls.locator("[data-testid='stSelectbox']").click()
+    page.wait_for_timeout(300)
+    page.get_by_role("option", name="每页 120 秒").click()
+    wait_for_script(page)
+    expected = after(1)
+    press(page, "ArrowRight")
+    assert shown(page) == expected
+    expected = after(-1)
+    press(page, "ArrowLeft")
+    assert shown(page) == expected
+    # The 周报 popover, open: PageDown still moves, and its PowerPoint downloads.
+    controls.locator("[data-testid='stPopover'] button").first.click()
+    page.wait_for_timeout(500)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="下载周报 PPT").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.suffix == ".pptx" and path.name.startswith(f"周报_{county}_{DEMO_PERIOD}")
+    assert len(Presentation(io.BytesIO(path.read_bytes())).slides) == len(keys)
+    expected = after(1)
+    press(page, "PageDown")
+    assert shown(page) == expected
+    expected = after(-1)
+    press(page, "PageUp")
+    assert shown(page) == expected
+    # Counter and clock: "4 / 10 · 14:05".
+    position = page.locator(".mt-page").inner_text()
+    assert position.startswith(f"{keys.index(shown(page)) + 1} / {len(keys)} · ")
+    assert position[-5:-3].isdigit() and position[-3] == ":" and position[-2:].isdigit()
+    controls.get_by_text("自动翻页").click()  # off again for the tests after this one
+    wait_for_script(page)
+    assert not toggle.is_checked()
+
+
+@pytest.mark.browser
+def test_every_slide_has_a_headline_and_fits_across(projector):
+    from tests.browser import visit
+
+    base, page, county = projector
+    for key in deck.slide_keys(Scope(county), Period.parse(DEMO_PERIOD)):
+        visit(page, f"{base}/?county={county}&period={DEMO_PERIOD}&mode=meeting&slide={key}")
+        assert page.evaluate(HEADLINE_JS) >= HEADLINE_MIN_PX, key
+        assert page.evaluate(OVERFLOW_JS) == [], key

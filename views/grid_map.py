@@ -1,0 +1,380 @@
+"""网格地图 as a view model: per-village figures of every thematic layer, the 一类/二类
+comparison (with like-for-like change), the villages at odds with their class, the areas
+whose outlines and labels the map draws, and the panel of one clicked village.
+
+Geometry stays in geo/ (cached per scope by the app); every figure the page, the 二类村与一类村
+slide, the brief and `export --view map` show comes from here.
+
+Counting: the red share counts chronic rows of the period's end month over all diseases (人次),
+as views.chronic does; funding per capita counts only villages with a funding row of the
+period's year, as data_access.overview.funding_by_class does; services are recorded per team
+and apportioned to its villages by resident population (data_access.map).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from data_access import map as map_figures
+from data_access import overview, village_detail
+from data_access.chronic import snapshot_month
+from data_access.figures import ratio
+from data_access.scope import Scope
+from geo import io, processing
+from geo.processing import MapGeometry
+from views import labels
+from views.common import Window
+
+TOTAL_CLASS = 0  # the row of `classes` over all villages
+SERVICES_APPORTIONED = "按服务人口分摊自团队"  # said wherever a village's services are shown
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A thematic fill: the per-village column, how it reads and how it is formed."""
+
+    key: str  # the `layer` URL value
+    label: str
+    column: str | None  # column of MapView.villages; None: the village class
+    unit: str = ""
+    scale: float = 1.0  # e.g. 100 for a 0–1 share shown in %
+    digits: int = 1
+    definition: str = ""
+    no_values: str = "本期所有村都没有此项数据。"  # why the whole layer may be empty
+
+    def text(self, value) -> str:
+        """A village's value as shown in the tooltip and tables (— for none)."""
+        if value is None or pd.isna(value):
+            return labels.NO_VALUE
+        space = "" if self.unit == "%" else " "
+        return f"{float(value) * self.scale:,.{self.digits}f}{space}{self.unit}".strip()
+
+
+LAYERS: dict[str, Layer] = {
+    layer.key: layer
+    for layer in (
+        Layer(
+            "class",
+            "村类别",
+            None,
+            definition="一类村：集中、路况好、易开展；二类村：分散、偏远、交通不便",
+        ),
+        Layer(
+            "red_share",
+            "红标占比",
+            "red_share",
+            "%",
+            100.0,
+            1,
+            "期末月红标患者人次 ÷ 在管慢病患者人次（全部病种，按病种计人次）",
+            "本期所选范围内没有慢病管理记录，红标占比图层无值。",
+        ),
+        Layer(
+            "services",
+            "每千人服务量",
+            "services_per_1000",
+            "次/千人",
+            1.0,
+            0,
+            f"本期团队服务量{SERVICES_APPORTIONED}（按各村常住人口占团队服务人口的比例），"
+            "再 ÷ 村常住人口 × 1000；因此同一团队各村数值相同",
+            "本期所选范围内没有团队服务记录，每千人服务量图层无值。",
+        ),
+        Layer(
+            "signing",
+            "签约率",
+            "sign_rate",
+            "%",
+            1.0,
+            1,
+            f"家庭医生签约率（指标 {map_figures.SIGNING_INDICATOR}）= Σ分子 ÷ Σ分母",
+            f"数据库中没有本期村级的签约率指标（{map_figures.SIGNING_INDICATOR}）数据，"
+            "签约率图层无值。",
+        ),
+        Layer(
+            "funding",
+            "人均经费",
+            "funding_per_capita",
+            "元/人",
+            1.0,
+            1,
+            "本年度基本公卫经费 ÷ 村常住人口（无经费记录的村不计）",
+            "数据库中没有本年度的村经费（village_funding）记录，人均经费图层无值。",
+        ),
+    )
+}
+DEFAULT_LAYER = "class"
+
+# Figures whose change vs the previous period the class comparison shows (funds are yearly:
+# a change between two cuts of one year would compare a total with itself).
+CHANGE_COLUMNS = ("services_per_1000", "red_share", "sign_rate")
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Everything 网格地图 shows for one scope and period window."""
+
+    scope: Scope
+    window: Window
+    chronic_month: str | None = None  # the period's end month with chronic rows (red share)
+    year: int | None = None  # the funding year
+    # One row per village: facts (name, township, county, class, population, distance, road,
+    # team) and each layer's sums and value (red/patients → red_share 0–1, services →
+    # services_per_1000, sign_num/sign_den → sign_rate %, funding → funding_per_capita yuan).
+    villages: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Per village_class (1, 2) and in total (0): villages, population, key_population, and
+    # each figure formed from its sums; funded_population: residents of villages with funds.
+    classes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The same over window.previous, and the change (pp for shares and rates); None when
+    # the previous period is not comparable month for month.
+    previous_classes: pd.DataFrame | None = None
+    class_changes: pd.DataFrame | None = None
+    no_change_reason: str | None = None
+    mismatches: pd.DataFrame = field(default_factory=pd.DataFrame)  # + reason code
+    townships: pd.DataFrame = field(default_factory=pd.DataFrame)  # code, name, county, villages
+    counties: pd.DataFrame = field(default_factory=pd.DataFrame)  # code, name, villages
+    rule: dict = field(default_factory=dict)  # the thresholds of the mismatch rule
+
+    @property
+    def has_villages(self) -> bool:
+        return len(self.villages) > 0
+
+    @property
+    def period_is_empty(self) -> bool:
+        """No service, chronic, signing or funding figure for any village this period."""
+        v = self.villages
+        if v.empty:
+            return True
+        return bool(
+            v["services"].isna().all()
+            and v["patients"].sum() == 0
+            and v["sign_rate"].isna().all()
+            and v["funding"].isna().all()
+        )
+
+    @property
+    def empty_layers(self) -> tuple[str, ...]:
+        """Layers without a value for any village (their reason is Layer.no_values)."""
+        return tuple(
+            k
+            for k, layer in LAYERS.items()
+            if layer.column and (self.villages.empty or self.villages[layer.column].isna().all())
+        )
+
+    def values(self, key: str) -> pd.Series:
+        """The layer's value per village (aligned with `villages`); the class for `class`."""
+        layer = LAYERS[key]
+        return self.villages[layer.column or "village_class"]
+
+    def class_figure(self, village_class: int, column: str) -> float | None:
+        found = self.classes.loc[self.classes["village_class"] == village_class, column]
+        return None if found.empty or pd.isna(found.iloc[0]) else float(found.iloc[0])
+
+    @property
+    def tilt(self) -> dict[str, float | None]:
+        """二类 ÷ 一类 for the figures policy wants tilted toward 二类 villages (> 1: tilted)."""
+        out = {}
+        for column in ("funding_per_capita", "services_per_1000"):
+            one, two = self.class_figure(1, column), self.class_figure(2, column)
+            out[column] = ratio(two, one)
+        return out
+
+
+def _class_rows(figures: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
+    """data_access.map.class_comparison, with funds from overview.funding_by_class (one rule)."""
+    if figures.empty:
+        return pd.DataFrame()
+    out = map_figures.class_comparison(figures)
+    key = figures.groupby("village_class")["key_population"].sum()
+    out["key_population"] = [
+        int(figures["key_population"].sum() if c == TOTAL_CLASS else key.get(c, 0))
+        for c in out["village_class"]
+    ]
+    by_class = funding.groupby("village_class")[["amount", "population"]].sum()
+    amounts, funded = [], []
+    for c in out["village_class"]:
+        rows = by_class if c == TOTAL_CLASS else by_class.loc[by_class.index == c]
+        amounts.append(float(rows["amount"].sum()) if len(rows) else None)
+        funded.append(int(rows["population"].sum()) if len(rows) else 0)
+    out["funding"] = amounts
+    out["funded_population"] = funded
+    out["funding_per_capita"] = [ratio(a, p) for a, p in zip(amounts, funded, strict=True)]
+    return out
+
+
+def _changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Per class: each CHANGE_COLUMNS figure now − before (pp for shares and rates)."""
+    before = before.set_index("village_class")
+    rows = []
+    for r in now.to_dict("records"):
+        c = r["village_class"]
+        row = {"village_class": c}
+        for col in CHANGE_COLUMNS:
+            was = before.at[c, col] if c in before.index else None
+            scale = 100.0 if col == "red_share" else 1.0
+            row[col] = (
+                None
+                if r[col] is None or was is None or pd.isna(r[col]) or pd.isna(was)
+                else scale * (float(r[col]) - float(was))
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _areas(figures: pd.DataFrame, code: str, name: str, *extra: str) -> pd.DataFrame:
+    grouped = figures.groupby([code, name, *extra], sort=True)
+    return grouped.size().rename("villages").reset_index().rename(columns={name: "name"})
+
+
+def build(engine: Engine, scope: Scope, window: Window) -> MapView:
+    """The 网格地图 view for a scope and period window."""
+    period = window.period
+    figures = map_figures.village_figures(engine, scope, period)
+    if figures.empty:
+        return MapView(scope, window, year=period.year)
+    funding = overview.funding_by_class(engine, scope, period.year)
+    classes = _class_rows(figures, funding)
+    previous = changes = None
+    if window.comparable:
+        before = map_figures.village_figures(engine, scope, window.previous)
+        funds_before = overview.funding_by_class(engine, scope, window.previous.year)
+        previous = _class_rows(before, funds_before)
+        changes = _changes(classes, previous)
+    return MapView(
+        scope=scope,
+        window=window,
+        chronic_month=figures["chronic_month"].iloc[0],
+        year=period.year,
+        villages=figures.drop(columns="chronic_month"),
+        classes=classes,
+        previous_classes=previous,
+        class_changes=changes,
+        no_change_reason=window.no_change_reason,
+        mismatches=map_figures.class_mismatches(figures).drop(columns="chronic_month"),
+        townships=_areas(figures, "township_code", "township_name", "county_code"),
+        counties=_areas(figures, "county_code", "county_name"),
+        rule={
+            "remote_distance_km": map_figures.REMOTE_DISTANCE_KM,
+            "remote_road": map_figures.REMOTE_ROAD,
+            "near_distance_km": map_figures.NEAR_DISTANCE_KM,
+            "near_road": map_figures.NEAR_ROAD,
+        },
+    )
+
+
+# --- geometry (cached apart from the figures: it changes with the scope, not the period) ------
+
+
+def geometry(
+    engine: Engine, scope: Scope, boundary_file: tuple[str, str, float] | None = None
+) -> MapGeometry:
+    """The scope's simplified village shapes and outlines; boundary_file (path, code column,
+    modification time) overrides the database's boundaries where it has the village."""
+    facts = map_figures.village_facts(engine, scope)
+    boundaries = io.from_geojson_rows(map_figures.village_boundaries(engine, scope))
+    file_error = None
+    if boundary_file is not None:
+        path, code_column, _modified = boundary_file  # the time only keys the cache
+        try:
+            boundaries = io.combine(boundaries, io.read_boundary_file(path, code_column))
+        except (OSError, io.BoundaryFileError) as exc:
+            file_error = str(exc)
+    return processing.map_geometry(boundaries, facts, file_error)
+
+
+# --- the panel of one village ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VillagePanel:
+    """One village up close, with the same figures its fill on the map is drawn from."""
+
+    village_code: str
+    facts: dict  # name, township/county names, class, population, distance, road, team …
+    figures: dict  # the map's per-village values (red_share, services_per_1000, sign_rate, …)
+    window: Window
+    chronic_month: str | None  # the scope's end month: the month the map's red share uses
+    services: pd.DataFrame  # service_type, team_services, services (this village's part)
+    village_share: float | None  # village residents ÷ residents of all the team's villages
+    team_residents: int
+    colors: pd.DataFrame  # disease, color, patients, share (of the disease's rows)
+    indicators: pd.DataFrame  # indicator_code, name, unit, target, value, attainment, …
+
+    @property
+    def services_note(self) -> str:
+        """How the village's services were formed, in words (shown beside them)."""
+        part = labels.pct(None if self.village_share is None else 100 * self.village_share)
+        return (
+            f"{SERVICES_APPORTIONED}：本村常住人口占团队服务人口（{self.team_residents:,} 人）的 "
+            f"{part}，团队各类服务量按此比例计入本村"
+        )
+
+    @property
+    def color_totals(self) -> dict[str, int]:
+        """Rows per colour over all diseases (人次) at chronic_month."""
+        sums = self.colors.groupby("color")["patients"].sum() if len(self.colors) else {}
+        return {c: int(sums.get(c, 0)) for c in labels.COLOR_LABELS}
+
+    @property
+    def chronic_rows(self) -> int:
+        return sum(self.color_totals.values())
+
+
+def village_panel(
+    engine: Engine, scope: Scope, window: Window, village_code: str
+) -> VillagePanel | None:
+    """The panel of a village in scope for the window (None for a code outside the scope)."""
+    period = window.period
+    facts = map_figures.village_facts(engine, scope, village_code)
+    if facts.empty:
+        return None
+    month = snapshot_month(engine, scope, period)
+    info = facts.iloc[0].to_dict()
+    row = map_figures.village_figures(engine, scope, period, village_code=village_code)
+    figures = row.iloc[0].to_dict() if len(row) else {}
+    services = village_detail.village_services(engine, village_code, period)
+    residents = (
+        village_detail.team_residents(engine, info["team_id"])
+        if isinstance(info["team_id"], str)
+        else 0
+    )
+    _month, colors = village_detail.village_colors(engine, village_code, period, month=month)
+    return VillagePanel(
+        village_code=village_code,
+        facts=info,
+        figures={
+            k: figures.get(k)
+            for k in (
+                "patients",
+                "red",
+                "red_share",
+                "services",
+                "services_per_1000",
+                "sign_rate",
+                "funding",
+                "funding_per_capita",
+            )
+        },
+        window=window,
+        chronic_month=month,
+        services=services,
+        village_share=ratio(info["population"] or 0, residents),
+        team_residents=residents,
+        colors=colors,
+        indicators=village_detail.village_indicators(engine, village_code, period),
+    )
+
+
+__all__ = [
+    "LAYERS",
+    "Layer",
+    "MapGeometry",
+    "MapView",
+    "VillagePanel",
+    "build",
+    "geometry",
+    "village_panel",
+]
