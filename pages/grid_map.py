@@ -12,13 +12,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import state
+from dashboard import safe, state
 from dashboard.data import cached
 from geo import maps
 from pages import grid_map_layers as map_layers
 from pages import grid_map_tables as map_tables
 from pages import grid_map_village_panel as village_panel
-from views import grid_map, labels
+from views import grid_map
 
 W_UP_COUNTY, W_UP_ALL = "w_map_up_county", "w_map_up_all"  # 返回 buttons
 W_MAP = "w_map_leaflet"
@@ -131,7 +131,7 @@ def map_section() -> None:
         st.caption(layer.no_values)
     if geo.file_error:
         st.warning(
-            f"配置的边界文件未能使用，地图改用数据库中的边界。原因：{labels.md_escape(geo.file_error)}",
+            f"配置的边界文件未能使用，地图改用数据库中的边界。原因：{safe.markdown(geo.file_error)}",
             icon=":material/warning:",
         )
     _unplaced()

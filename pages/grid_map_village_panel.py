@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import navigation, state, theme
+from dashboard import navigation, safe, state, theme
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts.chronic import share_bars
 from dashboard.data import cached
@@ -28,7 +28,7 @@ def _facts(info: dict) -> None:
     area = info["area_km2"]
     area_text = labels.NO_VALUE if pd.isna(area) else f"{area:,.1f} km²"
     st.caption(
-        f"{labels.md_escape(info['county_name'])} · {labels.md_escape(info['township_name'])}"
+        f"{safe.markdown(info['county_name'])} · {safe.markdown(info['township_name'])}"
         f" · 面积 {area_text} · 村代码 {info['village_code']}"
     )
 
@@ -39,7 +39,7 @@ def _services(panel: grid_map.VillagePanel) -> None:
     if not isinstance(info["team_id"], str):
         st.info("本村没有登记服务团队。")
         return
-    st.markdown(f"团队：**{labels.md_escape(info['team_name'])}**")
+    st.markdown(f"团队：**{safe.markdown(info['team_name'])}**")
     services = panel.services
     if services.empty or services["team_services"].sum() == 0:
         st.info(f"团队在{panel.window.label}没有服务记录。")
@@ -132,7 +132,7 @@ def render(scope: Scope, window: Window, village_code: str) -> None:
     cls = info["village_class"]
     with st.container():
         st.subheader(
-            f"{labels.md_escape(info['name'])} · {labels.CLASS_LABELS.get(cls, cls)}"
+            f"{safe.markdown(info['name'])} · {labels.CLASS_LABELS.get(cls, cls)}"
             f"（{labels.CLASS_MEANING.get(cls, '')}）"
         )
         _facts(info)

@@ -11,7 +11,7 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import theme
+from dashboard import safe, theme
 from data_access.chronic import COLORS
 from data_access.scope import Scope
 from pages import meeting_plots as plots
@@ -95,7 +95,7 @@ def ranking(slide: Slide, m: Meeting, drill: Drill) -> None:
         for code, name in zip(rows["area_code"], rows["name"], strict=True):
             target = Scope(code) if slide.key == "counties" else Scope(m.scope.county_code, (code,))
             box.button(
-                labels.md_escape(name),
+                safe.markdown(name),
                 key=f"mt_drill_{code}",
                 on_click=drill,
                 args=(target,),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import navigation, state
+from dashboard import navigation, safe, state
 from dashboard.data import cached
 from pages.overview_kpi import card
 from views import labels, overview
@@ -76,7 +76,7 @@ for alert in view.alerts:
     with st.container(border=True):
         st.markdown(f"⚠️ **{alert.count:,}** {alert.unit} {alert.subject}")
         if alert.items:
-            st.markdown("、".join(labels.md_escape(item) for item in alert.items))
+            st.markdown("、".join(safe.markdown(item) for item in alert.items))
         if alert.details is not None and not alert.details.empty:
             with st.expander(f"明细（{len(alert.details):,} 行）"):
                 st.dataframe(alert.details.head(ALERT_ROWS_SHOWN), hide_index=True, width="stretch")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import theme
+from dashboard import safe, theme
 from views import labels
 from views.overview import Kpi
 
@@ -39,7 +39,7 @@ def definition_help(kpi: Kpi, previous_label: str) -> str:
     weight = f"权重 {kpi.weight:g}" if kpi.weight else "不计入综合得分"
     target = labels.indicator_value(kpi.target, kpi.unit, 0)
     return (
-        f"**{labels.md_escape(kpi.name)}**（{labels.md_escape(kpi.code)}）\n\n率 = Σ分子 / Σ分母"
+        f"**{safe.markdown(kpi.name)}**（{safe.markdown(kpi.code)}）\n\n率 = Σ分子 / Σ分母"
         f"{' × 100' if kpi.unit == '%' else ''}；{agg}；{direction}；目标 {target}；{weight}。{numbers}"
     )
 
@@ -52,7 +52,7 @@ def card(kpi: Kpi, previous_label: str) -> None:
     trend = [v for _, v in kpi.trend if v is not None]
     with st.container(border=True):
         st.metric(
-            labels.md_escape(kpi.name),
+            safe.markdown(kpi.name),
             labels.indicator_value(kpi.value, kpi.unit),
             delta=delta,
             delta_color="normal" if kpi.higher_is_better else "inverse",

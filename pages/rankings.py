@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import excel, state
+from dashboard import excel, safe, state
 from dashboard.charts import ranking_tables as tables
 from dashboard.data import cached
 from pages import rankings_parts as parts
-from views import labels, rankings
+from views import rankings
 
 filters = state.current()
 st.title("县区排名")
@@ -27,7 +27,7 @@ if not view.has_data:
     st.stop()
 
 scope, counties, towns = view.scope, view.counties, view.townships
-county_name = labels.md_escape(view.county_name or "")
+county_name = safe.markdown(view.county_name or "")
 
 TABS = {
     "county": "官方排名 · 县区",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import safe, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import ranking_tables as tables
 from dashboard.charts import rankings as charts
@@ -78,7 +78,7 @@ def township_notes(view: RankingsView) -> None:
     if view.scope.township_codes:
         notes.append(f"{tables.HIGHLIGHT_MARK}为左侧所选乡镇。")
     if notes:
-        st.caption(labels.md_escape(" ".join(notes)))
+        st.caption(safe.markdown(" ".join(notes)))
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
             )
     league = view.townships if level == "township" else view.counties
     d, area_label, window = by_code[code], league.area_label, view.window
-    name = labels.md_escape(d.name)
+    name = safe.markdown(d.name)
     if level == "township" and code in view.county_only:
         st.info(f"{name}只在县级统计，乡镇没有数值。请比较各县区。")
         return
@@ -176,12 +176,12 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
     if not missing.empty:
         st.caption(
             f"本期没有数值（无数据或分母为 0）的{area_label}："
-            + labels.md_escape("、".join(missing["name"]))
+            + safe.markdown("、".join(missing["name"]))
         )
 
 
 def _lost_league(league: League, title: str) -> None:
-    st.markdown(f"**{labels.md_escape(title)}**")
+    st.markdown(f"**{safe.markdown(title)}**")
     if league.lost.empty:
         st.info("本期没有可计算失分的指标数值。")
         return
@@ -234,7 +234,7 @@ def what_if_tab(view: RankingsView) -> None:
         st.session_state.setdefault(key, float(by_code[c].weight))
         with columns[i % WEIGHT_INPUTS_PER_ROW]:
             weights[c] = st.number_input(
-                labels.md_escape(by_code[c].name),
+                safe.markdown(by_code[c].name),
                 min_value=0.0,
                 max_value=MAX_WEIGHT,
                 step=WEIGHT_STEP,

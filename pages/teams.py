@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import excel, state
+from dashboard import excel, safe, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
@@ -189,7 +189,7 @@ def quality() -> None:
     for r in view.flagged_teams.itertuples(index=False):
         busy = f"（{HIGH_VOLUME_WORDS}）" if r.high_volume else ""
         st.markdown(
-            f"**{FLAG}{r.mark}** {labels.md_escape(r.label)}{busy}：服务 {r.services:,} 人次，"
+            f"**{FLAG}{r.mark}** {safe.markdown(r.label)}{busy}：服务 {r.services:,} 人次，"
             f"抽查 {r.checked:,} 人次，合格率 {labels.fraction_pct(r.pass_rate)}"
         )
     reference = labels.number(view.high_volume_threshold)
@@ -267,7 +267,7 @@ def table_tab() -> None:
             st.session_state[state.W_TEAM_VIEW] = TABS["detail"]
 
         st.button(
-            f"查看“{labels.md_escape(names[team_id])}”详情", on_click=open_detail, type="primary"
+            f"查看“{safe.markdown(names[team_id])}”详情", on_click=open_detail, type="primary"
         )
     stem = f"团队工作量_{filters.scope.county_code or '全部县区'}_{view.window.period.key}"
     buttons = st.container(horizontal=True)

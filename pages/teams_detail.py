@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import safe, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
@@ -104,9 +104,9 @@ def render(names: dict[str, str], filters: state.Filters, amount: float | None) 
         st.info("该团队不在所选范围内。")
         return
     row = detail.figures
-    st.subheader(labels.md_escape(row["name"]))
+    st.subheader(safe.markdown(row["name"]))
     leader = detail.info.get("leader") or labels.NO_VALUE
-    st.caption(labels.md_escape(f"{row['township_name']} · 队长：{leader} · 团队编号 {team_id}"))
+    st.caption(safe.markdown(f"{row['township_name']} · 队长：{leader} · 团队编号 {team_id}"))
 
     figures = [
         ("服务人次", f"{row['services']:,}", "本期各类服务合计"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dashboard import safe
-
 APP_TITLE = "医防融合监测"
 
 COLOR_LABELS = {"green": "绿标", "yellow": "黄标", "red": "红标"}
@@ -100,11 +98,6 @@ def indicator_value(value, unit: str | None, digits: int = 1) -> str:
         return pct(value, digits)
     text = number(value, digits)
     return text if text == NO_VALUE or not unit else f"{text} {unit}"
-
-
-def md_escape(text) -> str:
-    """Database text made literal inside Streamlit markdown (titles, captions, notices)."""
-    return safe.markdown(text)
 
 
 # From here a count reads as 万 (10⁴): seven digits do not fit a metric card.
