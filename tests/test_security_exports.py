@@ -15,6 +15,7 @@ from data_access.scope import Scope
 from tests import handmade as hm
 from tests import hostile
 from tests.dbs import loaded_database
+from views.common import window_for
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,7 @@ def test_headers_and_sheet_names_are_safe():
     "scope", [Scope(), Scope(hm.A), Scope(hm.A, (hm.WEST,))], ids=["all", "county", "township"]
 )
 def test_brief_workbook_has_no_formula(engine, scope):
-    xlsx = brief.xlsx_bytes(engine, scope, Period.parse("2026-Q1"))
+    xlsx = brief.xlsx_bytes(engine, scope, window_for(engine, Period.parse("2026-Q1")))
     assert assert_no_formula(xlsx) > 20
 
 
@@ -86,7 +87,7 @@ def test_brief_pdf_builds_with_hostile_names(engine):
         pytest.skip(brief.FONT_MISSING)
     from pypdf import PdfReader
 
-    pdf = brief.pdf_bytes(engine, Scope(hm.A), Period.parse("2026-Q1"))
+    pdf = brief.pdf_bytes(engine, Scope(hm.A), window_for(engine, Period.parse("2026-Q1")))
     pages = PdfReader(io.BytesIO(pdf)).pages
     text = "".join(page.extract_text() for page in pages).replace("\x00", "")
     assert hostile.MARKER in text
