@@ -85,8 +85,10 @@ def _names(alert) -> str:
     if not names and alert.details is not None:
         first = alert.details.columns[0]
         names = [str(v) for v in alert.details[first]]
+    if not names:  # a count of rows (e.g. 推送不到位) names nobody
+        return ""
     shown = "、".join(names[:NAMES_SHOWN])
-    return shown + (f" 等 {alert.count:,} {alert.unit}" if alert.count > NAMES_SHOWN else "")
+    return shown + (f" 等 {alert.count:,} {alert.unit}" if len(names) > NAMES_SHOWN else "")
 
 
 def alerts(src: Sources, m: Meeting) -> Slide:
