@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 APP_TITLE = "医防融合监测"
 
 COLOR_LABELS = {"green": "绿标", "yellow": "黄标", "red": "红标"}
@@ -72,25 +74,137 @@ def attainment_band(attainment) -> str:
     return "missed"
 
 
-def pct(value, digits: int = 1) -> str:
-    """A percentage figure as text, or — when there is none."""
-    if value is None or value != value:  # NaN
+# --- numbers: one rule per kind of figure, for the screen, the charts and Excel ----------------
+# Decimals per kind of figure. Rates are percentages (55.2%), counts whole (1,204 人次),
+# per-1,000 figures and averages one decimal, money whole yuan.
+DIGITS = {
+    "count": 0,  # people, services, villages, teams
+    "rate": 1,  # a percentage value (0..100)
+    "per_1000": 1,  # services per 1,000 residents
+    "average": 1,  # per member, per village
+    "points": 1,  # service points
+    "yuan": 0,  # money: a leader reads whole yuan
+}
+# From here a count axis reads in 万: "60k" is not Chinese and 60,000 crowds the ticks.
+AXIS_WAN_FROM = 10_000
+WAN = 10_000
+FLAT = "持平"  # a change that rounds to zero: no arrow, no "+0.0"
+# 每千人服务量 grows with the period's length: the unit names it, so 195 (a month) and
+# 603 (a quarter) are not read alike.
+PER_1000_UNITS = {"month": "次/千人·月", "quarter": "次/千人·季", "year": "次/千人·年"}
+# Excel number formats per kind. Percentages are stored as the percent value the screen
+# shows (55.2, not 0.552) and displayed with a literal % sign: 0.0"%".
+EXCEL_FORMATS = {
+    "count": "#,##0",
+    "rate": '0.0"%"',
+    "per_1000": "#,##0.0",
+    "average": "#,##0.0",
+    "points": "#,##0.0",
+    "yuan": "#,##0",
+}
+# st.column_config.NumberColumn formats (sprintf-js; "," adds thousands separators).
+COLUMN_FORMATS = {
+    "count": "%,d",
+    "rate": "%.1f%%",
+    "per_1000": "%,.1f",
+    "average": "%,.1f",
+    "points": "%,.1f",
+    "yuan": "%,.0f",
+}
+
+
+def column_kind(header: str, values) -> str | None:
+    """The kind of figure (DIGITS) a table column holds, read from its header and values;
+    None for a column that is not numbers (text, flags, dates)."""
+    series = pd.Series(values)
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    if "%" in header:
+        return "rate"
+    if "元" in header:
+        return "yuan"
+    if "每千" in header:
+        return "per_1000"
+    if "积分" in header:
+        return "points"
+    if "人均" in header:
+        return "average"
+    whole = series.dropna()
+    if pd.api.types.is_integer_dtype(series) or (whole == whole.round()).all():
+        return "count"
+    return "average"
+
+
+def _missing(value) -> bool:
+    return value is None or value != value  # None or NaN
+
+
+def pct(value, digits: int = DIGITS["rate"]) -> str:
+    """A percentage figure (0..100) as text, e.g. 55.2%, or — when there is none."""
+    if _missing(value):
         return NO_VALUE
     return f"{value:.{digits}f}%"
 
 
-def fraction_pct(fraction, digits: int = 1) -> str:
+def fraction_pct(fraction, digits: int = DIGITS["rate"]) -> str:
     """A fraction 0..1 (a share, a pass rate) as a percentage text, or — when there is none."""
-    if fraction is None or fraction != fraction:  # NaN
+    if _missing(fraction):
         return NO_VALUE
     return pct(100 * float(fraction), digits)
 
 
 def number(value, digits: int = 0) -> str:
     """A figure with thousands separators, or —."""
-    if value is None or value != value:
+    if _missing(value):
         return NO_VALUE
     return f"{value:,.{digits}f}"
+
+
+def count(value) -> str:
+    """A count with thousands separators (1,204), or —."""
+    return number(value, DIGITS["count"])
+
+
+def figure(value, kind: str) -> str:
+    """A figure of a kind (DIGITS) as text: rate → 55.2%, count → 1,204, yuan → 3,500."""
+    if kind == "rate":
+        return pct(value)
+    return number(value, DIGITS[kind])
+
+
+def score(value, decimals: int) -> str:
+    """An already-cut score with the model's decimals (views.rankings.score_decimals)."""
+    return number(value, decimals)
+
+
+def per_1000_unit(period_kind: str) -> str:
+    """次/千人·月, ·季 or ·年: the period a per-1,000 figure counts over."""
+    return PER_1000_UNITS.get(period_kind, "次/千人")
+
+
+def change_pp(delta, digits: int = DIGITS["rate"]) -> str | None:
+    """A change in percentage points: +1.2 个百分点, 持平 when it rounds to 0, None without one."""
+    if _missing(delta):
+        return None
+    if round(float(delta), digits) == 0:
+        return FLAT
+    return f"{delta:+.{digits}f} 个百分点"
+
+
+def change_relative(change, digits: int = DIGITS["rate"]) -> str | None:
+    """A relative change (0.05 = +5.0%), 持平 when it rounds to 0, None without one."""
+    if _missing(change):
+        return None
+    if round(100 * float(change), digits) == 0:
+        return FLAT
+    return f"{100 * change:+.{digits}f}%"
+
+
+def metric_delta(text: str | None, color: str = "normal") -> dict:
+    """st.metric's delta arguments: 持平 has no arrow and no colour (neither good nor bad)."""
+    if text == FLAT:
+        return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": text, "delta_color": color}
 
 
 def indicator_value(value, unit: str | None, digits: int = 1) -> str:
@@ -106,8 +220,34 @@ COMPACT_FROM = 1_000_000
 
 def compact_number(value) -> str:
     """A large count in 万 (e.g. 202.5万), smaller ones in full; — for no value."""
-    if value is None or value != value:
+    if _missing(value):
         return NO_VALUE
     if abs(value) >= COMPACT_FROM:
-        return f"{value / 10_000:,.1f}万"
+        return f"{value / WAN:,.1f}万"
     return number(value)
+
+
+def axis_number(value) -> str:
+    """One tick of a count axis: 2,000 below 1万, 1.5万 / 6万 from there."""
+    if abs(value) >= AXIS_WAN_FROM:
+        return f"{value / WAN:,.1f}".rstrip("0").rstrip(".") + "万"
+    return f"{value:,.0f}"
+
+
+def _nice_step(top: float, ticks: int) -> float:
+    raw = top / ticks
+    magnitude = 10 ** (len(str(int(raw))) - 1) if raw >= 1 else 1
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def count_axis(top, ticks: int = 5) -> dict:
+    """Plotly axis settings for a count axis from 0 to `top`: separators, 万 from 10,000."""
+    top = 0 if _missing(top) else float(top)
+    if top < AXIS_WAN_FROM:
+        return {"tickformat": ",d", "separatethousands": True, "exponentformat": "none"}
+    step = _nice_step(top, ticks)
+    values = [step * i for i in range(int(top // step) + 2)]
+    return {"tickmode": "array", "tickvals": values, "ticktext": [axis_number(v) for v in values]}

@@ -44,6 +44,8 @@ def ranking(rows: pd.DataFrame, measure: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed", automargin=True)
     top = 100 if percent else float((rows["value"] * scale).max() or 1)
     fig.update_xaxes(title=title + ("（%）" if percent else ""), range=[0, top * LABEL_ROOM])
+    if not percent:
+        fig.update_xaxes(**labels.count_axis(top * LABEL_ROOM))
     return style(fig, height=_bars_height(len(rows)))
 
 
@@ -72,6 +74,9 @@ def monthly_stack(
         )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(title="服务人次", rangemode="tozero")
+    if keys:
+        stacked = [sum(int(totals.get((k, m), 0)) for k in keys) for m in months]
+        fig.update_yaxes(**labels.count_axis(max(stacked)))
     fig.update_xaxes(type="category", tickangle=0)
     inside = [i for i, m in enumerate(months) if m in highlight]
     if inside and len(inside) < len(months):
@@ -140,6 +145,7 @@ def volume_quality(
             annotation_position="top left",
         )
     fig.update_xaxes(title="服务总量（人次）", range=[0, widest * LABEL_ROOM])
+    fig.update_xaxes(**labels.count_axis(widest * LABEL_ROOM))
     fig.update_yaxes(title=f"{labels.PASS_RATE}（%）", range=[min(40, _floor(points)), 105])
     return style(fig)
 
