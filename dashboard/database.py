@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 import streamlit as st
@@ -23,6 +24,8 @@ from data_access.schema import check_schema
 
 log = logging.getLogger(__name__)
 
+# Seconds between looks at the first-start build: the bar moves, the server is not busy.
+DEMO_POLL_S = 1.0
 # Re-check the schema at most this often; a deployment changes its tables rarely.
 SCHEMA_CHECK_TTL_S = 300
 
@@ -51,37 +54,84 @@ def _engine(url: str) -> Engine:
     return create_readonly_engine(url)
 
 
-@st.cache_resource(show_spinner=False)
-def _demo_lock() -> threading.Lock:
-    return threading.Lock()
-
-
 @st.cache_data(ttl=SCHEMA_CHECK_TTL_S, show_spinner=False)
 def _schema_report(url_key: str, _engine: Engine):
     return check_schema(_engine)
 
 
-def _build_demo() -> None:
-    """Build the demo database once, with a visible progress bar (other sessions wait)."""
-    from demo.generator import build_demo_file  # the writer, imported only when needed
+class DemoBuild:
+    """The demo database build of this server process: one background thread whose progress
+    every visitor sees. Closing a browser tab does not stop it and no visitor starts a second
+    one; a failure stays visible to all until someone retries."""
 
-    with _demo_lock():
-        if DEMO_DB_PATH.exists():
-            return
-        box = st.empty()
-        with box.container():
-            st.subheader("首次启动：正在生成演示数据库")
-            st.caption("文件：data/demo.duckdb（仅生成一次，之后直接打开）")
-            bar = st.progress(0.0, text="准备中…")
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.fraction = 0.0
+        self.message = "准备中…"
+        self.error: str | None = None  # safe.exception_reason of the failure
+        self.starts = 0  # builds started in this process (one, unless someone retried)
 
-            def progress(fraction: float, message: str) -> None:
-                bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
-            build_demo_file(DEMO_DB_PATH, progress=progress)
-        box.empty()
+    def start(self, path: Path) -> None:
+        """Start building `path` unless a build runs, or failed (then only retry() restarts)."""
+        with self._lock:
+            if self.running or self.error is not None or path.exists():
+                return
+            self.fraction, self.message, self.starts = 0.0, "准备中…", self.starts + 1
+            self._thread = threading.Thread(
+                target=self._run, args=(path,), name="demo-database-build", daemon=True
+            )
+            self._thread.start()
+
+    def retry(self) -> None:
+        """Forget a failure so that the next visitor starts the build again."""
+        with self._lock:
+            if not self.running:
+                self.error = None
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.fraction, self.message = min(max(float(fraction), 0.0), 1.0), message
+
+    def _run(self, path: Path) -> None:
+        from demo import generator  # the writer, imported only when needed
+
+        try:
+            # Builds beside `path` and moves the file into place in one step (never half-built).
+            generator.build_demo_file(path, progress=self._progress)
+        except Exception as exc:  # shown to every visitor as the error page
+            log.warning("demo database build failed: %s", safe.exception_reason(exc))
+            self.error = safe.exception_reason(exc)
 
 
-def error_page(title: str, reason: str, hint: str) -> None:
+@st.cache_resource(show_spinner=False)
+def demo_build() -> DemoBuild:
+    """The server process's one demo build (shared by every session)."""
+    return DemoBuild()
+
+
+def _demo_progress(build: DemoBuild) -> None:
+    """The first-start page: the shared build's progress, polled until it ends; stops the run."""
+
+    @st.fragment(run_every=DEMO_POLL_S)
+    def panel() -> None:
+        if not build.running:  # done or failed: the whole page runs again and goes on
+            st.rerun(scope="app")
+        st.subheader("首次启动：正在生成演示数据库")
+        st.caption(
+            "文件：data/demo.duckdb（仅生成一次，之后直接打开）。"
+            "关闭此页不会中断生成；其他访问者看到的是同一进度。"
+        )
+        st.progress(build.fraction, text=build.message)
+
+    panel()
+    st.stop()
+
+
+def error_page(title: str, reason: str, hint: str, on_retry=None) -> None:
     """A plain page saying what is wrong and what to do, with a retry; stops the run.
 
     The reason passes safe.reason again: no password or server path reaches the page.
@@ -91,6 +141,8 @@ def error_page(title: str, reason: str, hint: str) -> None:
     st.code(safe.reason(reason), language=None, wrap_lines=True)  # text, never markup
     st.markdown(hint)
     if st.button("重试", type="primary", key="retry_database"):
+        if on_retry is not None:
+            on_retry()
         st.cache_data.clear()
         st.rerun()
     st.stop()
@@ -103,15 +155,17 @@ def connect() -> Database:
     if builds_demo:
         url = demo_url(DEMO_DB_PATH)
         if not DEMO_DB_PATH.exists():
-            try:
-                _build_demo()
-            except Exception as exc:  # the page must say so, not show a traceback
-                log.warning("demo database build failed: %s", safe.exception_reason(exc))
+            build = demo_build()
+            if build.error is not None:
                 error_page(
                     "演示数据库生成失败",
-                    safe.exception_reason(exc),
+                    build.error,
                     "请检查程序目录下的 `data` 文件夹是否可写，然后重试。",
+                    on_retry=build.retry,
                 )
+            build.start(DEMO_DB_PATH)
+            if not DEMO_DB_PATH.exists():
+                _demo_progress(build)
     try:
         engine = _engine(url)
         with engine.connect() as conn:
