@@ -3,7 +3,6 @@ it tilts to village doctors, the team list and one team up close."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import excel, safe, state
@@ -12,14 +11,13 @@ from dashboard.charts import teams as charts
 from dashboard.data import cached
 from pages import teams_detail as team_detail
 from pages import teams_funds as performance
-from views import labels, teams
+from views import common, labels, teams
 from views.teams import FLAG, FLAG_RULE, HIGH_VOLUME_RULE, HIGH_VOLUME_WORDS
 
 # URL value (state.TEAM_TABS) → the tab's label.
 TABS = dict(zip(state.TEAM_TABS, ("概况", "团队列表", "团队详情"), strict=True))
 TAB_OF_LABEL = {label: tab for tab, label in TABS.items()}
 MAX_ECHO = 24  # longest URL text echoed back in a notice
-PCT_FORMAT = "%.1f%%"
 TABLE_HEIGHT_PX = 560  # about 15 rows: the list stays on one screen with its buttons
 MONTHLY_BY = {"service_type": "按服务类型", "member_level": "按成员层级"}
 
@@ -63,7 +61,7 @@ state.write_team_url(state.chosen_team())
 
 
 def delta_pp(change: teams.Change | None) -> str | None:
-    return None if change is None or change.change is None else f"{change.change:+.1f} 个百分点"
+    return None if change is None else labels.change_pp(change.change)
 
 
 def compared(change: teams.Change | None) -> str:
@@ -86,12 +84,13 @@ def headline() -> None:
     cols[1].metric(
         "服务总量",
         labels.compact_number(t["services"]),
-        delta=None if services.change is None else f"{services.change:+.1%}",
+        **labels.metric_delta(labels.change_relative(services.change)),
         help=f"{t['services']:,} 人次{compared(services)}",
     )
     cols[2].metric(
         "每千人服务量",
-        labels.number(t["services_per_1000"], 0),
+        f"{labels.figure(t['services_per_1000'], 'per_1000')} "
+        + labels.per_1000_unit(view.window.period.kind),
         help=f"服务总量 × 1000 / 团队所服务村的常住人口（{t['population']:,} 人）",
     )
     cols[3].metric(
@@ -102,13 +101,13 @@ def headline() -> None:
     cols[4].metric(
         labels.VILLAGE_DOCTOR_SHARE,
         labels.fraction_pct(t["village_doctor_share"]),
-        delta=delta_pp(view.village_share_change),
+        **labels.metric_delta(delta_pp(view.village_share_change)),
         help=f"村级成员提供的服务 / 全部服务{compared(view.village_share_change)}",
     )
     cols[5].metric(
         labels.PASS_RATE,
         labels.fraction_pct(t["pass_rate"]),
-        delta=delta_pp(view.pass_rate_change),
+        **labels.metric_delta(delta_pp(view.pass_rate_change)),
         help=f"合格 {t['passed']:,} / 抽查 {t['checked']:,} 人次{compared(view.pass_rate_change)}",
     )
     notes = []
@@ -152,7 +151,7 @@ def ranking() -> None:
     if not missing.empty:
         st.caption(
             f"{len(missing)} 个团队无此值（分母为 0），未参与排名："
-            + "、".join(map(labels.md_escape, missing["label"]))
+            + "、".join(map(safe.markdown, missing["label"]))
         )
 
 
@@ -231,6 +230,11 @@ def overview_tab() -> None:
         village_share()
 
 
+def excel_title() -> excel.Title:
+    head = cached(common.header)(filters.scope)
+    return excel.Title("团队工作量", head.scope_words, view.window.label, head.freshness)
+
+
 def table_tab() -> None:
     shown = view.table()
     if view.no_checks_reason:
@@ -250,11 +254,9 @@ def table_tab() -> None:
         column_config={
             "团队": st.column_config.TextColumn(pinned=True),
             **{
-                col: st.column_config.NumberColumn(
-                    format=PCT_FORMAT if col.endswith("（%）") else "localized"
-                )
+                col: st.column_config.NumberColumn(format=labels.COLUMN_FORMATS[kind])
                 for col in shown.columns
-                if pd.api.types.is_numeric_dtype(shown[col])
+                if (kind := labels.column_kind(col, shown[col]))
             },
         },
     )
@@ -273,9 +275,9 @@ def table_tab() -> None:
     buttons = st.container(horizontal=True)
     buttons.download_button(
         "下载 Excel",
-        lambda: excel.to_excel_bytes({"团队工作量": shown}),  # built on click, not every run
+        lambda: excel.to_excel_bytes({"团队工作量": shown}, excel_title()),  # on click only
         file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=excel.XLSX_MIME,
         icon=":material/download:",
         on_click="ignore",
     )
