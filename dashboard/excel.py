@@ -26,6 +26,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE_ROW, HEADER_ROW = 1, 2  # the title above the header; data starts on row 3
 WIDTH_MIN, WIDTH_MAX = 6, 60  # characters: a column stays readable and never fills the screen
 WIDTH_SAMPLE = 200  # rows measured for a column's width: enough, and fast on long tables
+# A table may carry its own formats in DataFrame.attrs under this key: {header: kind/format}.
+FORMATS_ATTR = "number_formats"
 HEADER_FILL = PatternFill("solid", fgColor="E6ECF3")  # the slides' table header tint
 
 
@@ -50,11 +52,6 @@ def number_format(kind_or_format: str) -> str:
     return labels.EXCEL_FORMATS.get(kind_or_format, kind_or_format)
 
 
-def score_format(decimals: int) -> str:
-    """A score's number format with the ranking model's decimals (e.g. 0.00)."""
-    return "0." + "0" * decimals if decimals > 0 else "0"
-
-
 def _width(values) -> int:
     # GBK bytes: a Chinese character is two columns wide, like in Excel.
     longest = max((len(str(v).encode("gbk", "replace")) for v in values), default=0)
@@ -72,6 +69,7 @@ def _cell_value(value):
 
 
 def _write_sheet(ws, raw: pd.DataFrame, title: str | None, formats: Mapping[str, str]) -> None:
+    formats = {**raw.attrs.get(FORMATS_ATTR, {}), **formats}
     kinds = {
         i: formats.get(str(column)) or labels.column_kind(str(column), raw.iloc[:, i - 1])
         for i, column in enumerate(raw.columns, start=1)
@@ -108,7 +106,8 @@ def to_excel_bytes(
     """One workbook, a sheet per table (Chinese headers as given) under a title row.
 
     `formats` maps a column header to a figure kind (labels.EXCEL_FORMATS) or an Excel number
-    format; other numeric columns get the kind labels.column_kind reads from header and values.
+    format (as does a table's attrs[FORMATS_ATTR]); other numeric columns get the kind
+    labels.column_kind reads from header and values.
     """
     audit.record("export", what="xlsx: " + "、".join(map(str, sheets))[:200])
     book = Workbook()

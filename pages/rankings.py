@@ -9,7 +9,7 @@ from dashboard import excel, safe, state
 from dashboard.charts import ranking_tables as tables
 from dashboard.data import cached
 from pages import rankings_parts as parts
-from views import rankings
+from views import common, rankings
 
 filters = state.current()
 st.title("县区排名")
@@ -47,7 +47,9 @@ def excel_bytes() -> bytes:
     if towns is not None:
         sheets[f"{view.county_name}乡镇排名"] = tables.league_export(towns, view.definitions)
     sheets["计算方法"] = tables.method_sheet(view)
-    return excel.to_excel_bytes(sheets)
+    head = cached(common.header)(filters.scope)
+    title = excel.Title("县区排名", head.scope_words, window.label, head.freshness)
+    return excel.to_excel_bytes(sheets, title)
 
 
 intro, download = st.columns([5, 1], vertical_alignment="bottom")

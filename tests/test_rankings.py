@@ -249,7 +249,8 @@ def test_league_display_and_export(engine, feb):
             )
         )
     )
-    header = [c.value for c in book["县区排名"][1]]
+    sheet = book["县区排名"]
+    header = [c.value for c in sheet[1]]  # no title given: the header is the first row
     assert header[:7] == [
         "名次",
         "较上期",
@@ -259,10 +260,18 @@ def test_league_display_and_export(engine, feb):
         "综合得分",
         "计分指标数",
     ]
-    assert "随访逾期率（目标 ≤10%）" in header
-    first = [c.value for c in book["县区排名"][2]]
-    # The score as the page shows it: one decimal separates 100, 88.75 (88.7) and 50.
-    assert first[:6] == [1, "新", None, K4, "丁县", "100.0"]
+    # The value column carries unit and target; the attainment words have their own column.
+    assert "随访逾期率（%，目标 ≤10%）" in header and "随访逾期率 达标情况" in header
+    assert not [h for h in header if "目标" in h and "达标情况" in h]
+    first = sheet[2]
+    # The score as the page shows it: one decimal separates 100, 88.75 (88.7) and 50,
+    # a number cut to the model's decimals with the matching number format.
+    assert [c.value for c in first[:6]] == [1, "新", None, K4, "丁县", 100.0]
+    assert first[5].number_format == "0.0"
+    scores = [row[5] for row in sheet.iter_rows(min_row=2, max_row=3)]
+    assert [(c.value, c.number_format) for c in scores][1] == (88.7, "0.0")  # cut, not 88.8
+    late = header.index("随访逾期率（%，目标 ≤10%）")
+    assert first[late].number_format == '0.00"%"'
     method = {row[0].value: row[1].value for row in book["计算方法"].iter_rows(min_row=2)}
     assert any("Σ(权重 × 达标程度)" in text for text in method.values())
     assert method["指标：随访逾期率"].startswith("越低越好；目标 ≤10%；期内各月分子、分母分别累加")

@@ -102,6 +102,13 @@ EXCEL_FORMATS = {
     "points": "#,##0.0",
     "yuan": "#,##0",
 }
+
+
+def excel_score_format(decimals: int) -> str:
+    """A score's Excel number format with the ranking model's decimals (2 → 0.00)."""
+    return "0." + "0" * decimals if decimals > 0 else "0"
+
+
 # st.column_config.NumberColumn formats (sprintf-js; "," adds thousands separators).
 COLUMN_FORMATS = {
     "count": "%,d",

@@ -31,6 +31,7 @@ TREND = "逐月得分"
 LOST_TOTAL = "失分合计"
 # A trend axis that starts at 0 flattens every line near 100; round the floor down to this.
 TREND_AXIS_STEP = 5
+EXCEL_FORMATS_ATTR = "number_formats"  # dashboard.excel.FORMATS_ATTR: Excel formats of a table
 HIGHLIGHT_MARK = "▶ "  # the areas chosen in the filters (with a fill: not colour alone)
 HIGHLIGHT_STYLE = f"background-color: {theme.HIGHLIGHT_FILL}; font-weight: 700"
 # 失分 heat map: white (no loss) to this red at the largest loss of the table.
@@ -126,7 +127,9 @@ def league_view(
 
 
 def league_export(league: League, definitions: pd.DataFrame) -> pd.DataFrame:
-    """The league for Excel: the model's score text, and each indicator's value, Σ, attainment."""
+    """The league for Excel: numbers as numbers (score cut to the model's decimals, each
+    indicator's value, Σ numerator and denominator) and each attainment in words; the number
+    formats ride along in attrs[excel.FORMATS_ATTR] (the score with league.decimals)."""
     t, area_label = league.table, league.area_label
     df = pd.DataFrame(
         {
@@ -135,17 +138,23 @@ def league_export(league: League, definitions: pd.DataFrame) -> pd.DataFrame:
             "上期名次": t["previous_rank"],
             f"{area_label}代码": t["area_code"],
             area_label: t["name"],
-            SCORE: t["score_text"],
+            # The cut score the page shows (99.99, never rounded up to 100.00), as a number.
+            SCORE: pd.to_numeric(t["score_text"], errors="coerce"),
             "计分指标数": t["indicators_scored"],
         }
     )
+    formats = {RANK: "0", "上期名次": "0", SCORE: labels.excel_score_format(league.decimals)}
     values = league.values.set_index(["area_code", "indicator_code"])
     for d in definitions.itertuples(index=False):
         rows = values.reindex(pd.MultiIndex.from_product([t["area_code"], [d.indicator_code]]))
-        df[f"{d.name}（值）"] = rows["value"].round(2).to_numpy()
+        value = f"{d.name}（{d.unit or '值'}，目标 {target_text(d)}）"
+        df[value] = rows["value"].round(2).to_numpy()
+        # Two decimals: 65.97 must not read as the target 66.0.
+        formats[value] = '0.00"%"' if d.unit == "%" else "#,##0.00"
         df[f"{d.name}（分子）"] = rows["numerator"].to_numpy()
         df[f"{d.name}（分母）"] = rows["denominator"].to_numpy()
-        df[f"{d.name}（目标 {target_text(d)}）"] = [_band_words(a) for a in rows["attainment"]]
+        df[f"{d.name} 达标情况"] = [_band_words(a) for a in rows["attainment"]]
+    df.attrs[EXCEL_FORMATS_ATTR] = formats
     return df
 
 
