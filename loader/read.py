@@ -12,6 +12,10 @@ import codecs
 import csv
 import datetime as dt
 import io
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +26,8 @@ from openpyxl import load_workbook
 
 from loader.columns import BY_NAME, TableSpec, match_header, match_table
 from loader.report import ERROR, WARNING, Problem, Report
+
+log = logging.getLogger("loader")
 
 GIS_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json")
 # Bytes looked at to tell UTF-8 from GBK/GB18030; a CSV export is uniform throughout.
@@ -46,6 +52,14 @@ class Source:
 
     def problem(self, severity, row, column, value, reason) -> Problem:
         return Problem(severity, self.spec.name, self.file, self.sheet, row, column, value, reason)
+
+
+@contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Log how long a step took (`--verbose` shows it; the benchmark reads it)."""
+    started = time.perf_counter()
+    yield
+    log.info("%-40s %7.2f s", name, time.perf_counter() - started)
 
 
 def q(name: str) -> str:
@@ -226,12 +240,13 @@ def _read_csv_file(path: Path, staging: Staging, report: Report) -> None:
     names = [name or f"_ignored_{i}" for i, name in enumerate(mapped)]
     raw = f"raw_{spec.name}"
     try:
-        staging.con.execute(
-            f"CREATE OR REPLACE TABLE {q(raw)} AS SELECT * FROM read_csv(?, header = true, "  # noqa: S608 - identifiers only
-            "all_varchar = true, names = ?, delim = ?, quote = '\"', escape = '\"', "
-            "null_padding = true, encoding = 'utf-8')",
-            [str(readable), names, delimiter],
-        )
+        with phase(f"read {path.name}"):
+            staging.con.execute(
+                f"CREATE OR REPLACE TABLE {q(raw)} AS SELECT * FROM read_csv(?, header = true, "  # noqa: S608 - identifiers only
+                "all_varchar = true, names = ?, delim = ?, quote = '\"', escape = '\"', "
+                "null_padding = true, encoding = 'utf-8')",
+                [str(readable), names, delimiter],
+            )
     except duckdb.Error as exc:
         reason = f"无法读取 CSV（请检查分隔符、引号和每行列数）：{str(exc).splitlines()[0]}"
         report.add(Problem(ERROR, spec.name, path.name, None, None, None, None, reason))
