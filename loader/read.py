@@ -76,7 +76,7 @@ class Staging:
     file would compress and checkpoint every table, several times slower for 10M rows.
     """
 
-    def __init__(self, folder: Path, memory_limit: str = "512MB"):
+    def __init__(self, folder: Path, memory_limit: str = "400MB"):
         self.folder = Path(folder)
         self.con = duckdb.connect(":memory:")
         self.con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -333,6 +333,10 @@ def _read_sheet(ws, spec: TableSpec, file: str, staging: Staging, report: Report
             count += _append(staging, table, present, batch)
             batch = []
     count += _append(staging, table, present, batch)
+    if count == 0:
+        # A sheet left empty is a table not provided (the template has one for every table).
+        staging.con.execute(f"DROP TABLE {q(table)}")
+        return
     staging.define_view(spec, table, "_row", set(present))
     staging.sources[spec.name] = Source(spec, file, ws.title, header_row, tuple(present), count)
 

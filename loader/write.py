@@ -58,7 +58,7 @@ def load(
         if dialect == "sqlite":
             cursor.execute("PRAGMA synchronous = FULL")  # real data: keep SQLite's durability
         if dialect == "duckdb":
-            cursor.execute("SET memory_limit = '512MB'")
+            cursor.execute("SET memory_limit = '256MB'")  # beside the staging database's 400 MB
             cursor.execute("BEGIN TRANSACTION")
         for spec in TABLES:
             if spec.name in validation.sources:
