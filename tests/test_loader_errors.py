@@ -79,7 +79,8 @@ def snapshot(url: str) -> tuple:
 
 def test_every_error_is_located_and_nothing_is_written(target, tmp_path):  # noqa: F811
     good = write_csv_folder(tmp_path / "good", county_rows(), encoding="utf-8")
-    assert main(["load", "--no-progress", "--db", target, str(good)]) == 0
+    good_report = str(tmp_path / "good.csv")
+    assert main(["load", "--no-progress", "--db", target, str(good), "--report", good_report]) == 0
     before = snapshot(target)
 
     workbook = fill_template(tmp_path / "broken.xlsx", broken_rows())
@@ -114,6 +115,7 @@ def test_warnings_need_accepting_and_dry_run_writes_nothing(tmp_path, capsys):
     assert not (tmp_path / "w.duckdb").exists()
     assert "超出中国范围" in report.read_text(encoding="utf-8-sig")
     args = ["load", "--db", url, str(folder), "--accept-warnings", "--no-progress"]
+    args += ["--report", str(report)]
     assert main([*args, "--dry-run"]) == 0
     assert not (tmp_path / "w.duckdb").exists()
     assert main(args) == 0
