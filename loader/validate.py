@@ -1,14 +1,18 @@
 """Validation in the staging database: every check is a query that returns the offending rows.
 
-Column checks (required, types, code formats, months, enumerations) run on the input text;
-the rows are then normalised into typed tables `norm_<table>` (Chinese labels become the
-contract's codes) on which the relational checks run (duplicates, foreign keys against the
-file and the database, nesting of codes, passed ≤ checked, numerator ≤ denominator, teams).
+One pass over each input normalises its rows into a typed table `norm_<table>` (Chinese
+labels become the contract's codes) and marks, per row, which column checks (required,
+types, code formats, months, enumerations) its text fails; only a check that failed reads
+the input again, for its rows. The relational checks run on the typed tables (duplicates,
+foreign keys against the file and the database, nesting of codes, passed ≤ checked,
+numerator ≤ denominator, teams).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import duckdb
 
 from loader.columns import (
     AREA_DIGITS,
@@ -23,9 +27,9 @@ from loader.columns import (
     TableSpec,
     accepted_values,
 )
-from loader.read import Source, Staging, phase, q
+from loader.read import Source, Staging, csv_problem, literal, phase, q
 from loader.report import ERROR, MAX_ROWS_PER_CHECK, WARNING, Problem, Report, counted
-from loader.target import create_typed
+from loader.target import create_typed, duck_type
 
 # Staging macros: the normalisation of one text cell, shared by checks and the typed copy.
 MACROS = r"""
@@ -46,6 +50,8 @@ CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
 # Enumerations whose codes are open: service types are rows of the service_type table.
 OPEN_ENUMS = {"service_type"}
+# Column checks per table are bits of one BIGINT per row.
+MAX_CHECKS = 62
 
 
 @dataclass
@@ -68,19 +74,14 @@ def install_macros(staging: Staging) -> None:
         # A CASE over the accepted spellings: vectorised, where a lookup join per row is not.
         # Values already written as codes (exports) skip the CASE: a hashed IN is ~4× faster.
         branches = " ".join(
-            f"WHEN {_literal(label)} THEN {_literal(code)}"
+            f"WHEN {literal(label)} THEN {literal(code)}"
             for label, code in accepted_values(name).items()
         )
-        codes = ", ".join(_literal(code) for code in ENUMS[name])
+        codes = ", ".join(literal(code) for code in ENUMS[name])
         staging.con.execute(
             f"CREATE OR REPLACE MACRO {q('enum_' + name)}(x) AS CASE WHEN x IN ({codes}) THEN x "
             f"ELSE CASE lower(nt(x)) {branches} END END"
         )
-
-
-def _literal(text: str) -> str:
-    """A SQL string literal of one of our own constants (labels and codes in loader.columns)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def normalised(column: Column) -> str:
@@ -191,17 +192,22 @@ def validate(staging: Staging, report: Report, target_loader) -> Validation:
             if column.name in source.columns or column.required
             for condition, reason in _format_check(column)
         ]
+        # One pass reads the input (for a CSV file, the file itself), writes the typed table
+        # and marks each row's failed checks in a bitmask; rows are fetched only for checks
+        # that failed somewhere.
+        with phase(f"read, check and normalise {spec.name}"):
+            try:
+                failed = _normalise(staging, spec, [condition for _, condition, _ in checks])
+            except duckdb.Error as exc:  # a CSV file's malformed row shows up as it is read
+                report.add(csv_problem(spec, source.file, exc))
+                del sources[spec.name]
+                create_typed(staging, f"norm_{spec.name}", spec, with_row=True)
+                continue
         src = q(f"src_{spec.name}")
-        # One scan counts every check's failures; rows are fetched only for checks that fail.
-        counts = ", ".join(f"count_if({condition})" for _, condition, _ in checks)
-        with phase(f"column checks {spec.name}"):
-            failures = staging.con.execute(f"SELECT {counts} FROM {src}").fetchall()[0]  # noqa: S608
-        for (column, condition, reason), failed in zip(checks, failures, strict=True):
-            if failed:
+        for bit, (column, condition, reason) in enumerate(checks):
+            if failed >> bit & 1:
                 sql = f"SELECT _row, {q(column.name)} FROM {src} WHERE {condition}"  # noqa: S608
                 checker.rows(source, ERROR, column.name, sql, reason)
-        with phase(f"normalise {spec.name}"):
-            _normalise(staging, spec)
     months = {
         spec.name: [
             m
@@ -240,12 +246,27 @@ def validate(staging: Staging, report: Report, target_loader) -> Validation:
     return validation
 
 
-def _normalise(staging: Staging, spec: TableSpec) -> None:
-    create_typed(staging, f"norm_{spec.name}", spec, with_row=True)
-    exprs = ", ".join(normalised(c) for c in spec.columns)
-    staging.con.execute(
-        f"INSERT INTO {q('norm_' + spec.name)} SELECT _row, {exprs} FROM {q('src_' + spec.name)}"  # noqa: S608
+def _normalise(staging: Staging, spec: TableSpec, conditions: list[str]) -> int:
+    """Write `norm_<table>` from `src_<table>`; return the OR of its rows' failed-check bits."""
+    if len(conditions) > MAX_CHECKS:
+        raise ValueError(f"{spec.name}: more checks than bits")
+    typed = ", ".join(
+        f"CAST({normalised(c)} AS {duck_type(c.kind)}) AS {q(c.name)}" for c in spec.columns
     )
+    bits = " | ".join(
+        f"CASE WHEN {condition} THEN {1 << bit} ELSE 0 END"
+        for bit, condition in enumerate(conditions)
+    )
+    norm = q(f"norm_{spec.name}")
+    staging.con.execute(
+        f"CREATE OR REPLACE TABLE {norm} AS SELECT _row, {typed}, "  # noqa: S608 - identifiers only
+        f"CAST({bits or 0} AS BIGINT) AS _failed FROM {q('src_' + spec.name)}"
+    )
+    rows, failed = staging.con.execute(
+        f"SELECT count(*), coalesce(bit_or(_failed), 0) FROM {norm}"  # noqa: S608
+    ).fetchall()[0]
+    staging.sources[spec.name].rows = rows
+    return failed
 
 
 def _relational_checks(checker: Checker, spec: TableSpec, source: Source) -> None:
@@ -385,10 +406,20 @@ def _example_rows(checker: Checker, spec: TableSpec, source: Source) -> None:
     present = [c for c in example if c in source.columns]
     if not present:
         return
-    where = " AND ".join(f"nt({q(c)}) = ?" for c in present)
-    sql = f"SELECT _row, {q(present[0])} FROM {q('src_' + spec.name)} WHERE {where}"  # noqa: S608
-    params = [str(example[c]) for c in present]
-    checker.rows(source, WARNING, None, sql, "这是模板的示例行，请删除或换成本县数据", params)
+    # Compared after normalising (on the typed table, not another pass over the input): the
+    # example's 绿标 and a row's green are the same value.
+    columns = [source.spec.column(c) for c in present]
+    values = staging_values(checker.staging, columns, [str(example[c]) for c in present])
+    where = " AND ".join(f"{q(c)} = ?" for c in present)
+    sql = f"SELECT _row, {q(present[0])} FROM {q('norm_' + spec.name)} WHERE {where}"  # noqa: S608
+    checker.rows(source, WARNING, None, sql, "这是模板的示例行，请删除或换成本县数据", values)
+
+
+def staging_values(staging: Staging, columns: list[Column], texts: list[str]) -> list:
+    """Texts as the normalised, typed values `norm_<table>` holds for them."""
+    given = ", ".join(f"CAST(? AS VARCHAR) AS {q(c.name)}" for c in columns)
+    typed = ", ".join(f"CAST({normalised(c)} AS {duck_type(c.kind)})" for c in columns)
+    return list(staging.con.execute(f"SELECT {typed} FROM (SELECT {given})", texts).fetchall()[0])  # noqa: S608
 
 
 def _team_coverage(checker: Checker) -> None:
