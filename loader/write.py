@@ -5,7 +5,7 @@ months the input holds, then get the input's rows; the other tables are updated 
 (new keys inserted, existing keys updated); team_village is replaced for the villages the
 input names. Loading the same input twice therefore gives the same database. Rows stream
 from the staging database in Arrow batches through demo.writer (DuckDB scans the stream in
-one INSERT per month, PostgreSQL COPY per batch, batched executemany elsewhere), so memory
+one INSERT per month, PostgreSQL COPY in CSV, batched executemany elsewhere), so memory
 stays bounded.
 """
 
@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 from tqdm import tqdm
 
@@ -192,10 +193,38 @@ def _stream(
             writer.append(table, stream)
         return total
     with bar:
+        if writer.dialect.driver == "psycopg":
+            _copy_csv(writer, table, reader, bar)
+            return total
         for batch in reader:
             writer.append(table, pa.Table.from_batches([batch]))
             bar.update(batch.num_rows)
     return total
+
+
+def _copy_csv(writer: TableWriter, table: sa.Table, reader, bar) -> None:
+    """PostgreSQL: COPY … FROM STDIN in CSV, each batch written as text by Arrow's CSV writer.
+
+    Several times faster than demo.writer's row-by-row COPY: no Python object per value.
+    Arrow quotes every string and leaves NULL unquoted and empty, which is COPY's CSV NULL.
+    """
+    from psycopg import sql as pg  # only present where PostgreSQL is used
+
+    names = reader.schema.names
+    statement = pg.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+        pg.Identifier(table.name), pg.SQL(", ").join(map(pg.Identifier, names))
+    )
+    options = pa_csv.WriteOptions(include_header=False)
+    cursor = writer.connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for batch in reader:
+                buffer = pa.BufferOutputStream()
+                pa_csv.write_csv(batch, buffer, options)
+                copy.write(buffer.getvalue().to_pybytes())
+                bar.update(batch.num_rows)
+    finally:
+        cursor.close()
 
 
 def _write_meta(writer: TableWriter, meta: dict[str, str]) -> None:
