@@ -97,11 +97,11 @@ def main() -> int:
         print(f"inputs: {args.rows:,} rows, {size:,.0f} MB in {time.perf_counter() - started:.1f}s")
         started = time.perf_counter()
         command = [sys.executable, "-m", "loader", "load", "--db", args.db, str(folder)]
-        command += ["--report", str(scratch / "report.csv"), "--no-progress"]
+        command += ["--report", str(scratch / "report.csv"), "--no-progress", "--verbose"]
         result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
         elapsed = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB → MiB
-        print(result.stdout[-600:], result.stderr[-600:], sep="\n")
+        print(result.stdout[-600:], result.stderr[-3000:], sep="\n")
         print(f"load: exit {result.returncode}, {elapsed:.1f}s, peak RSS {peak:,.0f} MiB")
         return result.returncode
     finally:

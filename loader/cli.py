@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 import tempfile
 from pathlib import Path
@@ -80,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--layer", help="GeoPackage 中的图层名")
         sub.add_argument("--report", type=Path, help="完整报告 (.xlsx 或 .csv)；默认在当前目录")
+        sub.add_argument("-v", "--verbose", action="store_true", help="显示每一步的用时")
 
     validate_cmd = commands.add_parser("validate", help="只检查，不写入")
     inputs(validate_cmd)
@@ -101,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         path = build_template(args.output)
         print(f"已生成模板：{path}")
         return EXIT_OK
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     if args.db:
         try:
             backend_of(args.db)

@@ -53,7 +53,13 @@ def _chronic(month, patient, village, disease, color, level):
 
 
 def _service(team, month, stype, level, n):
-    return {"team_id": team, "month": month, "service_type": stype, "member_level": level, "services": n}
+    return {
+        "team_id": team,
+        "month": month,
+        "service_type": stype,
+        "member_level": level,
+        "services": n,
+    }
 
 
 def _value(area, month, num, den):
@@ -72,8 +78,18 @@ def county_rows() -> dict[str, list[dict]]:
     return {
         "county": [{"county_code": COUNTY, "name": "青山县", "prefecture": "演示州"}],
         "township": [
-            {"township_code": T_HEKOU, "county_code": COUNTY, "name": "河口镇", "health_center": "河口镇卫生院"},
-            {"township_code": T_SHIQIAO, "county_code": COUNTY, "name": "石桥乡", "health_center": "石桥乡卫生院"},
+            {
+                "township_code": T_HEKOU,
+                "county_code": COUNTY,
+                "name": "河口镇",
+                "health_center": "河口镇卫生院",
+            },
+            {
+                "township_code": T_SHIQIAO,
+                "county_code": COUNTY,
+                "name": "石桥乡",
+                "health_center": "石桥乡卫生院",
+            },
         ],
         "village": [
             _village(V1, T_HEKOU, "河口村", "一类", 1200, 300, "好", 106.01),
@@ -82,15 +98,55 @@ def county_rows() -> dict[str, list[dict]]:
             _village(V4, T_SHIQIAO, "高寨村", "二类", 600, 200, "差", 106.07),
         ],
         "team": [
-            {"team_id": "T1", "township_code": T_HEKOU, "name": "河口医防融合团队", "leader": "王一"},
-            {"team_id": "T2", "township_code": T_SHIQIAO, "name": "石桥医防融合团队", "leader": "李二"},
+            {
+                "team_id": "T1",
+                "township_code": T_HEKOU,
+                "name": "河口医防融合团队",
+                "leader": "王一",
+            },
+            {
+                "team_id": "T2",
+                "township_code": T_SHIQIAO,
+                "name": "石桥医防融合团队",
+                "leader": "李二",
+            },
         ],
         "team_member": [
-            {"member_id": "m1", "team_id": "T1", "name": "张乡医", "level": "村级", "role": "乡村医生"},
-            {"member_id": "m2", "team_id": "T1", "name": "赵全科", "level": "乡级", "role": "全科医生"},
-            {"member_id": "m3", "team_id": "T1", "name": "钱专科", "level": "县级", "role": "专科医生"},
-            {"member_id": "m4", "team_id": "T2", "name": "孙乡医", "level": "村级", "role": "乡村医生"},
-            {"member_id": "m5", "team_id": "T2", "name": "周乡医", "level": "村级", "role": "乡村医生"},
+            {
+                "member_id": "m1",
+                "team_id": "T1",
+                "name": "张乡医",
+                "level": "村级",
+                "role": "乡村医生",
+            },
+            {
+                "member_id": "m2",
+                "team_id": "T1",
+                "name": "赵全科",
+                "level": "乡级",
+                "role": "全科医生",
+            },
+            {
+                "member_id": "m3",
+                "team_id": "T1",
+                "name": "钱专科",
+                "level": "县级",
+                "role": "专科医生",
+            },
+            {
+                "member_id": "m4",
+                "team_id": "T2",
+                "name": "孙乡医",
+                "level": "村级",
+                "role": "乡村医生",
+            },
+            {
+                "member_id": "m5",
+                "team_id": "T2",
+                "name": "周乡医",
+                "level": "村级",
+                "role": "乡村医生",
+            },
         ],
         "team_village": [
             {"team_id": "T1", "village_code": V1},
@@ -203,7 +259,9 @@ def write_shapefile(path: Path, code_field: str = "CUN_DM", bowtie: str | None =
 
 # ---------------------------------------------------------------- databases
 
-PG_ADMIN = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/yfrh_test")
+PG_ADMIN = os.environ.get(
+    "TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/yfrh_test"
+)
 MYSQL_ADMIN = os.environ.get(
     "TEST_MYSQL_ADMIN_URL", "mysql+pymysql://root@127.0.0.1:3306/yfrh_test?charset=utf8mb4"
 )
