@@ -102,6 +102,7 @@ def to_excel_bytes(
     sheets: Mapping[str, pd.DataFrame],
     title: Title | None = None,
     formats: Mapping[str, str] | None = None,
+    audited: bool = True,
 ) -> bytes:
     """One workbook, a sheet per table (Chinese headers as given) under a title row.
 
@@ -109,7 +110,8 @@ def to_excel_bytes(
     format (as does a table's attrs[FORMATS_ATTR]); other numeric columns get the kind
     labels.column_kind reads from header and values.
     """
-    audit.record("export", what="xlsx: " + "、".join(map(str, sheets))[:200])
+    if audited:  # False: the caller writes its own, more telling, audit row
+        audit.record("export", what="xlsx: " + "、".join(map(str, sheets))[:200])
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()

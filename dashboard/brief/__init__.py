@@ -195,8 +195,26 @@ def render_xlsx(m: deck.Meeting, slides: list[deck.Slide]) -> bytes:
     for slide in slides:
         for name, df in slide.sheets.items():
             if name not in sheets:
-                sheets[name] = df
-    return excel.to_excel_bytes(sheets)
+                sheets[name] = _scores_as_numbers(df)
+    title = excel.Title(f"{labels.APP_TITLE}周报", m.scope_words, m.period_label, m.freshness)
+    return excel.to_excel_bytes(sheets, title, XLSX_FORMATS)
+
+
+# Indicator values of mixed units: one or two decimals, so 65.97 never reads as 66.0.
+XLSX_FORMATS = {"本期值": "#,##0.0#", "分子": "#,##0", "分母": "#,##0"}
+SCORE_COLUMN = "综合得分"
+
+
+def _scores_as_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    """A score column given as the page's text (99.26) as numbers with that many decimals."""
+    if SCORE_COLUMN not in df or pd.api.types.is_numeric_dtype(df[SCORE_COLUMN]):
+        return df
+    texts = df[SCORE_COLUMN].astype(str)
+    numbers = pd.to_numeric(texts, errors="coerce")
+    decimals = max((len(t.partition(".")[2]) for t in texts[numbers.notna()]), default=0)
+    out = df.assign(**{SCORE_COLUMN: numbers})
+    out.attrs[excel.FORMATS_ATTR] = {SCORE_COLUMN: labels.excel_score_format(decimals)}
+    return out
 
 
 def pdf_bytes(engine, scope: Scope, window: Window | None) -> bytes:
