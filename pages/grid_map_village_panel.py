@@ -61,7 +61,10 @@ def _services(panel: grid_map.VillagePanel) -> None:
         table,
         hide_index=True,
         width="stretch",
-        column_config={"本村分摊": st.column_config.NumberColumn(format="%.1f")},
+        column_config={
+            "团队服务量": st.column_config.NumberColumn(format=labels.COLUMN_FORMATS["count"]),
+            "本村分摊": st.column_config.NumberColumn(format=labels.COLUMN_FORMATS["average"]),
+        },
     )
     st.caption(panel.services_note + "。")
     st.page_link(

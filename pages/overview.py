@@ -79,7 +79,17 @@ for alert in view.alerts:
             st.markdown("、".join(safe.markdown(item) for item in alert.items))
         if alert.details is not None and not alert.details.empty:
             with st.expander(f"明细（{len(alert.details):,} 行）"):
-                st.dataframe(alert.details.head(ALERT_ROWS_SHOWN), hide_index=True, width="stretch")
+                shown = alert.details.head(ALERT_ROWS_SHOWN)
+                st.dataframe(
+                    shown,
+                    hide_index=True,
+                    width="stretch",
+                    column_config={  # 1,204 not 1204: the one number rule (views.labels)
+                        col: st.column_config.NumberColumn(format=labels.COLUMN_FORMATS[kind])
+                        for col in shown.columns
+                        if (kind := labels.column_kind(str(col), shown[col]))
+                    },
+                )
                 if len(alert.details) > ALERT_ROWS_SHOWN:
                     st.caption(f"只列出前 {ALERT_ROWS_SHOWN} 行，完整名单见链接的页面或周报。")
         navigation.link(alert.page, alert.link_label, filters, alert.link_params)
