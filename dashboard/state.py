@@ -359,4 +359,20 @@ S_MEETING_TRAIL = "s_meeting_trail"  # scopes drilled down from, to come back to
 
 
 # Every URL parameter the app reads; anything else is dropped from the address bar.
-KNOWN_URL_KEYS = frozenset((*URL_KEYS, URL_TEAM, URL_DISEASE, URL_PALETTE, URL_MODE, URL_SLIDE))
+KNOWN_URL_KEYS = frozenset(
+    (
+        *URL_KEYS,
+        URL_TEAM,
+        URL_TEAM_TAB,
+        URL_DISEASE,
+        URL_PALETTE,
+        URL_RANK_TAB,
+        URL_RANK_INDICATOR,
+        URL_RANK_MEASURE,
+        URL_RANK_LEVEL,
+        URL_MAP_LAYER,
+        URL_MAP_VILLAGE,
+        URL_MODE,
+        URL_SLIDE,
+    )
+)
