@@ -61,8 +61,7 @@ def distribution(view: ChronicView, colors: dict) -> None:
         card.metric(
             f"{labels.COLOR_LABELS[color]}（{view.count(color):,} {view.unit}）",
             labels.pct(None if fraction is None else 100 * fraction),
-            delta=None if delta is None else f"{delta:+.1f} 个百分点",
-            delta_color=DELTA_COLORS[color],
+            **labels.metric_delta(labels.change_pp(delta), DELTA_COLORS[color]),
             delta_description=f"较{end_label(view.before)}" if view.before else None,
             help=labels.COLOR_MEANING[color],
         )
