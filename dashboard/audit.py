@@ -6,13 +6,16 @@ appended only, rotated by size. Plain Python: the export CLI and tests use it to
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TypeVar
 
 from data_access.engine import REPO_ROOT
 
@@ -23,6 +26,7 @@ FILE_NAME = "audit.jsonl"
 MAX_BYTES = 5 * 1024 * 1024
 BACKUP_COUNT = 20
 
+R = TypeVar("R")
 _lock = threading.Lock()
 _loggers: dict[Path, logging.Logger] = {}
 # Who acts in this thread (a Streamlit session runs its script in one thread at a time).
@@ -52,6 +56,30 @@ def _logger(path: Path) -> logging.Logger:
 def set_actor(user: str | None, scope: str | None = None) -> None:
     """The user (and scope words) later records in this thread are attributed to."""
     _context.user, _context.scope = user, scope
+
+
+def scope_words(scope) -> str:
+    """A Scope as the trail writes it: 全部, or county/township/…"""
+    if scope is None or scope.is_all:
+        return "全部"
+    return "/".join([scope.county_code or "", *scope.township_codes])
+
+
+def deferred(func: Callable[[], R]) -> Callable[[], R]:
+    """`func` to run later in another thread (a download built on click) as this thread's
+    actor, so what it records names the user and scope who clicked."""
+    user, scope = getattr(_context, "user", None), getattr(_context, "scope", None)
+
+    @functools.wraps(func)
+    def run() -> R:
+        before = getattr(_context, "user", None), getattr(_context, "scope", None)
+        set_actor(user, scope)
+        try:
+            return func()
+        finally:
+            set_actor(*before)
+
+    return run
 
 
 def record(event: str, user: str | None = None, **fields) -> None:

@@ -66,6 +66,11 @@ class User:
     def sees_everything(self) -> bool:
         return self.role in ("admin", "leader")
 
+    @property
+    def area(self) -> Scope | None:
+        """The area this user may see; None for roles that see everything."""
+        return None if self.sees_everything else self.clamp(Scope())
+
     def allows(self, scope: Scope) -> bool:
         """True when the scope lies inside what this user may see."""
         if self.sees_everything:

@@ -3,6 +3,9 @@
 python -m dashboard.export --db URL --period 2026-Q1 [--county C] [--township T] [-o FILE]
     [--view overview|map|teams|chronic|rankings|meeting]   (one view's model as JSON)
     [--format json|pdf|xlsx|pptx]   (pdf, xlsx, pptx: the weekly brief of 例会模式; -o FILE)
+    [--user NAME]   (as that account sees it: scope clamped to its area, leagues cut)
+
+Every file written (or JSON printed) is an `export` row of the audit trail (what, scope).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from dashboard import safe
+from dashboard import audit, auth, safe
 from dashboard.brief.fonts import FontMissing
 from data_access import indicators, villages
 from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
@@ -51,12 +54,22 @@ VIEWS = {
 BRIEF_FORMATS = ("pdf", "xlsx", "pptx")
 
 
-def build_view(engine: sa.Engine, name: str, scope: Scope, window: Window) -> dict:
+# Builders whose model shows areas beside the scope (the leagues): they take `visible`.
+CUT_TO_VISIBLE = (rankings_view.build, deck.build)
+
+
+def build_view(
+    engine: sa.Engine, name: str, scope: Scope, window: Window, visible: Scope | None = None
+) -> dict:
     """One view's model as JSON-ready data: everything its page or the deck shows."""
-    return {"view": name, **jsonable(VIEWS[name](engine, scope, window))}
+    builder = VIEWS[name]
+    options = {"visible": visible} if builder in CUT_TO_VISIBLE else {}
+    return {"view": name, **jsonable(builder(engine, scope, window, **options))}
 
 
-def build_report(engine: sa.Engine, scope: Scope, period: Period) -> dict:
+def build_report(
+    engine: sa.Engine, scope: Scope, period: Period, visible: Scope | None = None
+) -> dict:
     """The export's classic keys, each taken from the view model that shows it on screen."""
     window = window_for(engine, period)
     ov = overview.build(engine, scope, window)
@@ -120,7 +133,7 @@ def build_report(engine: sa.Engine, scope: Scope, period: Period) -> dict:
         ["indicator_code", "value", "numerator", "denominator"],
     )
     # The league 县区排名, its slide and the brief show (score_text: the digits they show).
-    league = rankings_view.build(engine, scope, window).counties
+    league = rankings_view.build(engine, scope, window, visible=visible).counties
     report["county_ranking"] = (
         _records(
             league.table.rename(columns={"area_code": "county_code"}),
@@ -147,6 +160,10 @@ def _parser() -> argparse.ArgumentParser:
         help="9-digit township code (repeat or comma-separate)",
     )
     parser.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    parser.add_argument(
+        "--user",
+        help="export as this account (DASHBOARD_USERS_FILE) sees it: its area only",
+    )
     parser.add_argument(
         "--view",
         choices=tuple(VIEWS),
@@ -177,24 +194,29 @@ def main(argv: list[str] | None = None) -> int:
             )
         townships = [code for item in args.township for code in item.split(",")]
         scope = resolve_scope(engine, args.county, townships)
+        user, visible = _account(args.user), None
+        if user is not None:
+            scope, visible = user.clamp(scope), user.area
+        audit.set_actor(f"cli:{user.username if user else _os_user()}", audit.scope_words(scope))
         if args.format != "json":
             from dashboard import brief  # matplotlib and fpdf2: loaded for the brief only
 
             write = {"pdf": brief.pdf_bytes, "xlsx": brief.xlsx_bytes, "pptx": brief.pptx_bytes}[
                 args.format
             ]
-            args.output.write_bytes(write(engine, scope, window_for(engine, period)))
+            args.output.write_bytes(write(engine, scope, window_for(engine, period), visible))
             return 0
         if args.view:
-            report = build_view(engine, args.view, scope, window_for(engine, period))
+            report = build_view(engine, args.view, scope, window_for(engine, period), visible)
         else:
-            report = build_report(engine, scope, period)
+            report = build_report(engine, scope, period, visible)
+        audit.record("export", what=f"json: {args.view or 'report'}", period=period.key)
         text = json.dumps(report, ensure_ascii=False, indent=2)
         if args.output:
             args.output.write_text(text + "\n", encoding="utf-8")
         else:
             sys.stdout.buffer.write((text + "\n").encode("utf-8"))
-    except (ValueError, UnknownArea, ConfigurationError, FontMissing) as exc:
+    except (ValueError, UnknownArea, ConfigurationError, FontMissing, auth.AccountsError) as exc:
         return _fail(2, safe.exception_reason(exc))
     except (ImportError, sa.exc.ArgumentError) as exc:  # a driver that is not installed
         return _fail(2, f"database {describe_url(args.db)} unusable: {safe.exception_reason(exc)}")
@@ -207,6 +229,26 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # anything else: still one line, never a traceback
         return _fail(1, f"{type(exc).__name__}: {safe.exception_reason(exc)}")
     return 0
+
+
+def _account(username: str | None) -> auth.User | None:
+    """The account named by --user (its area bounds the export); None without --user."""
+    if username is None:
+        return None
+    user = auth.load_accounts().users.get(username)
+    if user is None:
+        raise ValueError(f"no account {username[:40]!r} in {auth.users_file().name}")
+    return user
+
+
+def _os_user() -> str:
+    """Who ran the CLI, for the audit trail (the server account when there is no --user)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def _fail(code: int, message: str) -> int:

@@ -149,7 +149,7 @@ def render() -> state.Filters:
     scope = Scope(county or None, tuple(townships))
     if user is not None:  # the last word: nothing outside the user's area reaches a page
         scope = user.clamp(scope)
-    filters = state.Filters(scope, window)
+    filters = state.Filters(scope, window, user.area if user is not None else None)
     state.write_url(filters)
     state.set_current(filters)
     return filters

@@ -44,6 +44,8 @@ class Filters:
 
     scope: Scope
     window: Window | None
+    # The signed-in user's area (None: everything): leagues and small cells are cut to it.
+    visible: Scope | None = None
 
     @property
     def period(self) -> Period | None:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import audit, data, state
 from dashboard.data import cached
 from data_access.scope import Scope
 from pages import meeting_panels as panels
@@ -39,7 +39,7 @@ class CachedSources(deck.Sources):
     """The slides' view models through the app's cache: the pages' very objects."""
 
     def __init__(self, filters: state.Filters):
-        self.scope, self.window = filters.scope, filters.window
+        self.scope, self.window, self.visible = filters.scope, filters.window, filters.visible
 
     def view(self, builder, **options):
         return cached(builder)(self.scope, self.window, **options)
@@ -124,12 +124,12 @@ def _brief_downloads(filters: state.Filters) -> None:
     from dashboard import brief  # matplotlib and fpdf2: loaded for the meeting only
 
     engine = data.database().engine  # captured now: the files are built on click, off the run
-    scope, window = filters.scope, filters.window
+    scope, window, visible = filters.scope, filters.window, filters.visible
     stem = brief.file_stem(scope, window.period)
     font = brief.cjk_font()
     st.download_button(
         "下载周报 PDF",
-        lambda: brief.pdf_bytes(engine, scope, window),
+        audit.deferred(lambda: brief.pdf_bytes(engine, scope, window, visible)),
         file_name=f"{stem}.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
@@ -141,7 +141,7 @@ def _brief_downloads(filters: state.Filters) -> None:
         st.caption(brief.FONT_MISSING)
     st.download_button(
         "下载周报 Excel",
-        lambda: brief.xlsx_bytes(engine, scope, window),
+        audit.deferred(lambda: brief.xlsx_bytes(engine, scope, window, visible)),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table:",
@@ -150,7 +150,7 @@ def _brief_downloads(filters: state.Filters) -> None:
     )
     st.download_button(
         "下载周报 PPT",
-        lambda: brief.pptx_bytes(engine, scope, window),
+        audit.deferred(lambda: brief.pptx_bytes(engine, scope, window, visible)),
         file_name=f"{stem}.pptx",
         mime=brief.PPTX_MIME,
         icon=":material/slideshow:",

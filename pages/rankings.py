@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import excel, safe, state
+from dashboard import audit, excel, safe, state
 from dashboard.charts import ranking_tables as tables
 from dashboard.data import cached
 from pages import rankings_parts as parts
@@ -17,7 +17,7 @@ st.title("县区排名")
 if filters.window is None:
     st.info("数据库中还没有任何月份的数据，无法排名。")
     st.stop()
-view = cached(rankings.build)(filters.scope, filters.window)
+view = cached(rankings.build)(filters.scope, filters.window, visible=filters.visible)
 if not view.has_definitions:
     st.info("数据库中没有官方考核指标（indicator 表为空），无法排名。")
     st.stop()
@@ -59,7 +59,7 @@ intro.caption(
 )
 download.download_button(
     "导出 Excel",
-    data=excel_bytes,
+    data=audit.deferred(excel_bytes),
     file_name=f"县区排名_{window.period.key}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
@@ -95,6 +95,7 @@ drill = parts.drill_settings(view)
 with tabs["county"]:
     if tabs["county"].open:
         parts.league_table(counties, view)
+        parts.own_ranks(counties)
         if scope.county_code:
             st.caption(f"{tables.HIGHLIGHT_MARK}为左侧所选县区（{county_name}）。")
 
@@ -109,6 +110,7 @@ with tabs["township"]:
         else:
             st.markdown(f"**{county_name}** 各乡镇 · {window.label}")
             parts.league_table(towns, view, frozenset(view.county_only))
+            parts.own_ranks(towns)
             parts.township_notes(view)
 
 with tabs["drill"]:

@@ -180,6 +180,17 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
         )
 
 
+def own_ranks(league: League) -> None:
+    """Under a league cut to the user's areas: each one's rank among all (第 3 名 / 共 12 个)."""
+    if not league.cut:
+        return
+    ranks = "；".join(
+        f"{safe.markdown(r.name)} {league.rank_words(r.rank)}"
+        for r in league.table.itertuples(index=False)
+    )
+    st.caption(f"按您的权限只显示您所辖的{league.area_label}：{ranks}。")
+
+
 def _lost_league(league: League, title: str) -> None:
     st.markdown(f"**{safe.markdown(title)}**")
     if league.lost.empty:
@@ -249,7 +260,7 @@ def what_if_tab(view: RankingsView) -> None:
     if sum(weights.values()) <= 0:
         st.warning("至少要有一项指标的权重大于 0，才能计算综合得分。")
         return
-    moved = cached(rankings.what_if)(view.scope, view.window, level, weights)
+    moved = cached(rankings.what_if)(view.scope, view.window, level, weights, view.visible)
     if moved.official:
         st.success("当前就是官方权重：模拟名次与官方排名相同。")
     else:

@@ -121,6 +121,16 @@ class League:
     decimals: int  # of every score shown (score_words)
     comparable: bool
     no_change_reason: str | None
+    # Areas ranked in the whole league; with `cut` the table holds only the user's own areas
+    # (each with its rank among all), so no renderer can show another area's row.
+    total_ranked: int = 0
+    cut: bool = False
+
+    def rank_words(self, rank) -> str:
+        """e.g. 第 3 名 / 共 12 个县区 (— when not ranked)."""
+        if rank is None or pd.isna(rank):
+            return labels.NO_VALUE
+        return f"第 {int(rank)} 名 / 共 {self.total_ranked} 个{self.area_label}"
 
     def score_words(self, score) -> str:
         """A score as every renderer shows it (the league's decimals, cut not rounded)."""
@@ -163,6 +173,7 @@ class RankingsView:
     method: tuple[str, ...] = ()
     method_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     lost_method: tuple[str, ...] = ()
+    visible: Scope | None = None  # the user's area the leagues are cut to (None: all)
 
     @property
     def has_definitions(self) -> bool:
@@ -184,6 +195,7 @@ class WhatIf:
     table: pd.DataFrame
     decimals: int
     official: bool  # the weights are the official ones
+    total_ranked: int = 0  # areas ranked in the whole league (the table may hold fewer: cut)
 
     @property
     def ups(self) -> int:
@@ -231,7 +243,9 @@ def _league(
     months: tuple[str, ...],
     highlight: tuple[str, ...],
     overall_label: str,
+    keep: frozenset[str] | None = None,
 ) -> League:
+    """One league; with `keep`, only those areas' rows (ranked among all) and no total line."""
     comparable = window.comparable
     raw = rankings.league_table(
         engine,
@@ -257,27 +271,58 @@ def _league(
     overall = indicators.indicator_trend(
         engine, indicators.league_scope(level, county_code), months
     )
+    total_ranked = int(t["rank"].notna().sum())
+    values, monthly, monthly_scores = raw.values, raw.monthly, raw.monthly_scores
+    if keep is not None:
+        t, values, monthly, monthly_scores = (
+            df.loc[df["area_code"].isin(keep)].reset_index(drop=True)
+            for df in (t, values, monthly, monthly_scores)
+        )
+        # The total over all areas less the user's own would give away the others' figures.
+        overall = overall.iloc[0:0]
     return League(
         level=level,
         area_label=LEVEL_LABELS[level],
         table=t,
-        values=raw.values,
-        monthly=raw.monthly,
-        monthly_scores=raw.monthly_scores,
+        values=values,
+        monthly=monthly,
+        monthly_scores=monthly_scores,
         overall=overall,
         overall_label=overall_label,
-        lost=points_lost(raw.values, t[["area_code", "name"]]),
+        lost=points_lost(values, t[["area_code", "name"]]),
         decimals=decimals,
         comparable=comparable,
         no_change_reason=window.no_change_reason,
+        total_ranked=total_ranked,
+        cut=keep is not None,
     )
 
 
-def build(engine: Engine, scope: Scope, window: Window) -> RankingsView:
-    """The 县区排名 view for a scope and period window."""
+def visible_areas(
+    visible: Scope | None, level: RankLevel, county_code: str | None = None
+) -> frozenset[str] | None:
+    """The areas of a league (townships: of `county_code`) a user may see; None: all of them."""
+    if visible is None or visible.is_all:
+        return None
+    if level == "county":
+        return frozenset({visible.county_code})
+    if county_code != visible.county_code:  # another county's townships: none of them
+        return frozenset()
+    return frozenset(visible.township_codes) if visible.township_codes else None
+
+
+def build(
+    engine: Engine, scope: Scope, window: Window, visible: Scope | None = None
+) -> RankingsView:
+    """The 县区排名 view for a scope and period window.
+
+    `visible` is the signed-in user's area (None: everything). Leagues then carry only the
+    user's own county or townships, each with its rank among all, so the page, the slides,
+    the brief and every export built from this model show no other area.
+    """
     defs = indicators.indicator_definitions(engine)
     if defs.empty:
-        return RankingsView(scope, window)
+        return RankingsView(scope, window, visible=visible)
     months = trend_months(window.period)
     levels = indicators.indicator_levels(engine)
     counties = _league(
@@ -288,6 +333,7 @@ def build(engine: Engine, scope: Scope, window: Window) -> RankingsView:
         months,
         (scope.county_code,) if scope.county_code else (),
         "全部县区合计",
+        visible_areas(visible, "county"),
     )
     county_name = townships = None
     if scope.county_code:
@@ -301,6 +347,7 @@ def build(engine: Engine, scope: Scope, window: Window) -> RankingsView:
             months,
             scope.township_codes,
             f"{county_name}合计",
+            visible_areas(visible, "township", scope.county_code),
         )
     return RankingsView(
         scope=scope,
@@ -314,13 +361,20 @@ def build(engine: Engine, scope: Scope, window: Window) -> RankingsView:
         method=tuple(method_lines(defs, window)),
         method_table=method_frame(defs),
         lost_method=tuple(LOST_METHOD),
+        visible=visible,
     )
 
 
 def what_if(
-    engine: Engine, scope: Scope, window: Window, level: RankLevel, weights: Mapping[str, float]
+    engine: Engine,
+    scope: Scope,
+    window: Window,
+    level: RankLevel,
+    weights: Mapping[str, float],
+    visible: Scope | None = None,
 ) -> WhatIf:
-    """The official league of `level` re-scored with `weights` (the what-if tab only)."""
+    """The official league of `level` re-scored with `weights` (the what-if tab only);
+    with `visible`, only the user's own areas (ranked among all, as in build)."""
     county_code = scope.county_code if level == "township" else None
     league = rankings.league_table(engine, window.period, level, county_code)
     defs = indicators.indicator_definitions(engine)
@@ -333,8 +387,17 @@ def what_if(
         movement_text(m, c) for m, c in zip(moved["movement"], moved["rank_change"], strict=True)
     ]
     official = dict(zip(defs["indicator_code"], defs["weight"].astype(float), strict=True))
+    total_ranked = int(moved["rank"].notna().sum())
+    keep = visible_areas(visible, level, county_code)
+    if keep is not None:
+        moved = moved.loc[moved["area_code"].isin(keep)].reset_index(drop=True)
     return WhatIf(
-        level, weights, moved, decimals, all(weights.get(c) == w for c, w in official.items())
+        level,
+        weights,
+        moved,
+        decimals,
+        all(weights.get(c) == w for c, w in official.items()),
+        total_ranked,
     )
 
 

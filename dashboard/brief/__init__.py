@@ -6,8 +6,10 @@ native charts (dashboard.brief.pptx). All come from the same Slide
 objects as the projector (views.meeting.deck), so the brief, the slides and the export
 JSON show the same figures.
 
-    pdf_bytes(engine, scope, window)   xlsx_bytes(engine, scope, window)
-    pptx_bytes(engine, scope, window)
+    pdf_bytes(engine, scope, window, visible)   xlsx_bytes(…)   pptx_bytes(…)
+
+`visible` is the signed-in user's area (None: everything); each file written is one
+`export` row of the audit trail (what, scope, period).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from dashboard import excel, safe, theme
+from dashboard import audit, excel, safe, theme
 from dashboard.brief import images, printed
 from dashboard.brief.fonts import MISSING as FONT_MISSING
 from dashboard.brief.fonts import CjkFont, FontMissing, cjk_font, require
@@ -71,10 +73,17 @@ def file_stem(scope: Scope, period: Period) -> str:
     return f"周报_{where}_{period.key}"
 
 
-def build(engine, scope: Scope, window: Window | None):
+def build(engine, scope: Scope, window: Window | None, visible: Scope | None = None):
     """(Meeting, slides) of the brief: the meeting's view model over `engine`."""
-    view = deck.build(engine, scope, window)
+    view = deck.build(engine, scope, window, visible)
     return view.meeting, view.slides
+
+
+def _audit(kind: str, scope: Scope, window: Window | None) -> None:
+    period = window.period if window else None
+    what = f"周报 {kind}: " + (file_stem(scope, period) if period else "无期间")
+    audit.record("export", what=what, scope=audit.scope_words(scope),
+                 period=period.key if period else None)  # fmt: skip
 
 
 class _Document(FPDF):
@@ -197,7 +206,8 @@ def render_xlsx(m: deck.Meeting, slides: list[deck.Slide]) -> bytes:
             if name not in sheets:
                 sheets[name] = _scores_as_numbers(df)
     title = excel.Title(f"{labels.APP_TITLE}周报", m.scope_words, m.period_label, m.freshness)
-    return excel.to_excel_bytes(sheets, title, XLSX_FORMATS)
+    # audited=False: the brief's own audit row says more.
+    return excel.to_excel_bytes(sheets, title, XLSX_FORMATS, audited=False)
 
 
 # Indicator values of mixed units: one or two decimals, so 65.97 never reads as 66.0.
@@ -217,16 +227,22 @@ def _scores_as_numbers(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def pdf_bytes(engine, scope: Scope, window: Window | None) -> bytes:
-    return render_pdf(*build(engine, scope, window))
+def pdf_bytes(engine, scope: Scope, window: Window | None, visible: Scope | None = None) -> bytes:
+    data = render_pdf(*build(engine, scope, window, visible))
+    _audit("PDF", scope, window)
+    return data
 
 
-def xlsx_bytes(engine, scope: Scope, window: Window | None) -> bytes:
-    return render_xlsx(*build(engine, scope, window))
+def xlsx_bytes(engine, scope: Scope, window: Window | None, visible: Scope | None = None) -> bytes:
+    data = render_xlsx(*build(engine, scope, window, visible))
+    _audit("Excel", scope, window)
+    return data
 
 
-def pptx_bytes(engine, scope: Scope, window: Window | None) -> bytes:
+def pptx_bytes(engine, scope: Scope, window: Window | None, visible: Scope | None = None) -> bytes:
     """The brief as a PowerPoint deck (needs no font on this machine: the viewer has it)."""
     from dashboard.brief import pptx  # python-pptx: loaded for this file only
 
-    return pptx.render(*build(engine, scope, window))
+    data = pptx.render(*build(engine, scope, window, visible))
+    _audit("PPT", scope, window)
+    return data

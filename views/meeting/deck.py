@@ -43,8 +43,11 @@ class Sources:
     """The view models a meeting summarises for one scope and window.
 
     Subclasses say how a builder runs (`view`); each view is then built once however many
-    slides read it.
+    slides read it. `visible` is the signed-in user's area (None: everything): views that
+    show other areas than the scope (the leagues) are cut to it.
     """
+
+    visible: Scope | None = None
 
     def view(self, builder: Callable[..., Any], **options: Any) -> Any:
         raise NotImplementedError
@@ -62,14 +65,14 @@ class Sources:
         return self.view(teams_view.build)
 
     def rankings(self) -> rankings.RankingsView:
-        return self.view(rankings.build)
+        return self.view(rankings.build, visible=self.visible)
 
 
 class DirectSources(Sources):
     """Builds each view model directly over one engine (export CLI, brief files, tests)."""
 
-    def __init__(self, engine: Engine, scope: Scope, window: Window):
-        self.engine, self.scope, self.window = engine, scope, window
+    def __init__(self, engine: Engine, scope: Scope, window: Window, visible: Scope | None = None):
+        self.engine, self.scope, self.window, self.visible = engine, scope, window, visible
         self._built: dict = {}
 
     def view(self, builder: Callable[..., Any], **options: Any) -> Any:
@@ -204,8 +207,11 @@ class MeetingView:
     slides: list[Slide]
 
 
-def build(engine: Engine, scope: Scope, window: Window | None) -> MeetingView:
-    """Every slide of the meeting over one engine (the weekly brief's content)."""
+def build(
+    engine: Engine, scope: Scope, window: Window | None, visible: Scope | None = None
+) -> MeetingView:
+    """Every slide of the meeting over one engine (the weekly brief's content), for a user
+    who sees `visible` (None: everything)."""
     m = Meeting(header(engine, scope), window)
-    src = DirectSources(engine, scope, window) if window else None
+    src = DirectSources(engine, scope, window, visible) if window else None
     return MeetingView(m, [build_slide(k, src, m) for k in slide_keys(scope, m.period)])

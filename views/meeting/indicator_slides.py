@@ -153,15 +153,25 @@ def _sheet(league: pd.DataFrame, area: str, previous_label: str) -> pd.DataFrame
     )
 
 
-def _ranking_message(league: pd.DataFrame, area: str, within: str) -> str:
+def _ranking_message(league: pd.DataFrame, area: str, within: str, total: int) -> str:
     ranked = league[league["rank"].notna()]
     chosen = ranked[ranked["highlight"]]
+    if len(chosen) != 1 and len(ranked) < total and len(ranked) == 1:
+        chosen = ranked  # a league cut to the user's one area: that area is the message
     if len(chosen) == 1:
         r = chosen.iloc[0]
         before = "" if pd.isna(r["previous_rank"]) else f"，上期第 {int(r['previous_rank'])} 名"
         return (
-            f"{r['name']}综合得分 {r['score_text']}，在{within} {len(ranked)} 个{area}中"
+            f"{r['name']}综合得分 {r['score_text']}，在{within} {total} 个{area}中"
             f"排第 {int(r['rank'])} 名{before}"
+        )
+    if len(ranked) < total:  # cut to the user's areas: no first or last of the others
+        return (
+            "；".join(
+                f"{r['name']}第 {int(r['rank'])} 名（{r['score_text']} 分）"
+                for _, r in ranked.iterrows()
+            )
+            + f"，共 {total} 个{area}"
         )
     first, last = ranked.iloc[0], ranked.iloc[-1]
     tied = int((ranked["rank"] == 1).sum())
@@ -179,6 +189,7 @@ def _parts(slide: Slide, league: rankings.League, rows: pd.DataFrame, drill: boo
         area=league.area_label,
         drill=drill,
         decimals=league.decimals,
+        total=league.total_ranked,  # areas ranked in all (rows may be the user's own only)
         comparable=league.comparable,
         no_change_reason=league.no_change_reason,
     )
@@ -192,7 +203,7 @@ def counties(src: Sources, m: Meeting) -> Slide:
         slide.empty = f"{m.period_label}没有任何计分指标的数据，无法排名。"
         return slide
     rows = _league(league)
-    slide.message = _ranking_message(rows, "县区", "全部")
+    slide.message = _ranking_message(rows, "县区", "全部", league.total_ranked)
     _parts(slide, league, rows, m.scope.is_all)
     slide.sheets["县区排名"] = _sheet(rows, "县区", m.previous_label)
     return slide
@@ -205,7 +216,7 @@ def townships(src: Sources, m: Meeting) -> Slide:
         slide.empty = f"{m.period_label}{m.county_name}的乡镇没有计分指标的数据，无法排名。"
         return slide
     rows = _league(league)
-    slide.message = _ranking_message(rows, "乡镇", m.county_name or "")
+    slide.message = _ranking_message(rows, "乡镇", m.county_name or "", league.total_ranked)
     # Drill from the county into one township; a township scope already is the drill.
     _parts(slide, league, rows, not m.scope.township_codes)
     slide.parts["county"] = Scope(m.scope.county_code)
