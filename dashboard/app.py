@@ -52,7 +52,7 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if meeting_mode else "auto",
     )
-    st.markdown(theme.CSS, unsafe_allow_html=True)
+    theme.apply(fold_sidebar=not meeting_mode)  # meeting mode starts folded anyway
     db = database.connect()
     user = signin.require(db)  # the sign-in form, or None when sign-in is off
     pages = navigation.all_pages()

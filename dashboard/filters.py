@@ -91,6 +91,7 @@ def render() -> state.Filters:
         format_func=lambda c: county_names.get(c, labels.ALL_COUNTIES),
         key=state.W_COUNTY,
         on_change=_on_county_change,
+        placeholder="请选择县区",
     )
     towns = cached(villages.townships)(county) if county else None
     if towns is not None and user is not None and user.role == "township":
@@ -107,6 +108,8 @@ def render() -> state.Filters:
         key=state.W_TOWNSHIPS,
         placeholder=labels.ALL_TOWNSHIPS if county else "请先选择县区",
         disabled=not county,
+        # No English "Select all": choosing none already means 全部乡镇 (the placeholder).
+        select_all=False,
     )
 
     if st.session_state.get(state.W_PERIOD_KIND) not in labels.PERIOD_KIND_LABELS:

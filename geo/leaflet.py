@@ -180,23 +180,48 @@ class JsonLayer(folium.map.Layer):
 
 
 class MapExtras(MacroElement):
-    """Legend control, and township labels hidden while zoomed out too far to read them."""
+    """Zoom buttons with Chinese titles, the legend (fit beside the villages, foldable),
+    a metric scale, and labels shown only from the zoom where they can be read: township
+    labels from `label_zoom`, village names from `village_zoom` (None: no names)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
           var map = {{ this._parent.get_name() }};
+          L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小'}).addTo(map);
           var legend = L.control({position: 'bottomright'});
+          var box;
           legend.onAdd = function() {
-            var div = L.DomUtil.create('div', 'yf-legend');
-            div.innerHTML = {{ this.legend_json }};
-            return div;
+            box = L.DomUtil.create('div', 'yf-legend');
+            box.innerHTML = {{ this.legend_json }};
+            L.DomEvent.disableClickPropagation(box);
+            L.DomEvent.disableScrollPropagation(box);
+            return box;
           };
           legend.addTo(map);
           L.control.scale({imperial: false, maxWidth: 140}).addTo(map);
+          // Fit the area beside the legend (to its left or above it, whichever leaves the
+          // villages larger); on a map too small for both, fold the legend to its title.
+          var bounds = L.latLngBounds({{ this.bounds_json }});
+          var edge = {{ this.edge_px }};
+          function fit() {
+            var size = map.getSize(), w = box.offsetWidth + edge, h = box.offsetHeight + edge;
+            var beside = L.point(w + edge, 2 * edge), above = L.point(2 * edge, h + edge);
+            var zBeside = map.getBoundsZoom(bounds, false, beside);
+            var zAbove = map.getBoundsZoom(bounds, false, above);
+            var pad = zBeside >= zAbove ? [w, edge] : [edge, h];
+            if (Math.max(w / size.x, h / size.y) > {{ this.max_share }}) {
+              box.querySelector('details').open = false;
+              pad = [edge, edge];
+            }
+            map.fitBounds(bounds, {paddingTopLeft: [edge, edge], paddingBottomRight: pad});
+          }
+          fit();
           function labels() {
-            map.getContainer().classList.toggle('yf-small', map.getZoom() < {{ this.label_zoom }});
+            var z = map.getZoom(), c = map.getContainer().classList;
+            c.toggle('yf-small', z < {{ this.label_zoom }});
+            c.toggle('yf-no-villages', {{ this.village_zoom_js }});
           }
           map.on('zoomend', labels);
           labels();
@@ -205,8 +230,22 @@ class MapExtras(MacroElement):
         """
     )
 
-    def __init__(self, legend_html: str, label_zoom: float):
+    # Past this share of the map's width or height the legend starts folded.
+    MAX_LEGEND_SHARE = 0.45
+    EDGE_PX = 8  # the margin kept free around the villages
+
+    def __init__(
+        self,
+        legend_html: str,
+        label_zoom: float,
+        village_zoom: float | None = None,
+        bounds: list[list[float]] | None = None,
+    ):
         super().__init__()
         self._name = "YfExtras"
         self.legend_json = _script_json(legend_html)
         self.label_zoom = label_zoom
+        self.village_zoom_js = "true" if village_zoom is None else f"z < {village_zoom}"
+        self.bounds_json = _script_json(bounds or [[-60, -170], [75, 170]])
+        self.edge_px = self.EDGE_PX
+        self.max_share = self.MAX_LEGEND_SHARE

@@ -30,6 +30,12 @@ MAX_ZOOM = 16
 VILLAGE_EDGE = "#ffffff"  # white edges separate neighbouring fills of one colour
 OUTLINE_COLOR = "#1a1a1a"  # township/county lines: black reads on every fill
 POINT_RADIUS_PX = 6  # a clinic point big enough to hover, small beside a village
+# Village names appear from the zoom where neighbouring villages are this far apart (px):
+# a two- to four-character name at 12 px fits without touching its neighbour's.
+VILLAGE_LABEL_SPACING_PX = 70
+# Above this many villages (a whole prefecture) names are not sent at all: nobody reads them
+# at that scale, and each is a marker in the page; drilling to a county brings them back.
+MAX_VILLAGE_LABELS = 800
 
 
 @dataclass(frozen=True)
@@ -41,13 +47,17 @@ class Legend:
     note: str = ""
 
     def to_html(self) -> str:
+        """A <details> box: the title folds the legend away when it covers villages."""
         rows = "".join(
             f'<div class="yf-legend-row"><span class="yf-swatch" style="background:{html.escape(c)}">'
             f"</span>{html.escape(label)}</div>"
             for c, label in self.entries
         )
         note = f'<div class="yf-legend-note">{html.escape(self.note)}</div>' if self.note else ""
-        return f'<div class="yf-legend-title">{html.escape(self.title)}</div>{rows}{note}'
+        return (
+            f'<details open><summary class="yf-legend-title" title="点击收起或展开图例">'
+            f"{html.escape(self.title)}</summary>{rows}{note}</details>"
+        )
 
 
 @dataclass(frozen=True)
@@ -80,18 +90,24 @@ MAP_CSS = """
 <style>
 .leaflet-container { background: #f4f6f8; font-family: 'Noto Sans CJK SC', 'Source Han Sans SC',
   'Microsoft YaHei', 'PingFang SC', sans-serif; }
-.yf-legend { background: rgba(255,255,255,0.94); padding: 8px 10px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 14px; line-height: 1.5; color: #1a1a1a; }
-.yf-legend-title { font-weight: 700; margin-bottom: 4px; }
+.yf-legend { background: rgba(255,255,255,0.94); padding: 6px 9px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 13px; line-height: 1.45; color: #1a1a1a;
+  max-width: 200px; }
+.yf-legend-title { font-weight: 700; cursor: pointer; }
+.yf-legend details[open] .yf-legend-title { margin-bottom: 4px; }
 .yf-legend-row { display: flex; align-items: center; gap: 6px; }
 .yf-swatch { display: inline-block; width: 18px; height: 14px; border: 1px solid #5f6b7a; }
-.yf-legend-note { color: #3d4652; font-size: 12px; margin-top: 4px; max-width: 230px; }
+.yf-legend-note { color: #3d4652; font-size: 12px; margin-top: 4px; }
 .yf-area-label { background: rgba(255,255,255,0.9); border: 1px solid #1a1a1a;
   border-radius: 3px; padding: 0 5px; font-size: 13px; font-weight: 700; color: #1a1a1a;
   white-space: nowrap; cursor: pointer; transform: translate(-50%, -50%); width: max-content; }
 .yf-area-label.yf-county { font-size: 15px; background: #1f4e79; color: #fff; }
 .yf-area-label:hover { background: #1f4e79; color: #fff; }
 .yf-small .yf-town { display: none; }
+.yf-village-name { font-size: 12px; color: #1a1a1a; white-space: nowrap; pointer-events: none;
+  transform: translate(-50%, -50%); width: max-content; font-weight: 600;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
+.yf-no-villages .yf-village-name { display: none; }
 .leaflet-tooltip { font-size: 14px; }
 .leaflet-interactive:focus { outline: none; }
 .leaflet-tooltip th { text-align: left; padding-right: 8px; color: #3d4652; font-weight: 400; }
@@ -105,6 +121,14 @@ LABEL_MARKER_JS = """function(feature, latlng) {
   el.textContent = feature.properties.label;
   return L.marker(latlng, {icon: L.divIcon({className: '', html: el, iconSize: null}),
                            riseOnHover: true});
+}"""
+# Village names: plain text under the pointer (clicks and tooltips reach the village below).
+VILLAGE_NAME_JS = """function(feature, latlng) {
+  var el = document.createElement('div');
+  el.className = 'yf-village-name';
+  el.textContent = feature.properties.label;
+  return L.marker(latlng, {icon: L.divIcon({className: '', html: el, iconSize: null}),
+                           interactive: false, keyboard: false});
 }"""
 POINT_MARKER_JS = "function(feature, latlng) { return L.circleMarker(latlng); }"
 # Fill from the feature's first looked-up value; edges white between villages, dark around
@@ -141,6 +165,23 @@ def _labels(areas: gpd.GeoDataFrame, code_col: str, kind: str, grid: float) -> J
         compact_collection(points.to_numpy(), props, grid),
         point_to_layer=LABEL_MARKER_JS,
         compact=True,
+    )
+
+
+def _village_names(villages: gpd.GeoDataFrame, points: gpd.GeoDataFrame, grid: float):
+    """Name labels of the villages (inside polygons, on clinic points); `label` if present."""
+    frames = [f for f in (villages, points) if f is not None and not f.empty]
+    geoms, names = [], []
+    for frame in frames:
+        where = frame.geometry if frame.geom_type.eq("Point").all() else label_points(frame)
+        geoms.extend(where.to_numpy())
+        names.extend((frame["label"] if "label" in frame else frame["name"]).tolist())
+    props = [{"label": "" if n is None else str(n)} for n in names]
+    return JsonLayer(
+        compact_collection(np.asarray(geoms, dtype=object), props, grid),
+        point_to_layer=VILLAGE_NAME_JS,
+        compact=True,
+        interactive=False,
     )
 
 
@@ -218,6 +259,7 @@ def build_map(
     m = folium.Map(
         location=None,
         tiles=None,
+        zoom_control=False,  # Leaflet's has English titles; _Extras adds one saying 放大/缩小
         control_scale=False,  # folium's scale adds miles; _Extras adds a metric one
         zoom_snap=0.25,
         max_zoom=MAX_ZOOM,
@@ -256,9 +298,22 @@ def build_map(
         if not areas.empty:
             _labels(areas, code_col, kind, grid).add_to(m)
 
-    MapExtras(legend.to_html(), label_zoom(townships) if several_counties else 0.0).add_to(m)
+    village_zoom = None
+    named = sum(len(f) for f in (villages, points) if f is not None)
+    if 0 < named <= MAX_VILLAGE_LABELS:
+        _village_names(villages, points, grid).add_to(m)
+        polygons = villages if villages is not None and not villages.empty else None
+        village_zoom = (
+            label_zoom(polygons, VILLAGE_LABEL_SPACING_PX) if polygons is not None else 0.0
+        )
+
     minx, miny, maxx, maxy = bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(8, 8))
+    MapExtras(
+        legend.to_html(),
+        label_zoom(townships) if several_counties else 0.0,
+        village_zoom,
+        [[miny, minx], [maxy, maxx]],
+    ).add_to(m)
     return m
 
 

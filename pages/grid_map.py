@@ -193,7 +193,8 @@ map_col, side_col = st.columns([3, 2], gap="medium")
 with map_col:
     map_section()
 
-with side_col:
+# Keyed: theme.CSS moves this column under the map on a narrow window.
+with side_col, st.container(key="yf_map_side"):
     st.subheader("一类村与二类村对比")
     st.dataframe(map_tables.class_table(view.classes), hide_index=True, width="stretch")
     tilt = map_tables.tilt_sentence(view)

@@ -181,6 +181,7 @@ def build_map(view: grid_map.MapView, geo: MapGeometry, key: str):
         tooltip.append(("layer_value", layer.label))
     villages = geo.polygons.merge(table, on="village_code")
     points = geo.points.merge(table, on="village_code")
+    points["label"] = points["name"]  # the name on the map; the tooltip says why it is a dot
     points["name"] = [f"{n}（无边界，标在村卫生室）" for n in points["name"]]
     return maps.build_map(
         villages,

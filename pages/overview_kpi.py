@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import safe, theme
+from dashboard import charts, safe, theme
 from views import labels
 from views.overview import Kpi
 
-# Cards in a row line up only with a fixed metric height (room for value, delta and trend).
-KPI_HEIGHT_PX = 190
+# Card containers are keyed with this prefix: theme.CSS lets their rows wrap, never cut.
+CARD_KEY_PREFIX = "yf_kpi_"
 
 
 def change_text(kpi: Kpi) -> str | None:
-    """Change vs the comparison period: percentage points for rates, plain difference else."""
+    """Change vs the comparison period: percentage points for rates, plain difference else;
+    持平 when it rounds to zero (views.labels)."""
+    if kpi.unit == "%":
+        return labels.change_pp(kpi.change)
     if kpi.change is None:
         return None
-    if kpi.unit == "%":
-        return f"{kpi.change:+.1f} 个百分点"
-    return f"{kpi.change:+,.1f}"
+    return labels.FLAT if round(kpi.change, 1) == 0 else f"{kpi.change:+,.1f}"
 
 
 def definition_help(kpi: Kpi, previous_label: str) -> str:
@@ -44,24 +45,40 @@ def definition_help(kpi: Kpi, previous_label: str) -> str:
     )
 
 
+def trend_chart(kpi: Kpi):
+    """The card's sparkline: the months' values in the attainment band's colour, the target
+    dashed; None with fewer than two months of values."""
+    if sum(v is not None for _, v in kpi.trend) < 2:
+        return None
+    months = [m for m, _ in kpi.trend]
+    values = [v for _, v in kpi.trend]
+    return charts.sparkline(
+        [charts.month_tick(m, first=True) for m in months],
+        values,
+        [labels.indicator_value(v, kpi.unit) for v in values],
+        theme.ATTAINMENT_COLORS[kpi.band],
+        target=kpi.target,
+        target_text=f"目标 {labels.indicator_value(kpi.target, kpi.unit, 0)}",
+    )
+
+
 def card(kpi: Kpi, previous_label: str) -> None:
-    """One bordered KPI card: the value, change, trend and attainment badge."""
+    """One bordered KPI card: the value, change, trend against target and attainment badge."""
     delta = change_text(kpi)
     target = labels.indicator_value(kpi.target, kpi.unit, 0)
     color, symbol, word = theme.ATTAINMENT_STYLES[kpi.band]
-    trend = [v for _, v in kpi.trend if v is not None]
-    with st.container(border=True):
+    key = CARD_KEY_PREFIX + "".join(ch if ch.isalnum() else "_" for ch in kpi.code)
+    with st.container(border=True, key=key):
         st.metric(
             safe.markdown(kpi.name),
             labels.indicator_value(kpi.value, kpi.unit),
-            delta=delta,
-            delta_color="normal" if kpi.higher_is_better else "inverse",
+            **labels.metric_delta(delta, "normal" if kpi.higher_is_better else "inverse"),
             delta_description=f"较{previous_label}" if delta else None,
             help=definition_help(kpi, previous_label),
-            chart_data=trend if len(trend) >= 2 else None,
-            chart_type="line",
-            height=KPI_HEIGHT_PX,
         )
+        fig = trend_chart(kpi)
+        if fig is not None:
+            st.plotly_chart(fig, config=charts.PLOTLY_CONFIG, key=f"{key}_trend")
         if kpi.value is not None:
             st.badge(f"{symbol} {word} · 目标 {target}", color=color)
             if delta is None and kpi.no_change_reason:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import safe, state
+from dashboard import safe, signin, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
@@ -139,7 +139,10 @@ def render(names: dict[str, str], filters: state.Filters, amount: float | None) 
         ):
             column.metric(label, value, help=help_text)
     if amount is None:
-        st.caption(f"未配置每积分金额（{performance.SOURCE_HINT}），不估算绩效经费。")
+        st.caption("未配置每积分金额，只统计积分，不估算绩效经费。")
+        user = signin.current_user()
+        if user is not None and user.is_admin:  # where to set it is for the administrator only
+            st.caption(f"管理员：每积分金额在{performance.SOURCE_HINT}中配置。")
     if detail.flagged:
         st.warning(f"{FLAG} 该团队{FLAG_RULE}，建议核查服务记录的真实性。")
 

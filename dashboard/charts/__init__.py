@@ -39,5 +39,66 @@ def month_tick(month: str, first: bool, stacked: bool = False) -> str:
     return f"{number}月<br>{year}年" if stacked else f"{year}年{number}月"
 
 
-# Passed to st.plotly_chart(config=...): no mode bar logo, no calls home.
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# Passed to st.plotly_chart(config=...): no mode bar. Its tooltips (Zoom, Autoscale, Download
+# plot as a png…) are English unless plotly's locale script is loaded, and a leader needs
+# none of them: Streamlit's own toolbar still offers 全屏.
+PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False}
+SPARKLINE_HEIGHT = 64  # px: a card keeps room for its value, change and badge at 1024 px
+TARGET_LINE = "#5f6b7a"  # the target: a neutral dashed grey under the coloured line
+
+
+def sparkline(
+    months: list[str],
+    values: list[float | None],
+    texts: list[str],
+    color: str,
+    target: float | None = None,
+    target_text: str = "",
+    height: int = SPARKLINE_HEIGHT,
+) -> go.Figure:
+    """A compact trend line in `color` with the target as a dashed line (no axes); `texts`
+    are the values as shown on hover (units included)."""
+    fig = go.Figure(
+        go.Scatter(
+            x=months,
+            y=values,
+            mode="lines",
+            line={"color": color, "width": 2.5},
+            customdata=texts,
+            hovertemplate="%{x}：%{customdata}<extra></extra>",
+            connectgaps=False,
+        )
+    )
+    known = [(m, v) for m, v in zip(months, values, strict=True) if v is not None]
+    if known:  # the latest value as a dot, so the line's end reads as "now"
+        fig.add_trace(
+            go.Scatter(
+                x=[known[-1][0]], y=[known[-1][1]], mode="markers",
+                marker={"color": color, "size": 7}, hoverinfo="skip",
+            )
+        )  # fmt: skip
+    lows = [v for v in values if v is not None]
+    if target is not None:
+        fig.add_hline(
+            y=target,
+            line={"color": TARGET_LINE, "width": 1.5, "dash": "dash"},
+            annotation_text=target_text,
+            annotation_position="top left",
+            annotation_font={"size": 11, "color": TARGET_LINE},
+        )
+        lows.append(target)
+    fig.update_layout(
+        height=height,
+        margin={"l": 0, "r": 0, "t": 4, "b": 0},
+        showlegend=False,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": FONT_FAMILY, "size": 12},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+    )
+    fig.update_xaxes(visible=False, fixedrange=True)
+    if lows:  # room above and below so the target line and the dot are not cut
+        span = (max(lows) - min(lows)) or abs(max(lows)) or 1.0
+        fig.update_yaxes(range=[min(lows) - 0.15 * span, max(lows) + 0.25 * span])
+    fig.update_yaxes(visible=False, fixedrange=True)
+    return safe.figure(fig)
