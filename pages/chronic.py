@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import navigation, state, theme
+from dashboard import navigation, small_cells, state, theme
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import chronic as charts
 from dashboard.data import cached
@@ -39,6 +39,9 @@ def village_table(df, unit: str, count_title: str, count_col: str, share_col: st
             share_title: 100 * df[share_col].astype(float),
         }
     )
+    # A township role sees <5 for a village's few patients, and no share that gives them away.
+    count_titles = [f"在管（{unit}）", count_title]
+    table = small_cells.mask(table, state.current().visible, count_titles, [share_title])
     st.dataframe(
         table,
         hide_index=True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import navigation, safe, state, theme
+from dashboard import navigation, safe, small_cells, state, theme
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts.chronic import share_bars
 from dashboard.data import cached
@@ -81,10 +81,16 @@ def _colors(panel: grid_map.VillagePanel) -> None:
     if panel.chronic_month is None or not whole:
         st.info(f"{panel.window.label}本村没有慢病管理记录。")
         return
+    visible = state.current().visible
+    # A township role sees <5 for a colour's few patients, and no share that gives them away.
     st.markdown(
         " · ".join(
-            f"{labels.COLOR_LABELS[c]} **{int(totals.get(c, 0)):,}**"
-            f"（{labels.pct(100 * totals.get(c, 0) / whole) if whole else labels.NO_VALUE}）"
+            f"{labels.COLOR_LABELS[c]} **{small_cells.count(totals.get(c, 0), visible)}**"
+            + (
+                ""
+                if small_cells.share_hidden([totals.get(c, 0), whole], visible)
+                else f"（{labels.pct(100 * totals.get(c, 0) / whole) if whole else labels.NO_VALUE}）"
+            )
             for c in labels.COLOR_LABELS
         )
     )
@@ -96,11 +102,17 @@ def _colors(panel: grid_map.VillagePanel) -> None:
     colors = theme.management_colors(state.colorblind())
     fig = share_bars(mix, "disease", names, colors, narrow=True)
     # no mode bar: over a chart this small it covers the legend
-    st.plotly_chart(fig, config={**PLOTLY_CONFIG, "displayModeBar": False}, width="stretch")
+    if small_cells.share_hidden(mix["patients"], visible):  # its bars would give them away
+        st.caption(f"部分病种的人数{small_cells.words()}，不显示各病种构成。")
+    else:
+        st.plotly_chart(fig, config={**PLOTLY_CONFIG, "displayModeBar": False}, width="stretch")
     red_share = grid_map.LAYERS["red_share"].text(panel.figures.get("red_share"))
+    red_words = f"红标占比 {red_share}（与地图图层相同）"
+    if small_cells.share_hidden([totals.get("red", 0), whole], visible):
+        red_words = f"人数{small_cells.words()}，红标占比不显示"
     st.caption(
-        f"{month_end_words(panel.chronic_month)}在管 {whole:,} 人次（按病种计），"
-        f"红标占比 {red_share}（与地图图层相同）"
+        f"{month_end_words(panel.chronic_month)}在管 {small_cells.count(whole, visible)} 人次"
+        f"（按病种计），{red_words}"
     )
 
 
