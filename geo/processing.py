@@ -77,8 +77,10 @@ def dissolve(gdf: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     (fast, and with no slivers along the shared edges); overlapping input falls back to a
     general union.
     """
-    if gdf.empty:
-        return gpd.GeoDataFrame({by: []}, geometry=gpd.GeoSeries([], crs=WGS84))
+    if gdf.empty:  # codes stay text, so the outlines can be joined to their names
+        return gpd.GeoDataFrame(
+            {by: pd.Series([], dtype=object)}, geometry=gpd.GeoSeries([], crs=WGS84)
+        )
     rows = []
     for key, group in gdf.groupby(by, sort=True):
         geoms = group.geometry.to_numpy()

@@ -216,3 +216,12 @@ def test_chronic_page_shows_the_model(monkeypatch, sqlite_url):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["在管慢病患者"] == "4 人次"
     assert metrics[labels.ENTERED_LABEL] == "1" and metrics[labels.LEFT_LABEL] == "1"
+
+
+def test_map_page_for_a_township_without_boundaries(monkeypatch, sqlite_url):
+    # 西镇's only village (V3) has no boundary row: the map falls back to points and the
+    # township outline is empty, which must not break the page.
+    at = run_page(
+        monkeypatch, sqlite_url, "grid_map.py", county=hm.A, township=hm.WEST, period="2026-Q1"
+    )
+    assert not at.error, [e.value for e in at.error]
