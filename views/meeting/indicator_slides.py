@@ -19,7 +19,7 @@ def change_words(kpi) -> str:
         return kpi.no_change_reason or ""
     diff = round(kpi.change, 1)  # as shown: −0.04 reads as no change, not ▼
     if diff == 0:
-        return "与上期持平"
+        return labels.FLAT
     return f"{'▲' if diff > 0 else '▼'} {abs(diff):.1f}" + (" 个百分点" if kpi.unit == "%" else "")
 
 
