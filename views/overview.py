@@ -241,6 +241,7 @@ def _alerts(
                 ),
                 page="rankings",
                 link_label="查看县区排名（失分）",
+                link_params={"tab": "lost"},
             )
         )
     tilt = overview.funding_not_tilted(funding)
