@@ -107,6 +107,7 @@ MAP_CSS = """
 .yf-village-name { font-size: 12px; color: #1a1a1a; white-space: nowrap; pointer-events: none;
   transform: translate(-50%, -50%); width: max-content; font-weight: 600;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
+.yf-village-name.yf-below { transform: translate(-50%, 7px); }  /* under a clinic dot */
 .yf-no-villages .yf-village-name { display: none; }
 .leaflet-tooltip { font-size: 14px; }
 .leaflet-interactive:focus { outline: none; }
@@ -125,7 +126,7 @@ LABEL_MARKER_JS = """function(feature, latlng) {
 # Village names: plain text under the pointer (clicks and tooltips reach the village below).
 VILLAGE_NAME_JS = """function(feature, latlng) {
   var el = document.createElement('div');
-  el.className = 'yf-village-name';
+  el.className = 'yf-village-name' + (feature.properties.dot ? ' yf-below' : '');
   el.textContent = feature.properties.label;
   return L.marker(latlng, {icon: L.divIcon({className: '', html: el, iconSize: null}),
                            interactive: false, keyboard: false});
@@ -171,12 +172,15 @@ def _labels(areas: gpd.GeoDataFrame, code_col: str, kind: str, grid: float) -> J
 def _village_names(villages: gpd.GeoDataFrame, points: gpd.GeoDataFrame, grid: float):
     """Name labels of the villages (inside polygons, on clinic points); `label` if present."""
     frames = [f for f in (villages, points) if f is not None and not f.empty]
-    geoms, names = [], []
+    geoms, props = [], []
     for frame in frames:
-        where = frame.geometry if frame.geom_type.eq("Point").all() else label_points(frame)
+        dots = bool(frame.geom_type.eq("Point").all())
+        where = frame.geometry if dots else label_points(frame)
         geoms.extend(where.to_numpy())
-        names.extend((frame["label"] if "label" in frame else frame["name"]).tolist())
-    props = [{"label": "" if n is None else str(n)} for n in names]
+        for name in (frame["label"] if "label" in frame else frame["name"]).tolist():
+            props.append(
+                {"label": "" if name is None else str(name), **({"dot": 1} if dots else {})}
+            )
     return JsonLayer(
         compact_collection(np.asarray(geoms, dtype=object), props, grid),
         point_to_layer=VILLAGE_NAME_JS,
