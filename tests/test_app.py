@@ -157,7 +157,15 @@ def test_first_start_builds_the_demo(monkeypatch, tmp_path):
 
     monkeypatch.delenv("DASHBOARD_DB_URL", raising=False)
     monkeypatch.setattr(database, "DEMO_DB_PATH", tmp_path / "data" / "demo.duckdb")
+    database.demo_build.clear()  # a fresh process-wide build for this test
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
+    assert not at.exception, [e.message for e in at.exception]
+    # The build runs in the background (the first page shows its progress); wait for it.
+    build = database.demo_build()
+    assert build.starts == 1
+    build._thread.join(TIMEOUT_S)
+    at.run()
+    database.demo_build.clear()
     assert not at.exception, [e.message for e in at.exception]
     assert (tmp_path / "data" / "demo.duckdb").exists()
     assert "演示数据" in texts(at.markdown)
