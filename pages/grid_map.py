@@ -196,7 +196,11 @@ with map_col:
 # Keyed: theme.CSS moves this column under the map on a narrow window.
 with side_col, st.container(key="yf_map_side"):
     st.subheader("一类村与二类村对比")
-    st.dataframe(map_tables.class_table(view.classes), hide_index=True, width="stretch")
+    st.dataframe(
+        map_tables.class_table(view.classes, view.window.period.kind),
+        hide_index=True,
+        width="stretch",
+    )
     tilt = map_tables.tilt_sentence(view)
     if tilt:
         st.markdown(tilt)
@@ -208,7 +212,11 @@ with side_col, st.container(key="yf_map_side"):
     )
     if view.class_changes is not None:
         st.markdown(f"**较{window.previous_label}**")
-        st.dataframe(map_tables.change_table(view.class_changes), hide_index=True, width="stretch")
+        st.dataframe(
+            map_tables.change_table(view.class_changes, view.window.period.kind),
+            hide_index=True,
+            width="stretch",
+        )
     else:
         st.caption(f"与上期比较：{view.no_change_reason}")
     st.subheader("分类与条件不符的村")

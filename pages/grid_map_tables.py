@@ -9,19 +9,26 @@ import pandas as pd
 from views import grid_map, labels
 from views.common import month_end_words
 
+# Stands for the per-1,000 unit, which names the period (次/千人·季): filled in per period kind.
+PER_1000 = "per_1000"
+
 # (column, row label, unit, digits, scale) of the class comparison.
 CLASS_ROWS = [
     ("villages", "村数", "个", 0, 1.0),
     ("population", "常住人口", "人", 0, 1.0),
     ("funding_per_capita", "人均经费", "元/人", 1, 1.0),
-    ("services_per_1000", "每千人服务量", "次/千人", 0, 1.0),
+    ("services_per_1000", "每千人服务量", PER_1000, 1, 1.0),
     ("red_share", "红标占比", "%", 1, 100.0),
     ("sign_rate", "签约率", "%", 1, 1.0),
 ]
 TOTAL_CLASS = grid_map.TOTAL_CLASS
 
 
-def class_table(comparison: pd.DataFrame) -> pd.DataFrame:
+def _unit(unit: str, period_kind: str) -> str:
+    return labels.per_1000_unit(period_kind) if unit == PER_1000 else unit
+
+
+def class_table(comparison: pd.DataFrame, period_kind: str) -> pd.DataFrame:
     """Figures as rows, 一类村/二类村/合计 as columns (text, — where there is no value)."""
     by_class = comparison.set_index("village_class")
 
@@ -33,7 +40,7 @@ def class_table(comparison: pd.DataFrame) -> pd.DataFrame:
 
     rows = []
     for col, label, unit, digits, scale in CLASS_ROWS:
-        row = {"指标": f"{label}（{unit}）"}
+        row = {"指标": f"{label}（{_unit(unit, period_kind)}）"}
         for cls, name in labels.CLASS_LABELS.items():
             row[name] = cell(cls, col, digits, scale)
         row["合计"] = cell(TOTAL_CLASS, col, digits, scale)
@@ -59,13 +66,13 @@ def tilt_sentence(view: grid_map.MapView) -> str | None:
 
 # (column, row label, unit) of the change table: percentage points for shares and rates.
 CHANGE_ROWS = [
-    ("services_per_1000", "每千人服务量", "次/千人", 0),
+    ("services_per_1000", "每千人服务量", PER_1000, 1),
     ("red_share", "红标占比", "个百分点", 1),
     ("sign_rate", "签约率", "个百分点", 1),
 ]
 
 
-def change_table(changes: pd.DataFrame) -> pd.DataFrame:
+def change_table(changes: pd.DataFrame, period_kind: str) -> pd.DataFrame:
     """Change vs the previous period per class (signed text, — where there is none)."""
     by_class = changes.set_index("village_class")
 
@@ -76,7 +83,7 @@ def change_table(changes: pd.DataFrame) -> pd.DataFrame:
 
     rows = []
     for col, label, unit, digits in CHANGE_ROWS:
-        row = {"指标": f"{label}（{unit}）"}
+        row = {"指标": f"{label}（{_unit(unit, period_kind)}）"}
         for cls, name in labels.CLASS_LABELS.items():
             row[name] = cell(cls, col, digits)
         row["合计"] = cell(TOTAL_CLASS, col, digits)
