@@ -7,17 +7,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import safe, state
-from dashboard.charts import PLOTLY_CONFIG
+from dashboard.charts import PLOTLY_CONFIG, league_html
 from dashboard.charts import ranking_tables as tables
 from dashboard.charts import rankings as charts
 from dashboard.data import cached
-from views import labels, rankings
+from views import rankings
 from views.rankings import League, RankingsView
 
 ROW_PX = 35  # st.dataframe's row height: tables get room for every row, no inner scrollbar
-# Indicator headers carry the full name and target; columns are sized so none is cut off
-# (a CJK character is about twice as wide as a digit at the table's font size).
-WIDE_CHAR_PX, NARROW_CHAR_PX, HEADER_PAD_PX = 14, 8, 24
 WEIGHT_INPUTS_PER_ROW = 5  # five inputs with full indicator names fit a 1440-px screen
 MAX_WEIGHT = 100.0  # weights are relative; 100 leaves room for any official scale
 WEIGHT_STEP = 0.5
@@ -28,45 +25,21 @@ def _height(rows: int) -> int:
     return ROW_PX * (rows + 1) + 3
 
 
-def header_width(text: str) -> int:
-    return HEADER_PAD_PX + sum(WIDE_CHAR_PX if ord(ch) > 0x2000 else NARROW_CHAR_PX for ch in text)
-
-
 def league_table(league: League, view: RankingsView, only: frozenset[str] = frozenset()) -> None:
-    """The styled league with a shared trend axis, sized to show every row."""
-    styler, indicator_columns = tables.league_view(league, view.definitions, only)
-    low, high = tables.trend_axis(league)
+    """The league as a compact table that shows every indicator without sideways scrolling."""
     window = view.window
     change_help = (
         f"与{window.previous_label}的名次比较：↑ 上升、↓ 下降、– 不变，新 = 上期没有名次"
         if league.comparable
         else f"{league.no_change_reason}，不比较名次"
     )
-    config = {
-        tables.RANK: st.column_config.Column(width="small", pinned=True),
-        tables.CHANGE: st.column_config.Column(width="small", help=change_help),
-        league.area_label: st.column_config.Column(pinned=True),
-        tables.SCORE: st.column_config.Column(
-            help=f"官方权重下的综合得分（百分制），显示 {league.decimals} 位小数（截去，不四舍五入）"
-        ),
-        tables.TREND: st.column_config.LineChartColumn(
-            f"近{len(view.trend_months)}个月得分",
-            y_min=low,
-            y_max=high,
-            help=f"每个月单独计算的综合得分（纵轴 {low:g}–{high:g}，各行相同）",
-        ),
-    }
-    for column in indicator_columns:
-        config[column] = st.column_config.Column(width=header_width(column))
-    st.dataframe(
-        styler,
-        hide_index=True,
-        column_config=config,
-        height=_height(len(league.table)),
-        row_height=ROW_PX,
-        placeholder=labels.NO_VALUE,
+    st.html(
+        league_html.league_html(league, view.definitions, len(view.trend_months), only, change_help)
     )
-    st.caption("✓ 达标　◐ 接近目标（达 90% 以上）　✗ 未达标　— 无数值（无数据或分母为 0）")
+    st.caption(
+        "指标值的单位和目标写在表头，鼠标停在表头上可看全称和权重；底色和符号表示达标情况："
+        "✓ 达标　◐ 接近目标（达 90% 以上）　✗ 未达标　— 无数值（无数据或分母为 0）"
+    )
 
 
 def township_notes(view: RankingsView) -> None:
@@ -165,9 +138,11 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
         draw = charts.indicator_lost_bars if measure == "lost" else charts.indicator_bars
         bars.plotly_chart(draw(rows, d, area_label, chosen), config=PLOTLY_CONFIG, width="stretch")
     overall = league.overall[league.overall["indicator_code"] == code]
+    # With no area chosen, the league's first stands out, so one line always leads the eye.
+    leading = chosen or tuple(league.table["area_code"].head(1))
     trend.plotly_chart(
         charts.indicator_trend_lines(
-            league.indicator_monthly(code), overall, d, league.overall_label, chosen
+            league.indicator_monthly(code), overall, d, league.overall_label, leading
         ),
         config=PLOTLY_CONFIG,
         width="stretch",

@@ -22,6 +22,7 @@ from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database, write_rows
+from tests.rankings_page import shown_league
 from views import rankings
 from views.common import window, window_for
 from views.jsonable import jsonable
@@ -228,7 +229,7 @@ def test_page_slides_and_export_render_the_model(monkeypatch, handmade_url, tmp_
     file, _title, _icon = navigation.VIEWS["rankings"]
     at.switch_page(str(navigation.PAGES_DIR / file)).run()
     assert not at.exception, [e.message for e in at.exception]
-    shown = at.dataframe[0].value
+    shown = shown_league(at)
     model = view.counties.table
     assert shown["名次"].tolist() == [rankings.rank_text(r) for r in model["rank"]]
     assert shown["综合得分"].tolist() == model["score_text"].tolist()

@@ -24,6 +24,7 @@ from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
 from tests.dbs import write_rows
+from tests.rankings_page import shown_league
 from views import rankings
 from views.common import window_for
 from views.meeting import deck
@@ -221,7 +222,7 @@ def captions(at: AppTest) -> str:
 )
 def test_rankings_page_per_role(env, username, counties):
     at = rankings_page(signed_in(username, county=hm.A))
-    shown = at.dataframe[0].value["县区"].str.removeprefix(HIGHLIGHT_MARK)
+    shown = shown_league(at)["县区"].str.removeprefix(HIGHLIGHT_MARK)
     assert shown.tolist() == counties
     if len(counties) == 1:
         assert "清河县 第 1 名 / 共 3 个县区" in captions(at)
@@ -229,7 +230,7 @@ def test_rankings_page_per_role(env, username, counties):
 
 def test_township_role_sees_its_township_rank(env):
     at = rankings_page(signed_in("s_west"), "township")
-    assert at.dataframe[0].value["乡镇"].tolist() == [HIGHLIGHT_MARK + "西镇"]
+    assert shown_league(at)["乡镇"].tolist() == [HIGHLIGHT_MARK + "西镇"]
     assert "西镇 第 1 名 / 共 2 个乡镇" in captions(at)
 
 

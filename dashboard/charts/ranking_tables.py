@@ -20,6 +20,8 @@ from views.rankings import (
     League,
     RankingsView,
     WhatIf,
+    band_thresholds,
+    decisive_text,
     rank_text,
     target_text,
 )
@@ -53,7 +55,9 @@ def cell_text(value, d) -> str:
     if value is None or pd.isna(value):
         return labels.NO_VALUE
     band = labels.attainment_band(attainment(value, d.target, d.higher_is_better))
-    return f"{labels.indicator_value(value, d.unit)} {theme.ATTAINMENT_STYLES[band][1]}"
+    # At the digit that decides the band: 65.97% against ≥66% never reads 66.0%.
+    shown = decisive_text(value, d.unit, band_thresholds(d))
+    return f"{shown} {theme.ATTAINMENT_STYLES[band][1]}"
 
 
 def _band_words(share) -> str:
@@ -68,7 +72,8 @@ def _fill(value, d) -> str:
     return f"background-color: {theme.ATTAINMENT_FILLS[band]}; color: #1a1a1a"
 
 
-def _movement_color(text: str) -> str:
+def movement_style(text: str) -> str:
+    """A rank change's colour (blue up, purple down), bold."""
     kind = next((k for k, s in MOVEMENT_SYMBOLS.items() if text.startswith(s)), None)
     return f"color: {theme.MOVEMENT_COLORS[kind]}; font-weight: 700" if kind else ""
 
@@ -117,7 +122,7 @@ def league_view(
         column = wide[d.indicator_code] if d.indicator_code in wide else pd.Series(dtype=float)
         df[header] = t["area_code"].map(column).astype(float).to_numpy()
     chosen = t["highlight"].tolist()
-    styler = df.style.map(_movement_color, subset=[CHANGE]).apply(
+    styler = df.style.map(movement_style, subset=[CHANGE]).apply(
         lambda _: [HIGHLIGHT_STYLE if c else "" for c in chosen], subset=[league.area_label]
     )
     for header, d in headers.items():

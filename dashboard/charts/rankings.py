@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.charts import style
+from dashboard.charts import month_tick, style
 from dashboard.charts.ranking_tables import cell_text
 from data_access.indicators import attainment
 from views import labels
@@ -21,6 +21,11 @@ TITLE_ROOM_PX = 80  # title, then legend or target label, above the plot
 # Trend lines: the chosen area in the accent blue, the total in near-black dots, the rest
 # pale grey context (no 绿黄红: those mean attainment here).
 OTHER_LINE, TOTAL_LINE = "#c3c8cf", "#3d4652"
+LABEL_GREY = "#6b7480"  # the grey lines' end labels: darker than the lines, to be read
+# Line-end labels: one text line (px) apart at least, with room right of the plot for the
+# longest name; the chart grows with the number of lines so that 11 names fit one above the
+# other. Title, ticks and axis padding take about TREND_CHROME_PX of the height.
+LABEL_LINE_PX, END_LABEL_ROOM_PX, TREND_CHROME_PX = 16, 110, 150
 LOST_BAR = "#d6604d"  # the heat map's red: points lost
 TIE_NAMES_SHOWN = 3
 MOVED = ("up", "down", "new")  # tied areas share a point; more names than this would overlap
@@ -109,6 +114,20 @@ def indicator_lost_bars(
     return _titled(fig, f"各{area_label}{d.name}失分（由多到少）")
 
 
+def _spread(ys: list[float], gap: float) -> list[float]:
+    """Label heights at least `gap` apart, each as near its line's end as that allows."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = [ys[i] for i in order]
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    # Centre the pushed block on the ends again, so labels do not all drift upwards.
+    shift = (sum(placed) - sum(ys)) / len(ys) if ys else 0
+    out = [0.0] * len(ys)
+    for k, i in enumerate(order):
+        out[i] = placed[k] - shift
+    return out
+
+
 def indicator_trend_lines(
     areas: pd.DataFrame,
     overall: pd.DataFrame,
@@ -116,27 +135,40 @@ def indicator_trend_lines(
     overall_label: str,
     highlight: Collection[str] = (),
 ) -> go.Figure:
-    """Monthly value per area (grey; codes in `highlight` blue) and the total (dotted), target."""
+    """Monthly value per area (grey; codes in `highlight` blue and on top) and the total
+    (dotted), the target; every line named at its end, so no legend needs decoding."""
     fig = go.Figure()
-    for (code, name), rows in areas.groupby(["area_code", "name"], sort=True):
+    ends = []  # (month, value, text, colour, bold) of each line's last point
+    groups = sorted(
+        areas.dropna(subset=["value"]).groupby(["area_code", "name"], sort=True),
+        key=lambda g: g[0][0] in highlight,  # chosen areas drawn last: on top of the grey
+    )
+    for (code, name), rows in groups:
         mine = code in highlight
+        color = theme.ACCENT if mine else OTHER_LINE
         fig.add_scatter(
             x=rows["month"],
             y=rows["value"],
             mode="lines+markers" if mine else "lines",
             name=html.escape(str(name)),
-            line={"color": theme.ACCENT if mine else OTHER_LINE, "width": 3.5 if mine else 1.2},
-            showlegend=mine,
+            line={"color": color, "width": 3.5 if mine else 1.2},
+            showlegend=False,
             hovertemplate="%{fullData.name} %{x}: %{y:.1f}<extra></extra>",
         )
+        last = rows.iloc[-1]
+        ends.append((last["month"], float(last["value"]), str(name), color, mine))
     fig.add_scatter(
         x=overall["month"],
         y=overall["value"],
         mode="lines+markers",
         name=html.escape(overall_label),
         line={"color": TOTAL_LINE, "width": 3, "dash": "dot"},
+        showlegend=False,
         hovertemplate=f"{html.escape(overall_label)} %{{x}}: %{{y:.1f}}<extra></extra>",
     )
+    if not overall.dropna(subset=["value"]).empty:
+        last = overall.dropna(subset=["value"]).iloc[-1]
+        ends.append((last["month"], float(last["value"]), overall_label, TOTAL_LINE, True))
     fig.add_hline(
         y=d.target,
         line_dash="dash",
@@ -144,9 +176,36 @@ def indicator_trend_lines(
         annotation_text=f"目标 {target_text(d)}",
         annotation_position="top left",
     )
-    fig.update_xaxes(type="category", title=None)
+    height = max(BAR_HEIGHT_PX * 12, TREND_CHROME_PX + 2 * LABEL_LINE_PX * len(ends))
+    values = [*areas["value"].dropna(), *overall["value"].dropna(), d.target]
+    # Plotly pads the value range by about a tenth: one label line in value units.
+    span = 1.1 * ((max(values) - min(values)) or 1.0)
+    gap = span * LABEL_LINE_PX / (height - TREND_CHROME_PX)
+    for (month, _y, text, color, bold), y in zip(
+        ends, _spread([e[1] for e in ends], gap), strict=True
+    ):
+        label = html.escape(text)
+        fig.add_annotation(
+            x=month,
+            y=y,
+            text=f"<b>{label}</b>" if bold else label,
+            font={"color": color if bold else LABEL_GREY, "size": 12},
+            showarrow=False,
+            xanchor="left",
+            xshift=8,
+        )
+    months = sorted({*areas["month"], *overall["month"]})
+    fig.update_xaxes(
+        type="category",
+        title=None,
+        categoryorder="array",
+        categoryarray=months,
+        tickvals=months,
+        ticktext=[month_tick(m, i == 0, stacked=True) for i, m in enumerate(months)],
+    )
     fig.update_yaxes(title=d.unit or None)
-    style(fig, height=BAR_HEIGHT_PX * 12)
+    style(fig, height=height)
+    fig.update_layout(margin={"r": END_LABEL_ROOM_PX})
     return _titled(fig, f"{d.name}逐月走势")
 
 
