@@ -24,7 +24,8 @@ from geo.processing import MapGeometry
 from views import grid_map, labels
 from views.common import Window
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Streamlit serves the static folder beside the entry script (dashboard/app.py).
+STATIC_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "static"
 LEAFLET_DIR = STATIC_DIR / "vendor" / "leaflet"
 LEAFLET_URL_PATH = "app/static/vendor/leaflet"
 # Built maps of a few dozen (scope, period, layer) combinations, each under 1 MB.
