@@ -19,14 +19,22 @@ import pandas as pd
 
 # --- markdown and HTML -----------------------------------------------------------------------
 # Every character Streamlit's markdown gives a meaning (emphasis, links, images, HTML, math,
-# tables, headings, lists) and `:` and `.`, which make bare web addresses into links.
+# tables, headings, lists), and `:` and `.` of web addresses (not enough on their own: below).
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$:&=\"'"})
 _LINE_BREAKS = str.maketrans({"\n": " ", "\r": " "})
 
 
+# GFM makes web and mail addresses in plain text into links *after* backslash escapes are
+# resolved (remark's autolink-literal transform), so `http\://x` is still a link. An invisible
+# word joiner inside `://`, `www.` and after `@` breaks the patterns; the text reads the same.
+_WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+
+
 def markdown(text) -> str:
     """Database text made literal inside Streamlit markdown (one line)."""
-    return str(text).translate(_LINE_BREAKS).translate(_MARKDOWN_SPECIAL)
+    text = _AUTOLINK.sub(_WORD_JOINER, str(text).translate(_LINE_BREAKS))
+    return text.translate(_MARKDOWN_SPECIAL)
 
 
 def html(text) -> str:

@@ -6,13 +6,11 @@ colour-blind palette reaches every chart; every coloured mark also carries its l
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import theme
+from dashboard import safe, theme
 from dashboard.charts import month_tick, style
 from data_access.chronic import COLORS
 from views import labels
@@ -59,7 +57,7 @@ def share_bars(
     `narrow` (a chart in a narrow column) writes count and share on two lines in taller bars.
     """
     fig = go.Figure()
-    rows = [html.escape(str(names[k])) for k in names]
+    rows = [safe.plotly(names[k]) for k in names]
     for color in COLORS:
         part = shares[shares["color"] == color].set_index(key).reindex(list(names))
         counts = part["patients"].fillna(0).astype(int)
@@ -254,7 +252,7 @@ def mismatch_bars(
     """Horizontal bars of the mismatched share (one per row of `df`), count and share written."""
     fig = go.Figure(
         go.Bar(
-            y=[html.escape(str(n)) for n in names],
+            y=[safe.plotly(n) for n in names],
             x=100 * df["mismatch_share"].astype(float).fillna(0),
             orientation="h",
             marker_color=bar_colors or theme.ACCENT,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import safe, theme
 from dashboard.charts import month_tick, style
 from dashboard.charts.ranking_tables import cell_text
 from data_access.indicators import attainment
@@ -56,7 +55,7 @@ def indicator_bars(
         go.Bar(
             x=rows["value"],
             y=[
-                f"<b>▶ {html.escape(str(n))}</b>" if c in highlight else html.escape(str(n))
+                f"<b>▶ {safe.plotly(n)}</b>" if c in highlight else safe.plotly(n)
                 for c, n in zip(rows["area_code"], rows["name"], strict=True)
             ],
             orientation="h",
@@ -77,10 +76,10 @@ def indicator_bars(
     fig.update_yaxes(autorange="reversed", title=None)
     unit = "（%）" if d.unit == "%" else (f"（{d.unit}）" if d.unit else "")
     reach = max(rows["value"].max(), d.target) * BAR_LABEL_ROOM
-    fig.update_xaxes(title=f"{d.name}{unit}", range=[0, reach])
+    fig.update_xaxes(title=f"{safe.plotly(d.name)}{safe.plotly(unit)}", range=[0, reach])
     fig.update_layout(showlegend=False)
     style(fig, height=max(260, 110 + BAR_HEIGHT_PX * len(rows)))
-    return _titled(fig, f"各{area_label}{d.name}（由好到差）")
+    return _titled(fig, f"各{area_label}{safe.plotly(d.name)}（由好到差）")
 
 
 def indicator_lost_bars(
@@ -92,7 +91,7 @@ def indicator_lost_bars(
         go.Bar(
             x=rows["lost"],
             y=[
-                f"<b>▶ {html.escape(str(n))}</b>" if c in highlight else html.escape(str(n))
+                f"<b>▶ {safe.plotly(n)}</b>" if c in highlight else safe.plotly(n)
                 for c, n in zip(rows["area_code"], rows["name"], strict=True)
             ],
             orientation="h",
@@ -108,10 +107,10 @@ def indicator_lost_bars(
     )
     fig.update_yaxes(autorange="reversed", title=None)
     reach = max(float(rows["full"].max()), 0.01) * BAR_LABEL_ROOM
-    fig.update_xaxes(title=f"{d.name} 失分（分）", range=[0, reach])
+    fig.update_xaxes(title=f"{safe.plotly(d.name)} 失分（分）", range=[0, reach])
     fig.update_layout(showlegend=False)
     style(fig, height=max(260, 110 + BAR_HEIGHT_PX * len(rows)))
-    return _titled(fig, f"各{area_label}{d.name}失分（由多到少）")
+    return _titled(fig, f"各{area_label}{safe.plotly(d.name)}失分（由多到少）")
 
 
 def _spread(ys: list[float], gap: float) -> list[float]:
@@ -150,7 +149,7 @@ def indicator_trend_lines(
             x=rows["month"],
             y=rows["value"],
             mode="lines+markers" if mine else "lines",
-            name=html.escape(str(name)),
+            name=safe.plotly(name),
             line={"color": color, "width": 3.5 if mine else 1.2},
             showlegend=False,
             hovertemplate="%{fullData.name} %{x}: %{y:.1f}<extra></extra>",
@@ -161,10 +160,10 @@ def indicator_trend_lines(
         x=overall["month"],
         y=overall["value"],
         mode="lines+markers",
-        name=html.escape(overall_label),
+        name=safe.plotly(overall_label),
         line={"color": TOTAL_LINE, "width": 3, "dash": "dot"},
         showlegend=False,
-        hovertemplate=f"{html.escape(overall_label)} %{{x}}: %{{y:.1f}}<extra></extra>",
+        hovertemplate=f"{safe.plotly(overall_label)} %{{x}}: %{{y:.1f}}<extra></extra>",
     )
     if not overall.dropna(subset=["value"]).empty:
         last = overall.dropna(subset=["value"]).iloc[-1]
@@ -184,7 +183,7 @@ def indicator_trend_lines(
     for (month, _y, text, color, bold), y in zip(
         ends, _spread([e[1] for e in ends], gap), strict=True
     ):
-        label = html.escape(text)
+        label = safe.plotly(text)
         fig.add_annotation(
             x=month,
             y=y,
@@ -203,10 +202,10 @@ def indicator_trend_lines(
         tickvals=months,
         ticktext=[month_tick(m, i == 0, stacked=True) for i, m in enumerate(months)],
     )
-    fig.update_yaxes(title=d.unit or None)
+    fig.update_yaxes(title=safe.plotly(d.unit) if d.unit else None)
     style(fig, height=height)
     fig.update_layout(margin={"r": END_LABEL_ROOM_PX})
-    return _titled(fig, f"{d.name}逐月走势")
+    return _titled(fig, f"{safe.plotly(d.name)}逐月走势")
 
 
 def _tie_label(names: list[str]) -> str:
@@ -229,14 +228,14 @@ def rank_moves(df: pd.DataFrame) -> go.Figure:
             line_width=3 if moved else 1.5,
             marker_size=9,
             showlegend=False,
-            hovertemplate=f"{html.escape(str(r.name))}：%{{x}} 第 %{{y}} 名<extra></extra>",
+            hovertemplate=f"{safe.plotly(r.name)}：%{{x}} 第 %{{y}} 名<extra></extra>",
         )
     # Tied areas share a point; one label per point keeps the names readable.
     for side, (column, anchor, shift) in sides.items():
         for rank, rows in ranked.groupby(column, sort=True):
             if side == "模拟排名":  # movers first, so a cut-off label never hides a move
                 rows = rows.sort_values("movement", key=lambda m: ~m.isin(MOVED), kind="stable")
-            names = [html.escape(str(n)) for n in rows["name"]]
+            names = [safe.plotly(n) for n in rows["name"]]
             if side == "模拟排名":  # only moves are marked: a column of – would hide them
                 names = [
                     f"{n} {movement_text(m, c)}" if m in MOVED else n
