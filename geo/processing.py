@@ -108,13 +108,23 @@ def label_points(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
     return gpd.GeoSeries([inside(g) for g in gdf.geometry], index=gdf.index, crs=gdf.crs)
 
 
+# The smallest extent a map is fitted to (about 2 km): a village shown only by its clinic point.
+MIN_SPAN_DEG = 0.02
+
+
 def total_bounds(*frames: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
     """(minx, miny, maxx, maxy) over all non-empty frames; None when there is nothing."""
     boxes = [f.total_bounds for f in frames if f is not None and not f.empty]
     if not boxes:
         return None
     arr = np.vstack(boxes)
-    return (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
+    minx, miny, maxx, maxy = arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max()
+    # One clinic point (or points on a line) has no extent: the map could not fit it.
+    pad_x, pad_y = (
+        max(MIN_SPAN_DEG - (maxx - minx), 0) / 2,
+        max(MIN_SPAN_DEG - (maxy - miny), 0) / 2,
+    )
+    return (minx - pad_x, miny - pad_y, maxx + pad_x, maxy + pad_y)
 
 
 @dataclass(frozen=True)

@@ -420,3 +420,14 @@ def test_label_zoom_hides_township_labels_when_they_would_collide():
     towns = gpd.GeoDataFrame(geometry=[box(0, 0, 0.1, 0.1)] * 3, crs=io.WGS84)
     # 0.1° wide at zoom z spans 0.1 * 256 * 2**z / 360 px; 90 px from z ≈ 10.3
     assert maps.label_zoom(towns) == pytest.approx(10.3, abs=0.05)
+
+
+def test_one_clinic_point_still_has_an_extent_to_fit():
+    from shapely.geometry import Point
+
+    from geo.processing import MIN_SPAN_DEG, total_bounds
+
+    point = gpd.GeoDataFrame({"village_code": ["v"]}, geometry=[Point(106.5, 26.1)], crs=4326)
+    minx, miny, maxx, maxy = total_bounds(point)
+    assert (maxx - minx, maxy - miny) == pytest.approx((MIN_SPAN_DEG, MIN_SPAN_DEG))
+    assert (minx + maxx) / 2 == pytest.approx(106.5) and (miny + maxy) / 2 == pytest.approx(26.1)
