@@ -267,7 +267,7 @@ def mismatch_bars(
         )
     )
     top = float(100 * df["mismatch_share"].astype(float).max()) if len(df) else 0
-    fig.update_xaxes(range=[0, max(top * 1.1, 1)], ticksuffix="%", title="推送不到位占比")
+    fig.update_xaxes(range=[0, max(top * 1.1, 1)], ticksuffix="%", title=f"{labels.MISMATCH}占比")
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": BAR_TEXT_PX})
     fig = style(fig, height=_bars_height(len(df)))
     # one series, no legend to make room for; the labels go in the right margin
