@@ -224,7 +224,8 @@ def controls() -> tuple[str | None, dict]:
     """The disease selector and the palette switch; returns the disease and the colours."""
     colorblind = state.colorblind()
     disease = state.chronic_disease(DISEASES)
-    pick_col, palette_col = st.columns([5, 1], vertical_alignment="bottom")
+    # The switch gets room for its label on a 1024-px screen as well.
+    pick_col, palette_col = st.columns([3, 1], vertical_alignment="bottom")
     st.session_state[state.W_CHRONIC_DISEASE] = disease or ""
     pick_col.segmented_control(
         "病种",

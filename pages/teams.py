@@ -3,9 +3,11 @@ it tilts to village doctors, the team list and one team up close."""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from dashboard import excel, safe, state
+from dashboard import excel, safe, signin, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
@@ -13,6 +15,8 @@ from pages import teams_detail as team_detail
 from pages import teams_funds as performance
 from views import common, labels, teams
 from views.teams import FLAG, FLAG_RULE, HIGH_VOLUME_RULE, HIGH_VOLUME_WORDS
+
+log = logging.getLogger(__name__)
 
 # URL value (state.TEAM_TABS) → the tab's label.
 TABS = dict(zip(state.TEAM_TABS, ("概况", "团队列表", "团队详情"), strict=True))
@@ -32,7 +36,12 @@ try:
     amount = performance.yuan_per_point()
 except ValueError as exc:
     amount = None
-    st.warning(f"每积分金额配置无效（{performance.SOURCE_HINT}）：{exc}。不估算绩效经费。")
+    log.warning("invalid yuan per point (%s): %s", performance.SOURCE_HINT, exc)
+    user = signin.current_user()
+    if user is not None and user.is_admin:  # where to fix it is for the administrator only
+        st.warning(f"每积分金额配置无效（{performance.SOURCE_HINT}）：{exc}。不估算绩效经费。")
+    else:
+        st.caption("每积分金额未能读取，只统计积分，不估算绩效经费。")
 
 view = cached(teams.build)(filters.scope, filters.window, yuan_per_point=amount)
 if not view.has_teams:
