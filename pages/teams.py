@@ -96,10 +96,9 @@ def headline() -> None:
         **labels.metric_delta(labels.change_relative(services.change)),
         help=f"{t['services']:,} 人次{compared(services)}",
     )
-    cols[2].metric(
-        "每千人服务量",
-        f"{labels.figure(t['services_per_1000'], 'per_1000')} "
-        + labels.per_1000_unit(view.window.period.kind),
+    cols[2].metric(  # the unit, which names the period, sits in the label: values stay short
+        f"每千人服务量（{labels.per_1000_unit(view.window.period.kind)}）",
+        labels.figure(t["services_per_1000"], "per_1000"),
         help=f"服务总量 × 1000 / 团队所服务村的常住人口（{t['population']:,} 人）",
     )
     cols[3].metric(

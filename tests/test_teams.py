@@ -519,7 +519,7 @@ def test_page_overview_figures(monkeypatch, db_url):
     shown = metrics(at)
     assert shown["团队"] == "4 个"
     assert shown["服务总量"] == "155"
-    assert shown["每千人服务量"] == "53.4 次/千人·季"  # 155 × 1000 / 2900 = 53.45… per quarter
+    assert shown["每千人服务量（次/千人·季）"] == "53.4"  # 155 × 1000 / 2900 = 53.45… per quarter
     assert shown["积分"] == "253"
     assert shown["村医服务占比"] == "68.4%"  # 106 / 155
     assert shown["抽查合格率"] == "74.3%"  # 26 / 35
