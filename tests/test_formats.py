@@ -73,6 +73,26 @@ def test_count_axis_in_wan_from_ten_thousand():
     assert big["ticktext"] == ["0", "2万", "4万", "6万", "8万"]
     assert labels.count_axis(130_000)["ticktext"][:3] == ["0", "5万", "10万"]
     assert labels.axis_number(15_000) == "1.5万" and labels.axis_number(2_000) == "2,000"
+    # 万 with the decimals the step needs: 12,500 on a 2,500 step is not 1.2万.
+    assert labels.count_axis(12_500)["ticktext"][4:] == ["1万", "1.25万", "1.5万"]
+
+
+def test_count_axis_of_small_and_not_whole_figures():
+    # A handful of services: one tick per unit (plotly's 0.5 steps would print 0, 1, 1, 2).
+    few = labels.count_axis(3.6)
+    assert few["tickformat"] == ",d" and few["tickmode"] == "linear"
+    assert (few["tick0"], few["dtick"]) == (0, 1)
+    assert "dtick" not in labels.count_axis(11)  # plotly's own steps are whole from here
+    # Figures with decimals (an average, an indicator in its own unit) keep them: 0.5, 1,234.5.
+    assert labels.count_axis(3.6, whole=False) == {
+        "tickformat": ",~f",
+        "separatethousands": True,
+        "exponentformat": "none",
+    }
+    # An axis that does not start at 0 (a trend line) ticks across its own range.
+    trend = labels.count_axis(15_300, bottom=12_000, whole=False)
+    assert trend["tickvals"] == [12_000, 13_000, 14_000, 15_000, 16_000]
+    assert trend["ticktext"] == ["1.2万", "1.3万", "1.4万", "1.5万", "1.6万"]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 APP_TITLE = "医防融合监测"
@@ -87,6 +89,9 @@ DIGITS = {
 }
 # From here a count axis reads in 万: "60k" is not Chinese and 60,000 crowds the ticks.
 AXIS_WAN_FROM = 10_000
+# Up to this many a whole-number axis ticks every 1: plotly would tick every 0.5 on a short
+# range, and whole-number ticks would print 0, 1, 1, 2.
+AXIS_UNIT_STEP_UNTIL = 10
 WAN = 10_000
 FLAT = "持平"  # a change that rounds to zero: no arrow, no "+0.0"
 # 每千人服务量 grows with the period's length: the unit names it, so 195 (a month) and
@@ -234,15 +239,25 @@ def compact_number(value) -> str:
     return number(value)
 
 
-def axis_number(value) -> str:
-    """One tick of a count axis: 2,000 below 1万, 1.5万 / 6万 from there."""
+def axis_number(value, step: float | None = None) -> str:
+    """One tick of a count axis: 2,000 below 1万, 1.5万 / 6万 from there; in 万 with the
+    decimals the axis `step` needs (12,500 on a 2,500 step reads 1.25万, not 1.2万)."""
     if abs(value) >= AXIS_WAN_FROM:
-        return f"{value / WAN:,.1f}".rstrip("0").rstrip(".") + "万"
+        digits = max(1, _decimals(step / WAN)) if step else 1
+        return f"{value / WAN:,.{digits}f}".rstrip("0").rstrip(".") + "万"
     return f"{value:,.0f}"
 
 
-def _nice_step(top: float, ticks: int) -> float:
-    raw = top / ticks
+def _decimals(value: float, most: int = 6) -> int:
+    """The fewest decimals that write `value` exactly (0.25 → 2), at most `most`."""
+    for digits in range(most):
+        if abs(round(value, digits) - value) < 1e-9:
+            return digits
+    return most
+
+
+def _nice_step(span: float, ticks: int) -> float:
+    raw = span / ticks
     magnitude = 10 ** (len(str(int(raw))) - 1) if raw >= 1 else 1
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= factor * magnitude:
@@ -250,11 +265,29 @@ def _nice_step(top: float, ticks: int) -> float:
     return 10 * magnitude
 
 
-def count_axis(top, ticks: int = 5) -> dict:
-    """Plotly axis settings for a count axis from 0 to `top`: separators, 万 from 10,000."""
-    top = 0 if _missing(top) else float(top)
-    if top < AXIS_WAN_FROM:
-        return {"tickformat": ",d", "separatethousands": True, "exponentformat": "none"}
-    step = _nice_step(top, ticks)
-    values = [step * i for i in range(int(top // step) + 2)]
-    return {"tickmode": "array", "tickvals": values, "ticktext": [axis_number(v) for v in values]}
+def count_axis(top, ticks: int = 5, bottom=0, whole: bool = True) -> dict:
+    """Plotly axis settings for counts from `bottom` (0) to `top`: thousands separators, and
+    万 once the axis reaches 10,000 (every count axis of every chart goes through here).
+
+    `whole=False` for figures with decimals (an average, an indicator in its own unit): small
+    ticks then keep the decimals they need instead of being rounded to whole numbers.
+    """
+    top = 0.0 if _missing(top) else float(top)
+    bottom = 0.0 if _missing(bottom) else float(bottom)
+    if max(abs(top), abs(bottom)) < AXIS_WAN_FROM:
+        axis = {
+            "tickformat": ",d" if whole else ",~f",
+            "separatethousands": True,
+            "exponentformat": "none",
+        }
+        if whole and top - bottom <= AXIS_UNIT_STEP_UNTIL:
+            axis.update(tickmode="linear", tick0=0, dtick=1)
+        return axis
+    step = _nice_step(top - bottom, ticks)
+    first = math.floor(bottom / step) * step
+    values = [first + step * i for i in range(int((top - first) // step) + 2)]
+    return {
+        "tickmode": "array",
+        "tickvals": values,
+        "ticktext": [axis_number(v, step) for v in values],
+    }
