@@ -77,6 +77,8 @@ def indicator_bars(
     unit = "（%）" if d.unit == "%" else (f"（{d.unit}）" if d.unit else "")
     reach = max(rows["value"].max(), d.target) * BAR_LABEL_ROOM
     fig.update_xaxes(title=f"{safe.plotly(d.name)}{safe.plotly(unit)}", range=[0, reach])
+    if d.unit != "%":  # an indicator in its own unit (人次, 元 …) reads like a count
+        fig.update_xaxes(**labels.count_axis(reach, whole=False))
     fig.update_layout(showlegend=False)
     style(fig, height=max(260, 110 + BAR_HEIGHT_PX * len(rows)))
     return _titled(fig, f"各{area_label}{safe.plotly(d.name)}（由好到差）")
@@ -152,7 +154,7 @@ def indicator_trend_lines(
             name=safe.plotly(name),
             line={"color": color, "width": 3.5 if mine else 1.2},
             showlegend=False,
-            hovertemplate="%{fullData.name} %{x}: %{y:.1f}<extra></extra>",
+            hovertemplate="%{fullData.name} %{x}: %{y:,.1f}<extra></extra>",
         )
         last = rows.iloc[-1]
         ends.append((last["month"], float(last["value"]), str(name), color, mine))
@@ -163,7 +165,7 @@ def indicator_trend_lines(
         name=safe.plotly(overall_label),
         line={"color": TOTAL_LINE, "width": 3, "dash": "dot"},
         showlegend=False,
-        hovertemplate=f"{safe.plotly(overall_label)} %{{x}}: %{{y:.1f}}<extra></extra>",
+        hovertemplate=f"{safe.plotly(overall_label)} %{{x}}: %{{y:,.1f}}<extra></extra>",
     )
     if not overall.dropna(subset=["value"]).empty:
         last = overall.dropna(subset=["value"]).iloc[-1]
@@ -203,6 +205,8 @@ def indicator_trend_lines(
         ticktext=[month_tick(m, i == 0, stacked=True) for i, m in enumerate(months)],
     )
     fig.update_yaxes(title=safe.plotly(d.unit) if d.unit else None)
+    if d.unit != "%":  # an indicator in its own unit reads like a count (1.2万, not 12k)
+        fig.update_yaxes(**labels.count_axis(max(values), bottom=min(values), whole=False))
     style(fig, height=height)
     fig.update_layout(margin={"r": END_LABEL_ROOM_PX})
     return _titled(fig, f"{safe.plotly(d.name)}逐月走势")

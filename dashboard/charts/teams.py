@@ -45,7 +45,7 @@ def ranking(rows: pd.DataFrame, measure: str) -> go.Figure:
     top = 100 if percent else float((rows["value"] * scale).max() or 1)
     fig.update_xaxes(title=title + ("（%）" if percent else ""), range=[0, top * LABEL_ROOM])
     if not percent:
-        fig.update_xaxes(**labels.count_axis(top * LABEL_ROOM))
+        fig.update_xaxes(**labels.count_axis(top * LABEL_ROOM, whole=digits == 0))
     return style(fig, height=_bars_height(len(rows)))
 
 
