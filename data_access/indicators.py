@@ -124,17 +124,11 @@ def indicator_values(engine: Engine, scope: Scope, period: Period) -> pd.DataFra
     return with_values(defs.merge(sums, on="indicator_code", how="left"))
 
 
-def area_indicator_values(
-    engine: Engine, period: Period, level: Literal["county", "township"], scope: Scope | None = None
-) -> pd.DataFrame:
-    """Long table (area_code, indicator_code, numerator, denominator, value) for each area."""
-    return values_by_area(engine, scope or Scope(), period, level, indicator_definitions(engine))
-
-
 def values_by_area(
     engine: Engine, scope: Scope, period: Period, level: RankLevel, defs: pd.DataFrame
 ) -> pd.DataFrame:
-    """area_indicator_values with the definitions already fetched."""
+    """Long table per area (area_code, indicator_code, Σnum, Σden, value, attainment and the
+    definition) for the period, at `level`, with the definitions already fetched."""
     sums = _fetch_sums(engine, scope, period, level).rename(columns={"area": "area_code"})
     return with_values(sums.merge(defs, on="indicator_code", how="inner"))
 
@@ -223,28 +217,6 @@ def ranked(
     df["indicators_scored"] = df["indicators_scored"].fillna(0).astype(int)
     df["rank"] = df["rank"].astype("Int64")
     return df.sort_values(["rank", "area_code"], na_position="last").reset_index(drop=True)
-
-
-def area_ranking(
-    engine: Engine,
-    period: Period,
-    level: RankLevel = "county",
-    county_code: str | None = None,
-    weights: Mapping[str, float] | None = None,
-) -> pd.DataFrame:
-    """Every county (or every township of one county) with name, score and rank, best first."""
-    areas = ranking_areas(engine, level, county_code)
-    values = area_indicator_values(engine, period, level, league_scope(level, county_code))
-    return ranked(areas, values, indicator_definitions(engine), weights)
-
-
-def county_ranking(
-    engine: Engine, period: Period, weights: Mapping[str, float] | None = None
-) -> pd.DataFrame:
-    """All counties of the database ranked by composite score for the period."""
-    return area_ranking(engine, period, "county", weights=weights).rename(
-        columns={"area_code": "county_code"}
-    )
 
 
 def indicator_trend(engine: Engine, scope: Scope, months: tuple[str, ...]) -> pd.DataFrame:

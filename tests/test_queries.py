@@ -1,4 +1,5 @@
-"""Every query of data_access/ against the hand-made database, on every dialect.
+"""Every query of data_access/ against the hand-made database, on every dialect (the leagues
+through views.rankings.build, which is where they are computed).
 
 Expected values are worked out by hand from tests/handmade.py and written here as literals.
 """
@@ -13,7 +14,9 @@ from data_access.periods import Period
 from data_access.scope import Scope, UnknownArea, resolve_scope
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database
+from views import rankings
 from views.chronic import mismatch_at
+from views.common import window_for
 
 Q1 = Period.parse("2026-Q1")
 ALL = Scope()
@@ -180,7 +183,7 @@ def test_chronic_by_class(engine):
     ]
 
 
-# --- indicators and ranking --------------------------------------------------------------
+# --- indicators ---------------------------------------------------------------------------
 
 
 def _values(df):
@@ -221,9 +224,16 @@ def test_indicator_zero_denominator_gives_no_value(engine):
     assert pd.isna(march["htn"].value)  # no htn rows in March at all
 
 
-def test_county_ranking_with_ties_and_missing_county(engine):
-    df = indicators.county_ranking(engine, Q1)
-    got = {r.county_code: (r.score, r.rank) for r in df.itertuples(index=False)}
+# --- leagues: views.rankings.build, the one place they are computed ------------------------
+
+
+def _league(df):
+    return {r.area_code: (r.score, r.rank) for r in df.itertuples(index=False)}
+
+
+def test_county_league_with_ties_and_missing_county(engine):
+    table = rankings.build(engine, ALL, window_for(engine, Q1)).counties.table
+    got = _league(table)
     # A: htn 56/80 = 70 → 1 (w2); fup 9/85 → 10/(900/85) = 85/90 (w1); pvs 90/200 = 45 → 0.9.
     assert got[hm.A][0] == pytest.approx(100 * (2 + 85 / 90 + 0.9) / 4)
     assert got[hm.B][0] == pytest.approx(95.0)  # fup 0 % → attainment 1
@@ -231,12 +241,11 @@ def test_county_ranking_with_ties_and_missing_county(engine):
     assert got[hm.D][0] == pytest.approx(100.0)
     assert pd.isna(got[hm.E][0]) and pd.isna(got[hm.E][1])
     assert [got[c][1] for c in (hm.C, hm.D, hm.A, hm.B)] == [1, 1, 3, 4]
-    assert df["county_code"].tolist()[-1] == hm.E
+    assert table["area_code"].tolist()[-1] == hm.E
 
 
-def test_township_ranking_within_county(engine):
-    df = indicators.area_ranking(engine, Q1, "township", hm.A)
-    got = {r.area_code: (r.score, r.rank) for r in df.itertuples(index=False)}
+def test_township_league_within_county(engine):
+    got = _league(rankings.build(engine, COUNTY_A, window_for(engine, Q1)).townships.table)
     assert got[hm.WEST] == (pytest.approx(100.0), 1)
     assert got[hm.EAST][0] == pytest.approx(100 * (2 + 10 / 11.25) / 3)
     assert got[hm.EAST][1] == 2
@@ -244,8 +253,9 @@ def test_township_ranking_within_county(engine):
 
 
 def test_what_if_weights_change_ranks(engine):
-    df = indicators.county_ranking(engine, Q1, weights={"htn": 0, "fup": 0, "pvs": 1})
-    got = {r.county_code: (r.score, r.rank) for r in df.itertuples(index=False)}
+    weights = {"htn": 0, "fup": 0, "pvs": 1}
+    moved = rankings.what_if(engine, ALL, window_for(engine, Q1), "county", weights)
+    got = _league(moved.table)
     assert got[hm.A] == (pytest.approx(90.0), 1)
     assert got[hm.B] == (pytest.approx(80.0), 2)
     assert pd.isna(got[hm.C][0]) and pd.isna(got[hm.C][1])

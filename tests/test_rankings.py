@@ -224,17 +224,26 @@ def test_what_if_weights_move_ranks_but_not_the_official_ones(engine, feb):
     assert pd.isna(only_ehr[K2].rank) and pd.isna(only_ehr[K2].movement)
 
 
-def test_league_display_and_export(engine, feb):
+def test_league_model_changes_highlight_trend_and_method(engine):
+    view = rankings_view.build(engine, Scope(K1), window(FEB, MONTHS))
+    t = view.counties.table
+    assert t["area_code"].tolist() == [K4, K1, K2, K3, K5]
+    # January → February: K4 new, K1 4 → 2, K2 3 → 2, K3 2 → 4; K5 not ranked now.
+    assert t["change_text"].tolist() == ["新", "↑2", "↑1", "↓2", "—"]
+    assert t["highlight"].tolist() == [False, True, False, False, False]  # K1 chosen
+    assert t["trend"].tolist()[1] == [pytest.approx(200 / 3), pytest.approx(88.75)]
+    assert t["trend"].tolist()[0] == [pytest.approx(100.0)]  # K4: no January score
+    # Targets with their direction, and the weights' shares (ehr weight 0: not scored).
+    method = view.method_table
+    assert method["代码"].tolist() == ["mgmt", "late", "visits", "ehr"]
+    assert method["目标"].tolist() == ["≥80%", "≤10%", "≥50%", "≥90%"]
+    assert method["权重占比"].tolist() == ["50%", "25%", "25%", "—"]
+    assert view.county_only == ("visits",)  # reported by counties only: — for townships
+
+
+def test_league_display_and_export(engine):
     defs = indicators.indicator_definitions(engine)
     view = rankings_view.build(engine, Scope(K1), window(FEB, MONTHS))
-    styler, columns = tables.league_view(view.counties, defs)
-    df = styler.data
-    assert columns[0] == "规范管理率（≥80%）" and "随访逾期率（≤10%）" in columns
-    assert "建档率（≥90%，不计分）" in columns
-    assert df[tables.CHANGE].tolist() == ["新", "↑2", "↑1", "↓2", "—"]
-    assert df["县区"].tolist()[1] == tables.HIGHLIGHT_MARK + "甲县"
-    assert df[tables.TREND].tolist()[1] == [pytest.approx(200 / 3), pytest.approx(88.75)]
-    assert df[tables.TREND].tolist()[0] == [pytest.approx(100.0)]  # K4: no January score
     late = next(d for d in defs.itertuples(index=False) if d.indicator_code == "late")
     assert tables.cell_text(12.5, late) == "12.5% ✗"  # 10/12.5 = 0.8 < 0.9
     assert tables.cell_text(10.5, late) == "10.5% ◐"  # 10/10.5 ≥ 0.9

@@ -1,4 +1,4 @@
-"""县区排名 tables: league cells (value, symbol, fill), rank moves, 失分 heat map, Excel frames.
+"""县区排名 tables: league cell text (value and symbol), rank moves, 失分 heat map, Excel frames.
 
 Pure functions (views.rankings model in, Styler / DataFrame out): every score, rank and change
 is the model's text, so the page, the slides and the Excel export say the same thing.
@@ -29,7 +29,6 @@ from views.rankings import (
 RANK = "名次"
 CHANGE = "较上期"
 SCORE = "综合得分"
-TREND = "逐月得分"
 LOST_TOTAL = "失分合计"
 # A trend axis that starts at 0 flattens every line near 100; round the floor down to this.
 TREND_AXIS_STEP = 5
@@ -38,16 +37,6 @@ HIGHLIGHT_MARK = "▶ "  # the areas chosen in the filters (with a fill: not col
 HIGHLIGHT_STYLE = f"background-color: {theme.HIGHLIGHT_FILL}; font-weight: 700"
 # 失分 heat map: white (no loss) to this red at the largest loss of the table.
 LOST_COLOR = (214, 96, 77)
-
-
-def indicator_header(d, county_only: bool = False) -> str:
-    """Column header: name, target with direction, and whether it counts."""
-    notes = [target_text(d)]
-    if not d.weight:
-        notes.append("不计分")
-    if county_only:
-        notes.append("仅县级")
-    return f"{d.name}（{'，'.join(notes)}）"
 
 
 def cell_text(value, d) -> str:
@@ -63,13 +52,6 @@ def cell_text(value, d) -> str:
 def _band_words(share) -> str:
     _color, symbol, word = theme.ATTAINMENT_STYLES[labels.attainment_band(share)]
     return f"{symbol} {word}"
-
-
-def _fill(value, d) -> str:
-    band = labels.attainment_band(
-        None if pd.isna(value) else attainment(value, d.target, d.higher_is_better)
-    )
-    return f"background-color: {theme.ATTAINMENT_FILLS[band]}; color: #1a1a1a"
 
 
 def movement_style(text: str) -> str:
@@ -92,43 +74,6 @@ def _names(league: League) -> list[str]:
         (HIGHLIGHT_MARK if c else "") + str(n)
         for c, n in zip(t["highlight"], t["name"], strict=True)
     ]
-
-
-def league_frame(league: League) -> pd.DataFrame:
-    """名次, 较上期, area, 综合得分: the model's texts, as every renderer shows them."""
-    t = league.table
-    return pd.DataFrame(
-        {
-            RANK: [rank_text(r) for r in t["rank"]],
-            CHANGE: t["change_text"],
-            league.area_label: _names(league),
-            SCORE: t["score_text"],
-        }
-    )
-
-
-def league_view(
-    league: League, definitions: pd.DataFrame, county_only: frozenset[str] = frozenset()
-) -> tuple[Styler, list[str]]:
-    """The league as a styled table (indicator values kept numeric) and its indicator columns."""
-    t = league.table
-    df = league_frame(league)
-    df[TREND] = t["trend"].to_numpy()
-    wide = league.values.pivot(index="area_code", columns="indicator_code", values="value")
-    headers = {}
-    for d in definitions.itertuples(index=False):
-        header = indicator_header(d, d.indicator_code in county_only)
-        headers[header] = d
-        column = wide[d.indicator_code] if d.indicator_code in wide else pd.Series(dtype=float)
-        df[header] = t["area_code"].map(column).astype(float).to_numpy()
-    chosen = t["highlight"].tolist()
-    styler = df.style.map(movement_style, subset=[CHANGE]).apply(
-        lambda _: [HIGHLIGHT_STYLE if c else "" for c in chosen], subset=[league.area_label]
-    )
-    for header, d in headers.items():
-        styler = styler.format(lambda v, d=d: cell_text(v, d), subset=[header])
-        styler = styler.map(lambda v, d=d: _fill(v, d), subset=[header])
-    return styler, list(headers)
 
 
 def league_export(league: League, definitions: pd.DataFrame) -> pd.DataFrame:
