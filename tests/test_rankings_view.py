@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from dashboard import export, navigation
+from dashboard.charts import ranking_tables as tables
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
@@ -173,8 +174,31 @@ def test_what_if_is_its_own_builder(engine):
     assert t[X].score == pytest.approx(99.84) and t[Y].score == pytest.approx(99.68)
     assert [t[c].rank for c in (X, Y, W)] == [1, 2, 2] and pd.isna(t[Z].rank)
     assert not moved.official and moved.ups == 0 and moved.downs == 0
+    # The what-if scores are a league of their own: one decimal keeps 99.84 and 99.68 apart.
+    assert moved.decimals == 1
+    assert [t[c].score_text for c in (X, Y, W, Z)] == ["99.8", "99.6", "99.6", "—"]
     same = rankings.what_if(engine, Scope(), win, "county", {"i1": 3, "i2": 1})
     assert same.official
+
+
+def test_what_if_shows_official_scores_as_the_league_does(engine):
+    win = window(JUNE, MONTHS)
+    league = rankings.build(engine, Scope(), win).counties
+    official = dict(zip(league.table["area_code"], league.table["score_text"], strict=True))
+    assert official == {X: "99.96", Y: "99.92", W: "99.92", Z: "75.00"}
+    # i1 4 : i2 1 → X 100 × (4 + 0.9984) / 5 = 99.968, Y and W (4 + 0.9968) / 5 = 99.936,
+    # Z i1 alone 75. Counted over both columns, 99.968 next to the official 99.96 would
+    # need three decimals and the official column would read 99.960 (the league says 99.96).
+    moved = rankings.what_if(engine, Scope(), win, "county", {"i1": 4, "i2": 1})
+    t = {r.area_code: r for r in moved.table.itertuples()}
+    assert moved.official_decimals == league.decimals == 2
+    assert {c: t[c].official_text for c in (X, Y, W, Z)} == official
+    # The what-if scores by the same rule: two decimals part 99.968 (99.96) and 99.936 (99.93).
+    assert moved.decimals == 2
+    assert [t[c].score_text for c in (X, Y, W, Z)] == ["99.96", "99.93", "99.93", "75.00"]
+    shown = tables.what_if_frame(moved, league.area_label)  # the what-if tab's table
+    assert shown["官方得分"].tolist() == [official[c] for c in moved.table["area_code"]]
+    assert shown["模拟得分"].tolist() == moved.table["score_text"].tolist()
 
 
 # --- renderers: the page, the slides and the export show the one model --------------------------

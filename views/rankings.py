@@ -193,7 +193,10 @@ class WhatIf:
     # area_code, name, official_score, official_rank, score, rank, rank_change, movement,
     # official_text, score_text, change_text
     table: pd.DataFrame
-    decimals: int
+    # Each score column by the league's rule (score_decimals over its own scores): the
+    # official scores as the league tab shows them, the what-if scores as their own league.
+    decimals: int  # of the what-if scores
+    official_decimals: int  # of the official scores: League.decimals
     official: bool  # the weights are the official ones
     total_ranked: int = 0  # areas ranked in the whole league (the table may hold fewer: cut)
 
@@ -380,8 +383,11 @@ def what_if(
     defs = indicators.indicator_definitions(engine)
     weights = {str(k): float(v) for k, v in weights.items()}
     moved = rankings.what_if_ranking(league, defs, weights)
-    decimals = score_decimals([*moved["official_score"], *moved["score"]])
-    moved["official_text"] = [score_text(s, decimals) for s in moved["official_score"]]
+    # Not one count over both columns: a what-if score next to an official one would add
+    # decimals to the official scores, which would then read otherwise than in the league.
+    official_decimals = score_decimals(moved["official_score"])
+    decimals = score_decimals(moved["score"])
+    moved["official_text"] = [score_text(s, official_decimals) for s in moved["official_score"]]
     moved["score_text"] = [score_text(s, decimals) for s in moved["score"]]
     moved["change_text"] = [
         movement_text(m, c) for m, c in zip(moved["movement"], moved["rank_change"], strict=True)
@@ -392,12 +398,13 @@ def what_if(
     if keep is not None:
         moved = moved.loc[moved["area_code"].isin(keep)].reset_index(drop=True)
     return WhatIf(
-        level,
-        weights,
-        moved,
-        decimals,
-        all(weights.get(c) == w for c, w in official.items()),
-        total_ranked,
+        level=level,
+        weights=weights,
+        table=moved,
+        decimals=decimals,
+        official_decimals=official_decimals,
+        official=all(weights.get(c) == w for c, w in official.items()),
+        total_ranked=total_ranked,
     )
 
 
