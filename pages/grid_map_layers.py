@@ -112,6 +112,7 @@ def fills(view: grid_map.MapView, key: str) -> tuple[list[str], list[str], maps.
     """(fill colour, value text) per village of the view, and the legend, for a layer."""
     layer = grid_map.LAYERS[key]
     villages = view.villages
+    kind = view.window.period.kind
     if layer.column is None:
         counts = villages["village_class"].value_counts()
         entries = tuple(
@@ -133,9 +134,11 @@ def fills(view: grid_map.MapView, key: str) -> tuple[list[str], list[str], maps.
     if missing:
         entries.append((theme.MAP_NO_VALUE, f"无数据（{missing} 个村）"))
     legend = maps.Legend(
-        f"{layer.label}（{layer.unit}）", tuple(entries), "分级：按村分位数取整，各级村数相近"
+        f"{layer.label}（{layer.unit_for(kind)}）",
+        tuple(entries),
+        "分级：按村分位数取整，各级村数相近",
     )
-    return colours, [layer.text(v) for v in raw], legend
+    return colours, [layer.text(v, kind) for v in raw], legend
 
 
 # (column, alias) of the tooltip; `layer_value` is the chosen layer's figure.
