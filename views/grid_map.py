@@ -51,6 +51,9 @@ class Layer:
     digits: int = 1
     definition: str = ""
     no_values: str = "本期所有村都没有此项数据。"  # why the whole layer may be empty
+    # Patient counts (columns of MapView.villages) the value is formed from: a township role
+    # does not see it where one of them is small (dashboard.small_cells).
+    counts: tuple[str, ...] = ()
 
     def unit_for(self, period_kind: str) -> str:
         """The unit as shown for a period kind (e.g. 次/千人·季)."""
@@ -83,6 +86,7 @@ LAYERS: dict[str, Layer] = {
             1,
             "期末月红标患者人次 ÷ 在管慢病患者人次（全部病种，按病种计人次）",
             "本期所选范围内没有慢病管理记录，红标占比图层无值。",
+            counts=("patients", "red"),
         ),
         Layer(
             "services",
