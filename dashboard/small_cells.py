@@ -101,3 +101,21 @@ def mask_below(
     for column in shares:
         out[column] = out[column].astype(object).where(~hidden, None)
     return out
+
+
+def mask_records(
+    rows: list[dict], visible: Scope | None, counts: Iterable[str], shares: Iterable[str] = ()
+) -> list[dict]:
+    """`mask` for a table already turned into JSON records (the export CLI)."""
+    below = floor(visible)
+    if not below:
+        return rows
+    counts, shares = list(counts), list(shares)
+    out = []
+    for row in rows:
+        small = [c for c in counts if is_small(row.get(c), below)]
+        row = {**row, **{c: words(below) for c in small}}
+        if small:
+            row.update({s: None for s in shares if s in row})
+        out.append(row)
+    return out

@@ -1,5 +1,5 @@
 """Small-cell protection beyond the page tables: the grid map's red-share layer (fills,
-tooltips, legend, the cache key of the built map).
+tooltips, legend, the cache key of the built map) and `export --user NAME` (JSON views, brief).
 
 Hand-made database: tests/handmade.py plus, in 西镇 at 2026-03 (all diseases, 人次),
 - 㵲水村 V3: p3 green by the township (handmade) + 21 green by the village + 3 red by the
@@ -14,12 +14,15 @@ Hand-made database: tests/handmade.py plus, in 西镇 at 2026-03 (all diseases, 
 from __future__ import annotations
 
 import copy
+import io
+import json
 from types import SimpleNamespace
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from dashboard import small_cells, theme
+from dashboard import brief, export, small_cells, theme
 from data_access.periods import Period
 from data_access.scope import Scope
 from geo import maps
@@ -27,6 +30,7 @@ from pages import grid_map_layers as map_layers
 from pages import grid_map_tables
 from tests import handmade as hm
 from tests.dbs import write_rows
+from tests.test_security_scope import HASH
 from views import grid_map
 from views.common import window_for
 
@@ -83,6 +87,28 @@ def engine(db_url):
 @pytest.fixture(autouse=True)
 def default_threshold(monkeypatch):
     monkeypatch.delenv(small_cells.ENV, raising=False)
+
+
+@pytest.fixture
+def users(monkeypatch, tmp_path):
+    path = tmp_path / "users.toml"
+    path.write_text(
+        f"""
+[users.m_county]
+password_hash = "{HASH}"
+role = "county"
+county = "{hm.A}"
+[users.m_west]
+password_hash = "{HASH}"
+role = "township"
+county = "{hm.A}"
+townships = ["{hm.WEST}"]
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DASHBOARD_USERS_FILE", str(path))
+    monkeypatch.setenv("DASHBOARD_AUDIT_DIR", str(tmp_path / "audit"))
+    return tmp_path
 
 
 def test_the_floor_is_the_threshold_for_township_roles_only(monkeypatch):
@@ -170,3 +196,110 @@ def test_map_tables_beside_the_map_carry_no_patient_count(engine):
     view = west_view(engine)
     table = grid_map_tables.mismatch_table(view.villages)
     assert set(table.columns) == {"村", "乡镇", "类别", "距离", "路况"}
+
+
+# --- export --user -----------------------------------------------------------------------------
+
+
+def _export(db_url, tmp_path, user: str, *args: str) -> dict:
+    out = tmp_path / f"{user}.json"
+    argv = ["--db", db_url, "--period", "2026-03", "--user", user, *args, "-o", str(out)]
+    assert export.main(argv) == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+COUNT_COLUMNS = ("patients", "red", "mismatched")
+
+
+def village_records(node) -> list[dict]:
+    """Every record of the JSON that names a village (a village_code or village_name)."""
+    found = []
+    if isinstance(node, dict):
+        if "village_code" in node or "village_name" in node:
+            found.append(node)
+        for value in node.values():
+            found += village_records(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += village_records(value)
+    return found
+
+
+def small_counts(model: dict) -> list[tuple]:
+    return [
+        (r.get("village_code"), c, r[c])
+        for r in village_records(model)
+        for c in COUNT_COLUMNS
+        if isinstance(r.get(c), int | float) and 0 < r[c] < 5
+    ]
+
+
+@pytest.mark.parametrize("view", ["chronic", "map", "overview", "teams", "meeting"])
+def test_township_role_json_has_no_small_village_count(users, db_url, tmp_path, view):
+    model = _export(db_url, tmp_path, "m_west", "--view", view)
+    assert small_counts(model) == []
+    if view in ("chronic", "map"):  # the lists are there, masked
+        assert "<5" in json.dumps(model, ensure_ascii=False)
+
+
+def test_chronic_json_as_the_pages_show_it(users, db_url, tmp_path):
+    west = _export(db_url, tmp_path, "m_west", "--view", "chronic")
+    red = {r["village_code"]: r for r in west["red_villages"]}
+    assert set(red) == {hm.V3, V8}  # V7 has fewer than 20 rows: not ranked by red share
+    assert (red[hm.V3]["patients"], red[hm.V3]["red"], red[hm.V3]["red_share"]) == (25, "<5", None)
+    assert (red[V8]["patients"], red[V8]["red"]) == (30, 6)
+    assert red[V8]["red_share"] == pytest.approx(0.2)
+    wrong = {r["village_code"]: r for r in west["mismatch_villages"]["rows"]}
+    assert set(wrong) == {hm.V3}
+    assert (wrong[hm.V3]["mismatched"], wrong[hm.V3]["mismatch_share"]) == ("<5", None)
+    assert west["mismatch_villages"]["total"] == 1
+
+    county = _export(db_url, tmp_path, "m_county", "--view", "chronic", "--township", hm.WEST)
+    red = {r["village_code"]: r for r in county["red_villages"]}
+    assert (red[hm.V3]["patients"], red[hm.V3]["red"]) == (25, 3)
+    assert red[hm.V3]["red_share"] == pytest.approx(0.12)
+    wrong = {r["village_code"]: r for r in county["mismatch_villages"]["rows"]}
+    assert wrong[hm.V3]["mismatched"] == 4
+    assert wrong[hm.V3]["mismatch_share"] == pytest.approx(0.16)
+    assert small_counts(county) != []  # the county role sees the numbers
+
+
+def test_map_json_as_the_map_shows_it(users, db_url, tmp_path):
+    west = _export(db_url, tmp_path, "m_west", "--view", "map")
+    v = {r["village_code"]: r for r in west["villages"]}
+    assert [(v[c]["patients"], v[c]["red"], v[c]["red_share"]) for c in (hm.V3, V7)] == [
+        (25, "<5", None),
+        ("<5", "<5", None),
+    ]
+    assert (v[V8]["patients"], v[V8]["red"]) == (30, 6)
+    assert v[V8]["red_share"] == pytest.approx(0.2)
+    county = _export(db_url, tmp_path, "m_county", "--view", "map", "--township", hm.WEST)
+    v = {r["village_code"]: r for r in county["villages"]}
+    assert [(v[c]["patients"], v[c]["red"]) for c in (hm.V3, V7, V8)] == [(25, 3), (2, 1), (30, 6)]
+
+
+def test_threshold_zero_switches_the_export_masking_off(users, db_url, tmp_path, monkeypatch):
+    monkeypatch.setenv(small_cells.ENV, "0")
+    west = _export(db_url, tmp_path, "m_west", "--view", "map")
+    v = {r["village_code"]: r for r in west["villages"]}
+    assert (v[V7]["patients"], v[V7]["red"]) == (2, 1)
+
+
+def test_brief_workbook_lists_no_village_patient_count(engine):
+    """The 周报 (what --format xlsx/pdf/pptx write, one model) names villages only in the list
+    of villages without service, which has no patient figure: nothing there to mask."""
+    window = window_for(engine, Period.parse("2026-03"))
+    book = openpyxl.load_workbook(
+        io.BytesIO(brief.xlsx_bytes(engine, TOWNSHIP_ROLE, window, TOWNSHIP_ROLE))
+    )
+    names = {"㵲水村", "新寨村", "大寨村"}
+    naming = []  # (sheet, header, row) of every row with a village name in a cell of its own
+    for ws in book.worksheets:
+        table = list(ws.iter_rows(values_only=True))
+        header = table[1] if len(table) > 1 else ()  # under the title row
+        naming += [(ws.title, header, row) for row in table[2:] if names & set(row)]
+    assert [row for _t, _h, row in naming] == [
+        ("新寨村", "西镇", "O'Hara团队"),
+        ("大寨村", "西镇", "O'Hara团队"),
+    ]
+    assert {header for _t, header, _r in naming} == {("村", "乡镇", "团队")}
