@@ -1,5 +1,5 @@
-"""Every download writes an audit row naming the user who clicked: the 团队工作量 Excel and CSV
-and the 审计日志 CSV (the 周报 files: tests/test_security_scope.py).
+"""Every download writes an audit row naming the user who clicked: the 团队工作量 Excel and CSV,
+the 县区排名 Excel and the 审计日志 CSV (the 周报 files: tests/test_security_scope.py).
 
 Streamlit builds a deferred download (data given as a callable) in another thread, without the
 session, when the browser asks for it; the test catches the callables a page registers and runs
@@ -70,6 +70,16 @@ def test_team_downloads_are_audited_as_the_user(env, downloads):  # noqa: F811
     assert rows[0] == ("s_county", hm.A, "xlsx: 团队工作量")
     assert rows[1][:2] == ("s_county", hm.A) and rows[1][2].startswith("csv: 团队")
     assert len(rows) == 2
+
+
+def test_rankings_download_is_audited_as_the_user(env, downloads):  # noqa: F811
+    at = signed_in("s_west", county=hm.A, period="2026-02")
+    at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["rankings"][0])).run()
+    assert not at.exception, [e.message for e in at.exception]
+    click(downloads["县区排名_2026-02.xlsx"])
+    assert exports(env) == [
+        ("s_west", f"{hm.A}/{hm.WEST}", "xlsx: 县区排名、清河县乡镇排名、计算方法")
+    ]
 
 
 def test_audit_log_download_is_audited_as_the_admin(env, downloads):  # noqa: F811
