@@ -67,7 +67,9 @@ def scope_words(scope) -> str:
 
 def deferred(func: Callable[[], R]) -> Callable[[], R]:
     """`func` to run later in another thread (a download built on click) as this thread's
-    actor, so what it records names the user and scope who clicked."""
+    actor, so what it records names the user and scope who clicked. That thread has no
+    Streamlit session: `func` must not read st.session_state (nor the app's cached queries,
+    which find the database there); compute such inputs before and close over them."""
     user, scope = getattr(_context, "user", None), getattr(_context, "scope", None)
 
     @functools.wraps(func)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from dashboard import audit, auth, safe
+from dashboard import audit, auth, safe, small_cells
 from dashboard.brief.fonts import FontMissing
 from data_access import indicators, villages
 from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
@@ -58,13 +58,41 @@ BRIEF_FORMATS = ("pdf", "xlsx", "pptx")
 CUT_TO_VISIBLE = (rankings_view.build, deck.build)
 
 
+# Village tables of a view's JSON that hold patient counts: (path, count columns, shares that
+# would give a small count away). A township role gets them as its pages show them (`<5`).
+VILLAGE_COUNTS = {
+    "chronic": (
+        (("red_villages",), ("patients", "red"), ("red_share",)),
+        (("mismatch_villages", "rows"), ("patients", "mismatched"), ("mismatch_share",)),
+    ),
+    "map": (
+        (("villages",), ("patients", "red"), ("red_share",)),
+        (("mismatches",), ("patients", "red"), ("red_share",)),
+    ),
+}
+
+
+def _mask_village_counts(name: str, model: dict, visible: Scope | None) -> dict:
+    """The JSON of a view with its village patient counts masked for this user (in place)."""
+    for path, counts, shares in VILLAGE_COUNTS.get(name, ()):
+        *parents, last = path
+        holder = model
+        for key in parents:
+            holder = holder.get(key) or {}
+        if holder.get(last):
+            holder[last] = small_cells.mask_records(holder[last], visible, counts, shares)
+    return model
+
+
 def build_view(
     engine: sa.Engine, name: str, scope: Scope, window: Window, visible: Scope | None = None
 ) -> dict:
-    """One view's model as JSON-ready data: everything its page or the deck shows."""
+    """One view's model as JSON-ready data: everything its page or the deck shows (village
+    patient counts masked for `visible` as the pages mask them)."""
     builder = VIEWS[name]
     options = {"visible": visible} if builder in CUT_TO_VISIBLE else {}
-    return {"view": name, **jsonable(builder(engine, scope, window, **options))}
+    model = jsonable(builder(engine, scope, window, **options))
+    return {"view": name, **_mask_village_counts(name, model, visible)}
 
 
 def build_report(

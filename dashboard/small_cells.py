@@ -38,15 +38,21 @@ def applies(visible: Scope | None) -> bool:
     return visible is not None and bool(visible.township_codes) and threshold() > 0
 
 
-def is_small(count) -> bool:
-    """1 ≤ count < threshold (0 reveals nobody; no value stays no value)."""
+def floor(visible: Scope | None) -> int:
+    """Counts below this are masked for a user who sees `visible` (0: none are). What is
+    cached per user (the built map) takes it as part of its key."""
+    return threshold() if applies(visible) else 0
+
+
+def is_small(count, below: int | None = None) -> bool:
+    """1 ≤ count < below (default: the threshold); 0 reveals nobody, no value stays none."""
     if count is None or isinstance(count, str) or pd.isna(count):
         return False
-    return 0 < float(count) < threshold()
+    return 0 < float(count) < (threshold() if below is None else below)
 
 
-def words() -> str:
-    return f"<{threshold()}"
+def words(below: int | None = None) -> str:
+    return f"<{threshold() if below is None else below}"
 
 
 def count(value, visible: Scope | None, fmt=lambda v: f"{int(v):,}") -> str:
@@ -69,14 +75,47 @@ def mask(
 ) -> pd.DataFrame:
     """A copy of a village table for this user: small `counts` columns read `<5`, and the
     `shares` columns are empty on the rows where any of those counts is small."""
-    if not applies(visible) or table.empty:
+    return mask_below(table, floor(visible), counts, shares)
+
+
+def hidden_rows(table: pd.DataFrame, below: int, counts: Iterable[str]) -> pd.Series:
+    """Per row: whether any of its `counts` is small (below `below`; 0: never)."""
+    counts = list(counts)
+    if not below or not counts or table.empty:
+        return pd.Series(False, index=table.index)
+    return table[counts].map(lambda c: is_small(c, below)).any(axis=1)
+
+
+def mask_below(
+    table: pd.DataFrame, below: int, counts: Iterable[str], shares: Iterable[str] = ()
+) -> pd.DataFrame:
+    """`mask` with the threshold given (0: the table as it is), for what is cached by it."""
+    if not below or table.empty:
         return table
     counts, shares = list(counts), list(shares)
-    small = table[counts].map(is_small)
+    small = table[counts].map(lambda c: is_small(c, below))
     out = table.copy()
     for column in counts:
-        out[column] = out[column].astype(object).where(~small[column], words())
+        out[column] = out[column].astype(object).where(~small[column], words(below))
     hidden = small.any(axis=1)
     for column in shares:
         out[column] = out[column].astype(object).where(~hidden, None)
+    return out
+
+
+def mask_records(
+    rows: list[dict], visible: Scope | None, counts: Iterable[str], shares: Iterable[str] = ()
+) -> list[dict]:
+    """`mask` for a table already turned into JSON records (the export CLI)."""
+    below = floor(visible)
+    if not below:
+        return rows
+    counts, shares = list(counts), list(shares)
+    out = []
+    for row in rows:
+        small = [c for c in counts if is_small(row.get(c), below)]
+        row = {**row, **{c: words(below) for c in small}}
+        if small:
+            row.update({s: None for s in shares if s in row})
+        out.append(row)
     return out

@@ -104,7 +104,7 @@ def map_section() -> None:
         st.info("所选范围内的村既没有边界，也没有村卫生室坐标，无法绘制地图。")
     else:
         result = st_folium(
-            map_layers.map_for(scope, window, layer_key),
+            map_layers.map_for(scope, window, layer_key, filters.visible),
             height=MAP_HEIGHT_PX,
             use_container_width=True,
             returned_objects=["last_active_drawing", "last_object_clicked"],

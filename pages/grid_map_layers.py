@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, theme
+from dashboard import data, small_cells, theme
 from dashboard.data import CACHE_TTL_S, cached
 from data_access.scope import Scope
 from geo import classes, io, maps
@@ -108,10 +108,18 @@ def geometry(scope: Scope) -> MapGeometry:
 # --- thematic layers: colours for the view's per-village values ---------------------------------
 
 
-def fills(view: grid_map.MapView, key: str) -> tuple[list[str], list[str], maps.Legend]:
-    """(fill colour, value text) per village of the view, and the legend, for a layer."""
+def fills(
+    view: grid_map.MapView, key: str, small: int = 0
+) -> tuple[list[str], list[str], maps.Legend]:
+    """(fill colour, value text) per village of the view, and the legend, for a layer.
+
+    small: the small-cell threshold of the user (dashboard.small_cells.floor; 0: none). A
+    village whose value is formed from a patient count below it gets the no-value fill and
+    says why; the classes are cut from the values shown only.
+    """
     layer = grid_map.LAYERS[key]
     villages = view.villages
+    kind = view.window.period.kind
     if layer.column is None:
         counts = villages["village_class"].value_counts()
         entries = tuple(
@@ -121,21 +129,41 @@ def fills(view: grid_map.MapView, key: str) -> tuple[list[str], list[str], maps.
         colours = [theme.CLASS_COLORS.get(c, theme.MAP_NO_VALUE) for c in villages["village_class"]]
         names = [labels.CLASS_LABELS.get(c, str(c)) for c in villages["village_class"]]
         return colours, names, maps.Legend(layer.label, entries)
+    hidden = small_cells.hidden_rows(villages, small, layer.counts).tolist()
     raw = view.values(key)
-    values = [None if pd.isna(v) else float(v) * layer.scale for v in raw]
+    values = [
+        None if hide or pd.isna(v) else float(v) * layer.scale
+        for v, hide in zip(raw, hidden, strict=True)
+    ]
     breaks = classes.nice_breaks(values)
     palette = classes.spread(theme.MAP_SEQUENTIAL, len(breaks) + 1)
     index = classes.classify(values, breaks)
     colours = [palette[i] if i >= 0 else theme.MAP_NO_VALUE for i in index]
     fmt = (lambda v: f"{v:,.{layer.digits}f}") if layer.digits else (lambda v: f"{v:,.0f}")
     entries = list(zip(palette, classes.range_labels(breaks, fmt), strict=True))
-    missing = int((index < 0).sum())
+    if not (index >= 0).any():  # no village shows a value: no class to explain
+        entries = []
+    masked = sum(hidden)
+    missing = sum(1 for i, hide in zip(index, hidden, strict=True) if i < 0 and not hide)
     if missing:
         entries.append((theme.MAP_NO_VALUE, f"无数据（{missing} 个村）"))
+    if masked:
+        entries.append((theme.MAP_NO_VALUE, f"{masked_words(small)}（{masked} 个村）"))
     legend = maps.Legend(
-        f"{layer.label}（{layer.unit}）", tuple(entries), "分级：按村分位数取整，各级村数相近"
+        f"{layer.label}（{layer.unit_for(kind)}）",
+        tuple(entries),
+        "分级：按村分位数取整，各级村数相近",
     )
-    return colours, [layer.text(v) for v in raw], legend
+    texts = [
+        masked_words(small) if hide else layer.text(v, kind)
+        for v, hide in zip(raw, hidden, strict=True)
+    ]
+    return colours, texts, legend
+
+
+def masked_words(small: int) -> str:
+    """What a masked village's value says (tooltip, legend)."""
+    return f"人数{small_cells.words(small)}，不显示"
 
 
 # (column, alias) of the tooltip; `layer_value` is the chosen layer's figure.
@@ -172,10 +200,11 @@ def tooltip_columns(figures: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def build_map(view: grid_map.MapView, geo: MapGeometry, key: str):
-    """The folium map of the scope with the chosen layer's fills, legend and tooltips."""
+def build_map(view: grid_map.MapView, geo: MapGeometry, key: str, small: int = 0):
+    """The folium map of the scope with the chosen layer's fills, legend and tooltips, for a
+    user whose patient counts below `small` are masked (0: none)."""
     layer = grid_map.LAYERS[key]
-    colours, texts, legend = fills(view, key)
+    colours, texts, legend = fills(view, key, small)
     table = tooltip_columns(view.villages).assign(fill=colours, layer_value=texts)
     tooltip = list(TOOLTIP)
     if layer.column is not None:
@@ -197,14 +226,18 @@ def build_map(view: grid_map.MapView, geo: MapGeometry, key: str):
     )
 
 
+# `small` is part of the key: a township role's masked map is never served to a county role
+# (nor the other way round), and a changed DASHBOARD_SMALL_CELL builds anew.
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=MAP_CACHE_ENTRIES, show_spinner="正在绘制地图…")
-def _cached_map(db_key: str, scope: Scope, window: Window, key: str, config: tuple):
-    return build_map(cached(grid_map.build)(scope, window), geometry(scope), key)
+def _cached_map(db_key: str, scope: Scope, window: Window, key: str, config: tuple, small: int):
+    return build_map(cached(grid_map.build)(scope, window), geometry(scope), key, small)
 
 
-def map_for(scope: Scope, window: Window, key: str):
-    """The built map of a scope, window and layer, cached: a rerun that changes none of them
-    (a click, the village panel) rebuilds nothing, and its HTML is the same byte for byte,
-    so Streamlit sends the browser a reference to the copy it already holds."""
+def map_for(scope: Scope, window: Window, key: str, visible: Scope | None):
+    """The built map of a scope, window and layer for a user who sees `visible`, cached: a
+    rerun that changes none of them (a click, the village panel) rebuilds nothing, and its
+    HTML is the same byte for byte, so Streamlit sends the browser a reference to the copy
+    it already holds."""
     config = (leaflet_url(), tiles(), _boundary_config())
-    return _cached_map(data.database().key, scope, window, key, config)
+    small = small_cells.floor(visible)
+    return _cached_map(data.database().key, scope, window, key, config, small)

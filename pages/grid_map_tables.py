@@ -9,8 +9,7 @@ import pandas as pd
 from views import grid_map, labels
 from views.common import month_end_words
 
-# Stands for the per-1,000 unit, which names the period (次/千人·季): filled in per period kind.
-PER_1000 = "per_1000"
+PER_1000 = grid_map.PER_1000  # the per-1,000 unit of the period, as on the map's layer
 
 # (column, row label, unit, digits, scale) of the class comparison.
 CLASS_ROWS = [
@@ -22,10 +21,6 @@ CLASS_ROWS = [
     ("sign_rate", "签约率", "%", 1, 1.0),
 ]
 TOTAL_CLASS = grid_map.TOTAL_CLASS
-
-
-def _unit(unit: str, period_kind: str) -> str:
-    return labels.per_1000_unit(period_kind) if unit == PER_1000 else unit
 
 
 def class_table(comparison: pd.DataFrame, period_kind: str) -> pd.DataFrame:
@@ -40,7 +35,7 @@ def class_table(comparison: pd.DataFrame, period_kind: str) -> pd.DataFrame:
 
     rows = []
     for col, label, unit, digits, scale in CLASS_ROWS:
-        row = {"指标": f"{label}（{_unit(unit, period_kind)}）"}
+        row = {"指标": f"{label}（{grid_map.unit_words(unit, period_kind)}）"}
         for cls, name in labels.CLASS_LABELS.items():
             row[name] = cell(cls, col, digits, scale)
         row["合计"] = cell(TOTAL_CLASS, col, digits, scale)
@@ -83,7 +78,7 @@ def change_table(changes: pd.DataFrame, period_kind: str) -> pd.DataFrame:
 
     rows = []
     for col, label, unit, digits in CHANGE_ROWS:
-        row = {"指标": f"{label}（{_unit(unit, period_kind)}）"}
+        row = {"指标": f"{label}（{grid_map.unit_words(unit, period_kind)}）"}
         for cls, name in labels.CLASS_LABELS.items():
             row[name] = cell(cls, col, digits)
         row["合计"] = cell(TOTAL_CLASS, col, digits)

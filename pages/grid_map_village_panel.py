@@ -47,7 +47,7 @@ def _services(panel: grid_map.VillagePanel) -> None:
     per_1000 = panel.figures.get("services_per_1000")
     st.metric(
         "每千人服务量（本村分摊）",
-        grid_map.LAYERS["services"].text(per_1000),
+        grid_map.LAYERS["services"].text(per_1000, panel.window.period.kind),
         help="与地图“每千人服务量”图层的本村数值相同",
     )
     table = pd.DataFrame(
@@ -106,7 +106,8 @@ def _colors(panel: grid_map.VillagePanel) -> None:
         st.caption(f"部分病种的人数{small_cells.words()}，不显示各病种构成。")
     else:
         st.plotly_chart(fig, config={**PLOTLY_CONFIG, "displayModeBar": False}, width="stretch")
-    red_share = grid_map.LAYERS["red_share"].text(panel.figures.get("red_share"))
+    kind = panel.window.period.kind
+    red_share = grid_map.LAYERS["red_share"].text(panel.figures.get("red_share"), kind)
     red_words = f"红标占比 {red_share}（与地图图层相同）"
     if small_cells.share_hidden([totals.get("red", 0), whole], visible):
         red_words = f"人数{small_cells.words()}，红标占比不显示"

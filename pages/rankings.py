@@ -42,14 +42,17 @@ KEY_OF = {label: key for key, label in TABS.items()}
 DEFAULT_TAB = "township" if scope.township_codes else "county"
 
 
-def excel_bytes() -> bytes:
+def excel_bytes(title: excel.Title) -> bytes:
+    """The workbook (built in the download's own thread: it reads no session state)."""
     sheets = {"县区排名": tables.league_export(counties, view.definitions)}
     if towns is not None:
         sheets[f"{view.county_name}乡镇排名"] = tables.league_export(towns, view.definitions)
     sheets["计算方法"] = tables.method_sheet(view)
-    head = cached(common.header)(filters.scope)
-    title = excel.Title("县区排名", head.scope_words, window.label, head.freshness)
     return excel.to_excel_bytes(sheets, title)
+
+
+head = cached(common.header)(filters.scope)
+excel_title = excel.Title("县区排名", head.scope_words, window.label, head.freshness)
 
 
 intro, download = st.columns([5, 1], vertical_alignment="bottom")
@@ -59,7 +62,7 @@ intro.caption(
 )
 download.download_button(
     "导出 Excel",
-    data=audit.deferred(excel_bytes),
+    data=audit.deferred(lambda: excel_bytes(excel_title)),
     file_name=f"县区排名_{window.period.key}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",

@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import excel, safe, signin, state
+from dashboard import audit, excel, safe, signin, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
@@ -280,10 +280,12 @@ def table_tab() -> None:
             f"查看“{safe.markdown(names[team_id])}”详情", on_click=open_detail, type="primary"
         )
     stem = f"团队工作量_{filters.scope.county_code or '全部县区'}_{view.window.period.key}"
+    title = excel_title()  # here: the download thread has no session to read the database from
     buttons = st.container(horizontal=True)
     buttons.download_button(
         "下载 Excel",
-        lambda: excel.to_excel_bytes({"团队工作量": shown}, excel_title()),  # on click only
+        # built on click only, in another thread; deferred names the user in the audit row
+        audit.deferred(lambda: excel.to_excel_bytes({"团队工作量": shown}, title)),
         file_name=f"{stem}.xlsx",
         mime=excel.XLSX_MIME,
         icon=":material/download:",
@@ -291,7 +293,7 @@ def table_tab() -> None:
     )
     buttons.download_button(
         "下载 CSV",
-        lambda: excel.to_csv_bytes(shown),
+        audit.deferred(lambda: excel.to_csv_bytes(shown)),
         file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import export
 from data_access.periods import Period
 from data_access.scope import Scope
+from pages import grid_map_layers, grid_map_tables
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database, write_rows
 from views import grid_map
@@ -245,6 +246,29 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+@pytest.mark.parametrize(
+    ("period", "unit", "v1"),
+    [
+        ("2026-Q1", "次/千人·季", "14"),  # T1's 21 Q1 services: 14 for V1's 1,000 of 1,500
+        ("2026-03", "次/千人·月", "1"),  # March: T1's 2 → 4/3 for V1 per 1,000 → 1.33
+    ],
+)
+def test_services_layer_names_its_period(sqlite_url, period, unit, v1):
+    """Legend and tooltip say 次/千人 per the period, as 团队工作量 does (每千人服务量（次/千人·季）)."""
+    engine = sa.create_engine(sqlite_url)
+    try:
+        view = grid_map.build(engine, COUNTY_A, window_for(engine, Period.parse(period)))
+    finally:
+        engine.dispose()
+    _colours, texts, legend = grid_map_layers.fills(view, "services")
+    assert legend.title == f"每千人服务量（{unit}）"
+    assert texts[0] == f"{v1} {unit}"  # V1's tooltip line
+    assert grid_map.LAYERS["services"].unit_for(view.window.period.kind) == unit
+    # the class table beside the map, in the same unit
+    table = grid_map_tables.class_table(view.classes, view.window.period.kind)
+    assert f"每千人服务量（{unit}）" in table["指标"].tolist()
+
+
 def test_page_shows_the_model(monkeypatch, sqlite_url):
     at = _app(monkeypatch, sqlite_url)
     engine = sa.create_engine(sqlite_url)
@@ -274,7 +298,7 @@ def test_layer_and_village_follow_the_url(monkeypatch, sqlite_url):
     assert at.query_params["village"] == hm.V1
     # the village panel is open, its figures from views.grid_map.village_panel
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["每千人服务量（本村分摊）"] == "14 次/千人"  # as on the map's layer
+    assert metrics["每千人服务量（本村分摊）"] == "14 次/千人·季"  # as on the map's layer
     assert metrics["常住人口"] == "1,000 人"
     captions = "\n".join(str(c.value) for c in at.caption)
     assert "按服务人口分摊自团队：本村常住人口占团队服务人口（1,500 人）的 66.7%" in captions

@@ -30,6 +30,13 @@ from views.common import Window
 
 TOTAL_CLASS = 0  # the row of `classes` over all villages
 SERVICES_APPORTIONED = "按服务人口分摊自团队"  # said wherever a village's services are shown
+# Stands for the per-1,000 unit, which names the period (次/千人·季) as 团队工作量 does.
+PER_1000 = "per_1000"
+
+
+def unit_words(unit: str, period_kind: str) -> str:
+    """A unit as shown: PER_1000 becomes labels.per_1000_unit of the period kind."""
+    return labels.per_1000_unit(period_kind) if unit == PER_1000 else unit
 
 
 @dataclass(frozen=True)
@@ -39,18 +46,26 @@ class Layer:
     key: str  # the `layer` URL value
     label: str
     column: str | None  # column of MapView.villages; None: the village class
-    unit: str = ""
+    unit: str = ""  # PER_1000: the per-1,000 unit of the period (unit_words)
     scale: float = 1.0  # e.g. 100 for a 0–1 share shown in %
     digits: int = 1
     definition: str = ""
     no_values: str = "本期所有村都没有此项数据。"  # why the whole layer may be empty
+    # Patient counts (columns of MapView.villages) the value is formed from: a township role
+    # does not see it where one of them is small (dashboard.small_cells).
+    counts: tuple[str, ...] = ()
 
-    def text(self, value) -> str:
+    def unit_for(self, period_kind: str) -> str:
+        """The unit as shown for a period kind (e.g. 次/千人·季)."""
+        return unit_words(self.unit, period_kind)
+
+    def text(self, value, period_kind: str) -> str:
         """A village's value as shown in the tooltip and tables (— for none)."""
         if value is None or pd.isna(value):
             return labels.NO_VALUE
         space = "" if self.unit == "%" else " "
-        return f"{float(value) * self.scale:,.{self.digits}f}{space}{self.unit}".strip()
+        unit = self.unit_for(period_kind)
+        return f"{float(value) * self.scale:,.{self.digits}f}{space}{unit}".strip()
 
 
 LAYERS: dict[str, Layer] = {
@@ -71,12 +86,13 @@ LAYERS: dict[str, Layer] = {
             1,
             "期末月红标患者人次 ÷ 在管慢病患者人次（全部病种，按病种计人次）",
             "本期所选范围内没有慢病管理记录，红标占比图层无值。",
+            counts=("patients", "red"),
         ),
         Layer(
             "services",
             "每千人服务量",
             "services_per_1000",
-            "次/千人",
+            PER_1000,
             1.0,
             0,
             f"本期团队服务量{SERVICES_APPORTIONED}（按各村常住人口占团队服务人口的比例），"
@@ -370,11 +386,13 @@ def village_panel(
 
 __all__ = [
     "LAYERS",
+    "PER_1000",
     "Layer",
     "MapGeometry",
     "MapView",
     "VillagePanel",
     "build",
     "geometry",
+    "unit_words",
     "village_panel",
 ]
