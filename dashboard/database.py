@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from sqlalchemy.engine import Engine
 from dashboard import safe
 from data_access.engine import (
     DEMO_DB_PATH,
+    REPO_ROOT,
     ConfigurationError,
     configured_url,
     create_readonly_engine,
@@ -21,6 +24,7 @@ from data_access.engine import (
     describe_url,
 )
 from data_access.schema import check_schema
+from data_access.store import StoreKeeper
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +32,38 @@ log = logging.getLogger(__name__)
 DEMO_POLL_S = 1.0
 # Re-check the schema at most this often; a deployment changes its tables rarely.
 SCHEMA_CHECK_TTL_S = 300
+# DASHBOARD_STORE=off reads the source for every figure (no analytics store).
+STORE_ENV = "DASHBOARD_STORE"
+# Where the analytics stores live (default: data/store under the program folder).
+STORE_DIR_ENV = "DASHBOARD_STORE_DIR"
+STORE_DIR = REPO_ROOT / "data" / "store"
+# Seconds between redraws of the first build's progress bar.
+STORE_POLL_S = 0.3
 
 
 @dataclass(frozen=True)
 class Database:
     url: str
-    engine: Engine
+    engine: Engine  # what the views read: the analytics store (or the source with the store off)
     builds_demo: bool  # no URL configured: the embedded demo database
+    source: Engine | None = None  # the monitoring database itself
+    store_file: str | None = None  # the store's file name (None: no store)
+    keeper: StoreKeeper | None = None
 
     @property
     def key(self) -> str:
-        """Cache key part that tells databases apart (no password)."""
-        return describe_url(self.url)
+        """Cache key part that tells databases and their extracts apart (no password)."""
+        return f"{describe_url(self.url)}|{self.store_file or 'direct'}"
+
+
+def store_enabled(environ=None) -> bool:
+    environ = os.environ if environ is None else environ
+    return (environ.get(STORE_ENV) or "").strip().lower() not in ("off", "0", "false", "no")
+
+
+def store_folder(environ=None) -> Path:
+    environ = os.environ if environ is None else environ
+    return Path(environ.get(STORE_DIR_ENV) or STORE_DIR)
 
 
 def _secrets_url() -> str | None:
@@ -57,6 +81,29 @@ def _engine(url: str) -> Engine:
 @st.cache_data(ttl=SCHEMA_CHECK_TTL_S, show_spinner=False)
 def _schema_report(url_key: str, _engine: Engine):
     return check_schema(_engine)
+
+
+@st.cache_resource(show_spinner=False)
+def _keeper(url: str, folder: str) -> StoreKeeper:
+    """The server's analytics store of this source (one per process, shared by every session)."""
+    keeper = StoreKeeper(_engine(url), url, Path(folder))
+    keeper.start()  # raises on an unreachable source: then nothing is cached and it retries
+    return keeper
+
+
+def _first_store(keeper: StoreKeeper) -> None:
+    """Until the first store of this source exists: its progress, redrawn in this run."""
+    slot = st.empty()
+    while keeper.current is None and keeper.building:
+        with slot.container():
+            st.subheader("正在生成分析库")
+            st.caption(
+                "首次连接此数据库时，仪表盘把各村、各月的汇总读入自己的分析库（只读一次，"
+                "之后每次数据提取更新时在后台刷新）。完成后页面自动显示。"
+            )
+            st.progress(keeper.fraction, text=keeper.message)
+        time.sleep(STORE_POLL_S)
+    slot.empty()
 
 
 class DemoBuild:
@@ -206,4 +253,24 @@ def connect() -> Database:
             "缺少 " + "、".join(missing),
             "请按 DATA_CONTRACT.md 补齐后重试（可增加表和字段，不可改名）。",
         )
-    return db
+    if not store_enabled():
+        return db
+    try:
+        keeper = _keeper(url, str(store_folder()))
+    except Exception as exc:
+        log.warning("analytics store of %s: %s", db.key, safe.exception_reason(exc))
+        error_page(
+            "无法读取数据提取信息",
+            f"{db.key}：{safe.exception_reason(exc)}",
+            "请确认只读账号可读取 `data_meta` 表，然后重试。",
+        )
+    _first_store(keeper)
+    current = keeper.current
+    if current is None:
+        error_page(
+            "分析库生成失败",
+            keeper.error or "未知原因",
+            "请检查程序目录下的 `data` 文件夹是否可写、磁盘空间是否充足，然后重试。",
+            on_retry=keeper.refresh_now,
+        )
+    return Database(url, current.engine, builds_demo, engine, current.path.name, keeper)

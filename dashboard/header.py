@@ -6,6 +6,7 @@ import html
 
 import streamlit as st
 
+from dashboard import data
 from dashboard.data import cached
 from dashboard.state import Filters
 from views import common, labels
@@ -24,3 +25,20 @@ def render(filters: Filters) -> None:
         f'<span class="yf-meta">{html.escape(head.freshness)}</span></div>',
         unsafe_allow_html=True,
     )
+    refresh = refresh_words()
+    if refresh:
+        st.caption(refresh)
+
+
+def refresh_words() -> str | None:
+    """A line on a refresh of the analytics store under way or failed (None: neither)."""
+    keeper = data.database().keeper
+    if keeper is None:
+        return None
+    if keeper.building:
+        return (
+            f"数据更新中（{keeper.fraction:.0%}）：完成后自动切换，此前显示的是上面注明时间的数据。"
+        )
+    if keeper.error is not None:
+        return "最近一次数据更新未完成，显示的仍是上面注明时间的数据；将在几分钟后自动重试。"
+    return None

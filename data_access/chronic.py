@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.figures import share
 from data_access.periods import Period
+from data_access.relations import chronic_rows, rows_count
 from data_access.schema import chronic_status, county, township, village
 from data_access.scope import Scope, where
 
@@ -28,31 +29,32 @@ EXPECTED_LEVEL = {"green": "village", "yellow": "township", "red": "county"}
 cs = chronic_status.c
 
 
-def _expected_level():
+def _expected_level(c):
     return sa.case(
-        *((cs.color == color, level) for color, level in EXPECTED_LEVEL.items()),
+        *((c.color == color, level) for color, level in EXPECTED_LEVEL.items()),
         else_=None,
     )
 
 
-def mismatch_condition():
-    """True for rows whose managing level differs from the level their colour calls for."""
-    expected = _expected_level()
-    return sa.or_(expected.is_(None), cs.managed_level != expected)
+def mismatch_condition(c):
+    """True for rows (columns `c`) whose managing level differs from their colour's level."""
+    expected = _expected_level(c)
+    return sa.or_(expected.is_(None), c.managed_level != expected)
 
 
-def scope_conditions(scope: Scope, disease: str | None = None):
-    conditions = [scope.village_condition(cs.village_code)]
+def scope_conditions(scope: Scope, disease: str | None = None, c=cs):
+    conditions = [scope.village_condition(c.village_code)]
     if disease:
-        conditions.append(cs.disease == disease)
+        conditions.append(c.disease == disease)
     return conditions
 
 
 def has_rows(conn, month: str, scope: Scope, disease: str | None) -> bool:
     """Whether `month` has rows in scope: one indexed/zone-mapped probe, no full scan."""
+    c = chronic_rows(conn).c
     query = where(
-        sa.select(sa.literal_column("1")).where(cs.month == month),
-        *scope_conditions(scope, disease),
+        sa.select(sa.literal_column("1")).where(c.month == month),
+        *scope_conditions(scope, disease, c),
     ).limit(1)
     return conn.execute(query).first() is not None
 
@@ -82,9 +84,10 @@ def month_before(
             month = month.previous()
             if has_rows(conn, month.key, scope, disease):
                 return month.key
+        c = chronic_rows(conn).c
         query = where(
-            sa.select(sa.func.max(cs.month)).where(cs.month < month.key),
-            *scope_conditions(scope, disease),
+            sa.select(sa.func.max(c.month)).where(c.month < month.key),
+            *scope_conditions(scope, disease, c),
         )
         return conn.execute(query).scalar()
 
@@ -93,12 +96,14 @@ def color_distribution(
     engine: Engine, scope: Scope, month: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by disease and colour at one month (a stock)."""
+    rows = chronic_rows(engine)
+    c = rows.c
     query = where(
-        sa.select(cs.disease, cs.color, sa.func.count().label("patients"))
-        .where(cs.month == month)
-        .group_by(cs.disease, cs.color)
-        .order_by(cs.disease, cs.color),
-        *scope_conditions(scope, disease),
+        sa.select(c.disease, c.color, rows_count(rows).label("patients"))
+        .where(c.month == month)
+        .group_by(c.disease, c.color)
+        .order_by(c.disease, c.color),
+        *scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -110,12 +115,14 @@ def color_distribution_by(
 ) -> pd.DataFrame:
     """Patients by colour at one month, split by `township` or `village_class`."""
     key = {"township": village.c.township_code, "village_class": village.c.village_class}[by]
+    rows = chronic_rows(engine)
+    c = rows.c
     query = where(
-        sa.select(key.label(by), cs.color, sa.func.count().label("patients"))
-        .select_from(chronic_status.join(village, village.c.village_code == cs.village_code))
-        .where(cs.month == month)
-        .group_by(key, cs.color),
-        *scope_conditions(scope, disease),
+        sa.select(key.label(by), c.color, rows_count(rows).label("patients"))
+        .select_from(rows.join(village, village.c.village_code == c.village_code))
+        .where(c.month == month)
+        .group_by(key, c.color),
+        *scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -153,9 +160,9 @@ MIN_PATIENTS_FOR_RED_SHARE = 20
 RED_VILLAGES_MAX = 15
 
 
-def area_grouping(level: str):
-    """(code column, name column, from-clause) grouping chronic rows by county or township."""
-    joined = chronic_status.join(village, village.c.village_code == cs.village_code).join(
+def area_grouping(level: str, rows: sa.FromClause):
+    """(code column, name column, from-clause) grouping chronic `rows` by county or township."""
+    joined = rows.join(village, village.c.village_code == rows.c.village_code).join(
         township, township.c.township_code == village.c.township_code
     )
     if level == "county":
@@ -166,14 +173,14 @@ def area_grouping(level: str):
     raise ValueError(f"area level must be one of {AREA_LEVELS}: {level!r}")
 
 
-def joined_scope_conditions(scope: Scope, disease: str | None):
+def joined_scope_conditions(scope: Scope, disease: str | None, c):
     """Scope conditions for a query that already joins `village` (no semi-join needed)."""
     return scope.township_condition(village.c.township_code), (
-        cs.disease == disease if disease else None
+        c.disease == disease if disease else None
     )
 
 
-def villages_at(month: str, *aggregates) -> sa.Select:
+def villages_at(month: str, rows: sa.FromClause, *aggregates) -> sa.Select:
     """Per village at one month: code, name, township name, class, then the aggregates."""
     return (
         sa.select(
@@ -184,11 +191,11 @@ def villages_at(month: str, *aggregates) -> sa.Select:
             *aggregates,
         )
         .select_from(
-            chronic_status.join(village, village.c.village_code == cs.village_code).join(
+            rows.join(village, village.c.village_code == rows.c.village_code).join(
                 township, township.c.township_code == village.c.township_code
             )
         )
-        .where(cs.month == month)
+        .where(rows.c.month == month)
         .group_by(village.c.village_code, village.c.name, township.c.name, village.c.village_class)
     )
 
@@ -197,14 +204,16 @@ def colors_by_area(
     engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by county or township (`level`) and colour at one month."""
-    code, name, joined = area_grouping(level)
+    rows = chronic_rows(engine)
+    c = rows.c
+    code, name, joined = area_grouping(level, rows)
     query = where(
-        sa.select(code, name, cs.color, sa.func.count())
+        sa.select(code, name, c.color, rows_count(rows))
         .select_from(joined)
-        .where(cs.month == month)
-        .group_by(code, name, cs.color)
-        .order_by(code, cs.color),
-        *joined_scope_conditions(scope, disease),
+        .where(c.month == month)
+        .group_by(code, name, c.color)
+        .order_by(code, c.color),
+        *joined_scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -215,12 +224,14 @@ def color_trend(
     engine: Engine, scope: Scope, months: tuple[str, ...], disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by month and colour over `months`; a month without rows is absent."""
+    rows = chronic_rows(engine)
+    c = rows.c
     query = where(
-        sa.select(cs.month, cs.color, sa.func.count())
-        .where(cs.month.in_(months))
-        .group_by(cs.month, cs.color)
-        .order_by(cs.month, cs.color),
-        *scope_conditions(scope, disease),
+        sa.select(c.month, c.color, rows_count(rows))
+        .where(c.month.in_(months))
+        .group_by(c.month, c.color)
+        .order_by(c.month, c.color),
+        *scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -249,22 +260,23 @@ def red_share_villages(
     limit: int = RED_VILLAGES_MAX,
 ) -> pd.DataFrame:
     """Villages with the highest red share at one month, among those with ≥ min_patients."""
-    red = sa.func.sum(sa.case((cs.color == "red", 1), else_=0))
-    patients = sa.func.count()
+    rows = chronic_rows(engine)
+    red = rows_count(rows, rows.c.color == "red")
+    patients = rows_count(rows)
     query = where(
-        villages_at(month, patients, red)
+        villages_at(month, rows, patients, red)
         .having(patients >= min_patients, red > 0)
         # × 1.0: integer division on SQLite/PostgreSQL would make every share 0
         .order_by(
             (red * sa.literal_column("1.0") / patients).desc(), red.desc(), village.c.village_code
         )
         .limit(limit),
-        *joined_scope_conditions(scope, disease),
+        *joined_scope_conditions(scope, disease, rows.c),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
+        found = conn.execute(query).all()
     columns = ["village_code", "village_name", "township_name", "village_class", "patients"]
-    df = pd.DataFrame(rows, columns=[*columns, "red"])
+    df = pd.DataFrame(found, columns=[*columns, "red"])
     df["red"] = df["red"].astype(int)
     df["red_share"] = [share(r, p) for r, p in zip(df["red"], df["patients"], strict=True)]
     return df

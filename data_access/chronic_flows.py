@@ -8,8 +8,20 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access.chronic import COLOR_RANK, colors_at_both_ends, scope_conditions
-from data_access.scope import Scope
+from data_access.chronic import (
+    COLOR_RANK,
+    color_distribution,
+    colors_at_both_ends,
+    scope_conditions,
+)
+from data_access.relations import chronic_move, chronic_move_pair, is_store, rows_count
+from data_access.scope import Scope, where
+
+COLUMNS = ["disease", "from_color", "to_color", "patients"]
+
+
+class PairNotStored(LookupError):
+    """The analytics store has no transitions for this month pair (see store.needed_pairs)."""
 
 
 def transition_flows(
@@ -22,15 +34,65 @@ def transition_flows(
     scope at `to_month` but not at `from_month` (新纳入 or moved in), `to_color` None for the
     reverse (退出 or moved out).
     """
-    ends = colors_at_both_ends(from_month, to_month, *scope_conditions(scope, disease))
-    query = sa.select(ends.c.disease, ends.c.from_color, ends.c.to_color, sa.func.count()).group_by(
-        ends.c.disease, ends.c.from_color, ends.c.to_color
+    if is_store(engine):
+        df = _stored_flows(engine, scope, from_month, to_month, disease)
+    else:
+        ends = colors_at_both_ends(from_month, to_month, *scope_conditions(scope, disease))
+        query = sa.select(
+            ends.c.disease, ends.c.from_color, ends.c.to_color, sa.func.count()
+        ).group_by(ends.c.disease, ends.c.from_color, ends.c.to_color)
+        with engine.connect() as conn:
+            rows = [tuple(r) for r in conn.execute(query).all()]
+        df = pd.DataFrame(rows, columns=COLUMNS)
+    df["patients"] = df["patients"].astype(int)
+    df = df.astype({"from_color": object, "to_color": object}).where(df.notna(), None)
+    # One order whatever the engine returned: disease, then colours (entries/exits first).
+    order = df[["disease", "from_color", "to_color"]].fillna("")
+    return df.loc[order.sort_values(list(order.columns)).index].reset_index(drop=True)
+
+
+def _stored_flows(
+    engine: Engine, scope: Scope, from_month: str, to_month: str, disease: str | None
+) -> pd.DataFrame:
+    """transition_flows from the store: the moves with both ends in scope, and each month's
+    rows in scope that no such move accounts for (新纳入 / 退出管理, moves across the scope's
+    edge included), exactly as the source's pairing of rows counts them."""
+    m = chronic_move.c
+    pair = sa.select(chronic_move_pair.c.from_month).where(
+        chronic_move_pair.c.from_month == from_month, chronic_move_pair.c.to_month == to_month
+    )
+    query = where(
+        sa.select(m.disease, m.from_color, m.to_color, rows_count(chronic_move))
+        .where(m.from_month == from_month, m.to_month == to_month)
+        .group_by(m.disease, m.from_color, m.to_color),
+        scope.township_condition(m.from_township),
+        scope.township_condition(m.to_township),
+        m.disease == disease if disease else None,
     )
     with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(query).all()]
-    df = pd.DataFrame(rows, columns=["disease", "from_color", "to_color", "patients"])
-    df["patients"] = df["patients"].astype(int)
-    return df.astype({"from_color": object, "to_color": object}).where(df.notna(), None)
+        if conn.execute(pair).first() is None:
+            raise PairNotStored(f"no transitions stored for {from_month} → {to_month}")
+        moved = pd.DataFrame([tuple(r) for r in conn.execute(query).all()], columns=COLUMNS)
+    flows = [moved]
+    for month, end, other in (
+        (from_month, "from_color", "to_color"),
+        (to_month, "to_color", "from_color"),
+    ):
+        there = color_distribution(engine, scope, month, disease).set_index(["disease", "color"])
+        paired = moved.groupby(["disease", end])["patients"].sum()
+        rest = there["patients"].sub(paired.rename_axis(["disease", "color"]), fill_value=0)
+        rest = rest[rest > 0].reset_index()
+        flows.append(
+            pd.DataFrame(
+                {
+                    "disease": rest["disease"],
+                    end: rest["color"],
+                    other: None,
+                    "patients": rest["patients"],
+                }
+            )[COLUMNS]
+        )
+    return pd.concat(flows, ignore_index=True)
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ from data_access.chronic import (
     COLOR_RANK,
     EXPECTED_LEVEL,
     area_grouping,
-    cs,
     joined_scope_conditions,
     mismatch_condition,
     scope_conditions,
     villages_at,
 )
 from data_access.figures import share
+from data_access.relations import chronic_rows, rows_count
 from data_access.schema import village
 from data_access.scope import Scope, where
 
@@ -32,12 +32,14 @@ def managed_levels(
     engine: Engine, scope: Scope, month: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by colour and the level actually managing them at one month."""
+    rows = chronic_rows(engine)
+    c = rows.c
     query = where(
-        sa.select(cs.color, cs.managed_level, sa.func.count())
-        .where(cs.month == month)
-        .group_by(cs.color, cs.managed_level)
-        .order_by(cs.color, cs.managed_level),
-        *scope_conditions(scope, disease),
+        sa.select(c.color, c.managed_level, rows_count(rows))
+        .where(c.month == month)
+        .group_by(c.color, c.managed_level)
+        .order_by(c.color, c.managed_level),
+        *scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -70,22 +72,23 @@ def misplaced(levels: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _mismatch_count():
-    return sa.func.sum(sa.case((mismatch_condition(), 1), else_=0))
+def _mismatch_count(rows: sa.FromClause):
+    return rows_count(rows, mismatch_condition(rows.c))
 
 
 def mismatch_by_area(
     engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Per county or township (`level`): patients at one month, mismatched ones and their share."""
-    code, name, joined = area_grouping(level)
+    rows = chronic_rows(engine)
+    code, name, joined = area_grouping(level, rows)
     query = where(
-        sa.select(code, name, sa.func.count(), _mismatch_count())
+        sa.select(code, name, rows_count(rows), _mismatch_count(rows))
         .select_from(joined)
-        .where(cs.month == month)
+        .where(rows.c.month == month)
         .group_by(code, name)
         .order_by(code),
-        *joined_scope_conditions(scope, disease),
+        *joined_scope_conditions(scope, disease, rows.c),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -105,13 +108,14 @@ def mismatch_villages(
     limit: int = MISMATCH_VILLAGES_MAX,
 ) -> pd.DataFrame:
     """Villages with mismatched patients at one month, most mismatched first."""
-    wrong = _mismatch_count()
+    rows = chronic_rows(engine)
+    wrong = _mismatch_count(rows)
     query = where(
-        villages_at(month, sa.func.count(), wrong)
+        villages_at(month, rows, rows_count(rows), wrong)
         .having(wrong > 0)
         .order_by(wrong.desc(), village.c.village_code)
         .limit(limit),
-        *joined_scope_conditions(scope, disease),
+        *joined_scope_conditions(scope, disease, rows.c),
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()

@@ -94,6 +94,7 @@ def _period_sums(scope: Scope, months: tuple[str, ...], group: GroupLevel) -> sa
         )
         .where(sa.or_(indicator.c.period_agg == "sum", rows.c.month == last.c.last_month))
         .group_by(rows.c.indicator_code, rows.c.area)
+        .order_by(rows.c.indicator_code, rows.c.area)
     )
 
 

@@ -15,8 +15,8 @@ from sqlalchemy.engine import Engine
 from data_access.chronic import snapshot_month
 from data_access.figures import PERCENT_UNIT, ratio
 from data_access.periods import Period
+from data_access.relations import chronic_rows, rows_count
 from data_access.schema import (
-    chronic_status,
     county,
     indicator,
     indicator_value,
@@ -128,20 +128,21 @@ def _chronic_counts(
     engine: Engine, scope: Scope, month: str | None, village_code: str | None = None
 ) -> pd.DataFrame:
     """Per village at `month`: chronic rows (patient × disease) and red rows."""
-    cs = chronic_status.c
     columns = ["village_code", "patients", "red"]
     if month is None:
         return pd.DataFrame(columns=columns)
+    rows = chronic_rows(engine)
+    c = rows.c
     query = where(
         sa.select(
-            cs.village_code,
-            sa.func.count().label("patients"),
-            sa.func.sum(sa.case((cs.color == "red", 1), else_=0)).label("red"),
+            c.village_code,
+            rows_count(rows).label("patients"),
+            rows_count(rows, c.color == "red").label("red"),
         )
-        .where(cs.month == month)
-        .group_by(cs.village_code),
-        scope.village_condition(cs.village_code),
-        None if village_code is None else cs.village_code == village_code,
+        .where(c.month == month)
+        .group_by(c.village_code),
+        scope.village_condition(c.village_code),
+        None if village_code is None else c.village_code == village_code,
     )
     return _read(engine, query, columns)
 

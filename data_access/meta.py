@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from data_access.chronic import has_rows
 from data_access.periods import Period
-from data_access.schema import chronic_status, data_meta, indicator_value, team_service
+from data_access.relations import chronic_rows
+from data_access.schema import data_meta, indicator_value, team_service
 from data_access.scope import Scope
 
 
@@ -38,9 +39,10 @@ def data_months(engine: Engine) -> list[str]:
         sa.select(team_service.c.month).distinct(),
     )
     # Two scalar subqueries: SQLite answers a lone min() or max() from the index, not both.
+    chronic_month = chronic_rows(engine).c.month
     bounds = sa.select(
-        sa.select(sa.func.min(chronic_status.c.month)).scalar_subquery(),
-        sa.select(sa.func.max(chronic_status.c.month)).scalar_subquery(),
+        sa.select(sa.func.min(chronic_month)).scalar_subquery(),
+        sa.select(sa.func.max(chronic_month)).scalar_subquery(),
     )
     with engine.connect() as conn:
         months = {row[0] for row in conn.execute(small) if row[0]}

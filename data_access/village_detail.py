@@ -10,7 +10,8 @@ from data_access.figures import ratio, share
 from data_access.indicators import attainment, indicator_definitions
 from data_access.map import indicator_sums, village_facts
 from data_access.periods import Period
-from data_access.schema import chronic_status, team_village, village
+from data_access.relations import chronic_rows, rows_count
+from data_access.schema import team_village, village
 from data_access.scope import Scope
 from data_access.teams import services_by_type
 
@@ -55,7 +56,8 @@ def village_colors(
     """(month, patients by disease and colour, with each colour's share of the disease) at
     `month` (the map passes its scope's end month, so the panel matches the map's red share)
     or else the period's last month with data for the village; (None, empty) without rows."""
-    cs = chronic_status.c
+    rows = chronic_rows(engine)
+    cs = rows.c
     with engine.connect() as conn:
         if month is None:
             month = conn.execute(
@@ -65,15 +67,15 @@ def village_colors(
             ).scalar()
         if month is None:
             return None, pd.DataFrame(columns=["disease", "color", "patients", "share"])
-        rows = conn.execute(
-            sa.select(cs.disease, cs.color, sa.func.count())
+        found = conn.execute(
+            sa.select(cs.disease, cs.color, rows_count(rows))
             .where(cs.village_code == village_code, cs.month == month)
             .group_by(cs.disease, cs.color)
             .order_by(cs.disease, cs.color)
         ).all()
-    if not rows:
+    if not found:
         return None, pd.DataFrame(columns=["disease", "color", "patients", "share"])
-    df = pd.DataFrame(rows, columns=["disease", "color", "patients"])
+    df = pd.DataFrame(found, columns=["disease", "color", "patients"])
     totals = df.groupby("disease")["patients"].transform("sum")
     df["share"] = [share(n, t) for n, t in zip(df["patients"], totals, strict=True)]
     return month, df

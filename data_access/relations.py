@@ -1,0 +1,93 @@
+"""Where chronic rows come from: the source's `chronic_status`, or the analytics store's
+counts of it. Every chronic query reads `chronic_rows(bind)` and counts with `rows_count`,
+so one query text serves both and their figures are equal by construction.
+
+- On the source, `chronic_rows` is `chronic_status` projected with `n = 1` (a plain
+  projection that every planner merges into the outer query, so indexes still apply).
+- On the store (data_access/store.py), it is `chronic_count`: the same columns, one row per
+  month, village, disease, colour and managed level, with `n` rows behind it.
+
+Transitions pair a patient's rows of two months; the store keeps them per township pair
+(`chronic_move`) for the month pairs the periods need, since it holds no patient identifiers.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from data_access.schema import CODE, ENUM, MONTH, chronic_status
+
+# The execution option that marks an engine as reading the analytics store.
+STORE_OPTION = "analytics_store"
+
+store_metadata = sa.MetaData()
+
+chronic_count = sa.Table(
+    "chronic_count",
+    store_metadata,
+    sa.Column("month", MONTH, nullable=False),
+    sa.Column("village_code", CODE, nullable=False),
+    sa.Column("disease", ENUM, nullable=False),
+    sa.Column("color", ENUM, nullable=False),
+    sa.Column("managed_level", ENUM, nullable=False),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+
+# Rows of one (patient, disease) found at both months, by the township at each end (None:
+# the village is not in `village`). Rows found at one end only are the month's count minus
+# these (新纳入 / 退出管理), so they are not stored.
+chronic_move = sa.Table(
+    "chronic_move",
+    store_metadata,
+    sa.Column("from_month", MONTH, nullable=False),
+    sa.Column("to_month", MONTH, nullable=False),
+    sa.Column("from_township", sa.String(9)),
+    sa.Column("to_township", sa.String(9)),
+    sa.Column("disease", ENUM, nullable=False),
+    sa.Column("from_color", ENUM, nullable=False),
+    sa.Column("to_color", ENUM, nullable=False),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+
+# The month pairs `chronic_move` was computed for (a pair may have no moves at all).
+chronic_move_pair = sa.Table(
+    "chronic_move_pair",
+    store_metadata,
+    sa.Column("from_month", MONTH, primary_key=True),
+    sa.Column("to_month", MONTH, primary_key=True),
+)
+
+# What the store was built from: source, extracted_at, built_at, format.
+store_info = sa.Table(
+    "store_info",
+    store_metadata,
+    sa.Column("info_key", sa.String(64), primary_key=True),
+    sa.Column("info_value", sa.String(255)),
+)
+
+_cs = chronic_status.c
+_SOURCE_ROWS = sa.select(
+    _cs.month,
+    _cs.village_code,
+    _cs.disease,
+    _cs.color,
+    _cs.managed_level,
+    sa.literal_column("1").label("n"),
+).subquery("chronic_rows")
+
+
+def is_store(bind: Engine | Connection) -> bool:
+    """Whether `bind` reads the analytics store (see data_access.store.open_store)."""
+    return bool(bind.get_execution_options().get(STORE_OPTION))
+
+
+def chronic_rows(bind: Engine | Connection) -> sa.FromClause:
+    """month, village_code, disease, color, managed_level, n: chronic rows, counted by `n`."""
+    return chronic_count if is_store(bind) else _SOURCE_ROWS
+
+
+def rows_count(rows: sa.FromClause, when=None):
+    """Σ n (rows behind the grouped row), or over the rows where `when` holds; never NULL."""
+    n = rows.c.n if when is None else sa.case((when, rows.c.n), else_=0)
+    return sa.cast(sa.func.coalesce(sa.func.sum(n), 0), sa.BigInteger)
