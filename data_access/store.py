@@ -25,6 +25,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,9 +123,12 @@ def _connectorx_url(engine: Engine) -> str | None:
     scheme = {"postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}.get(
         backend_of(url.render_as_string())
     )
-    if scheme is None or url.query:  # sockets or driver options: the plain path
+    # connectorx reads UTF-8 (utf8mb4 on MySQL) already; other options (sockets, TLS files)
+    # take the SQLAlchemy path, which honours them.
+    options = {k: v for k, v in url.query.items() if k != "charset"}
+    if scheme is None or options:
         return None
-    return url.set(drivername=scheme).render_as_string(hide_password=False)
+    return url.set(drivername=scheme, query={}).render_as_string(hide_password=False)
 
 
 def read_batches(engine: Engine, query: sa.Select) -> Iterator[pa.Table]:
@@ -169,6 +173,22 @@ def read_batches(engine: Engine, query: sa.Select) -> Iterator[pa.Table]:
         while rows := result.fetchmany(BATCH_ROWS):
             frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=names)
             yield pa.Table.from_pandas(frame, preserve_index=False)
+
+
+# Months read ahead while the store takes in the current one (bounded memory: a month each).
+READ_AHEAD = 2
+
+
+def _prefetched(source: Engine, queries: list[sa.Select]) -> Iterator[list[pa.Table]]:
+    """Each query's batches, in order, with the next READ_AHEAD queries already running on
+    the source: reading and storing overlap instead of taking turns."""
+    with ThreadPoolExecutor(READ_AHEAD, thread_name_prefix="store-read") as pool:
+        pending = [pool.submit(list, read_batches(source, q)) for q in queries[:READ_AHEAD]]
+        for i in range(len(queries)):
+            batches = pending.pop(0).result()
+            if i + READ_AHEAD < len(queries):
+                pending.append(pool.submit(list, read_batches(source, queries[i + READ_AHEAD])))
+            yield batches
 
 
 def chronic_months(source: Engine) -> list[str]:
@@ -326,12 +346,12 @@ def _chronic(source: Engine, duck, staging: Path, built: Engine, progress: Progr
         " township_code VARCHAR, color VARCHAR)"
     )
     columns = (cs.month, cs.patient_id, cs.village_code, cs.disease, cs.color, cs.managed_level)
-    for i, month in enumerate(months):
+    queries = [sa.select(*columns).where(cs.month == month) for month in months]
+    for i, (month, batches) in enumerate(zip(months, _prefetched(source, queries), strict=True)):
         progress(
             0.25 + 0.55 * i / max(len(months), 1), f"读取慢病数据 {month}（{i + 1}/{len(months)}）…"
         )
-        query = sa.select(*columns).where(cs.month == month)
-        for batch in read_batches(source, query):
+        for batch in batches:
             duck.register("incoming", batch)
             try:
                 duck.execute(

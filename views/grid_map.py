@@ -186,6 +186,8 @@ class MapView:
         return self.villages[layer.column or "village_class"]
 
     def class_figure(self, village_class: int, column: str) -> float | None:
+        if self.classes.empty:  # a scope without villages (an empty township)
+            return None
         found = self.classes.loc[self.classes["village_class"] == village_class, column]
         return None if found.empty or pd.isna(found.iloc[0]) else float(found.iloc[0])
 
