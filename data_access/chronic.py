@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.figures import share
+from data_access.frames import frame
 from data_access.periods import Period
 from data_access.relations import chronic_rows, rows_count
 from data_access.schema import chronic_status, county, township, village
@@ -107,7 +108,7 @@ def color_distribution(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["disease", "color", "patients"])
+    return frame(rows, ["disease", "color", "patients"])
 
 
 def color_distribution_by(
@@ -126,7 +127,7 @@ def color_distribution_by(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=[by, "color", "patients"])
+    return frame(rows, [by, "color", "patients"])
 
 
 def colors_at_both_ends(from_month: str, to_month: str, *conditions):
@@ -217,7 +218,7 @@ def colors_by_area(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["area_code", "area_name", "color", "patients"])
+    return frame(rows, ["area_code", "area_name", "color", "patients"])
 
 
 def color_trend(
@@ -235,7 +236,7 @@ def color_trend(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["month", "color", "patients"])
+    return frame(rows, ["month", "color", "patients"])
 
 
 def color_shares(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -276,7 +277,7 @@ def red_share_villages(
     with engine.connect() as conn:
         found = conn.execute(query).all()
     columns = ["village_code", "village_name", "township_name", "village_class", "patients"]
-    df = pd.DataFrame(found, columns=[*columns, "red"])
+    df = frame(found, [*columns, "red"])
     df["red"] = df["red"].astype(int)
     df["red_share"] = [share(r, p) for r, p in zip(df["red"], df["patients"], strict=True)]
     return df

@@ -14,6 +14,7 @@ from data_access.chronic import (
     colors_at_both_ends,
     scope_conditions,
 )
+from data_access.frames import frame
 from data_access.relations import chronic_move, chronic_move_pair, is_store, rows_count
 from data_access.scope import Scope, where
 
@@ -43,7 +44,7 @@ def transition_flows(
         ).group_by(ends.c.disease, ends.c.from_color, ends.c.to_color)
         with engine.connect() as conn:
             rows = [tuple(r) for r in conn.execute(query).all()]
-        df = pd.DataFrame(rows, columns=COLUMNS)
+        df = frame(rows, COLUMNS)
     df["patients"] = df["patients"].astype(int)
     df = df.astype({"from_color": object, "to_color": object}).where(df.notna(), None)
     # One order whatever the engine returned: disease, then colours (entries/exits first).

@@ -20,6 +20,7 @@ from data_access.chronic import (
     villages_at,
 )
 from data_access.figures import share
+from data_access.frames import frame
 from data_access.relations import chronic_rows, rows_count
 from data_access.schema import village
 from data_access.scope import Scope, where
@@ -43,7 +44,7 @@ def managed_levels(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["color", "managed_level", "patients"])
+    return frame(rows, ["color", "managed_level", "patients"])
 
 
 def mismatch_by_color(levels: pd.DataFrame) -> pd.DataFrame:
@@ -92,7 +93,7 @@ def mismatch_by_area(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    df = pd.DataFrame(rows, columns=["area_code", "area_name", "patients", "mismatched"])
+    df = frame(rows, ["area_code", "area_name", "patients", "mismatched"])
     df["mismatched"] = df["mismatched"].fillna(0).astype(int)
     df["mismatch_share"] = [
         share(m, p) for m, p in zip(df["mismatched"], df["patients"], strict=True)
@@ -120,7 +121,7 @@ def mismatch_villages(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     columns = ["village_code", "village_name", "township_name", "village_class", "patients"]
-    df = pd.DataFrame(rows, columns=[*columns, "mismatched"])
+    df = frame(rows, [*columns, "mismatched"])
     df["mismatched"] = df["mismatched"].astype(int)
     df["mismatch_share"] = [
         share(m, p) for m, p in zip(df["mismatched"], df["patients"], strict=True)

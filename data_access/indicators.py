@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio
+from data_access.frames import frame
 from data_access.periods import Period
 from data_access.schema import county, indicator, indicator_value, township
 from data_access.scope import COUNTY_CODE_LEN, TOWNSHIP_CODE_LEN, Scope, where
@@ -36,7 +37,7 @@ def indicator_definitions(engine: Engine) -> pd.DataFrame:
         indicator.c.weight.desc(), indicator.c.indicator_code
     )
     with engine.connect() as conn:
-        df = pd.DataFrame(conn.execute(query).mappings().all(), columns=DEFINITION_COLUMNS)
+        df = frame(conn.execute(query), DEFINITION_COLUMNS)
     df["higher_is_better"] = df["higher_is_better"].astype(bool)
     return df
 
@@ -102,7 +103,7 @@ def _fetch_sums(engine: Engine, scope: Scope, period: Period, group: GroupLevel)
     columns = ["indicator_code", "area", "numerator", "denominator", "month"]
     with engine.connect() as conn:
         rows = conn.execute(_period_sums(scope, period.months, group)).all()
-    return pd.DataFrame(rows, columns=columns)
+    return frame(rows, columns)
 
 
 def with_values(df: pd.DataFrame) -> pd.DataFrame:
@@ -199,7 +200,7 @@ def ranking_areas(engine: Engine, level: RankLevel, county_code: str | None) -> 
             .order_by(township.c.township_code)
         )
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=["area_code", "name"])
+        return frame(conn.execute(query), ["area_code", "name"])
 
 
 def league_scope(level: RankLevel, county_code: str | None) -> Scope:
@@ -236,9 +237,9 @@ def indicator_trend(engine: Engine, scope: Scope, months: tuple[str, ...]) -> pd
         scope.area_code_condition(iv.area_code, iv.area_level),
     )
     with engine.connect() as conn:
-        df = pd.DataFrame(
-            conn.execute(query).all(),
-            columns=["indicator_code", "month", "numerator", "denominator"],
+        df = frame(
+            conn.execute(query),
+            ["indicator_code", "month", "numerator", "denominator"],
         )
     units = indicator_definitions(engine).set_index("indicator_code")["unit"]
     df["value"] = [

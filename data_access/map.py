@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.chronic import snapshot_month
 from data_access.figures import PERCENT_UNIT, ratio
+from data_access.frames import frame
 from data_access.periods import Period
 from data_access.relations import chronic_rows, rows_count
 from data_access.schema import (
@@ -64,7 +65,7 @@ FACT_COLUMNS = [
 
 def _read(engine: Engine, query, columns: list[str]) -> pd.DataFrame:
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=columns)
+        return frame(conn.execute(query), columns)
 
 
 def village_facts(engine: Engine, scope: Scope, village_code: str | None = None) -> pd.DataFrame:

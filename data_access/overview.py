@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio
+from data_access.frames import frame
 from data_access.periods import Period
 from data_access.schema import (
     county,
@@ -59,7 +60,7 @@ def villages_without_service(engine: Engine, scope: Scope, period: Period) -> pd
         "team_name",
     ]
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=columns)
+        return frame(conn.execute(query), columns)
 
 
 def funding_by_class(engine: Engine, scope: Scope, year: int) -> pd.DataFrame:
@@ -89,7 +90,7 @@ def funding_by_class(engine: Engine, scope: Scope, year: int) -> pd.DataFrame:
     )
     columns = ["county_code", "county_name", "village_class", "villages", "amount", "population"]
     with engine.connect() as conn:
-        df = pd.DataFrame(conn.execute(query).all(), columns=columns)
+        df = frame(conn.execute(query), columns)
     df["per_capita"] = [ratio(a, p) for a, p in zip(df["amount"], df["population"], strict=True)]
     return df
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access import indicators
+from data_access.frames import frame
 from data_access.indicators import RankLevel
 from data_access.periods import Period
 from data_access.scope import Scope
@@ -84,7 +85,7 @@ def _monthly_values(
         sa.func.sum(rows.c.denominator),
     ).group_by(rows.c.area, rows.c.indicator_code, rows.c.month)
     with engine.connect() as conn:
-        df = pd.DataFrame(conn.execute(query).all(), columns=columns)
+        df = frame(conn.execute(query), columns)
     df = indicators.with_values(df.merge(defs, on="indicator_code", how="inner"))
     return df.sort_values(["area_code", "indicator_code", "month"], ignore_index=True)
 

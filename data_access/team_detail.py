@@ -6,6 +6,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data_access.frames import frame
 from data_access.schema import (
     team,
     team_member,
@@ -55,7 +56,7 @@ def team_members(engine: Engine, team_id: str) -> pd.DataFrame:
     tm = team_member.c
     query = sa.select(tm.member_id, tm.name, tm.level, tm.role).where(tm.team_id == team_id)
     with engine.connect() as conn:
-        df = pd.DataFrame(conn.execute(query).all(), columns=MEMBER_COLUMNS)
+        df = frame(conn.execute(query), MEMBER_COLUMNS)
     order = {level: i for i, level in enumerate(MEMBER_LEVELS)}
     df["_order"] = [
         (order.get(lv, len(order)), m) for lv, m in zip(df["level"], df["member_id"], strict=True)
@@ -73,7 +74,7 @@ def team_villages(engine: Engine, team_id: str) -> pd.DataFrame:
         .order_by(v.village_code)
     )
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=VILLAGE_COLUMNS)
+        return frame(conn.execute(query), VILLAGE_COLUMNS)
 
 
 def monthly_services(
@@ -85,5 +86,5 @@ def monthly_services(
     query = service_sums([ts.month, ts.service_type, ts.member_level], months, scope, team_id)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    df = pd.DataFrame(rows, columns=MONTHLY_COLUMNS)
+    df = frame(rows, MONTHLY_COLUMNS)
     return df.astype({"services": int, "points": float})

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio, share
+from data_access.frames import frame
 from data_access.periods import Period
 from data_access.schema import (
     sample_check,
@@ -138,7 +139,7 @@ def team_workload(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    df = pd.DataFrame(rows, columns=WORKLOAD_COLUMNS)
+    df = frame(rows, WORKLOAD_COLUMNS)
     for col in (
         "services",
         "village_services",
@@ -167,7 +168,7 @@ def member_composition(engine: Engine, scope: Scope) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["level", "members"])
+    return frame(rows, ["level", "members"])
 
 
 def service_types(engine: Engine) -> pd.DataFrame:
@@ -175,7 +176,7 @@ def service_types(engine: Engine) -> pd.DataFrame:
     st_ = service_type.c
     with engine.connect() as conn:
         rows = conn.execute(sa.select(st_.service_type, st_.name, st_.points)).all()
-    df = pd.DataFrame(rows, columns=["service_type", "name", "points"])
+    df = frame(rows, ["service_type", "name", "points"])
     df["points"] = df["points"].astype(float)
     order = {code: i for i, code in enumerate(SERVICE_TYPES)}
     df["_order"] = [(order.get(c, len(order)), c) for c in df["service_type"]]
@@ -215,7 +216,7 @@ def services_by_type(
     query = service_sums([ts.team_id, ts.service_type], period.months, scope, team_id)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    df = pd.DataFrame(rows, columns=["team_id", "service_type", "services", "points"])
+    df = frame(rows, ["team_id", "service_type", "services", "points"])
     return df.astype({"services": int, "points": float})
 
 
@@ -231,7 +232,7 @@ def members_by_level(engine: Engine, scope: Scope) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["team_id", "level", "members"]).astype({"members": int})
+    return frame(rows, ["team_id", "level", "members"]).astype({"members": int})
 
 
 def team_summary(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:

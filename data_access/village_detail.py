@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio, share
+from data_access.frames import frame
 from data_access.indicators import attainment, indicator_definitions
 from data_access.map import indicator_sums, village_facts
 from data_access.periods import Period
@@ -75,7 +76,7 @@ def village_colors(
         ).all()
     if not found:
         return None, pd.DataFrame(columns=["disease", "color", "patients", "share"])
-    df = pd.DataFrame(found, columns=["disease", "color", "patients"])
+    df = frame(found, ["disease", "color", "patients"])
     totals = df.groupby("disease")["patients"].transform("sum")
     df["share"] = [share(n, t) for n, t in zip(df["patients"], totals, strict=True)]
     return month, df

@@ -6,6 +6,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data_access.frames import frame
 from data_access.schema import county, township, village
 from data_access.scope import Scope, where
 
@@ -18,9 +19,7 @@ def counties(engine: Engine) -> pd.DataFrame:
         county.c.county_code
     )
     with engine.connect() as conn:
-        return pd.DataFrame(
-            conn.execute(query).all(), columns=["county_code", "name", "prefecture"]
-        )
+        return frame(conn.execute(query), ["county_code", "name", "prefecture"])
 
 
 def townships(engine: Engine, county_code: str | None = None) -> pd.DataFrame:
@@ -31,9 +30,9 @@ def townships(engine: Engine, county_code: str | None = None) -> pd.DataFrame:
     if county_code is not None:
         query = query.where(township.c.county_code == county_code)
     with engine.connect() as conn:
-        return pd.DataFrame(
-            conn.execute(query).all(),
-            columns=["township_code", "county_code", "name", "health_center"],
+        return frame(
+            conn.execute(query),
+            ["township_code", "county_code", "name", "health_center"],
         )
 
 
@@ -53,5 +52,5 @@ def village_class_summary(engine: Engine, scope: Scope) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    df = pd.DataFrame(rows, columns=["village_class", "villages", "population", "key_population"])
+    df = frame(rows, ["village_class", "villages", "population", "key_population"])
     return df.astype(int)

@@ -1,0 +1,109 @@
+"""Benchmark: the analytics store's refresh from a source, and each view model read from it.
+
+    python benchmarks/store.py URL [URL …] [--repeat 7] [--folder data/bench/store]
+
+For each source URL (e.g. duckdb:///data/bench/prefecture.duckdb,
+postgresql://postgres@127.0.0.1:5432/yfrh_pref, mysql://root@127.0.0.1:3306/yfrh_pref):
+builds the store (time per phase, peak memory of this process, size on disk), then prints
+each view model's median warm time on the store, over the whole database and one county, for
+the latest complete quarter. Generate sources with `python -m demo --scale prefecture|province`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from data_access import meta, store, villages  # noqa: E402
+from data_access.engine import create_readonly_engine, describe_url  # noqa: E402
+from data_access.periods import periods_with_data  # noqa: E402
+from data_access.scope import Scope  # noqa: E402
+from views import chronic, common, grid_map, overview, rankings, teams  # noqa: E402
+from views.meeting import deck  # noqa: E402
+
+VIEWS = {
+    "总览 overview": overview.build,
+    "网格地图 map": grid_map.build,
+    "团队工作量 teams": teams.build,
+    "慢病三色 chronic": chronic.build,
+    "县区排名 rankings": rankings.build,
+    "例会 meeting": deck.build,
+}
+
+
+def refresh(url: str, path: Path) -> float:
+    source = create_readonly_engine(url)
+    started = time.perf_counter()
+    phases: dict[str, float] = {}
+    last = [started, "连接"]
+
+    def progress(fraction: float, message: str) -> None:
+        now = time.perf_counter()
+        phases[last[1]] = phases.get(last[1], 0.0) + now - last[0]
+        last[0], last[1] = now, message.split(" ")[0].rstrip("…")
+
+    path.unlink(missing_ok=True)
+    store.build(source, url, path, progress=progress)
+    total = time.perf_counter() - started
+    source.dispose()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n{describe_url(url)}")
+    print(
+        f"  refresh {total:6.1f} s   peak RSS {rss:5.0f} MiB   store {path.stat().st_size / 1e6:.1f} MB"
+    )
+    for phase, seconds in phases.items():
+        print(f"    {phase:12s} {seconds:6.1f} s")
+    return total
+
+
+def views_on(path: Path, repeat: int) -> None:
+    engine = store.open_store(path)
+    months = meta.data_months(engine)
+    period = next(p for p in periods_with_data(months, "quarter") if set(p.months) <= set(months))
+    window = common.window(period, months)
+    county = villages.counties(engine)["county_code"].iloc[0]
+    print(f"  view models on the store, {period.key}, median of {repeat} warm runs:")
+    for scope_name, scope in (("全域", Scope()), (f"县 {county}", Scope(county))):
+        for name, build in VIEWS.items():
+            build(engine, scope, window)
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                build(engine, scope, window)
+                times.append(time.perf_counter() - start)
+            print(f"    {scope_name:10s} {name:18s} {statistics.median(times) * 1000:7.0f} ms")
+    engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("urls", nargs="+")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--folder", type=Path, default=ROOT / "data" / "bench" / "store")
+    parser.add_argument("--no-views", action="store_true")
+    args = parser.parse_args()
+    args.folder.mkdir(parents=True, exist_ok=True)
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}"
+    )
+    for i, url in enumerate(args.urls):
+        path = args.folder / f"store-{i}.duckdb"
+        refresh(url, path)
+        if not args.no_views:
+            views_on(path, args.repeat)
+    print(f"load at the end {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
