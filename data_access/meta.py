@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.chronic import has_rows
 from data_access.periods import Period
-from data_access.relations import chronic_rows
+from data_access.relations import chronic_rows, data_month, is_store
 from data_access.schema import data_meta, indicator_value, team_service
 from data_access.scope import Scope
 
@@ -34,6 +34,16 @@ def data_info(engine: Engine) -> DataInfo:
 
 def data_months(engine: Engine) -> list[str]:
     """Months (YYYY-MM) with rows in any fact table, oldest first."""
+    if is_store(engine):
+        with engine.connect() as conn:
+            stored = [r[0] for r in conn.execute(sa.select(data_month.c.month))]
+        if stored:  # none while the store is being built: work them out below
+            return sorted(stored)
+    return months_with_rows(engine)
+
+
+def months_with_rows(engine: Engine) -> list[str]:
+    """data_months worked out from the fact tables."""
     small = sa.union(
         sa.select(indicator_value.c.month).distinct(),
         sa.select(team_service.c.month).distinct(),

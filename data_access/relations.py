@@ -58,6 +58,13 @@ chronic_move_pair = sa.Table(
     sa.Column("to_month", MONTH, primary_key=True),
 )
 
+# The months with rows in any fact table (meta.data_months), worked out once per extract.
+data_month = sa.Table(
+    "data_month",
+    store_metadata,
+    sa.Column("month", MONTH, primary_key=True),
+)
+
 # What the store was built from: source, extracted_at, built_at, format.
 store_info = sa.Table(
     "store_info",

@@ -49,7 +49,7 @@ from data_access.schema import chronic_status, data_meta, metadata, village
 log = logging.getLogger(__name__)
 
 # Bump when the store's tables change: a store of another format is rebuilt, never read.
-FORMAT = "1"
+FORMAT = "2"
 # Contract tables copied as they are (everything but the patient rows).
 COPIED = tuple(t for t in metadata.sorted_tables if t is not chronic_status)
 # Rows per batch read from the source: bounded memory whatever the table's size.
@@ -294,6 +294,10 @@ def build(
                 source, duck, staging, writer.execution_options(**{STORE_OPTION: True}), progress
             )
             progress(0.97, "整理分析库…")
+            built = writer.execution_options(**{STORE_OPTION: True})
+            months = meta.months_with_rows(built)
+            if months:
+                duck.executemany("INSERT INTO data_month VALUES (?)", [[m] for m in months])
             duck.execute(
                 "INSERT INTO store_info VALUES (?, ?), (?, ?), (?, ?), (?, ?)",
                 [
