@@ -138,7 +138,7 @@ def _classes(slide: Slide) -> Figure | None:
     colors = [theme.CLASS_COLORS[c] for c in VILLAGE_CLASSES]
     panels = (
         (f"{p['year']}年人均公卫经费（元）", [p["per_capita"][c] for c in VILLAGE_CLASSES], "{:.1f}"),
-        ("每千人服务量（次）", [p["services"][c] for c in VILLAGE_CLASSES], "{:,.0f}"),
+        (f"每千人服务量（{p['services_unit']}）", [p["services"][c] for c in VILLAGE_CLASSES], "{:,.0f}"),
         ("红标占比（%）", [None if p["red_share"][c] is None else 100 * p["red_share"][c] for c in VILLAGE_CLASSES], "{:.1f}%"),
     )  # fmt: skip
     for ax, (title, values, fmt) in zip(axes, panels, strict=True):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data_access.villages import VILLAGE_CLASSES
-from views import labels
+from views import grid_map, labels
 from views.common import month_words
 from views.meeting.deck import Meeting, Slide, Sources
 
@@ -21,6 +21,8 @@ def classes(src: Sources, m: Meeting) -> Slide:
         slide.empty = "所选范围内没有村（网格）。"
         return slide
     year, month = view.year, view.chronic_month
+    # 次/千人·季 …: the unit the map's layer and table and 团队工作量 give the same figure
+    per_1000 = grid_map.LAYERS["services"].unit_for(view.window.period.kind)
 
     def figure(c: int, column: str) -> float | None:
         return view.class_figure(c, column)
@@ -46,13 +48,7 @@ def classes(src: Sources, m: Meeting) -> Slide:
                 for c in VILLAGE_CLASSES
             },
         ),
-        (
-            "每千人服务量",
-            {
-                c: labels.NO_VALUE if services[c] is None else labels.number(services[c]) + " 次"
-                for c in VILLAGE_CLASSES
-            },
-        ),
+        (f"每千人服务量（{per_1000}）", {c: labels.number(services[c]) for c in VILLAGE_CLASSES}),
         (
             f"红标占比（{month_words(month)}末）",
             {
@@ -77,7 +73,12 @@ def classes(src: Sources, m: Meeting) -> Slide:
             f"{year}年没有可比的经费数据"
         )
     slide.parts.update(
-        rows=rows, per_capita=per_capita, red_share=red_share, services=services, year=year
+        rows=rows,
+        per_capita=per_capita,
+        red_share=red_share,
+        services=services,
+        services_unit=per_1000,
+        year=year,
     )
     slide.sheets["一类二类村"] = pd.DataFrame(
         {
@@ -91,7 +92,7 @@ def classes(src: Sources, m: Meeting) -> Slide:
             "人均经费（元/人）": [
                 None if per_capita[c] is None else round(per_capita[c], 2) for c in VILLAGE_CLASSES
             ],
-            "每千人服务量（次）": [
+            f"每千人服务量（{per_1000}）": [
                 None if services[c] is None else round(services[c], 1) for c in VILLAGE_CLASSES
             ],
             "红标占比（%）": [
