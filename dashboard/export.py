@@ -56,6 +56,12 @@ BRIEF_FORMATS = ("pdf", "xlsx", "pptx")
 
 # Builders whose model shows areas beside the scope (the leagues): they take `visible`.
 CUT_TO_VISIBLE = (rankings_view.build, deck.build)
+# Builders whose model formats figures from patient counts itself (the slides): they take the
+# user's small-cell floor as `small`.
+TAKE_SMALL = (deck.build,)
+# Per builder: the model as a user with a small-cell floor sees it, before it becomes JSON
+# (the map's class comparison; the village tables are masked in the JSON: VILLAGE_COUNTS).
+SEEN_WITH_FLOOR = {grid_map_view.build: grid_map_view.with_classes_masked}
 
 
 # Village tables of a view's JSON that hold patient counts: (path, count columns, shares that
@@ -87,12 +93,17 @@ def _mask_village_counts(name: str, model: dict, visible: Scope | None) -> dict:
 def build_view(
     engine: sa.Engine, name: str, scope: Scope, window: Window, visible: Scope | None = None
 ) -> dict:
-    """One view's model as JSON-ready data: everything its page or the deck shows (village
-    patient counts masked for `visible` as the pages mask them)."""
+    """One view's model as JSON-ready data: everything its page or the deck shows (patient
+    counts of villages and village classes masked for `visible` as the pages mask them)."""
     builder = VIEWS[name]
+    below = small_cells.floor(visible)
     options = {"visible": visible} if builder in CUT_TO_VISIBLE else {}
-    model = jsonable(builder(engine, scope, window, **options))
-    return {"view": name, **_mask_village_counts(name, model, visible)}
+    if builder in TAKE_SMALL:
+        options["small"] = below
+    model = builder(engine, scope, window, **options)
+    if builder in SEEN_WITH_FLOOR:
+        model = SEEN_WITH_FLOOR[builder](model, below)
+    return {"view": name, **_mask_village_counts(name, jsonable(model), visible)}
 
 
 def build_report(

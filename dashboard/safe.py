@@ -2,7 +2,8 @@
 
     markdown(t)   Streamlit markdown: titles, captions, notices, metric labels, button labels
     html(t)       HTML written with unsafe_allow_html (header, slides)
-    plotly(t)     plotly labels and hover text (a subset of HTML); figure(fig) does a whole chart
+    plotly(t)     plotly labels and hover text (a subset of HTML); figure(fig) does a whole chart;
+                  plotly_markup(template, *t) is the code's own tags around escaped text
     cell(v)       one Excel/CSV cell (OWASP CSV injection); frame(df), sheet_name(name)
     pdf(t)        one PDF text run (glyphs the font has, long words breakable)
     reason(t)     an error message for a page or a log: no password, no server path
@@ -51,8 +52,24 @@ _BARE_AMP = re.compile(r"&(?!(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);)")
 _BREAK = re.compile(r"&lt;br\s*/?&gt;", re.IGNORECASE)
 
 
+class PlotlyMarkup(str):
+    """A plotly label the code composed itself from escaped text (plotly_markup): plotly()
+    and figure() leave it as it is. Any str operation on it gives a plain str again."""
+
+    __slots__ = ()
+
+
+def plotly_markup(template: str, *texts) -> PlotlyMarkup:
+    """The code's own plotly tags (`template`, e.g. "<b>▶ {}</b>") around database text, each
+    piece escaped with plotly() first: the tags render, the text stays text."""
+    return PlotlyMarkup(template.format(*(plotly(t) for t in texts)))
+
+
 def plotly(text) -> str:
-    """Text made literal inside a plotly label, tick, legend or hover text."""
+    """Text made literal inside a plotly label, tick, legend or hover text (plotly_markup's
+    result is already: it is returned as it is)."""
+    if isinstance(text, PlotlyMarkup):
+        return text
     escaped = _BARE_AMP.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
     # `%{…}` would be filled in by a hovertemplate that repeats the text.
     return _BREAK.sub("<br>", escaped).replace("%{", "%\u200b{")

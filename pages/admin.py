@@ -25,5 +25,5 @@ st.caption(f"最近 {len(table):,} 条，最新的在前。日志文件只追加
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
     "导出 CSV", audit.deferred(lambda: excel.to_csv_bytes(table)), file_name="审计日志.csv",
-    mime="text/csv", icon=":material/download:",
+    mime="text/csv", icon=":material/download:", on_click="ignore",
 )  # fmt: skip

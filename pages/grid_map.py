@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import safe, state
+from dashboard import safe, small_cells, state
 from dashboard.data import cached
 from geo import maps
 from pages import grid_map_layers as map_layers
@@ -196,8 +196,10 @@ with map_col:
 # Keyed: theme.CSS moves this column under the map on a narrow window.
 with side_col, st.container(key="yf_map_side"):
     st.subheader("一类村与二类村对比")
+    # a township role sees small patient counts as <5 and not the red share they form
+    comparison = grid_map.class_comparison(view, small_cells.floor(filters.visible))
     st.dataframe(
-        map_tables.class_table(view.classes, view.window.period.kind),
+        map_tables.class_table(comparison, view.window.period.kind),
         hide_index=True,
         width="stretch",
     )
@@ -210,10 +212,10 @@ with side_col, st.container(key="yf_map_side"):
         f"人均经费为 {view.year} 年经费，只计有经费记录的村。"
         f"红标占比按{map_tables.month_text(view.chronic_month)}在管人次计（全部病种）。"
     )
-    if view.class_changes is not None:
+    if comparison.changes is not None:
         st.markdown(f"**较{window.previous_label}**")
         st.dataframe(
-            map_tables.change_table(view.class_changes, view.window.period.kind),
+            map_tables.change_table(comparison, view.window.period.kind),
             hide_index=True,
             width="stretch",
         )

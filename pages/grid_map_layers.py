@@ -21,7 +21,7 @@ from dashboard.data import CACHE_TTL_S, cached
 from data_access.scope import Scope
 from geo import classes, io, maps
 from geo.processing import MapGeometry
-from views import grid_map, labels
+from views import grid_map, labels, masking
 from views.common import Window
 
 # Streamlit serves the static folder beside the entry script (dashboard/app.py).
@@ -129,7 +129,7 @@ def fills(
         colours = [theme.CLASS_COLORS.get(c, theme.MAP_NO_VALUE) for c in villages["village_class"]]
         names = [labels.CLASS_LABELS.get(c, str(c)) for c in villages["village_class"]]
         return colours, names, maps.Legend(layer.label, entries)
-    hidden = small_cells.hidden_rows(villages, small, layer.counts).tolist()
+    hidden = masking.hidden_rows(villages, small, layer.counts).tolist()
     raw = view.values(key)
     values = [
         None if hide or pd.isna(v) else float(v) * layer.scale
@@ -148,22 +148,17 @@ def fills(
     if missing:
         entries.append((theme.MAP_NO_VALUE, f"无数据（{missing} 个村）"))
     if masked:
-        entries.append((theme.MAP_NO_VALUE, f"{masked_words(small)}（{masked} 个村）"))
+        entries.append((theme.MAP_NO_VALUE, f"{masking.hidden_words(small)}（{masked} 个村）"))
     legend = maps.Legend(
         f"{layer.label}（{layer.unit_for(kind)}）",
         tuple(entries),
         "分级：按村分位数取整，各级村数相近",
     )
     texts = [
-        masked_words(small) if hide else layer.text(v, kind)
+        masking.hidden_words(small) if hide else layer.text(v, kind)
         for v, hide in zip(raw, hidden, strict=True)
     ]
     return colours, texts, legend
-
-
-def masked_words(small: int) -> str:
-    """What a masked village's value says (tooltip, legend)."""
-    return f"人数{small_cells.words(small)}，不显示"
 
 
 # (column, alias) of the tooltip; `layer_value` is the chosen layer's figure.

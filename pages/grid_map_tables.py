@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from views import grid_map, labels
+from views import grid_map, labels, masking
 from views.common import month_end_words
 
 PER_1000 = grid_map.PER_1000  # the per-1,000 unit of the period, as on the map's layer
@@ -23,11 +23,14 @@ CLASS_ROWS = [
 TOTAL_CLASS = grid_map.TOTAL_CLASS
 
 
-def class_table(comparison: pd.DataFrame, period_kind: str) -> pd.DataFrame:
-    """Figures as rows, 一类村/二类村/合计 as columns (text, — where there is no value)."""
-    by_class = comparison.set_index("village_class")
+def class_table(comparison: grid_map.ClassComparison, period_kind: str) -> pd.DataFrame:
+    """Figures as rows, 一类村/二类村/合计 as columns (text, — where there is no value, and
+    why where a small-cell rule hides it)."""
+    by_class = comparison.classes.set_index("village_class")
 
     def cell(cls, col, digits, scale):
+        if col in grid_map.CLASS_SHARES and cls in comparison.hidden:
+            return masking.hidden_words(comparison.below)
         if cls not in by_class.index or pd.isna(by_class.at[cls, col]):
             return labels.NO_VALUE
         value = by_class.at[cls, col] * scale
@@ -67,11 +70,14 @@ CHANGE_ROWS = [
 ]
 
 
-def change_table(changes: pd.DataFrame, period_kind: str) -> pd.DataFrame:
-    """Change vs the previous period per class (signed text, — where there is none)."""
-    by_class = changes.set_index("village_class")
+def change_table(comparison: grid_map.ClassComparison, period_kind: str) -> pd.DataFrame:
+    """Change vs the previous period per class (signed text, — where there is none); needs
+    comparison.changes."""
+    by_class = comparison.changes.set_index("village_class")
 
     def cell(cls, col, digits):
+        if col in grid_map.CLASS_SHARES and cls in comparison.hidden_changes:
+            return masking.hidden_words(comparison.below)
         if cls not in by_class.index or pd.isna(by_class.at[cls, col]):
             return labels.NO_VALUE
         return f"{by_class.at[cls, col]:+,.{digits}f}"

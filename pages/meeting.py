@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import audit, data, state
+from dashboard import audit, data, small_cells, state
 from dashboard.data import cached
 from data_access.scope import Scope
 from pages import meeting_panels as panels
@@ -40,6 +40,7 @@ class CachedSources(deck.Sources):
 
     def __init__(self, filters: state.Filters):
         self.scope, self.window, self.visible = filters.scope, filters.window, filters.visible
+        self.small = small_cells.floor(filters.visible)
 
     def view(self, builder, **options):
         return cached(builder)(self.scope, self.window, **options)

@@ -3,12 +3,10 @@ restyled with large type, and the ranking bars the pages do not have."""
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import safe, theme
 from dashboard.charts import chronic as chronic_charts
 from dashboard.charts import style
 from views.common import month_words
@@ -20,6 +18,7 @@ TEXT_PX = 24  # figures written on the marks
 BAR_ROW_PX = (46, 84)  # one ranking bar: room for a 24-px label, at most a comfortable band
 FRAME_PX = 70  # axis and margins around the bars
 OTHER_BAR = "#8fa9c4"  # areas not chosen: a pale accent, so the chosen one stands out
+HIGHLIGHT = "<b>▶ {}  {}</b>"  # a chosen area's label: rank and name (the name stays text)
 # No mode bar on a projector: nobody zooms mid-meeting.
 CONFIG = {"displayModeBar": False, "displaylogo": False}
 
@@ -37,7 +36,7 @@ def ranking_bars(rows: pd.DataFrame, max_height: int) -> go.Figure:
     """Composite score per area, best on top; chosen areas dark and marked ▶."""
     any_chosen = bool(rows["highlight"].any())
     names = [
-        f"<b>▶ {int(r)}  {html.escape(str(n))}</b>" if h else f"{int(r)}  {html.escape(str(n))}"
+        safe.plotly_markup(HIGHLIGHT, int(r), n) if h else safe.plotly(f"{int(r)}  {n}")
         for r, n, h in zip(rows["rank"], rows["name"], rows["highlight"], strict=True)
     ]
     colors = [theme.ACCENT if h or not any_chosen else OTHER_BAR for h in rows["highlight"]]

@@ -51,6 +51,11 @@ def click(build) -> bytes:
     return built[0]
 
 
+def ignore_clicks(at) -> list[bool]:
+    """Per download button of the run: whether a click leaves the page as it is (no rerun)."""
+    return [b.proto.ignore_rerun for b in at.get("download_button")]
+
+
 def exports(folder) -> list[tuple]:
     return [
         (r["user"], r.get("scope"), r["what"]) for r in events(folder) if r["event"] == "export"
@@ -64,6 +69,7 @@ def test_team_downloads_are_audited_as_the_user(env, downloads):  # noqa: F811
     assert not at.exception, [e.message for e in at.exception]
     stem = f"团队工作量_{hm.A}_2026-03"
     assert {f"{stem}.xlsx", f"{stem}.csv"} <= set(downloads)
+    assert ignore_clicks(at) == [True, True]
     click(downloads[f"{stem}.xlsx"])
     click(downloads[f"{stem}.csv"])
     rows = exports(env)
@@ -76,6 +82,7 @@ def test_rankings_download_is_audited_as_the_user(env, downloads):  # noqa: F811
     at = signed_in("s_west", county=hm.A, period="2026-02")
     at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["rankings"][0])).run()
     assert not at.exception, [e.message for e in at.exception]
+    assert ignore_clicks(at) == [True]
     click(downloads["县区排名_2026-02.xlsx"])
     assert exports(env) == [
         ("s_west", f"{hm.A}/{hm.WEST}", "xlsx: 县区排名、清河县乡镇排名、计算方法")
@@ -86,6 +93,7 @@ def test_audit_log_download_is_audited_as_the_admin(env, downloads):  # noqa: F8
     at = signed_in("s_admin")
     at.switch_page(str(navigation.PAGES_DIR / "admin.py")).run()
     assert not at.exception, [e.message for e in at.exception]
+    assert ignore_clicks(at) == [True]  # a click does not rerun the page
     click(downloads["审计日志.csv"])
     rows = exports(env)
     assert len(rows) == 1

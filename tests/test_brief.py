@@ -104,6 +104,7 @@ def test_pdf_titles_and_figures_match_the_export(engine, made, name):
         assert labels.COLOR_LABELS[before] + "".join(f"{n:,}" for n in row) in text
     villages = {r["village_class"]: r["villages"] for r in report["village_classes"]}
     assert f"村（网格）{villages.get(1, 0)}个{villages.get(2, 0)}个" in text
+    assert "每千人服务量（次/千人·季）" in text and "每千人服务量（次）" not in text
     if report["managed_level_mismatch"]:
         assert f"{report['managed_level_mismatch']:,}人次推送不到位" in text
 

@@ -265,7 +265,7 @@ def test_services_layer_names_its_period(sqlite_url, period, unit, v1):
     assert texts[0] == f"{v1} {unit}"  # V1's tooltip line
     assert grid_map.LAYERS["services"].unit_for(view.window.period.kind) == unit
     # the class table beside the map, in the same unit
-    table = grid_map_tables.class_table(view.classes, view.window.period.kind)
+    table = grid_map_tables.class_table(grid_map.class_comparison(view), view.window.period.kind)
     assert f"每千人服务量（{unit}）" in table["指标"].tolist()
 
 

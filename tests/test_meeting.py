@@ -119,6 +119,27 @@ def test_classes_tilt(engine):
     assert rows["村（网格）"] == {1: "2 个", 2: "1 个"}
 
 
+@pytest.mark.parametrize(
+    ("period", "unit"),
+    [
+        (Q1, "次/千人·季"),
+        (Period.parse("2026-03"), "次/千人·月"),
+        (Period.parse("2026"), "次/千人·年"),
+    ],
+)
+def test_classes_services_name_their_period(engine, period, unit):
+    """每千人服务量 carries the unit of the map's layer and table and of 团队工作量."""
+    classes = slides_of(engine, Scope(hm.A), period)["classes"]
+    rows = dict(classes.parts["rows"])
+    label = f"每千人服务量（{unit}）"
+    assert [name for name in rows if "千人" in name] == [label]
+    if period == Q1:  # 一类 (14 + 10) / 1,800 × 1,000 = 13.3; 二类 7 / 500 × 1,000 = 14.0
+        assert rows[label] == {1: "13", 2: "14"}
+    assert classes.parts["services_unit"] == unit
+    sheet = classes.sheets["一类二类村"]
+    assert [c for c in sheet.columns if "千人" in c] == [label]
+
+
 def test_flagged_teams_and_alerts(engine):
     slides = slides_of(engine, Scope(hm.A), Q1)
     teams = slides["teams"]

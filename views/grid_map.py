@@ -13,7 +13,7 @@ and apportioned to its villages by resident population (data_access.map).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -25,7 +25,7 @@ from data_access.figures import ratio
 from data_access.scope import Scope
 from geo import io, processing
 from geo.processing import MapGeometry
-from views import labels
+from views import labels, masking
 from views.common import Window
 
 TOTAL_CLASS = 0  # the row of `classes` over all villages
@@ -127,6 +127,10 @@ DEFAULT_LAYER = "class"
 # Figures whose change vs the previous period the class comparison shows (funds are yearly:
 # a change between two cuts of one year would compare a total with itself).
 CHANGE_COLUMNS = ("services_per_1000", "red_share", "sign_rate")
+# The class comparison's patient counts and the share formed from them: where a class holds
+# a small count, a township role sees `<5` and not the share (views.masking).
+CLASS_COUNTS = ("patients", "red")
+CLASS_SHARES = ("red_share",)
 
 
 @dataclass(frozen=True)
@@ -186,10 +190,7 @@ class MapView:
         return self.villages[layer.column or "village_class"]
 
     def class_figure(self, village_class: int, column: str) -> float | None:
-        if self.classes.empty:  # a scope without villages (an empty township)
-            return None
-        found = self.classes.loc[self.classes["village_class"] == village_class, column]
-        return None if found.empty or pd.isna(found.iloc[0]) else float(found.iloc[0])
+        return _class_figure(self.classes, village_class, column)
 
     @property
     def tilt(self) -> dict[str, float | None]:
@@ -199,6 +200,71 @@ class MapView:
             one, two = self.class_figure(1, column), self.class_figure(2, column)
             out[column] = ratio(two, one)
         return out
+
+
+def _class_figure(classes: pd.DataFrame, village_class: int, column: str) -> float | None:
+    if classes.empty:  # a scope without villages (an empty township)
+        return None
+    found = classes.loc[classes["village_class"] == village_class, column]
+    return None if found.empty or pd.isna(found.iloc[0]) else float(found.iloc[0])
+
+
+@dataclass(frozen=True)
+class ClassComparison:
+    """The 一类/二类 comparison as a user sees it whose patient counts below `below` are
+    masked (0: as built): what the map's tables, the 二类村与一类村 slide and the export show.
+
+    A class (TOTAL_CLASS: all villages) with a small patient or red count shows them as `<5`
+    and no red share; its red share change is not shown either when the class held a small
+    count now or in the previous period (the change and one share give the other away).
+    """
+
+    below: int
+    classes: pd.DataFrame
+    previous: pd.DataFrame | None
+    changes: pd.DataFrame | None
+    hidden: frozenset[int]  # classes whose red share is not shown
+    hidden_changes: frozenset[int]  # classes whose red share change is not shown
+
+    def figure(self, village_class: int, column: str) -> float | None:
+        """A figure of a class as shown (None: no value, or not shown); not for counts."""
+        if column in CLASS_SHARES and village_class in self.hidden:
+            return None
+        return _class_figure(self.classes, village_class, column)
+
+
+def _small_classes(classes: pd.DataFrame | None, below: int) -> frozenset[int]:
+    if classes is None or classes.empty:
+        return frozenset()
+    small = masking.hidden_rows(classes, below, CLASS_COUNTS)
+    return frozenset(int(c) for c in classes.loc[small, "village_class"])
+
+
+def class_comparison(view: MapView, below: int = 0) -> ClassComparison:
+    """The view's class comparison under the small-cell rule for `below` (0: none)."""
+    now, before = _small_classes(view.classes, below), _small_classes(view.previous_classes, below)
+    changes = view.class_changes
+    if changes is not None and (now | before):
+        changes = changes.copy()
+        hidden = changes["village_class"].isin(now | before)
+        for column in CLASS_SHARES:
+            changes[column] = changes[column].astype(object).where(~hidden, None)
+
+    def masked(table: pd.DataFrame | None) -> pd.DataFrame | None:
+        if table is None:
+            return None
+        return masking.mask_table(table, below, CLASS_COUNTS, CLASS_SHARES)
+
+    return ClassComparison(
+        below, masked(view.classes), masked(view.previous_classes), changes, now, now | before
+    )
+
+
+def with_classes_masked(view: MapView, below: int) -> MapView:
+    """The view with its class comparison as class_comparison shows it (the export's JSON);
+    the villages keep their figures (their renderers mask them village by village)."""
+    c = class_comparison(view, below)
+    return replace(view, classes=c.classes, previous_classes=c.previous, class_changes=c.changes)
 
 
 def _class_rows(figures: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
@@ -387,14 +453,19 @@ def village_panel(
 
 
 __all__ = [
+    "CLASS_COUNTS",
+    "CLASS_SHARES",
     "LAYERS",
     "PER_1000",
+    "ClassComparison",
     "Layer",
     "MapGeometry",
     "MapView",
     "VillagePanel",
     "build",
+    "class_comparison",
     "geometry",
     "unit_words",
     "village_panel",
+    "with_classes_masked",
 ]

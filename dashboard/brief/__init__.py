@@ -8,8 +8,9 @@ JSON show the same figures.
 
     pdf_bytes(engine, scope, window, visible)   xlsx_bytes(…)   pptx_bytes(…)
 
-`visible` is the signed-in user's area (None: everything); each file written is one
-`export` row of the audit trail (what, scope, period).
+`visible` is the signed-in user's area (None: everything), which also sets the small-cell
+floor of the slides (dashboard.small_cells); each file written is one `export` row of the
+audit trail (what, scope, period).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from dashboard import audit, excel, safe, theme
+from dashboard import audit, excel, safe, small_cells, theme
 from dashboard.brief import images, printed
 from dashboard.brief.fonts import MISSING as FONT_MISSING
 from dashboard.brief.fonts import CjkFont, FontMissing, cjk_font, require
@@ -74,8 +75,9 @@ def file_stem(scope: Scope, period: Period) -> str:
 
 
 def build(engine, scope: Scope, window: Window | None, visible: Scope | None = None):
-    """(Meeting, slides) of the brief: the meeting's view model over `engine`."""
-    view = deck.build(engine, scope, window, visible)
+    """(Meeting, slides) of the brief: the meeting's view model over `engine`, as a user who
+    sees `visible` sees it (leagues cut, small patient counts masked)."""
+    view = deck.build(engine, scope, window, visible, small_cells.floor(visible))
     return view.meeting, view.slides
 
 

@@ -136,22 +136,25 @@ def _classes(slide: Slide) -> Figure | None:
     fig, axes = _figure(2.4, cols=3)
     names = [labels.CLASS_LABELS[c] for c in VILLAGE_CLASSES]
     colors = [theme.CLASS_COLORS[c] for c in VILLAGE_CLASSES]
+
+    def texts(values: list, fmt: str) -> list[str]:
+        return [labels.NO_VALUE if v is None else fmt.format(v) for v in values]
+
+    red = [None if p["red_share"][c] is None else 100 * p["red_share"][c] for c in VILLAGE_CLASSES]
+    per_capita = [p["per_capita"][c] for c in VILLAGE_CLASSES]
+    services = [p["services"][c] for c in VILLAGE_CLASSES]
+    # (title, bar heights, bar labels); the red share as the slide writes it (why it is not
+    # shown to a township role where a count is small)
     panels = (
-        (f"{p['year']}年人均公卫经费（元）", [p["per_capita"][c] for c in VILLAGE_CLASSES], "{:.1f}"),
-        ("每千人服务量（次）", [p["services"][c] for c in VILLAGE_CLASSES], "{:,.0f}"),
-        ("红标占比（%）", [None if p["red_share"][c] is None else 100 * p["red_share"][c] for c in VILLAGE_CLASSES], "{:.1f}%"),
-    )  # fmt: skip
-    for ax, (title, values, fmt) in zip(axes, panels, strict=True):
+        (f"{p['year']}年人均公卫经费（元）", per_capita, texts(per_capita, "{:.1f}")),
+        (f"每千人服务量（{p['services_unit']}）", services, texts(services, "{:,.0f}")),
+        ("红标占比（%）", red, [p["red_text"][c] for c in VILLAGE_CLASSES]),
+    )
+    for ax, (title, values, shown_texts) in zip(axes, panels, strict=True):
         shown = [0 if v is None else v for v in values]
         ax.bar(names, shown, color=colors)
-        for i, v in enumerate(values):
-            ax.text(
-                i,
-                shown[i],
-                labels.NO_VALUE if v is None else fmt.format(v),
-                ha="center",
-                va="bottom",
-            )
+        for i, text in enumerate(shown_texts):
+            ax.text(i, shown[i], text, ha="center", va="bottom")
         ax.set_title(title)
         ax.set_ylim(0, max(shown + [1]) * 1.2)
     return fig

@@ -28,6 +28,7 @@ LABEL_LINE_PX, END_LABEL_ROOM_PX, TREND_CHROME_PX = 16, 110, 150
 LOST_BAR = "#d6604d"  # the heat map's red: points lost
 TIE_NAMES_SHOWN = 3
 MOVED = ("up", "down", "new")  # tied areas share a point; more names than this would overlap
+HIGHLIGHT = "<b>▶ {}</b>"  # a chosen area's bar label (safe.plotly_markup: the name stays text)
 
 
 def _titled(fig: go.Figure, title: str) -> go.Figure:
@@ -55,7 +56,7 @@ def indicator_bars(
         go.Bar(
             x=rows["value"],
             y=[
-                f"<b>▶ {safe.plotly(n)}</b>" if c in highlight else safe.plotly(n)
+                safe.plotly_markup(HIGHLIGHT, n) if c in highlight else safe.plotly(n)
                 for c, n in zip(rows["area_code"], rows["name"], strict=True)
             ],
             orientation="h",
@@ -93,7 +94,7 @@ def indicator_lost_bars(
         go.Bar(
             x=rows["lost"],
             y=[
-                f"<b>▶ {safe.plotly(n)}</b>" if c in highlight else safe.plotly(n)
+                safe.plotly_markup(HIGHLIGHT, n) if c in highlight else safe.plotly(n)
                 for c, n in zip(rows["area_code"], rows["name"], strict=True)
             ],
             orientation="h",

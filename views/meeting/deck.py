@@ -44,10 +44,13 @@ class Sources:
 
     Subclasses say how a builder runs (`view`); each view is then built once however many
     slides read it. `visible` is the signed-in user's area (None: everything): views that
-    show other areas than the scope (the leagues) are cut to it.
+    show other areas than the scope (the leagues) are cut to it. `small` is that user's
+    small-cell floor (dashboard.small_cells.floor; 0: none): slides that show a figure formed
+    from patient counts mask it as the pages do (views.masking).
     """
 
     visible: Scope | None = None
+    small: int = 0
 
     def view(self, builder: Callable[..., Any], **options: Any) -> Any:
         raise NotImplementedError
@@ -71,8 +74,16 @@ class Sources:
 class DirectSources(Sources):
     """Builds each view model directly over one engine (export CLI, brief files, tests)."""
 
-    def __init__(self, engine: Engine, scope: Scope, window: Window, visible: Scope | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        scope: Scope,
+        window: Window,
+        visible: Scope | None = None,
+        small: int = 0,
+    ):
         self.engine, self.scope, self.window, self.visible = engine, scope, window, visible
+        self.small = small
         self._built: dict = {}
 
     def view(self, builder: Callable[..., Any], **options: Any) -> Any:
@@ -208,10 +219,14 @@ class MeetingView:
 
 
 def build(
-    engine: Engine, scope: Scope, window: Window | None, visible: Scope | None = None
+    engine: Engine,
+    scope: Scope,
+    window: Window | None,
+    visible: Scope | None = None,
+    small: int = 0,
 ) -> MeetingView:
     """Every slide of the meeting over one engine (the weekly brief's content), for a user
-    who sees `visible` (None: everything)."""
+    who sees `visible` (None: everything) with the small-cell floor `small` (0: none)."""
     m = Meeting(header(engine, scope), window)
-    src = DirectSources(engine, scope, window, visible) if window else None
+    src = DirectSources(engine, scope, window, visible, small) if window else None
     return MeetingView(m, [build_slide(k, src, m) for k in slide_keys(scope, m.period)])

@@ -1,7 +1,7 @@
 """The 二类 vs 一类 slide: do funds and attention tilt toward the remote villages?
 
 It formats the class comparison of views.grid_map (the 网格地图 page's table), so the room,
-the brief and the page show the same figures.
+the brief and the page show the same figures, under the same small-cell rule for the user.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data_access.villages import VILLAGE_CLASSES
-from views import labels
+from views import grid_map, labels, masking
 from views.common import month_words
 from views.meeting.deck import Meeting, Slide, Sources
 
@@ -21,9 +21,14 @@ def classes(src: Sources, m: Meeting) -> Slide:
         slide.empty = "所选范围内没有村（网格）。"
         return slide
     year, month = view.year, view.chronic_month
+    # 次/千人·季 …: the unit the map's layer and table and 团队工作量 give the same figure
+    per_1000 = grid_map.LAYERS["services"].unit_for(view.window.period.kind)
+
+    # a township role's small patient counts: no red share formed from them (as on the map)
+    comparison = grid_map.class_comparison(view, src.small)
 
     def figure(c: int, column: str) -> float | None:
-        return view.class_figure(c, column)
+        return comparison.figure(c, column)
 
     def count(c: int, column: str) -> int:
         return int(figure(c, column) or 0)
@@ -31,6 +36,12 @@ def classes(src: Sources, m: Meeting) -> Slide:
     per_capita = {c: figure(c, "funding_per_capita") for c in VILLAGE_CLASSES}
     red_share = {c: figure(c, "red_share") for c in VILLAGE_CLASSES}
     services = {c: figure(c, "services_per_1000") for c in VILLAGE_CLASSES}
+    red_text = {
+        c: masking.hidden_words(comparison.below)
+        if c in comparison.hidden
+        else labels.pct(None if red_share[c] is None else 100 * red_share[c])
+        for c in VILLAGE_CLASSES
+    }
     rows = [
         ("村（网格）", {c: f"{count(c, 'villages'):,} 个" for c in VILLAGE_CLASSES}),
         (
@@ -46,20 +57,8 @@ def classes(src: Sources, m: Meeting) -> Slide:
                 for c in VILLAGE_CLASSES
             },
         ),
-        (
-            "每千人服务量",
-            {
-                c: labels.NO_VALUE if services[c] is None else labels.number(services[c]) + " 次"
-                for c in VILLAGE_CLASSES
-            },
-        ),
-        (
-            f"红标占比（{month_words(month)}末）",
-            {
-                c: labels.pct(None if red_share[c] is None else 100 * red_share[c])
-                for c in VILLAGE_CLASSES
-            },
-        ),
+        (f"每千人服务量（{per_1000}）", {c: labels.number(services[c]) for c in VILLAGE_CLASSES}),
+        (f"红标占比（{month_words(month)}末）", red_text),
     ]
     c1, c2 = per_capita[1], per_capita[2]
     if c1 and c2:
@@ -77,7 +76,13 @@ def classes(src: Sources, m: Meeting) -> Slide:
             f"{year}年没有可比的经费数据"
         )
     slide.parts.update(
-        rows=rows, per_capita=per_capita, red_share=red_share, services=services, year=year
+        rows=rows,
+        per_capita=per_capita,
+        red_share=red_share,  # None where there is none or it is not shown
+        red_text=red_text,  # as shown, with why where it is not
+        services=services,
+        services_unit=per_1000,
+        year=year,
     )
     slide.sheets["一类二类村"] = pd.DataFrame(
         {
@@ -91,11 +96,15 @@ def classes(src: Sources, m: Meeting) -> Slide:
             "人均经费（元/人）": [
                 None if per_capita[c] is None else round(per_capita[c], 2) for c in VILLAGE_CLASSES
             ],
-            "每千人服务量（次）": [
+            f"每千人服务量（{per_1000}）": [
                 None if services[c] is None else round(services[c], 1) for c in VILLAGE_CLASSES
             ],
             "红标占比（%）": [
-                None if red_share[c] is None else round(100 * red_share[c], 2)
+                red_text[c]
+                if c in comparison.hidden
+                else None
+                if red_share[c] is None
+                else round(100 * red_share[c], 2)
                 for c in VILLAGE_CLASSES
             ],
         }
