@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import audit, excel, signin
+from dashboard import audit, data, excel, safe, signin
+from data_access import store
 
 user = signin.current_user()
 if user is None or not user.is_admin:
@@ -11,6 +12,37 @@ if user is None or not user.is_admin:
     st.stop()
 
 st.title("审计日志")
+
+
+def store_status() -> None:
+    """The analytics store the pages read: which extract, since when, and a refresh now."""
+    keeper = data.database().keeper
+    if keeper is None:
+        st.caption("分析库已关闭（DASHBOARD_STORE=off）：每个图表直接查询数据库。")
+        return
+    with st.expander("分析库（页面读取的汇总数据）", expanded=False, icon=":material/database:"):
+        current = keeper.current
+        if current is not None:
+            info = store.read_info(current.engine)
+            size = current.path.stat().st_size / 1e6 if current.path.exists() else 0.0
+            st.markdown(
+                f"- 数据提取时间：{safe.markdown(info.get('extracted_at') or '未知')}\n"
+                f"- 分析库生成于：{safe.markdown(info.get('built_at') or '未知')}\n"
+                f"- 文件：`{current.path.name}`（{size:.1f} MB）"
+            )
+        if keeper.building:
+            st.progress(keeper.fraction, text=f"正在更新：{keeper.message}")
+        elif keeper.error:
+            st.warning("最近一次更新失败：" + safe.reason(keeper.error))
+        st.caption(
+            f"每 {store.CHECK_INTERVAL_S / 60:.0f} 分钟检查一次 data_meta.extracted_at，变化时在后台重建。"
+        )
+        if st.button("立即检查数据更新", icon=":material/refresh:"):
+            keeper.refresh_now()
+            st.toast("已开始检查，若有新的数据提取将在后台更新。")
+
+
+store_status()
 rows = audit.read()
 if not rows:
     st.info("审计日志中还没有记录。")

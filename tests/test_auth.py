@@ -184,6 +184,10 @@ def test_admin_page_only_for_admins(env):
     assert not at.exception, [e.message for e in at.exception]
     assert "审计日志" in texts(at.title)
     assert at.dataframe
+    # The analytics store the pages read: its extract and a refresh on demand.
+    status = " ".join(m.value for m in at.markdown)
+    assert "数据提取时间" in status and "分析库生成于" in status
+    assert any(b.label == "立即检查数据更新" for b in at.button)
 
 
 def test_lockout_and_clamp_units():
