@@ -177,3 +177,11 @@ def loaded_database(
 
 def dialect_params():
     return [pytest.param(d, id=d) for d in DIALECTS]
+
+
+def sqlite_file(path: Path, rows: Mapping[str, list[dict]]) -> str:
+    """Write the rows to a new SQLite file and return its URL (for AppTest and CLI runs)."""
+    writer = sa.create_engine(f"sqlite:///{path}")
+    write_rows(writer, rows)
+    writer.dispose()
+    return f"sqlite:///{path}"

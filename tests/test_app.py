@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import navigation
 from tests import handmade as hm
-from tests.dbs import write_rows
+from tests.dbs import sqlite_file, write_rows
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 # A cold first run imports plotly, pandas and the drivers; later runs are fast.
@@ -20,10 +20,7 @@ TIMEOUT_S = 120
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("app") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, hm.ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, hm.ROWS)
 
 
 def run_app(monkeypatch, url: str, **params) -> AppTest:

@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from dashboard import audit, auth, navigation
 from data_access.scope import Scope
 from tests import handmade as hm
-from tests.dbs import write_rows
+from tests.dbs import sqlite_file
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 TIMEOUT_S = 120
@@ -23,10 +22,7 @@ HASH = auth.hash_password(PASSWORD)  # one hash for every account: bcrypt is slo
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("auth") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, hm.ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, hm.ROWS)
 
 
 def accounts_file(folder: Path, settings: str = "") -> Path:

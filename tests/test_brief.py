@@ -20,7 +20,7 @@ from data_access import indicators
 from data_access.periods import Period
 from data_access.scope import resolve_scope
 from tests import handmade as hm
-from tests.dbs import dialect_params, loaded_database
+from tests.dbs import dialect_params, loaded_database, sqlite_file
 from views import labels
 from views.common import window_for
 from views.meeting import deck
@@ -192,15 +192,9 @@ def test_without_a_chinese_font_the_brief_says_what_to_install(engine, monkeypat
 
 @pytest.fixture(scope="module")
 def sqlite_url(tmp_path_factory):
-    import sqlalchemy as sa
-
-    from tests.dbs import write_rows
 
     path = tmp_path_factory.mktemp("brief_cli") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, hm.ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, hm.ROWS)
 
 
 def run_export(*args):

@@ -29,14 +29,13 @@ import copy
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from data_access import chronic, chronic_flows, chronic_levels
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
-from tests.dbs import dialect_params, loaded_database, write_rows
+from tests.dbs import dialect_params, loaded_database, sqlite_file
 from tests.handmade import chronic_row
 from views.chronic import mismatch_at
 
@@ -357,10 +356,7 @@ TIMEOUT_S = 120  # a cold first run imports plotly, pandas and the drivers
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("chronic_app") / "chronic.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, chronic_rows())
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, chronic_rows())
 
 
 def open_page(monkeypatch, url: str, **params) -> AppTest:

@@ -21,7 +21,7 @@ from data_access.periods import Period
 from data_access.scope import Scope
 from pages import grid_map_layers, grid_map_tables
 from tests import handmade as hm
-from tests.dbs import dialect_params, loaded_database, write_rows
+from tests.dbs import dialect_params, loaded_database, sqlite_file
 from views import grid_map
 from views.common import window_for
 from views.jsonable import jsonable
@@ -198,10 +198,7 @@ def test_classes_slide_formats_the_model(engine):
 @pytest.fixture(scope="module")
 def sqlite_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("map_view") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, rows())
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, rows())
 
 
 def test_export_view_map_is_the_model(sqlite_url, tmp_path, capsys):

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
-from tests.dbs import dialect_params, loaded_database, write_rows
+from tests.dbs import dialect_params, loaded_database, sqlite_file
 from views.common import window_for
 from views.meeting import deck
 
@@ -180,10 +180,7 @@ def test_period_without_data_says_so(engine):
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("meeting_app") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, hm.ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, hm.ROWS)
 
 
 def run_meeting(monkeypatch, url: str, **params) -> AppTest:

@@ -16,7 +16,7 @@ from dashboard import state
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
-from tests.dbs import write_rows
+from tests.dbs import sqlite_file
 from views.meeting import deck
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -29,10 +29,7 @@ HEADLINE_MIN_PX = 48  # the title or message every slide has, read from the back
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("presenter") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, hm.ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, hm.ROWS)
 
 
 def test_switching_auto_advance_on_never_jumps(monkeypatch, db_url):

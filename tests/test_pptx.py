@@ -21,7 +21,7 @@ from dashboard.brief import pptx_kit
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
-from tests.dbs import write_rows
+from tests.dbs import sqlite_file
 from views import labels, overview
 from views.common import Header, window_for
 from views.meeting import deck
@@ -34,10 +34,7 @@ TABLE_ROWS_MAX = 12
 @pytest.fixture(scope="module")
 def sqlite_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("pptx") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, hm.ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, hm.ROWS)
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from dashboard.charts import ranking_tables as tables
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
-from tests.dbs import dialect_params, loaded_database, write_rows
+from tests.dbs import dialect_params, loaded_database, sqlite_file
 from tests.rankings_page import shown_league
 from views import rankings
 from views.common import window, window_for
@@ -210,10 +210,7 @@ TIMEOUT_S = 120
 @pytest.fixture(scope="module")
 def handmade_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("rank_app") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, hm.ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, hm.ROWS)
 
 
 def _model(url: str, scope: Scope, period: str):

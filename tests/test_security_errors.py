@@ -13,7 +13,7 @@ from dashboard import export, navigation
 from data_access.engine import describe_url
 from tests import handmade as hm
 from tests import hostile
-from tests.dbs import READER, loaded_database, write_rows
+from tests.dbs import READER, loaded_database, sqlite_file, write_rows
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 TIMEOUT_S = 120
@@ -78,10 +78,7 @@ def bad_colour_url(tmp_path_factory):
         {**r, "color": "purple"} if i % 2 else r for i, r in enumerate(rows["chronic_status"])
     ]
     path = tmp_path_factory.mktemp("colour") / "colour.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, rows)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, rows)
 
 
 @pytest.mark.parametrize("view", list(navigation.VIEWS))
@@ -114,10 +111,7 @@ def test_account_without_select_on_one_table(monkeypatch, tmp_path):
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("hostile_app") / "hostile.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, hostile.rows())
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, hostile.rows())
 
 
 @pytest.mark.parametrize("view", list(navigation.VIEWS))

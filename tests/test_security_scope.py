@@ -23,7 +23,7 @@ from dashboard.charts.ranking_tables import HIGHLIGHT_MARK
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
-from tests.dbs import write_rows
+from tests.dbs import sqlite_file
 from tests.rankings_page import shown_league
 from views import rankings
 from views.common import window_for
@@ -42,10 +42,7 @@ TOWNSHIP_ROLE = Scope(hm.A, (hm.WEST,))
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("scope") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, hm.ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, hm.ROWS)
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from geo import maps
 from pages import grid_map_layers as map_layers
 from pages import grid_map_tables
 from tests import handmade as hm
-from tests.dbs import write_rows
+from tests.dbs import sqlite_file
 from tests.test_security_scope import HASH
 from views import grid_map
 from views.common import window_for
@@ -71,10 +71,7 @@ def rows() -> dict:
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("small_cells_map") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, rows())
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, rows())
 
 
 @pytest.fixture(scope="module")

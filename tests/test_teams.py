@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts import month_tick
@@ -20,7 +19,7 @@ from data_access import overview, team_detail, teams
 from data_access.periods import Period
 from data_access.scope import Scope
 from pages import teams_funds as performance
-from tests.dbs import dialect_params, loaded_database, write_rows
+from tests.dbs import dialect_params, loaded_database, sqlite_file
 from tests.handmade import service_row
 from views import teams as team_view
 from views.common import window
@@ -484,10 +483,7 @@ TIMEOUT_S = 120  # a cold first run imports plotly, pandas and the drivers
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("teams_app") / "teams.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, ROWS)
 
 
 def open_teams(monkeypatch, url: str, yuan_per_point: str | None = None, **params) -> AppTest:

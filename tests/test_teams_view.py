@@ -16,7 +16,6 @@ import json
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from dashboard import export
@@ -24,7 +23,7 @@ from data_access.engine import create_readonly_engine
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
-from tests.dbs import dialect_params, loaded_database, write_rows
+from tests.dbs import dialect_params, loaded_database, sqlite_file
 from views import labels, overview, teams
 from views.common import Window, header, window
 from views.jsonable import jsonable
@@ -190,10 +189,7 @@ TIMEOUT_S = 120  # a cold first run imports plotly, pandas and the drivers
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("teams_view") / "teams.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, ROWS)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from dashboard import export
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
-from tests.dbs import dialect_params, loaded_database, write_rows
+from tests.dbs import dialect_params, loaded_database, sqlite_file
 from views import chronic, labels, overview
 from views.common import window, window_for
 from views.jsonable import jsonable
@@ -46,10 +46,7 @@ def engine(request, tmp_path):
 @pytest.fixture(scope="module")
 def sqlite_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("views") / "handmade.sqlite"
-    writer = sa.create_engine(f"sqlite:///{path}")
-    write_rows(writer, hm.ROWS)
-    writer.dispose()
-    return f"sqlite:///{path}"
+    return sqlite_file(path, hm.ROWS)
 
 
 # --- periods compared like with like ---------------------------------------------------------
