@@ -242,7 +242,8 @@ _FRAME_SCRIPT = Template("""
       const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
       if (bar && button && bar.getAttribute("aria-expanded") !== "false") {
         if (bar.getAttribute("data-collapsed") !== "true") button.click();
-      } else if (tries++ < 50) setTimeout(fold, 100);
+      } else setTimeout(fold, tries++ < 50 ? 100 : 500);  // the sidebar comes after a
+      // first-start page (demo or analytics store being built): keep looking until it does
     };
     fold();
   }
