@@ -281,7 +281,12 @@ def server_url(dialect: str) -> str:
             if not exists:
                 conn.exec_driver_sql(f"CREATE DATABASE {LOADER_DB}")
     else:
-        engine = sa.create_engine(admin.set(database=None))
+        # No database in the URL (URL.set(database=None) keeps it on SQLAlchemy 2.1).
+        server = sa.engine.URL.create(
+            admin.drivername, admin.username, admin.password, admin.host, admin.port,
+            query=admin.query,
+        )  # fmt: skip
+        engine = sa.create_engine(server)
         with engine.begin() as conn:
             conn.exec_driver_sql(
                 f"CREATE DATABASE IF NOT EXISTS {LOADER_DB} "
