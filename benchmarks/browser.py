@@ -1,0 +1,588 @@
+"""Benchmark: the pages as a user sees them, in headless Chromium against a running server.
+
+    python benchmarks/browser.py --engine duckdb|postgresql|mysql [--scale prefecture|province]
+        [--url URL] [--folder data/bench] [--repeat 5] [--port 8599] [--store-dir DIR]
+
+Starts `streamlit run dashboard/app.py` on the database (sign-in off, an analytics store of
+its own in a temporary folder unless --store-dir names one), then drives Debian's Chromium
+through Playwright and prints, per action, the time from navigation or click to *fully
+rendered*, the server's CPU seconds, the bytes moved and the server's RSS:
+
+- the first visit after start, which waits for the analytics store to be built (the build is
+  timed apart, from the store folder: `<store>.building` appearing → `<store>.duckdb`
+  appearing), then the first visit of every other page (empty caches);
+- each page and the meeting's first slide, `--repeat` times: a warm visit (same filters: the
+  app's ten-minute cache holds the view models) and a visit with a period not seen before
+  (`?period=`; the view model is built); then a period chosen in the sidebar (总览, 网格地图),
+  a county clicked on the whole-prefecture map and the 单项指标 tab of 县区排名;
+- the server restarted on the store just built: the first visit again (no build).
+
+A navigation is `page.goto` (a new Streamlit session, the browser's HTTP cache kept, as for a
+user who opens a link); the clock runs from just before the call.
+
+"Fully rendered" is decided in the page, on every animation frame, by `IDLE_JS`. The page
+is idle when all of these hold:
+1. `[data-testid=stApp]` has `data-test-script-state="notRunning"` and
+   `data-test-connection-state="CONNECTED"`: the script run ended and its last delta arrived
+   (Streamlit sends "script finished" after the elements);
+2. there is no `[data-testid=stStatusWidgetRunningIcon]` (the "Running…" man), no
+   `[data-testid=stSkeleton]` (a lazily loaded element such as plotly still loading) and no
+   element container with `data-stale="true"` (an element of the previous run not replaced);
+3. every visible `[data-testid=stPlotlyChart]` holds plotly's `.main-svg` (drawn), and every
+   visible `[data-testid=stDataFrame]` its canvas;
+4. every visible streamlit-folium iframe (`iframe[title*=st_folium]`; a new map is a new
+   iframe, since the component's key is a hash of the map's script) has Leaflet's interactive
+   paths or markers in its document (same origin, so the document is readable).
+A `MutationObserver` counts runs that start, so a click is done only after a run that began
+after it; and the page must stay idle for `QUIET_MS` (streamlit-folium sends its value back
+once drawn, which reruns the script): the time reported is when the last idle stretch began.
+
+Server CPU is utime+stime of the server process and its descendants (plus what it reaped),
+from /proc/<pid>/stat, read before the action and after the quiet period; RSS is VmRSS of
+the same processes from /proc/<pid>/status. Bytes: WebSocket frames both ways (Playwright's
+frame events) and HTTP responses (`encodedDataLength` of the DevTools Network domain; a
+response from the browser cache counts 0). The database server's own processes (PostgreSQL,
+MariaDB) are not counted: after the build the pages read the store inside the app's process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from data_access import meta, villages  # noqa: E402
+from data_access.engine import create_readonly_engine, describe_url  # noqa: E402
+from data_access.periods import Period  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1440, "height": 900}  # the projector / office screen the layout targets
+# (name, path and query) of what a user opens.
+PAGES = [
+    ("总览", "/"),
+    ("网格地图", "/grid_map"),
+    ("团队工作量", "/teams"),
+    ("慢病三色", "/chronic"),
+    ("县区排名", "/rankings"),
+    ("例会 第1页", "/?mode=meeting"),
+]
+# Idle must last this long (ms) to count: streamlit-folium's value comes back ~0.1 s after
+# drawing and reruns the script; a longer wait only slows the benchmark.
+QUIET_MS = 600
+TIMEOUT_S = 180  # one action
+BUILD_TIMEOUT_S = 1800  # the first visit waits for the store build (minutes on MariaDB)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+MB = 1e6
+
+IDLE_JS = """
+(() => {
+  if (window.__bench) return;
+  const B = window.__bench = {runs: 0, lastRunAt: 0, doneAt: null, idleSince: null, why: 'start'};
+  new MutationObserver(ms => {
+    for (const m of ms) {
+      const state = m.target.getAttribute('data-test-script-state');
+      if (state === 'running') {
+        B.runs += 1; B.lastRunAt = Date.now(); B.idleSince = null;
+      } else if (state === 'notRunning') B.doneAt = Date.now();
+    }
+  }).observe(document, {attributes: true, subtree: true,
+                        attributeFilter: ['data-test-script-state']});
+  const shown = e => e.checkVisibility();
+  const busy = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return 'no app';
+    const state = app.getAttribute('data-test-script-state');
+    if (state !== 'notRunning') return 'script ' + state;
+    const conn = app.getAttribute('data-test-connection-state');
+    if (conn !== 'CONNECTED') return 'connection ' + conn;
+    if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')) return 'running icon';
+    if (document.querySelector('[data-testid="stSkeleton"]')) return 'skeleton';
+    if (document.querySelector('[data-stale="true"]')) return 'stale';
+    for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+      if (shown(c) && !c.querySelector('.main-svg')) return 'plotly';
+    for (const c of document.querySelectorAll('[data-testid="stDataFrame"]'))
+      if (shown(c) && !c.querySelector('canvas')) return 'dataframe';
+    for (const f of document.querySelectorAll('iframe[title*="st_folium"]')) {
+      if (!shown(f)) continue;
+      const d = f.contentDocument;
+      if (!d || !d.querySelector('path.leaflet-interactive, .leaflet-marker-icon')) return 'map';
+    }
+    return null;
+  };
+  const tick = () => {
+    const why = busy();
+    B.why = why;
+    if (why) B.idleSince = null;
+    else if (B.idleSince === null) B.idleSince = Date.now();
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();
+"""
+
+
+# --- the machine and the server's processes (/proc) --------------------------------------------
+
+
+def machine() -> str:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or platform.machine(),
+    )
+    mem = next(
+        int(line.split()[1]) // 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return f"{os.cpu_count()} CPUs ({model}), {mem / 1024:.0f} GiB, {platform.platform()}"
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _stat(pid: int) -> list[str]:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2 :].split()  # fields from `state` on (comm may hold spaces)
+
+
+def _tree(pid: int) -> list[int]:
+    children = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                children[int(_stat(int(entry.name))[1])].append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue  # exited meanwhile
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(children.get(p, []))
+    return found
+
+
+def _ticks(pids) -> int:
+    ticks = 0
+    for p in pids:
+        try:
+            f = _stat(p)
+        except OSError:
+            continue
+        ticks += int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])
+    return ticks
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime+stime of the server and its live descendants, plus the children it reaped (s)."""
+    return _ticks(_tree(pid)) / CLOCK_TICKS
+
+
+def chromium_cpu_seconds() -> float:
+    """utime+stime of the Chromium processes this benchmark started (s)."""
+    pids = []
+    for p in _tree(os.getpid()):
+        try:
+            if Path(f"/proc/{p}/comm").read_text().startswith("chrom"):
+                pids.append(p)
+        except OSError:
+            continue
+    return _ticks(pids) / CLOCK_TICKS
+
+
+def rss_mb(pid: int) -> float:
+    """VmRSS of the server and its descendants (MB)."""
+    kb = 0
+    for p in _tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    kb += int(line.split()[1])
+        except OSError:
+            continue
+    return kb * 1024 / MB
+
+
+# --- the server ------------------------------------------------------------------------------
+
+
+class Server:
+    """`streamlit run dashboard/app.py` on the database, sign-in off, its own store folder."""
+
+    def __init__(self, url: str, port: int, store_dir: Path, log: Path) -> None:
+        self.url, self.port, self.store_dir, self.log = url, port, store_dir, log
+        self.proc: subprocess.Popen | None = None
+        self.base = f"http://127.0.0.1:{port}"
+
+    def start(self) -> float:
+        """Start and wait for the port; the seconds it took."""
+        env = {
+            **os.environ,
+            "DASHBOARD_DB_URL": self.url,
+            "DASHBOARD_AUTH": "off",
+            "DASHBOARD_STORE_DIR": str(self.store_dir),
+            "PYTHONUNBUFFERED": "1",
+        }
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            "--server.port", str(self.port), "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+        ]  # fmt: skip
+        started = time.monotonic()
+        with self.log.open("a") as out:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out)
+        while time.monotonic() - started < TIMEOUT_S:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited; see {self.log}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return time.monotonic() - started
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("streamlit did not open its port")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+class StoreWatch:
+    """When the store build began and ended, seen from the folder (polled every 20 ms)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.began, self.ended = folder, None, None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set() and self.ended is None:
+            if self.folder.exists():
+                names = [p.name for p in self.folder.iterdir()]
+                if self.began is None and any(n.endswith(".duckdb.building") for n in names):
+                    self.began = time.time()
+                if self.began is not None and any(n.endswith(".duckdb") for n in names):
+                    self.ended = time.time()
+            time.sleep(0.02)
+
+    def seconds(self) -> float | None:
+        self._stop.set()
+        return None if self.began is None or self.ended is None else self.ended - self.began
+
+
+# --- the browser -----------------------------------------------------------------------------
+
+
+class Browser:
+    """One Chromium page with counters of WebSocket and HTTP bytes."""
+
+    def __init__(self, playwright) -> None:
+        self.browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        context = self.browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        context.add_init_script(IDLE_JS)
+        self.page = context.new_page()
+        self.ws_bytes = self.http_bytes = 0
+        self.page.on("websocket", self._socket)
+        cdp = context.new_cdp_session(self.page)
+        cdp.send("Network.enable")
+        cdp.on("Network.loadingFinished", self._loaded)
+
+    def _socket(self, ws) -> None:
+        def count(payload) -> None:
+            self.ws_bytes += len(payload)
+
+        ws.on("framereceived", count)
+        ws.on("framesent", count)
+
+    def _loaded(self, event) -> None:
+        self.http_bytes += int(event.get("encodedDataLength") or 0)
+
+    def state(self) -> dict | None:
+        return self.page.evaluate(
+            "() => window.__bench && {runs: window.__bench.runs, last: window.__bench.lastRunAt,"
+            " done: window.__bench.doneAt, idle: window.__bench.idleSince, why: window.__bench.why}"
+        )
+
+    def wait_rendered(self, start: float, runs_before: int, timeout: float = TIMEOUT_S) -> dict:
+        """Wait for an idle stretch of QUIET_MS; seconds from `start` (epoch) until it began
+        ("s") and until the last script run ended ("script"), and the runs it took."""
+        deadline = time.monotonic() + timeout
+        why = None
+        while time.monotonic() < deadline:
+            try:
+                b = self.state()
+            except Exception:  # the document is being replaced (a navigation)
+                b = None
+            now_ms = time.time() * 1000
+            if b:
+                why = b["why"]
+                if (
+                    b["runs"] > runs_before
+                    and b["idle"] is not None
+                    and b["idle"] >= b["last"]
+                    and now_ms - b["idle"] >= QUIET_MS
+                ):
+                    return {
+                        "s": b["idle"] / 1000 - start,
+                        "script": b["done"] / 1000 - start,
+                        "runs": b["runs"] - runs_before,
+                    }
+            time.sleep(0.05)
+        raise TimeoutError(f"not rendered after {timeout:.0f} s (busy: {why})")
+
+    def close(self) -> None:
+        self.browser.close()
+
+
+class Bench:
+    """Runs actions and keeps one row of figures per run of each."""
+
+    def __init__(self, server: Server, browser: Browser) -> None:
+        self.server, self.browser = server, browser
+        self.rows: dict[str, list[dict]] = defaultdict(list)
+        self.exceptions = 0
+
+    def measure(self, name: str, act, navigation: bool, timeout: float = TIMEOUT_S) -> dict:
+        page, pid = self.browser.page, self.server.proc.pid
+        runs_before = 0 if navigation else self.browser.state()["runs"]
+        self.browser.ws_bytes = self.browser.http_bytes = 0
+        cpu0, client0, start = cpu_seconds(pid), chromium_cpu_seconds(), time.time()
+        act(page)
+        row = self.browser.wait_rendered(start, runs_before, timeout)
+        row |= {
+            "cpu": cpu_seconds(pid) - cpu0,
+            "client": chromium_cpu_seconds() - client0,
+            "ws": self.browser.ws_bytes / MB,
+            "http": self.browser.http_bytes / MB,
+            "rss": rss_mb(pid),
+        }
+        self.exceptions += page.locator("[data-testid='stException']").count()
+        self.rows[name].append(row)
+        print(
+            f"  {name:34s} {row['s']:6.2f} s (script {row['script']:5.2f} s, {row['runs']} runs)"
+            f"  cpu {row['cpu']:5.2f} s  chromium {row['client']:5.2f} s  ws {row['ws']:6.3f} MB"
+            f"  http {row['http']:6.3f} MB  rss {row['rss']:5.0f} MB",
+            flush=True,
+        )
+        return row
+
+    def visit(self, name: str, path: str, timeout: float = TIMEOUT_S) -> dict:
+        url = self.server.base + path
+        return self.measure(name, lambda page: page.goto(url, wait_until="commit"), True, timeout)
+
+    def click(self, name: str, act) -> dict:
+        return self.measure(name, act, False)
+
+
+def with_period(path: str, period: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}period={period}"
+
+
+def choose_period(label: str):
+    """The sidebar's 期间 selectbox set to `label` (e.g. 2026年7月)."""
+
+    def act(page) -> None:
+        box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+            has=page.get_by_text("期间", exact=True)
+        )
+        box.click()
+        page.get_by_role("option", name=label, exact=True).click()
+
+    return act
+
+
+def click_county(index: int):
+    """Click the index-th county label on the whole-prefecture map (a drill-down)."""
+
+    def act(page) -> None:
+        frame = page.frame_locator("iframe[title*='st_folium']")
+        label = frame.locator(".yf-area-label.yf-county")
+        label.nth(index % label.count()).click(timeout=10_000)
+
+    return act
+
+
+def click_tab(text: str):
+    def act(page) -> None:
+        page.get_by_role("tab", name=text).click()
+
+    return act
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def default_url(engine: str, scale: str, folder: Path) -> str:
+    if engine == "duckdb":
+        path = folder / f"{scale}.duckdb"
+        if not path.exists():
+            sys.exit(f"{path} missing: python -m demo --duckdb {path} --scale {scale}")
+        return f"duckdb:///{path}"
+    name = "yfrh_pref" if scale == "prefecture" else f"yfrh_bench_{scale}"
+    if engine == "postgresql":
+        return f"postgresql://postgres@127.0.0.1:5432/{name}"
+    return f"mysql://root@127.0.0.1:3306/{name}?charset=utf8mb4"
+
+
+def periods_and_counties(url: str) -> tuple[list[str], int]:
+    """The source's months, newest first, and its number of counties."""
+    engine = create_readonly_engine(url)
+    try:
+        months = meta.data_months(engine)
+        counties = len(villages.counties(engine))
+    finally:
+        engine.dispose()
+    return sorted(months, reverse=True), counties
+
+
+def run(args, url: str) -> tuple[Bench, dict]:
+    from playwright.sync_api import sync_playwright
+
+    months, counties = periods_and_counties(url)
+    latest, older = months[0], months[1:]  # a first visit shows the latest month
+    n = args.repeat
+    url_months = [older[i % len(older)] for i in range(n)]  # ?period=: one per repeat
+    side_months = [older[(n + i) % len(older)] for i in range(n)]  # sidebar: others again
+    temp = tempfile.mkdtemp(prefix="bench-browser-")
+    store_dir = args.store_dir or Path(temp) / "store"
+    log = Path(temp) / "streamlit.log"
+    server = Server(url, args.port, store_dir, log)
+    facts = {"latest": latest, "log": str(log), "store_dir": str(store_dir)}
+    watch = StoreWatch(store_dir)
+    try:
+        with sync_playwright() as p:
+            browser = Browser(p)
+            try:
+                facts["server_start_s"] = server.start()
+                bench = Bench(server, browser)
+                print(f"server up in {facts['server_start_s']:.1f} s; first visit …", flush=True)
+                bench.visit("first visit 总览 (incl. store build)", "/", BUILD_TIMEOUT_S)
+                facts["build_s"] = watch.seconds()
+                for name, path in PAGES[1:]:
+                    bench.visit(f"first visit {name}", path)
+                for r in range(n):
+                    print(f"repeat {r + 1}/{n}", flush=True)
+                    for name, path in PAGES:
+                        bench.visit(f"{name} warm", path)
+                        bench.visit(f"{name} new period", with_period(path, url_months[r]))
+                    label = Period.parse(side_months[r]).label
+                    bench.visit("总览 warm", "/")
+                    bench.click("总览 sidebar period", choose_period(label))
+                    bench.visit("网格地图 warm", "/grid_map")
+                    bench.click("网格地图 sidebar period", choose_period(label))
+                    bench.visit("网格地图 warm", "/grid_map")
+                    bench.click("网格地图 click a county", click_county(r % counties))
+                    bench.visit("县区排名 warm", "/rankings")
+                    bench.click("县区排名 tab 单项指标", click_tab("单项指标"))
+                facts["rss_end_mb"] = rss_mb(server.proc.pid)
+                server.stop()
+                # Restarted on the store just built: what a user sees after a server restart.
+                facts["restart_s"] = server.start()
+                bench.visit("after restart: first 总览", "/")
+                bench.visit("after restart: first 网格地图", "/grid_map")
+                facts["rss_restart_mb"] = rss_mb(server.proc.pid)
+            finally:
+                browser.close()
+                server.stop()
+    finally:
+        watch.seconds()
+        if not args.keep:
+            shutil.rmtree(temp, ignore_errors=True)
+    return bench, facts
+
+
+def report(bench: Bench, facts: dict, args, url: str, load_start: str) -> None:
+    print()
+    print(f"machine: {machine()}")
+    print(f"load average (1/5/15 min): start {load_start}, end {load_average()}")
+    print(
+        f"database: {describe_url(url)} ({args.engine}, {args.scale}); first period {facts['latest']}"
+    )
+    build = facts.get("build_s")
+    print(
+        f"server start {facts['server_start_s']:.1f} s; store build "
+        + (f"{build:.1f} s" if build is not None else "n/a (store reused)")
+        + f"; restart {facts['restart_s']:.1f} s"
+    )
+    print(
+        f"server RSS: {facts['rss_end_mb']:.0f} MB at the end, "
+        f"{facts['rss_restart_mb']:.0f} MB after restart + 2 pages"
+    )
+    print(f"exceptions on screen: {bench.exceptions}")
+    print()
+    print(
+        "| action | n | rendered min / median | script ended (median) | runs"
+        " | server CPU min / median | Chromium CPU (median) | WebSocket MB | HTTP MB"
+        " | server RSS after, MB |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, rows in bench.rows.items():
+
+        def med(key: str, rows=rows) -> float:
+            return statistics.median(r[key] for r in rows)
+
+        def low(key: str, rows=rows) -> float:
+            return min(r[key] for r in rows)
+
+        print(
+            f"| {name} | {len(rows)} | {low('s'):.2f} / {med('s'):.2f} s | {med('script'):.2f} s"
+            f" | {max(r['runs'] for r in rows)} | {low('cpu'):.2f} / {med('cpu'):.2f} s"
+            f" | {med('client'):.2f} s | {med('ws'):.3f} | {med('http'):.3f}"
+            f" | {max(r['rss'] for r in rows):.0f} |"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engine", choices=("duckdb", "postgresql", "mysql"), default="duckdb")
+    parser.add_argument("--scale", choices=("prefecture", "province"), default="prefecture")
+    parser.add_argument("--url", help="source database URL (default: from --engine and --scale)")
+    parser.add_argument(
+        "--folder", type=Path, default=ROOT / "data" / "bench", help="where <scale>.duckdb is"
+    )
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--port", type=int, default=8599)
+    parser.add_argument("--store-dir", type=Path, help="analytics store folder (default: temp)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder and its log")
+    args = parser.parse_args()
+    url = args.url or default_url(args.engine, args.scale, args.folder)
+    load_start = load_average()
+    bench, facts = run(args, url)
+    report(bench, facts, args, url, load_start)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
