@@ -107,8 +107,7 @@ def color_distribution(
         *scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return frame(rows, ["disease", "color", "patients"])
+        return frame(conn.execute(query), ["disease", "color", "patients"])
 
 
 def color_distribution_by(
@@ -126,8 +125,7 @@ def color_distribution_by(
         *scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return frame(rows, [by, "color", "patients"])
+        return frame(conn.execute(query), [by, "color", "patients"])
 
 
 def colors_at_both_ends(from_month: str, to_month: str, *conditions):
@@ -217,8 +215,7 @@ def colors_by_area(
         *joined_scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return frame(rows, ["area_code", "area_name", "color", "patients"])
+        return frame(conn.execute(query), ["area_code", "area_name", "color", "patients"])
 
 
 def color_trend(
@@ -235,8 +232,7 @@ def color_trend(
         *scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return frame(rows, ["month", "color", "patients"])
+        return frame(conn.execute(query), ["month", "color", "patients"])
 
 
 def color_shares(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -274,10 +270,9 @@ def red_share_villages(
         .limit(limit),
         *joined_scope_conditions(scope, disease, rows.c),
     )
-    with engine.connect() as conn:
-        found = conn.execute(query).all()
     columns = ["village_code", "village_name", "township_name", "village_class", "patients"]
-    df = frame(found, [*columns, "red"])
+    with engine.connect() as conn:
+        df = frame(conn.execute(query), [*columns, "red"])
     df["red"] = df["red"].astype(int)
     df["red_share"] = [share(r, p) for r, p in zip(df["red"], df["patients"], strict=True)]
     return df

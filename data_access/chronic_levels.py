@@ -43,8 +43,7 @@ def managed_levels(
         *scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return frame(rows, ["color", "managed_level", "patients"])
+        return frame(conn.execute(query), ["color", "managed_level", "patients"])
 
 
 def mismatch_by_color(levels: pd.DataFrame) -> pd.DataFrame:
@@ -92,8 +91,7 @@ def mismatch_by_area(
         *joined_scope_conditions(scope, disease, rows.c),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    df = frame(rows, ["area_code", "area_name", "patients", "mismatched"])
+        df = frame(conn.execute(query), ["area_code", "area_name", "patients", "mismatched"])
     df["mismatched"] = df["mismatched"].fillna(0).astype(int)
     df["mismatch_share"] = [
         share(m, p) for m, p in zip(df["mismatched"], df["patients"], strict=True)
@@ -118,10 +116,9 @@ def mismatch_villages(
         .limit(limit),
         *joined_scope_conditions(scope, disease, rows.c),
     )
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
     columns = ["village_code", "village_name", "township_name", "village_class", "patients"]
-    df = frame(rows, [*columns, "mismatched"])
+    with engine.connect() as conn:
+        df = frame(conn.execute(query), [*columns, "mismatched"])
     df["mismatched"] = df["mismatched"].astype(int)
     df["mismatch_share"] = [
         share(m, p) for m, p in zip(df["mismatched"], df["patients"], strict=True)

@@ -83,12 +83,15 @@ def with_default_driver(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
-def create_readonly_engine(url: str) -> Engine:
-    """An engine that cannot write: read-only is set in the driver or session, per dialect."""
+def create_readonly_engine(url: str, threads: int | None = None) -> Engine:
+    """An engine that cannot write: read-only is set in the driver or session, per dialect.
+
+    `threads` caps DuckDB's threads per query (the analytics store's queries are small).
+    """
     url = with_default_driver(url)
     backend = backend_of(url)
     if backend == "duckdb":
-        return _duckdb(url)
+        return _duckdb(url, threads)
     if backend == "sqlite":
         return _sqlite(url)
     if backend == "postgresql":
@@ -107,7 +110,7 @@ def _file_database(url: str, backend: str) -> Path:
     return Path(database)
 
 
-def _duckdb(url: str) -> Engine:
+def _duckdb(url: str, threads: int | None = None) -> Engine:
     _file_database(url, "duckdb")
     # read_only: no INSERT/UPDATE/DDL and no write-ahead log. Without external access the
     # session cannot write or read other files (COPY TO, EXPORT, ATTACH, read_csv) nor load
@@ -118,6 +121,8 @@ def _duckdb(url: str) -> Engine:
         "autoload_known_extensions": False,
         "lock_configuration": True,
     }
+    if threads:
+        config["threads"] = threads
     engine = sa.create_engine(
         url, connect_args={"read_only": True, "config": config}, pool_pre_ping=True
     )

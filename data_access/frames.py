@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy.engine import CursorResult
 
 
-def frame(rows: Iterable, columns: list[str]) -> pd.DataFrame:
+def frame(rows: Iterable | CursorResult, columns: list[str]) -> pd.DataFrame:
     """A DataFrame of query result rows with these columns.
 
-    The rows become plain tuples first: pandas probes every SQLAlchemy Row for dataclass
-    fields, each probe a failed key lookup, which makes building the frame 5–7× slower.
+    Given the result of a query on DuckDB (the analytics store, or a DuckDB source), the rows
+    come as one Arrow table: no Python object per value, about 3× faster than tuples. Other
+    rows become plain tuples first: pandas probes every SQLAlchemy Row for dataclass fields,
+    each probe a failed key lookup, which makes building the frame 5–7× slower.
     """
+    if isinstance(rows, CursorResult) and rows.dialect.name == "duckdb":
+        return _from_arrow(rows, columns)
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def _from_arrow(result: CursorResult, columns: list[str]) -> pd.DataFrame:
+    with warnings.catch_warnings():  # "an extra copy of the rows": small results, still faster
+        warnings.simplefilter("ignore", UserWarning)
+        table = result.cursor.to_arrow_table()
+    result.close()
+    if table.num_rows == 0:  # as from no tuples: untyped columns
+        return pd.DataFrame(columns=columns)
+    arrays = []
+    for array in table.columns:
+        kind = array.type
+        if array.null_count == len(array):  # as from tuples: an object column of None
+            array = pa.nulls(len(array))
+        elif pa.types.is_decimal(kind):
+            # sum() of integers is a HUGEINT, sent as decimal(38, 0): whole numbers stay
+            # integers, as the tuples' Python ints do; other decimals become floats.
+            kind = pa.int64() if kind.scale == 0 else pa.float64()
+            array = pc.cast(array, kind)
+        arrays.append(array)
+    return pa.table(arrays, names=columns).to_pandas()

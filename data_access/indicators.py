@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio
 from data_access.frames import frame
+from data_access.memo import per_extract
 from data_access.periods import Period
 from data_access.schema import county, indicator, indicator_value, township
 from data_access.scope import COUNTY_CODE_LEN, TOWNSHIP_CODE_LEN, Scope, where
@@ -31,6 +32,7 @@ DEFINITION_COLUMNS = [
 ]
 
 
+@per_extract
 def indicator_definitions(engine: Engine) -> pd.DataFrame:
     """All indicators with unit, direction, period aggregation, target and weight."""
     query = sa.select(*(indicator.c[c] for c in DEFINITION_COLUMNS)).order_by(
@@ -102,8 +104,7 @@ def _period_sums(scope: Scope, months: tuple[str, ...], group: GroupLevel) -> sa
 def _fetch_sums(engine: Engine, scope: Scope, period: Period, group: GroupLevel) -> pd.DataFrame:
     columns = ["indicator_code", "area", "numerator", "denominator", "month"]
     with engine.connect() as conn:
-        rows = conn.execute(_period_sums(scope, period.months, group)).all()
-    return frame(rows, columns)
+        return frame(conn.execute(_period_sums(scope, period.months, group)), columns)
 
 
 def with_values(df: pd.DataFrame) -> pd.DataFrame:
@@ -187,6 +188,7 @@ def competition_rank(scores: list[float | None]) -> list[int | None]:
     return [None if s is None else first_position[s] for s in rounded]
 
 
+@per_extract
 def ranking_areas(engine: Engine, level: RankLevel, county_code: str | None) -> pd.DataFrame:
     """The areas a league ranks (area_code, name): every county, or one county's townships."""
     if level == "county":
@@ -221,6 +223,7 @@ def ranked(
     return df.sort_values(["rank", "area_code"], na_position="last").reset_index(drop=True)
 
 
+@per_extract
 def indicator_trend(engine: Engine, scope: Scope, months: tuple[str, ...]) -> pd.DataFrame:
     """Each month as its own period: (indicator_code, month, numerator, denominator, value)."""
     iv = indicator_value.c
@@ -249,6 +252,7 @@ def indicator_trend(engine: Engine, scope: Scope, months: tuple[str, ...]) -> pd
     return df
 
 
+@per_extract
 def indicator_levels(engine: Engine) -> dict[str, set[str]]:
     """The area levels each indicator has rows at (to explain a missing township value)."""
     query = sa.select(indicator_value.c.indicator_code, indicator_value.c.area_level).distinct()

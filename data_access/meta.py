@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.chronic import has_rows
+from data_access.memo import per_extract
 from data_access.periods import Period
 from data_access.relations import chronic_rows, data_month, is_store
 from data_access.schema import data_meta, indicator_value, team_service
@@ -32,6 +33,7 @@ def data_info(engine: Engine) -> DataInfo:
     return DataInfo(values.get("extracted_at"), values.get("source"), demo, values)
 
 
+@per_extract
 def data_months(engine: Engine) -> list[str]:
     """Months (YYYY-MM) with rows in any fact table, oldest first."""
     if is_store(engine):

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from data_access import indicators
 from data_access.frames import frame
 from data_access.indicators import RankLevel
+from data_access.memo import per_extract
 from data_access.periods import Period
 from data_access.scope import Scope
 
@@ -99,6 +100,7 @@ def _scores_by_month(monthly: pd.DataFrame, defs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
+@per_extract
 def league_table(
     engine: Engine,
     period: Period,

@@ -85,6 +85,5 @@ def monthly_services(
     ts = team_service.c
     query = service_sums([ts.month, ts.service_type, ts.member_level], months, scope, team_id)
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    df = frame(rows, MONTHLY_COLUMNS)
+        df = frame(conn.execute(query), MONTHLY_COLUMNS)
     return df.astype({"services": int, "points": float})

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio, share
 from data_access.frames import frame
+from data_access.memo import per_extract
 from data_access.periods import Period
 from data_access.schema import (
     sample_check,
@@ -60,6 +61,7 @@ WORKLOAD_COLUMNS = [
 ]
 
 
+@per_extract
 def team_workload(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     """Per team of the townships in scope: services, points, members, served population, 抽查.
 
@@ -138,8 +140,7 @@ def team_workload(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
         scope.township_condition(team.c.township_code),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    df = frame(rows, WORKLOAD_COLUMNS)
+        df = frame(conn.execute(query), WORKLOAD_COLUMNS)
     for col in (
         "services",
         "village_services",
@@ -167,16 +168,18 @@ def member_composition(engine: Engine, scope: Scope) -> pd.DataFrame:
         scope.township_condition(team.c.township_code),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return frame(rows, ["level", "members"])
+        return frame(conn.execute(query), ["level", "members"])
 
 
+@per_extract
 def service_types(engine: Engine) -> pd.DataFrame:
     """The service types (service_type, name, points) in the UI's order."""
     st_ = service_type.c
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(st_.service_type, st_.name, st_.points)).all()
-    df = frame(rows, ["service_type", "name", "points"])
+        df = frame(
+            conn.execute(sa.select(st_.service_type, st_.name, st_.points)),
+            ["service_type", "name", "points"],
+        )
     df["points"] = df["points"].astype(float)
     order = {code: i for i, code in enumerate(SERVICE_TYPES)}
     df["_order"] = [(order.get(c, len(order)), c) for c in df["service_type"]]
@@ -215,11 +218,11 @@ def services_by_type(
     ts = team_service.c
     query = service_sums([ts.team_id, ts.service_type], period.months, scope, team_id)
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    df = frame(rows, ["team_id", "service_type", "services", "points"])
+        df = frame(conn.execute(query), ["team_id", "service_type", "services", "points"])
     return df.astype({"services": int, "points": float})
 
 
+@per_extract
 def members_by_level(engine: Engine, scope: Scope) -> pd.DataFrame:
     """Members per team and level for the teams in scope (levels without members are absent)."""
     tm = team_member.c
@@ -231,8 +234,7 @@ def members_by_level(engine: Engine, scope: Scope) -> pd.DataFrame:
         scope.township_condition(team.c.township_code),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return frame(rows, ["team_id", "level", "members"]).astype({"members": int})
+        return frame(conn.execute(query), ["team_id", "level", "members"]).astype({"members": int})
 
 
 def team_summary(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:

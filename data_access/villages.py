@@ -7,12 +7,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.frames import frame
+from data_access.memo import per_extract
 from data_access.schema import county, township, village
 from data_access.scope import Scope, where
 
 VILLAGE_CLASSES = (1, 2)
 
 
+@per_extract
 def counties(engine: Engine) -> pd.DataFrame:
     """All counties (county_code, name, prefecture), by code."""
     query = sa.select(county.c.county_code, county.c.name, county.c.prefecture).order_by(
@@ -22,6 +24,7 @@ def counties(engine: Engine) -> pd.DataFrame:
         return frame(conn.execute(query), ["county_code", "name", "prefecture"])
 
 
+@per_extract
 def townships(engine: Engine, county_code: str | None = None) -> pd.DataFrame:
     """Townships (of one county, or all), by code."""
     query = sa.select(
@@ -51,6 +54,7 @@ def village_class_summary(engine: Engine, scope: Scope) -> pd.DataFrame:
         scope.township_condition(v.township_code),
     )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    df = frame(rows, ["village_class", "villages", "population", "key_population"])
+        df = frame(
+            conn.execute(query), ["village_class", "villages", "population", "key_population"]
+        )
     return df.astype(int)

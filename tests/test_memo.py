@@ -1,0 +1,72 @@
+"""Results kept per analytics-store file (data_access/memo.py): read once per extract, each
+caller gets its own copy, and nothing is kept for a source database, which can change."""
+
+from __future__ import annotations
+
+import copy
+
+import sqlalchemy as sa
+
+from data_access import memo, store, teams
+from data_access.periods import Period
+from data_access.scope import Scope
+from tests import handmade as hm
+from tests.dbs import loaded_database
+
+
+def _count_selects(engine: sa.Engine) -> list[str]:
+    seen: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+def test_a_store_result_is_read_once_and_handed_out_as_a_copy(tmp_path):
+    period = Period.parse("2026-Q1")
+    with loaded_database("duckdb", copy.deepcopy(hm.ROWS), tmp_path) as source:
+        path = store.build(source, "x", tmp_path / "store.duckdb")
+    built = store.open_store(path)
+    try:
+        memo.clear()
+        seen = _count_selects(built)
+        first = teams.team_workload(built, Scope(hm.A), period)
+        queries = len(seen)
+        assert queries >= 1 and len(first) > 0
+        first["services"] = -1  # a caller changing its copy
+        again = teams.team_workload(built, Scope(hm.A), period)
+        assert len(seen) == queries  # not read again
+        assert (again["services"] >= 0).all()
+        teams.team_workload(built, Scope(hm.A, (hm.EAST,)), period)
+        assert len(seen) > queries  # other arguments: read
+    finally:
+        built.dispose()
+
+
+def test_a_store_rebuilt_in_place_is_read_afresh(tmp_path):
+    period = Period.parse("2026-Q1")
+    rows = copy.deepcopy(hm.ROWS)
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    with loaded_database("duckdb", rows, tmp_path / "a") as source:
+        path = store.build(source, "x", tmp_path / "store.duckdb")
+    built = store.open_store(path)
+    before = teams.team_workload(built, Scope(), period)
+    built.dispose()
+    rows["team_service"] = []
+    with loaded_database("duckdb", rows, tmp_path / "b") as source:
+        store.build(source, "x", path)  # same file name, new content
+    rebuilt = store.open_store(path)
+    try:
+        after = teams.team_workload(rebuilt, Scope(), period)
+        assert before["services"].sum() > 0 and after["services"].sum() == 0
+    finally:
+        rebuilt.dispose()
+
+
+def test_nothing_is_kept_for_a_source_database(tmp_path):
+    period = Period.parse("2026-Q1")
+    with loaded_database("duckdb", copy.deepcopy(hm.ROWS), tmp_path) as source:
+        seen = _count_selects(source)
+        teams.team_workload(source, Scope(), period)
+        queries = len(seen)
+        teams.team_workload(source, Scope(), period)
+        assert len(seen) == 2 * queries
