@@ -178,6 +178,7 @@ def mismatch(view: ChronicView, colors: dict) -> None:
     mismatch_villages(view, areas[areas["mismatched"] > 0])
 
 
+@st.fragment  # choosing an area reruns this list only
 def mismatch_villages(view: ChronicView, areas: pd.DataFrame) -> None:
     """The villages behind the figures above, for all areas or the one chosen."""
     st.markdown(f"**{labels.MISMATCH}的村**")

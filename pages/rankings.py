@@ -126,7 +126,8 @@ with tabs["lost"]:
 
 with tabs["whatif"]:
     if tabs["whatif"].open:
-        parts.what_if_tab(view)
+        # A weight changed reruns the simulation only, not the page.
+        st.fragment(parts.what_if_tab)(view)
 
 with tabs["method"]:
     if tabs["method"].open:
