@@ -86,7 +86,8 @@ def _schema_report(url_key: str, _engine: Engine):
 @st.cache_resource(show_spinner=False)
 def _keeper(url: str, folder: str) -> StoreKeeper:
     """The server's analytics store of this source (one per process, shared by every session)."""
-    keeper = StoreKeeper(_engine(url), url, Path(folder))
+    # Built in a child process: the server keeps none of the build's memory.
+    keeper = StoreKeeper(_engine(url), url, Path(folder), isolated=True)
     keeper.start()  # raises on an unreachable source: then nothing is cached and it retries
     return keeper
 

@@ -20,8 +20,12 @@ complete or absent; readers open it read-only (`open_store`).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access import meta
-from data_access.engine import backend_of, create_readonly_engine, describe_url
+from data_access.engine import REPO_ROOT, backend_of, create_readonly_engine, describe_url
 from data_access.periods import Period, periods_with_data
 from data_access.relations import (
     STORE_OPTION,
@@ -398,6 +402,85 @@ def _chronic(source: Engine, duck, staging: Path, built: Engine, progress: Progr
     duck.execute("DETACH staging")
 
 
+# Seconds to wait for a child that was told to stop, or that ended, before giving up on it.
+CHILD_DRAIN_S = 5.0
+
+
+def build_in_child(url: str, path: Path, stamp: Stamp, progress: Progress = _no_progress) -> None:
+    """build() in a process of its own (`python -m data_access.store_child`): its peak memory
+    (hundreds of MB while the months are paired) goes back to the system when it ends instead
+    of staying in the server's heap. The source URL goes over stdin (never on a command line
+    that `ps` shows); progress and the outcome come back as JSON lines on stdout. A failure is
+    raised here with the child's reason."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    errors = tempfile.TemporaryFile("w+", encoding="utf-8")  # a pipe could fill and block
+    child = subprocess.Popen(
+        [sys.executable, "-m", "data_access.store_child"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+        cwd=REPO_ROOT, env=env, text=True, encoding="utf-8",
+    )  # fmt: skip
+    outcome = None
+    try:
+        job = {
+            "url": url,
+            "path": str(path),
+            "source": stamp.source,
+            "extracted_at": stamp.extracted_at,
+        }
+        child.stdin.write(json.dumps(job))
+        child.stdin.close()
+        for line in child.stdout:
+            try:
+                message = json.loads(line)
+            except ValueError:  # something a library printed
+                continue
+            if message["kind"] == "progress":
+                progress(message["fraction"], message["message"])
+            else:
+                outcome = message
+        child.wait()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    errors.seek(0)
+    error = errors.read().strip().splitlines()
+    errors.close()
+    if outcome is None:
+        log.warning("analytics store child ended with %s: %s", child.returncode, error[-1:] or "")
+        raise RuntimeError(f"分析库生成进程意外结束（退出码 {child.returncode}）")
+    if outcome["kind"] == "error":
+        raise RuntimeError(outcome["reason"])
+
+
+def child_main() -> int:
+    """The child's side of build_in_child (data_access/store_child.py)."""
+    job = json.loads(sys.stdin.read())
+
+    def say(**message) -> None:
+        sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    source = create_readonly_engine(job["url"])
+    try:
+        build(
+            source, job["url"], Path(job["path"]),
+            progress=lambda f, m: say(kind="progress", fraction=f, message=m),
+            stamp=Stamp(job["source"], job["extracted_at"]),
+        )  # fmt: skip
+        say(kind="done")
+        return 0
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()
+        say(kind="error", reason=reason[0] if reason else type(exc).__name__)
+        return 1
+    finally:
+        source.dispose()
+
+
 # --- keeping a store current ----------------------------------------------------------------
 
 # Seconds between looks at the source's data_meta.extracted_at.
@@ -424,9 +507,16 @@ class StoreKeeper:
     """
 
     def __init__(
-        self, source: Engine, url: str, folder: Path, interval: float = CHECK_INTERVAL_S
+        self,
+        source: Engine,
+        url: str,
+        folder: Path,
+        interval: float = CHECK_INTERVAL_S,
+        isolated: bool = False,
     ) -> None:
         self.source, self.url, self.folder, self.interval = source, url, folder, interval
+        # Build in a process of its own (build_in_child): the server's memory stays flat.
+        self.isolated = isolated
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._building: threading.Thread | None = None
@@ -524,7 +614,10 @@ class StoreKeeper:
 
     def _build(self, path: Path, stamp: Stamp) -> None:
         try:
-            build(self.source, self.url, path, progress=self._progress, stamp=stamp)
+            if self.isolated:
+                build_in_child(self.url, path, stamp, self._progress)
+            else:
+                build(self.source, self.url, path, progress=self._progress, stamp=stamp)
             self._swap(path, stamp)
             self.error = None
         except Exception as exc:  # the previous store keeps serving

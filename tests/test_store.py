@@ -296,3 +296,38 @@ def test_the_export_without_a_store_equals_the_store(tmp_path, capsys):
     assert same(exported, from_store) is None
     built.dispose()
     source.dispose()
+
+
+# --- the build in a process of its own (as the app runs it) ---------------------------------
+
+
+def test_a_build_in_a_child_process_gives_the_same_store(tmp_path):
+    with loaded_database("duckdb", rows_with_moves(), tmp_path) as source:
+        writer_url, _ = urls_for("duckdb", tmp_path)
+        keeper = store.StoreKeeper(
+            source, writer_url, tmp_path / "stores", interval=3600, isolated=True
+        )
+        seen = []
+        keeper._progress = lambda f, m: seen.append(m)  # noqa: SLF001 — progress crosses over
+        keeper.check()
+        assert keeper.wait(120) and keeper.error is None and keeper.current is not None
+        assert any("慢病" in m for m in seen) and seen[-1] == "分析库已就绪"
+        periods = [Period.parse(p) for p in ("2026-Q1", "2026-03", "2026")]
+        assert_store_equals_source(source, keeper.current.engine, periods, others=False)
+        keeper.current.engine.dispose()
+
+
+def test_a_build_in_a_child_process_that_fails_says_why(tmp_path):
+    with loaded_database("duckdb", rows_with_moves(), tmp_path) as source:
+        writer_url, _ = urls_for("duckdb", tmp_path)
+        source.dispose()
+        writer = sa.create_engine(writer_url)
+        with writer.begin() as conn:
+            conn.execute(sa.text("DROP TABLE chronic_status"))
+        writer.dispose()
+        folder = tmp_path / "stores"
+        keeper = store.StoreKeeper(source, writer_url, folder, interval=3600, isolated=True)
+        keeper.check()
+        assert keeper.wait(120)
+        assert keeper.current is None and "chronic_status" in (keeper.error or "")
+        assert not list(folder.glob("*.building*")) and not list(folder.glob("*.staging*"))
