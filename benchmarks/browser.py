@@ -14,7 +14,8 @@ rendered*, the server's CPU seconds, the bytes moved and the server's RSS:
 - each page and the meeting's first slide, `--repeat` times: a warm visit (same filters: the
   app's ten-minute cache holds the view models) and a visit with a period not seen before
   (`?period=`; the view model is built); then a period chosen in the sidebar (总览, 网格地图),
-  a county clicked on the whole-prefecture map and the 单项指标 tab of 县区排名;
+  a county clicked on the whole-prefecture map, the 单项指标 tab of 县区排名, and each page
+  reached by its sidebar link (an in-app navigation: no page load, as a user moves around);
 - the server restarted on the store just built: the first visit again (no build).
 
 A navigation is `page.goto` (a new Streamlit session, the browser's HTTP cache kept, as for a
@@ -434,6 +435,15 @@ def click_county(index: int):
     return act
 
 
+def click_nav(name: str):
+    """The page's link in the sidebar navigation: an in-app navigation (same session)."""
+
+    def act(page) -> None:
+        page.locator("[data-testid='stSidebarNavLink']").filter(has_text=name).first.click()
+
+    return act
+
+
 def click_tab(text: str):
     def act(page) -> None:
         page.get_by_role("tab", name=text).click()
@@ -506,6 +516,10 @@ def run(args, url: str) -> tuple[Bench, dict]:
                     bench.click("网格地图 click a county", click_county(r % counties))
                     bench.visit("县区排名 warm", "/rankings")
                     bench.click("县区排名 tab 单项指标", click_tab("单项指标"))
+                    # What a user mostly does: the sidebar's links, in the same session.
+                    bench.visit("总览 warm", "/")
+                    for name, _ in [*PAGES[1:5], PAGES[0]]:
+                        bench.click(f"{name} sidebar link", click_nav(name))
                 facts["rss_end_mb"] = rss_mb(server.proc.pid)
                 server.stop()
                 # Restarted on the store just built: what a user sees after a server restart.

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.figures import share
 from data_access.frames import frame
+from data_access.memo import per_extract
 from data_access.periods import Period
 from data_access.relations import chronic_rows, rows_count
 from data_access.schema import chronic_status, county, township, village
@@ -60,6 +61,7 @@ def has_rows(conn, month: str, scope: Scope, disease: str | None) -> bool:
     return conn.execute(query).first() is not None
 
 
+@per_extract
 def snapshot_month(
     engine: Engine, scope: Scope, period: Period, disease: str | None = None
 ) -> str | None:
@@ -73,6 +75,7 @@ def snapshot_month(
     return None
 
 
+@per_extract
 def month_before(
     engine: Engine, scope: Scope, before_month: str, disease: str | None = None
 ) -> str | None:
@@ -93,6 +96,7 @@ def month_before(
         return conn.execute(query).scalar()
 
 
+@per_extract
 def color_distribution(
     engine: Engine, scope: Scope, month: str, disease: str | None = None
 ) -> pd.DataFrame:
@@ -110,6 +114,7 @@ def color_distribution(
         return frame(conn.execute(query), ["disease", "color", "patients"])
 
 
+@per_extract
 def color_distribution_by(
     engine: Engine, scope: Scope, month: str, by: str, disease: str | None = None
 ) -> pd.DataFrame:
@@ -199,6 +204,7 @@ def villages_at(month: str, rows: sa.FromClause, *aggregates) -> sa.Select:
     )
 
 
+@per_extract
 def colors_by_area(
     engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
 ) -> pd.DataFrame:
@@ -218,6 +224,7 @@ def colors_by_area(
         return frame(conn.execute(query), ["area_code", "area_name", "color", "patients"])
 
 
+@per_extract
 def color_trend(
     engine: Engine, scope: Scope, months: tuple[str, ...], disease: str | None = None
 ) -> pd.DataFrame:
@@ -248,6 +255,7 @@ def color_shares(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return sums.sort_values([*keys, "rank"]).drop(columns="rank").reset_index(drop=True)
 
 
+@per_extract
 def red_share_villages(
     engine: Engine,
     scope: Scope,

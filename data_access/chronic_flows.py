@@ -15,6 +15,7 @@ from data_access.chronic import (
     scope_conditions,
 )
 from data_access.frames import frame
+from data_access.memo import per_extract
 from data_access.relations import chronic_move, chronic_move_pair, is_store, rows_count
 from data_access.scope import Scope, where
 
@@ -25,6 +26,7 @@ class PairNotStored(LookupError):
     """The analytics store has no transitions for this month pair (see store.needed_pairs)."""
 
 
+@per_extract
 def transition_flows(
     engine: Engine, scope: Scope, from_month: str, to_month: str, disease: str | None = None
 ) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from data_access.chronic import (
 )
 from data_access.figures import share
 from data_access.frames import frame
+from data_access.memo import per_extract
 from data_access.relations import chronic_rows, rows_count
 from data_access.schema import village
 from data_access.scope import Scope, where
@@ -29,6 +30,7 @@ from data_access.scope import Scope, where
 MISMATCH_VILLAGES_MAX = 200
 
 
+@per_extract
 def managed_levels(
     engine: Engine, scope: Scope, month: str, disease: str | None = None
 ) -> pd.DataFrame:
@@ -76,6 +78,7 @@ def _mismatch_count(rows: sa.FromClause):
     return rows_count(rows, mismatch_condition(rows.c))
 
 
+@per_extract
 def mismatch_by_area(
     engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
 ) -> pd.DataFrame:
@@ -99,6 +102,7 @@ def mismatch_by_area(
     return df
 
 
+@per_extract
 def mismatch_villages(
     engine: Engine,
     scope: Scope,

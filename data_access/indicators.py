@@ -120,6 +120,7 @@ def with_values(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+@per_extract
 def indicator_values(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     """One row per indicator: definition, Σnum, Σden, value (None when unavailable), month used."""
     defs = indicator_definitions(engine)

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from data_access.chronic import snapshot_month
 from data_access.figures import PERCENT_UNIT, ratio
 from data_access.frames import frame
+from data_access.memo import per_extract
 from data_access.periods import Period
 from data_access.relations import chronic_rows, rows_count
 from data_access.schema import (
@@ -68,6 +69,7 @@ def _read(engine: Engine, query, columns: list[str]) -> pd.DataFrame:
         return frame(conn.execute(query), columns)
 
 
+@per_extract
 def village_facts(engine: Engine, scope: Scope, village_code: str | None = None) -> pd.DataFrame:
     """Villages in scope (or one village) with township, county and their team, by code."""
     v = village.c
@@ -249,6 +251,7 @@ def indicator_sums(
     return df.astype({"numerator": float, "denominator": float})
 
 
+@per_extract
 def village_figures(
     engine: Engine, scope: Scope, period: Period, village_code: str | None = None
 ) -> pd.DataFrame:

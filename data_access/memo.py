@@ -13,6 +13,7 @@ strings and None are handed out as they are.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import os
 import threading
@@ -25,14 +26,32 @@ from sqlalchemy.engine import Engine
 
 from data_access.relations import is_store
 
-# Entries over all functions; the results kept are aggregates (a team list at most).
+# Bounds over all functions: the results kept are aggregates (a team or village list at
+# most), least recently used first out.
 MAX_ENTRIES = 1024
+MAX_BYTES = 64 * 1024 * 1024
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 _lock = threading.Lock()
-_kept: OrderedDict[tuple, object] = OrderedDict()
+_kept: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key → (value, bytes)
+_bytes = 0
+CELL_BYTES = 64  # a Python object in an object column, or any small value
+
+
+def size_of(value) -> int:
+    """Roughly the bytes a kept result holds."""
+    if isinstance(value, pd.DataFrame):
+        objects = sum(not pd.api.types.is_numeric_dtype(t) for t in value.dtypes) * len(value)
+        return int(value.memory_usage(index=True, deep=False).sum()) + CELL_BYTES * objects
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(size_of(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, dict):
+        return sum(size_of(v) + CELL_BYTES for v in value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        return sum(size_of(v) for v in value) + CELL_BYTES
+    return CELL_BYTES
 
 
 def _file_key(engine: Engine) -> tuple:
@@ -65,18 +84,33 @@ def per_extract(func: Callable[P, R]) -> Callable[P, R]:
         with _lock:
             if key in _kept:
                 _kept.move_to_end(key)
-                return _handed_out(_kept[key])
+                return _handed_out(_kept[key][0])
         value = func(engine, *args, **kwargs)
-        with _lock:
-            _kept[key] = value
-            while len(_kept) > MAX_ENTRIES:
-                _kept.popitem(last=False)
+        _keep(key, value, size_of(value))
         return _handed_out(value)
 
     return call
 
 
+def _keep(key: tuple, value, size: int) -> None:
+    global _bytes
+    with _lock:
+        if key in _kept:  # another session read it meanwhile
+            return
+        _kept[key] = (value, size)
+        _bytes += size
+        while _kept and (len(_kept) > MAX_ENTRIES or _bytes > MAX_BYTES):
+            _, (_, dropped) = _kept.popitem(last=False)
+            _bytes -= dropped
+
+
+def kept_bytes() -> int:
+    return _bytes
+
+
 def clear() -> None:
     """Forget every kept result (benchmarks time builds without it)."""
+    global _bytes
     with _lock:
         _kept.clear()
+        _bytes = 0

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio
 from data_access.frames import frame
+from data_access.memo import per_extract
 from data_access.periods import Period
 from data_access.schema import (
     county,
@@ -21,6 +22,7 @@ from data_access.schema import (
 from data_access.scope import Scope, where
 
 
+@per_extract
 def villages_without_service(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     """Villages in scope whose team delivered no service in the period (or that have no team)."""
     ts = team_service.c
@@ -63,6 +65,7 @@ def villages_without_service(engine: Engine, scope: Scope, period: Period) -> pd
         return frame(conn.execute(query), columns)
 
 
+@per_extract
 def funding_by_class(engine: Engine, scope: Scope, year: int) -> pd.DataFrame:
     """Per county and village class: funds of the year, population and per-capita yuan.
 

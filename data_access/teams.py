@@ -307,6 +307,7 @@ def high_volume_reference(engine: Engine, period: Period) -> float | None:
     return high_volume_threshold(team_workload(engine, Scope(), period))
 
 
+@per_extract
 def last_check_month(engine: Engine, scope: Scope, through: str) -> str | None:
     """The latest month up to `through` (YYYY-MM) with 抽查 rows of the teams in scope."""
     sc = sample_check.c

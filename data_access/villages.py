@@ -39,6 +39,7 @@ def townships(engine: Engine, county_code: str | None = None) -> pd.DataFrame:
         )
 
 
+@per_extract
 def village_class_summary(engine: Engine, scope: Scope) -> pd.DataFrame:
     """Villages, Σ population and Σ key population per village class in scope."""
     v = village.c

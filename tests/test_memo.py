@@ -70,3 +70,20 @@ def test_nothing_is_kept_for_a_source_database(tmp_path):
         queries = len(seen)
         teams.team_workload(source, Scope(), period)
         assert len(seen) == 2 * queries
+
+
+def test_what_is_kept_stays_within_its_bytes(tmp_path, monkeypatch):
+    period = Period.parse("2026-Q1")
+    with loaded_database("duckdb", copy.deepcopy(hm.ROWS), tmp_path) as source:
+        path = store.build(source, "x", tmp_path / "store.duckdb")
+    built = store.open_store(path)
+    try:
+        memo.clear()
+        one = memo.size_of(teams.team_workload(built, Scope(), period))
+        monkeypatch.setattr(memo, "MAX_BYTES", int(one * 1.5))
+        teams.team_workload(built, Scope(hm.A), period)
+        teams.team_workload(built, Scope(hm.A, (hm.EAST,)), period)
+        assert 0 < memo.kept_bytes() <= memo.MAX_BYTES
+    finally:
+        memo.clear()
+        built.dispose()
