@@ -283,6 +283,23 @@ def on_chronic_disease_widget_change() -> None:
     st.session_state[S_CHRONIC_DISEASE] = st.session_state.get(W_CHRONIC_DISEASE) or ""
 
 
+# The page's open tab ("" = the first, 期末分布), mirrored in the URL like the disease: 总览's
+# 推送不到位 alert links with ?tab=mismatch.
+URL_CHRONIC_TAB = "tab"
+W_CHRONIC_TAB = "w_chronic_tab"
+S_CHRONIC_TAB = "s_chronic_tab"
+
+
+def chronic_tab(tabs: tuple[str, ...]) -> str:
+    """The 慢病三色 tab to open ("" for the first)."""
+    return _setting(URL_CHRONIC_TAB, S_CHRONIC_TAB, tabs)
+
+
+def set_chronic_tab(tab: str) -> None:
+    """Remember the tab chosen (the tabs' callback); the next run writes the URL."""
+    st.session_state[S_CHRONIC_TAB] = tab or ""
+
+
 # --- 县区排名: page widgets (what-if weights live only in these widgets, never saved) --------
 # The tab, the drill's indicator, measure and level are mirrored in the URL (like the
 # 慢病三色 settings above), so a copied link opens the same screen.

@@ -261,8 +261,39 @@ st.caption(
     f"期末为本期有数据的最后一个月（{view.end_words}）。"
     + ("" if disease else "全部病种合计时按病种计数：同一患者患两种病计 2 人次。")
 )
-distribution(view, colors)
-trend(view, colors)
-transitions(view, colors)
-mismatch(view, colors)
-red_villages(view)
+# One section per tab, drawn only when open: the page's seven charts and three tables all at
+# once took 2.3-2.9 s of the browser's CPU (benchmarks/browser.py, prefecture).
+TABS = {
+    "": "期末分布",
+    "trend": "趋势与转归",
+    "mismatch": labels.MISMATCH,
+    "red": "红标村",
+}
+KEY_OF = {label: key for key, label in TABS.items()}
+st.session_state[state.W_CHRONIC_TAB] = TABS[state.chronic_tab(tuple(k for k in TABS if k))]
+tabs = dict(
+    zip(
+        TABS,
+        st.tabs(
+            list(TABS.values()),
+            key=state.W_CHRONIC_TAB,
+            on_change=lambda: state.set_chronic_tab(
+                KEY_OF.get(st.session_state[state.W_CHRONIC_TAB], "")
+            ),
+        ),
+        strict=True,
+    )
+)
+with tabs[""]:
+    if tabs[""].open:
+        distribution(view, colors)
+with tabs["trend"]:
+    if tabs["trend"].open:
+        trend(view, colors)
+        transitions(view, colors)
+with tabs["mismatch"]:
+    if tabs["mismatch"].open:
+        mismatch(view, colors)
+with tabs["red"]:
+    if tabs["red"].open:
+        red_villages(view)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import navigation, small_cells
+from dashboard import navigation, small_cells, state
 from data_access.scope import Scope
 from tests import handmade as hm
 from tests.test_security_scope import db_url, env, signed_in  # noqa: F401 (fixtures)
@@ -44,6 +44,7 @@ def test_mask_hides_small_counts_and_their_shares(monkeypatch):
 
 def chronic_villages(username: str) -> pd.DataFrame:
     at = signed_in(username, county=hm.A, period="2026-03")
+    at.session_state[state.S_CHRONIC_TAB] = "mismatch"  # the tab with the village list
     at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["chronic"][0])).run()
     assert not at.exception, [e.message for e in at.exception]
     tables = [d.value for d in at.dataframe if "村" in d.value.columns]

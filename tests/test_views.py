@@ -207,12 +207,19 @@ def test_overview_page_shows_the_model(monkeypatch, sqlite_url):
 
 
 def test_chronic_page_shows_the_model(monkeypatch, sqlite_url):
-    at = run_page(monkeypatch, sqlite_url, "chronic.py", county=hm.A, period="2026-Q1")
-    text = "\n".join(str(m.value) for m in at.markdown)
-    assert "推送不到位 **3** 人次" in text and "红标未上转 **1** 人次" in text
-    metrics = {m.label: m.value for m in at.metric}
+    def tab(key: str | None):  # each tab is drawn only when open (?tab= opens it)
+        extra = {"tab": key} if key else {}
+        at = run_page(monkeypatch, sqlite_url, "chronic.py", county=hm.A, period="2026-Q1", **extra)
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    metrics = {m.label: m.value for m in tab(None).metric}
     assert metrics["在管慢病患者"] == "4 人次"
+    text = "\n".join(str(m.value) for m in tab("mismatch").markdown)
+    assert "推送不到位 **3** 人次" in text and "红标未上转 **1** 人次" in text
+    metrics = {m.label: m.value for m in tab("trend").metric}
     assert metrics[labels.ENTERED_LABEL] == "1" and metrics[labels.LEFT_LABEL] == "1"
+    assert "红标占比最高的村" in [h.value for h in tab("red").subheader]
 
 
 def test_map_page_for_a_township_without_boundaries(monkeypatch, sqlite_url):

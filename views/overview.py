@@ -185,6 +185,7 @@ def _alerts(
                 f"其中{labels.RED_NOT_UP} {m.red_not_up:,} {glance.unit}）",
                 page="chronic",
                 link_label="查看慢病三色",
+                link_params={"tab": "mismatch"},
             )
         )
     if not gaps.empty:
