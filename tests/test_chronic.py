@@ -373,14 +373,22 @@ def texts(elements) -> str:
 
 
 def test_page_figures(monkeypatch, db_url):
-    at = open_page(monkeypatch, db_url, county=hm.A, period="2026-Q1")
-    assert not at.exception, [e.message for e in at.exception]
-    metrics = {m.label: m.value for m in at.metric}
+    def tab(key: str | None = None) -> AppTest:  # a tab is drawn only when open (?tab=)
+        extra = {"tab": key} if key else {}
+        at = open_page(monkeypatch, db_url, county=hm.A, period="2026-Q1", **extra)
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    metrics = {m.label: m.value for m in tab().metric}
     assert metrics["在管慢病患者"] == "11 人次"
     assert metrics["绿标（5 人次）"] == "45.5%"
+    metrics = {m.label: m.value for m in tab("trend").metric}
     assert metrics["升级（病情加重）"] == "2"  # a, f (k is in county B)
     assert metrics["好转（降级）"] == "2"  # c, g
-    assert "推送不到位 **3** 人次" in texts(at.markdown)
+    assert "推送不到位 **3** 人次" in texts(tab("mismatch").markdown)
+    unknown = tab("<script>")  # an unknown tab: the first one, and the URL cleaned
+    assert "在管慢病患者" in {m.label for m in unknown.metric}
+    assert "tab" not in unknown.query_params
 
 
 def test_page_settings_follow_the_url(monkeypatch, db_url):
