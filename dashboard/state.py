@@ -295,9 +295,18 @@ def chronic_tab(tabs: tuple[str, ...]) -> str:
     return _setting(URL_CHRONIC_TAB, S_CHRONIC_TAB, tabs)
 
 
-def set_chronic_tab(tab: str) -> None:
-    """Remember the tab chosen (the tabs' callback); the next run writes the URL."""
-    st.session_state[S_CHRONIC_TAB] = tab or ""
+def linked_tabs(tabs: dict[str, str], open_key: str, widget_key: str, session_key: str) -> dict:
+    """st.tabs of `tabs` (key → label) with `open_key` open, each drawn only when open; the
+    tab a user picks is remembered under `session_key` (its setting's next run writes the
+    URL). Returns key → tab container."""
+    key_of = {label: key for key, label in tabs.items()}
+    st.session_state[widget_key] = tabs[open_key]
+    containers = st.tabs(
+        list(tabs.values()),
+        key=widget_key,
+        on_change=lambda: set_rank_setting(session_key, key_of.get(st.session_state[widget_key])),
+    )
+    return dict(zip(tabs, containers, strict=True))
 
 
 # --- 县区排名: page widgets (what-if weights live only in these widgets, never saved) --------
@@ -324,7 +333,7 @@ def rank_setting(url_key: str, session_key: str, allowed: tuple[str, ...]) -> st
     return _setting(url_key, session_key, allowed)
 
 
-def set_rank_setting(session_key: str, value: str) -> None:
+def set_rank_setting(session_key: str, value: str | None) -> None:
     """Remember a setting chosen in a widget (its callback); the next run writes the URL."""
     st.session_state[session_key] = value or ""
 

@@ -269,20 +269,11 @@ TABS = {
     "mismatch": labels.MISMATCH,
     "red": "红标村",
 }
-KEY_OF = {label: key for key, label in TABS.items()}
-st.session_state[state.W_CHRONIC_TAB] = TABS[state.chronic_tab(tuple(k for k in TABS if k))]
-tabs = dict(
-    zip(
-        TABS,
-        st.tabs(
-            list(TABS.values()),
-            key=state.W_CHRONIC_TAB,
-            on_change=lambda: state.set_chronic_tab(
-                KEY_OF.get(st.session_state[state.W_CHRONIC_TAB], "")
-            ),
-        ),
-        strict=True,
-    )
+tabs = state.linked_tabs(
+    TABS,
+    state.chronic_tab(tuple(k for k in TABS if k)),
+    state.W_CHRONIC_TAB,
+    state.S_CHRONIC_TAB,
 )
 with tabs[""]:
     if tabs[""].open:

@@ -37,7 +37,6 @@ TABS = {
     "whatif": "权重模拟",
     "method": "计算方法",
 }
-KEY_OF = {label: key for key, label in TABS.items()}
 # A township head who picked a township wants its rank first; everyone else the counties.
 DEFAULT_TAB = "township" if scope.township_codes else "county"
 
@@ -79,20 +78,7 @@ else:
 
 # Page settings from the URL (a copied link) or the session; written back to the URL.
 tab_key = state.rank_setting(state.URL_RANK_TAB, state.S_RANK_TAB, tuple(TABS)) or DEFAULT_TAB
-st.session_state[state.W_RANK_TAB] = TABS[tab_key]
-tabs = dict(
-    zip(
-        TABS,
-        st.tabs(
-            list(TABS.values()),
-            key=state.W_RANK_TAB,
-            on_change=lambda: state.set_rank_setting(
-                state.S_RANK_TAB, KEY_OF.get(st.session_state[state.W_RANK_TAB], "")
-            ),
-        ),
-        strict=True,
-    )
-)
+tabs = state.linked_tabs(TABS, tab_key, state.W_RANK_TAB, state.S_RANK_TAB)
 drill = parts.drill_settings(view)
 
 with tabs["county"]:
