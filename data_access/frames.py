@@ -24,10 +24,14 @@ def frame(rows: Iterable | CursorResult, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
+# DuckDB warns that Arrow from a DB-API result makes an extra copy of the rows: for the small
+# results here it is still the faster way. Set once: catch_warnings() per call would swap the
+# process-wide filters under other sessions' threads.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+
+
 def _from_arrow(result: CursorResult, columns: list[str]) -> pd.DataFrame:
-    with warnings.catch_warnings():  # "an extra copy of the rows": small results, still faster
-        warnings.simplefilter("ignore", UserWarning)
-        table = result.cursor.to_arrow_table()
+    table = result.cursor.to_arrow_table()
     result.close()
     if table.num_rows == 0:  # as from no tuples: untyped columns
         return pd.DataFrame(columns=columns)

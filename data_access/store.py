@@ -412,15 +412,11 @@ def build_in_child(url: str, path: Path, stamp: Stamp, progress: Progress = _no_
     of staying in the server's heap. The source URL goes over stdin (never on a command line
     that `ps` shows); progress and the outcome come back as JSON lines on stdout. A failure is
     raised here with the child's reason."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-    }
     errors = tempfile.TemporaryFile("w+", encoding="utf-8")  # a pipe could fill and block
     child = subprocess.Popen(
         [sys.executable, "-m", "data_access.store_child"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
-        cwd=REPO_ROOT, env=env, text=True, encoding="utf-8",
+        cwd=REPO_ROOT, text=True, encoding="utf-8",  # -m finds data_access from cwd
     )  # fmt: skip
     outcome = None
     try:
