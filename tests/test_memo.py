@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 import sqlalchemy as sa
 
 from data_access import memo, store, teams
@@ -20,70 +21,66 @@ def _count_selects(engine: sa.Engine) -> list[str]:
     return seen
 
 
-def test_a_store_result_is_read_once_and_handed_out_as_a_copy(tmp_path):
-    period = Period.parse("2026-Q1")
+PERIOD = Period.parse("2026-Q1")
+
+
+@pytest.fixture
+def built(tmp_path):
+    """The hand-made database's store, with nothing kept yet."""
     with loaded_database("duckdb", copy.deepcopy(hm.ROWS), tmp_path) as source:
         path = store.build(source, "x", tmp_path / "store.duckdb")
-    built = store.open_store(path)
-    try:
-        memo.clear()
-        seen = _count_selects(built)
-        first = teams.team_workload(built, Scope(hm.A), period)
-        queries = len(seen)
-        assert queries >= 1 and len(first) > 0
-        first["services"] = -1  # a caller changing its copy
-        again = teams.team_workload(built, Scope(hm.A), period)
-        assert len(seen) == queries  # not read again
-        assert (again["services"] >= 0).all()
-        teams.team_workload(built, Scope(hm.A, (hm.EAST,)), period)
-        assert len(seen) > queries  # other arguments: read
-    finally:
-        built.dispose()
+    engine = store.open_store(path)
+    memo.clear()
+    yield engine
+    memo.clear()
+    engine.dispose()
+
+
+def test_a_store_result_is_read_once_and_handed_out_as_a_copy(built):
+    seen = _count_selects(built)
+    first = teams.team_workload(built, Scope(hm.A), PERIOD)
+    queries = len(seen)
+    assert queries >= 1 and len(first) > 0
+    first["services"] = -1  # a caller changing its copy
+    again = teams.team_workload(built, Scope(hm.A), PERIOD)
+    assert len(seen) == queries  # not read again
+    assert (again["services"] >= 0).all()
+    teams.team_workload(built, Scope(hm.A, (hm.EAST,)), PERIOD)
+    assert len(seen) > queries  # other arguments: read
 
 
 def test_a_store_rebuilt_in_place_is_read_afresh(tmp_path):
-    period = Period.parse("2026-Q1")
     rows = copy.deepcopy(hm.ROWS)
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
     with loaded_database("duckdb", rows, tmp_path / "a") as source:
         path = store.build(source, "x", tmp_path / "store.duckdb")
     built = store.open_store(path)
-    before = teams.team_workload(built, Scope(), period)
+    before = teams.team_workload(built, Scope(), PERIOD)
     built.dispose()
     rows["team_service"] = []
     with loaded_database("duckdb", rows, tmp_path / "b") as source:
         store.build(source, "x", path)  # same file name, new content
     rebuilt = store.open_store(path)
     try:
-        after = teams.team_workload(rebuilt, Scope(), period)
+        after = teams.team_workload(rebuilt, Scope(), PERIOD)
         assert before["services"].sum() > 0 and after["services"].sum() == 0
     finally:
         rebuilt.dispose()
 
 
 def test_nothing_is_kept_for_a_source_database(tmp_path):
-    period = Period.parse("2026-Q1")
     with loaded_database("duckdb", copy.deepcopy(hm.ROWS), tmp_path) as source:
         seen = _count_selects(source)
-        teams.team_workload(source, Scope(), period)
+        teams.team_workload(source, Scope(), PERIOD)
         queries = len(seen)
-        teams.team_workload(source, Scope(), period)
+        teams.team_workload(source, Scope(), PERIOD)
         assert len(seen) == 2 * queries
 
 
-def test_what_is_kept_stays_within_its_bytes(tmp_path, monkeypatch):
-    period = Period.parse("2026-Q1")
-    with loaded_database("duckdb", copy.deepcopy(hm.ROWS), tmp_path) as source:
-        path = store.build(source, "x", tmp_path / "store.duckdb")
-    built = store.open_store(path)
-    try:
-        memo.clear()
-        one = memo.size_of(teams.team_workload(built, Scope(), period))
-        monkeypatch.setattr(memo, "MAX_BYTES", int(one * 1.5))
-        teams.team_workload(built, Scope(hm.A), period)
-        teams.team_workload(built, Scope(hm.A, (hm.EAST,)), period)
-        assert 0 < memo.kept_bytes() <= memo.MAX_BYTES
-    finally:
-        memo.clear()
-        built.dispose()
+def test_what_is_kept_stays_within_its_bytes(built, monkeypatch):
+    one = memo.size_of(teams.team_workload(built, Scope(), PERIOD))
+    monkeypatch.setattr(memo, "MAX_BYTES", int(one * 1.5))
+    teams.team_workload(built, Scope(hm.A), PERIOD)
+    teams.team_workload(built, Scope(hm.A, (hm.EAST,)), PERIOD)
+    assert 0 < memo.kept_bytes() <= memo.MAX_BYTES
