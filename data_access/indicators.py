@@ -149,33 +149,53 @@ def attainment(value, target, higher_is_better: bool) -> float | None:
 
 
 def composite_scores(
-    values: pd.DataFrame, definitions: pd.DataFrame, weights: Mapping[str, float] | None = None
+    values: pd.DataFrame,
+    definitions: pd.DataFrame,
+    weights: Mapping[str, float] | None = None,
+    by: str | None = None,
 ) -> pd.DataFrame:
     """Score (0–100) and competition rank per area from a long table of indicator values.
 
     `weights` overrides the official ones (what-if); indicators with weight 0 or without a
-    value are left out of both sums.
+    value are left out of both sums. With `by` (e.g. "month"), areas are scored and ranked
+    within each value of that column, which leads the result's columns.
     """
     official = dict(zip(definitions["indicator_code"], definitions["weight"], strict=True))
     weights = {**official, **(weights or {})}
-    totals: dict[str, list[float]] = {}
-    for row in values.itertuples(index=False):
-        w = float(weights.get(row.indicator_code) or 0)
-        acc = totals.setdefault(row.area_code, [0.0, 0.0, 0])
-        if w > 0 and not pd.isna(row.attainment):
-            acc[0] += w * row.attainment
+    # Plain lists, not itertuples: a trend scores a dozen months of every area per league.
+    groups = values[by].tolist() if by else [None] * len(values)
+    totals: dict[tuple, list[float]] = {}
+    for group, area, code, reached in zip(
+        groups,
+        values["area_code"].tolist(),
+        values["indicator_code"].tolist(),
+        values["attainment"].tolist(),
+        strict=True,
+    ):
+        w = float(weights.get(code) or 0)
+        acc = totals.setdefault((group, area), [0.0, 0.0, 0])
+        if w > 0 and not pd.isna(reached):
+            acc[0] += w * reached
             acc[1] += w
             acc[2] += 1
+    columns = ["area_code", "score", "indicators_scored"]
     records = [
-        {
-            "area_code": area,
-            "score": 100 * s / w if w > 0 else None,
-            "indicators_scored": n,
-        }
-        for area, (s, w, n) in totals.items()
+        (group, area, 100 * s / w if w > 0 else None, n)
+        for (group, area), (s, w, n) in totals.items()
     ]
-    df = pd.DataFrame(records, columns=["area_code", "score", "indicators_scored"])
-    df["rank"] = competition_rank(df["score"].tolist())
+    if by:
+        records.sort(key=lambda r: r[0])  # stable: areas keep their order within a group
+    df = pd.DataFrame([r[1:] for r in records], columns=columns)
+    if not by:
+        df["rank"] = competition_rank(df["score"].tolist())
+        return df
+    df.insert(0, by, [r[0] for r in records])
+    scores, ranks = df["score"].tolist(), [None] * len(df)
+    for positions in df.groupby(by, sort=False).indices.values():
+        ranked_here = competition_rank([scores[i] for i in positions])
+        for position, rank in zip(positions, ranked_here, strict=True):
+            ranks[position] = rank
+    df["rank"] = ranks
     return df
 
 

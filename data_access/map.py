@@ -30,7 +30,7 @@ from data_access.schema import (
     village_boundary,
     village_funding,
 )
-from data_access.scope import Scope, where
+from data_access.scope import COUNTY_CODE_LEN, TOWNSHIP_CODE_LEN, Scope, where
 from data_access.teams import PER_RESIDENTS
 
 # The indicator behind the signing-rate layer (家庭医生签约率); no layer value without it.
@@ -69,9 +69,42 @@ def _read(engine: Engine, query, columns: list[str]) -> pd.DataFrame:
         return frame(conn.execute(query), columns)
 
 
-@per_extract
+def in_scope(df: pd.DataFrame, scope: Scope) -> pd.Series:
+    """Rows (with township_code and county_code columns) inside the scope, as a mask."""
+    if scope.township_codes:
+        return df["township_code"].isin(scope.township_codes)
+    if scope.county_code is not None:
+        return df["county_code"] == scope.county_code
+    return pd.Series(True, index=df.index)
+
+
+def _scoped(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    return df if bool(mask.all()) else df.loc[mask].reset_index(drop=True)
+
+
 def village_facts(engine: Engine, scope: Scope, village_code: str | None = None) -> pd.DataFrame:
     """Villages in scope (or one village) with township, county and their team, by code."""
+    df = _all_village_facts(engine)
+    mask = in_scope(df, scope)
+    if village_code is not None:
+        mask &= df["village_code"] == village_code
+    return _scoped(df, mask)
+
+
+def village_record(facts: pd.DataFrame) -> dict:
+    """The first village of `facts` as a dict; a missing text (no team) is None, as the
+    database has it, where the whole table's text columns hold NaN."""
+    row = facts.iloc[0]
+    return {
+        k: None if not pd.api.types.is_float_dtype(facts[k].dtype) and pd.isna(v) else v
+        for k, v in row.items()
+    }
+
+
+@per_extract
+def _all_village_facts(engine: Engine) -> pd.DataFrame:
+    """Every village with its township, county and team: read once, scoped in memory (a scope
+    filter in SQL costs more than the 2,000–7,000 rows it leaves out)."""
     v = village.c
     # The contract gives every village one team; the first by id guards against duplicates.
     first_team = (
@@ -79,7 +112,7 @@ def village_facts(engine: Engine, scope: Scope, village_code: str | None = None)
         .group_by(team_village.c.village_code)
         .subquery("first_team")
     )
-    query = where(
+    query = (
         sa.select(
             v.village_code,
             v.name,
@@ -104,9 +137,7 @@ def village_facts(engine: Engine, scope: Scope, village_code: str | None = None)
             .outerjoin(first_team, first_team.c.village_code == v.village_code)
             .outerjoin(team, team.c.team_id == first_team.c.team_id)
         )
-        .order_by(v.village_code),
-        scope.township_condition(v.township_code),
-        None if village_code is None else v.village_code == village_code,
+        .order_by(v.village_code)
     )
     df = _read(engine, query, FACT_COLUMNS)
     for col in ("area_km2", "distance_km", "lon", "lat"):
@@ -127,35 +158,30 @@ def village_boundaries(engine: Engine, scope: Scope) -> pd.DataFrame:
     return _read(engine, query, ["village_code", "geojson"])
 
 
-def _chronic_counts(
-    engine: Engine, scope: Scope, month: str | None, village_code: str | None = None
-) -> pd.DataFrame:
+@per_extract
+def _chronic_counts(engine: Engine, month: str | None) -> pd.DataFrame:
     """Per village at `month`: chronic rows (patient × disease) and red rows."""
     columns = ["village_code", "patients", "red"]
     if month is None:
         return pd.DataFrame(columns=columns)
     rows = chronic_rows(engine)
     c = rows.c
-    query = where(
+    query = (
         sa.select(
             c.village_code,
             rows_count(rows).label("patients"),
             rows_count(rows, c.color == "red").label("red"),
         )
         .where(c.month == month)
-        .group_by(c.village_code),
-        scope.village_condition(c.village_code),
-        None if village_code is None else c.village_code == village_code,
+        .group_by(c.village_code)
     )
     return _read(engine, query, columns)
 
 
-def _team_totals(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
-    """Per team in scope: services in the period and residents of all its villages.
-
-    Services are 0 for a team without rows while other teams in scope have some, and None
-    for all when the scope has no service rows in the period (missing data, not zero work).
-    """
+@per_extract
+def _all_team_totals(engine: Engine, period: Period) -> pd.DataFrame:
+    """Per team: its township and county, services in the period (None without rows) and
+    residents of all its villages."""
     ts = team_service.c
     services = (
         sa.select(ts.team_id, sa.func.sum(ts.services).label("services"))
@@ -171,35 +197,44 @@ def _team_totals(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
         .group_by(team_village.c.team_id)
         .subquery("residents")
     )
-    query = where(
-        sa.select(
-            team.c.team_id,
-            services.c.services,
-            sa.func.coalesce(residents.c.residents, 0),
-        ).select_from(
-            team.outerjoin(services, services.c.team_id == team.c.team_id).outerjoin(
-                residents, residents.c.team_id == team.c.team_id
-            )
-        ),
-        scope.township_condition(team.c.township_code),
+    query = sa.select(
+        team.c.team_id,
+        team.c.township_code,
+        township.c.county_code,
+        services.c.services,
+        sa.func.coalesce(residents.c.residents, 0),
+    ).select_from(
+        team.outerjoin(township, township.c.township_code == team.c.township_code)
+        .outerjoin(services, services.c.team_id == team.c.team_id)
+        .outerjoin(residents, residents.c.team_id == team.c.team_id)
     )
-    df = _read(engine, query, ["team_id", "team_services", "team_residents"])
+    columns = ["team_id", "township_code", "county_code", "team_services", "team_residents"]
+    df = _read(engine, query, columns)
     df["team_services"] = pd.to_numeric(df["team_services"]).astype(float)
-    if df["team_services"].notna().any():
-        df["team_services"] = df["team_services"].fillna(0.0)
     return df
 
 
-def _funding(
-    engine: Engine, scope: Scope, year: int, village_code: str | None = None
-) -> pd.DataFrame:
+def _team_totals(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+    """Per team in scope: services in the period and residents of all its villages.
+
+    Services are 0 for a team without rows while other teams in scope have some, and None
+    for all when the scope has no service rows in the period (missing data, not zero work).
+    """
+    teams = _all_team_totals(engine, period)
+    df = teams.loc[in_scope(teams, scope), ["team_id", "team_services", "team_residents"]]
+    if df["team_services"].notna().any():
+        df = df.assign(team_services=df["team_services"].fillna(0.0))
+    return df
+
+
+@per_extract
+def _funding(engine: Engine, year: int) -> pd.DataFrame:
+    """Per village: funds allocated for the year (villages without a row are absent)."""
     f = village_funding.c
-    query = where(
+    query = (
         sa.select(f.village_code, sa.func.sum(f.amount).label("funding"))
         .where(f.year == year)
-        .group_by(f.village_code),
-        scope.village_condition(f.village_code),
-        None if village_code is None else f.village_code == village_code,
+        .group_by(f.village_code)
     )
     return _read(engine, query, ["village_code", "funding"])
 
@@ -267,8 +302,7 @@ def village_figures(
     df = village_facts(engine, scope, village_code)
     # The scope's end month even for one village: its red share is the one the map shows.
     month = snapshot_month(engine, scope, period)
-    chronic = _chronic_counts(engine, scope, month, village_code)
-    df = df.merge(chronic, on="village_code", how="left")
+    df = df.merge(_chronic_counts(engine, month), on="village_code", how="left")
     df["patients"] = df["patients"].fillna(0).astype(int)
     df["red"] = df["red"].fillna(0).astype(int)
     df["chronic_month"] = month
@@ -285,22 +319,32 @@ def village_figures(
     ]
     df["red_share"] = [ratio(r, n) for r, n in zip(df["red"], df["patients"], strict=True)]
 
-    sign = indicator_sums(engine, scope, period, (SIGNING_INDICATOR,), village_code)
-    df = df.merge(
-        sign.drop(columns="indicator_code").rename(
-            columns={"numerator": "sign_num", "denominator": "sign_den"}
-        ),
-        on="village_code",
-        how="left",
-    )
+    sign = _signing_sums(engine, period)
+    if not scope.is_all:  # rows are scoped by code (DATA_CONTRACT.md: codes nest by prefix)
+        codes = sign["village_code"].str
+        sign = sign.loc[
+            codes[:TOWNSHIP_CODE_LEN].isin(scope.township_codes)
+            if scope.township_codes
+            else codes[:COUNTY_CODE_LEN] == scope.county_code
+        ]
+    df = df.merge(sign, on="village_code", how="left")
     df["sign_rate"] = [
         ratio(n, d, PERCENT_UNIT) for n, d in zip(df["sign_num"], df["sign_den"], strict=True)
     ]
 
-    df = df.merge(_funding(engine, scope, period.year, village_code), on="village_code", how="left")
+    df = df.merge(_funding(engine, period.year), on="village_code", how="left")
     df["funding"] = pd.to_numeric(df["funding"]).astype(float)
     df["funding_per_capita"] = [ratio(f, p) for f, p in zip(df["funding"], population, strict=True)]
     return df.drop(columns=["team_services", "team_residents"])
+
+
+@per_extract
+def _signing_sums(engine: Engine, period: Period) -> pd.DataFrame:
+    """village_code, sign_num, sign_den: SIGNING_INDICATOR per village over the period."""
+    sums = indicator_sums(engine, Scope(), period, (SIGNING_INDICATOR,))
+    return sums.drop(columns="indicator_code").rename(
+        columns={"numerator": "sign_num", "denominator": "sign_den"}
+    )
 
 
 def _sum(values: pd.Series) -> float | None:

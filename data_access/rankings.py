@@ -92,12 +92,11 @@ def _monthly_values(
 
 
 def _scores_by_month(monthly: pd.DataFrame, defs: pd.DataFrame) -> pd.DataFrame:
+    """area_code, month, score, rank: each month scored and ranked on its own."""
     columns = ["area_code", "month", "score", "rank"]
-    frames = [
-        indicators.composite_scores(rows, defs).assign(month=month)[columns]
-        for month, rows in monthly.groupby("month", sort=True)
-    ]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    if monthly.empty:
+        return pd.DataFrame(columns=columns)
+    return indicators.composite_scores(monthly, defs, by="month")[columns]
 
 
 @per_extract

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from data_access.figures import ratio, share
 from data_access.frames import frame
 from data_access.indicators import attainment, indicator_definitions
-from data_access.map import indicator_sums, village_facts
+from data_access.map import indicator_sums, village_facts, village_record
 from data_access.periods import Period
 from data_access.relations import chronic_rows, rows_count
 from data_access.schema import team_village, village
@@ -20,7 +20,7 @@ from data_access.teams import services_by_type
 def village_info(engine: Engine, village_code: str) -> dict | None:
     """The village's facts (as village_facts) or None for an unknown code."""
     df = village_facts(engine, Scope(), village_code)
-    return None if df.empty else df.iloc[0].to_dict()
+    return None if df.empty else village_record(df)
 
 
 def team_residents(engine: Engine, team_id: str) -> int:

@@ -416,7 +416,7 @@ def village_panel(
     if facts.empty:
         return None
     month = snapshot_month(engine, scope, period)
-    info = facts.iloc[0].to_dict()
+    info = map_figures.village_record(facts)
     row = map_figures.village_figures(engine, scope, period, village_code=village_code)
     figures = row.iloc[0].to_dict() if len(row) else {}
     services = village_detail.village_services(engine, village_code, period)
