@@ -14,7 +14,7 @@ from data_access.figures import share
 from data_access.frames import frame
 from data_access.memo import per_extract
 from data_access.periods import Period
-from data_access.relations import chronic_rows, rows_count
+from data_access.relations import chronic_rows, is_store, rows_count
 from data_access.schema import chronic_status, county, township, village
 from data_access.scope import Scope, where
 
@@ -29,19 +29,6 @@ MONTH_BEFORE_WINDOW = 12
 EXPECTED_LEVEL = {"green": "village", "yellow": "township", "red": "county"}
 
 cs = chronic_status.c
-
-
-def _expected_level(c):
-    return sa.case(
-        *((c.color == color, level) for color, level in EXPECTED_LEVEL.items()),
-        else_=None,
-    )
-
-
-def mismatch_condition(c):
-    """True for rows (columns `c`) whose managing level differs from their colour's level."""
-    expected = _expected_level(c)
-    return sa.or_(expected.is_(None), c.managed_level != expected)
 
 
 def scope_conditions(scope: Scope, disease: str | None = None, c=cs):
@@ -96,6 +83,69 @@ def month_before(
         return conn.execute(query).scalar()
 
 
+# --- one month's rows, counted: every figure of a month is grouped from them -----------------
+
+MONTH_COLUMNS = [
+    "village_code",
+    "township_code",
+    "county_code",
+    "disease",
+    "color",
+    "managed_level",
+    "patients",
+]
+
+
+def month_rows(engine: Engine, scope: Scope, month: str, disease: str | None = None):
+    """Chronic rows of one month in scope, counted per village, disease, colour and managed
+    level, with the village's township and that township's county (None where unknown).
+
+    On the analytics store the whole month is read once and scoped in memory, so every
+    scope's figures of that month come from one query; a source is asked for the scope only.
+    """
+    if is_store(engine):
+        df = _month_counts(engine, month, Scope(), None)
+    else:
+        df = _month_counts(engine, month, scope, disease)
+    mask = scope.mask(df)
+    if disease:
+        mask &= df["disease"] == disease
+    return df if bool(mask.all()) else df.loc[mask].reset_index(drop=True)
+
+
+@per_extract
+def _month_counts(engine: Engine, month: str, scope: Scope, disease: str | None) -> pd.DataFrame:
+    rows = chronic_rows(engine)
+    c = rows.c
+    keys = (
+        c.village_code,
+        village.c.township_code,
+        township.c.county_code,
+        c.disease,
+        c.color,
+        c.managed_level,
+    )
+    query = where(
+        sa.select(*keys, rows_count(rows))
+        .select_from(
+            rows.outerjoin(village, village.c.village_code == c.village_code).outerjoin(
+                township, township.c.township_code == village.c.township_code
+            )
+        )
+        .where(c.month == month)
+        .group_by(*keys),
+        *scope_conditions(scope, disease, c),
+    )
+    with engine.connect() as conn:
+        df = frame(conn.execute(query), MONTH_COLUMNS)
+    return df if df["patients"].dtype == "int64" else df.astype({"patients": "int64"})
+
+
+def sum_rows(df: pd.DataFrame, keys: list[str], values: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Σ patients (and the `values` columns) per `keys`, ordered by the keys as SQL would."""
+    return df.groupby(keys, as_index=False, sort=True)[["patients", *values]].sum()
+
+
 @per_extract
 def color_distribution(
     engine: Engine, scope: Scope, month: str, disease: str | None = None
@@ -114,23 +164,54 @@ def color_distribution(
         return frame(conn.execute(query), ["disease", "color", "patients"])
 
 
-@per_extract
 def color_distribution_by(
     engine: Engine, scope: Scope, month: str, by: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by colour at one month, split by `township` or `village_class`."""
-    key = {"township": village.c.township_code, "village_class": village.c.village_class}[by]
-    rows = chronic_rows(engine)
-    c = rows.c
-    query = where(
-        sa.select(key.label(by), c.color, rows_count(rows).label("patients"))
-        .select_from(rows.join(village, village.c.village_code == c.village_code))
-        .where(c.month == month)
-        .group_by(key, c.color),
-        *scope_conditions(scope, disease, c),
+    if by not in ("township", "village_class"):
+        raise KeyError(by)
+    rows = village_colors(engine, scope, month, disease)
+    return sum_rows(rows, [by, "color"])[[by, "color", "patients"]]
+
+
+@per_extract
+def village_names(engine: Engine) -> pd.DataFrame:
+    """Every village's code, name, class, township (code; name None where the township is
+    unknown) and county (code and name, None where unknown)."""
+    query = sa.select(
+        village.c.village_code,
+        village.c.name,
+        village.c.village_class,
+        village.c.township_code,
+        township.c.name,
+        county.c.county_code,
+        county.c.name,
+    ).select_from(
+        village.outerjoin(township, township.c.township_code == village.c.township_code).outerjoin(
+            county, county.c.county_code == township.c.county_code
+        )
     )
+    columns = ["village_code", "village_name", "village_class", "township_code"]
+    columns += ["township_name", "county_code", "county_name"]
     with engine.connect() as conn:
-        return frame(conn.execute(query), [by, "color", "patients"])
+        return frame(conn.execute(query), columns)
+
+
+@per_extract
+def village_colors(
+    engine: Engine, scope: Scope, month: str, disease: str | None = None
+) -> pd.DataFrame:
+    """Per village in `village` and colour at one month: patients, mismatched (推送不到位:
+    managed at another level than the colour's), red, and the village's names, class,
+    township and county. The figures by class, area and village are grouped from it."""
+    rows = month_rows(engine, scope, month, disease)
+    right = pd.Series(False, index=rows.index)
+    for color, level in EXPECTED_LEVEL.items():  # a colour without a level is mismatched
+        right |= (rows["color"] == color) & (rows["managed_level"] == level)
+    rows = rows.assign(mismatched=rows["patients"].where(~right, 0))
+    sums = sum_rows(rows, ["village_code", "color"], ("mismatched",))
+    sums["red"] = sums["patients"].where(sums["color"] == "red", 0)
+    return sums.merge(village_names(engine), on="village_code", how="inner")
 
 
 def colors_at_both_ends(from_month: str, to_month: str, *conditions):
@@ -164,64 +245,33 @@ MIN_PATIENTS_FOR_RED_SHARE = 20
 RED_VILLAGES_MAX = 15
 
 
-def area_grouping(level: str, rows: sa.FromClause):
-    """(code column, name column, from-clause) grouping chronic `rows` by county or township."""
-    joined = rows.join(village, village.c.village_code == rows.c.village_code).join(
-        township, township.c.township_code == village.c.township_code
-    )
-    if level == "county":
-        joined = joined.join(county, county.c.county_code == township.c.county_code)
-        return county.c.county_code, county.c.name, joined
-    if level == "township":
-        return township.c.township_code, township.c.name, joined
-    raise ValueError(f"area level must be one of {AREA_LEVELS}: {level!r}")
+def by_area(villages: pd.DataFrame, level: str) -> pd.DataFrame:
+    """village_colors of the areas known at `level` (county or township), with area_code and
+    area_name: villages whose township or county is missing from the tables are left out."""
+    if level not in AREA_LEVELS:
+        raise ValueError(f"area level must be one of {AREA_LEVELS}: {level!r}")
+    known = villages.dropna(subset=[f"{level}_name"])
+    return known.rename(columns={f"{level}_code": "area_code", f"{level}_name": "area_name"})
 
 
-def joined_scope_conditions(scope: Scope, disease: str | None, c):
-    """Scope conditions for a query that already joins `village` (no semi-join needed)."""
-    return scope.township_condition(village.c.township_code), (
-        c.disease == disease if disease else None
-    )
-
-
-def villages_at(month: str, rows: sa.FromClause, *aggregates) -> sa.Select:
-    """Per village at one month: code, name, township name, class, then the aggregates."""
-    return (
-        sa.select(
-            village.c.village_code,
-            village.c.name,
-            township.c.name,
-            village.c.village_class,
-            *aggregates,
-        )
-        .select_from(
-            rows.join(village, village.c.village_code == rows.c.village_code).join(
-                township, township.c.township_code == village.c.township_code
-            )
-        )
-        .where(rows.c.month == month)
-        .group_by(village.c.village_code, village.c.name, township.c.name, village.c.village_class)
-    )
-
-
-@per_extract
 def colors_by_area(
     engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by county or township (`level`) and colour at one month."""
-    rows = chronic_rows(engine)
-    c = rows.c
-    code, name, joined = area_grouping(level, rows)
-    query = where(
-        sa.select(code, name, c.color, rows_count(rows))
-        .select_from(joined)
-        .where(c.month == month)
-        .group_by(code, name, c.color)
-        .order_by(code, c.color),
-        *joined_scope_conditions(scope, disease, c),
-    )
-    with engine.connect() as conn:
-        return frame(conn.execute(query), ["area_code", "area_name", "color", "patients"])
+    rows = by_area(village_colors(engine, scope, month, disease), level)
+    return sum_rows(rows, ["area_code", "area_name", "color"])
+
+
+VILLAGE_KEYS = ["village_code", "village_name", "township_name", "village_class"]
+
+
+def per_village(
+    engine: Engine, scope: Scope, month: str, disease: str | None, values: tuple[str, ...]
+) -> pd.DataFrame:
+    """Per village of a known township at one month: code, name, township name, class,
+    Σ patients and Σ each of `values` (columns of village_colors)."""
+    villages = village_colors(engine, scope, month, disease).dropna(subset=["township_name"])
+    return sum_rows(villages, VILLAGE_KEYS, values)
 
 
 @per_extract
@@ -243,19 +293,31 @@ def color_trend(
 
 
 def color_shares(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Patients per colour and their share (0..1) of the `by` group, or of the whole frame."""
-    keys = [by] if by else []
-    sums = df.groupby([*keys, "color"], as_index=False)["patients"].sum()
-    if keys:
-        whole = sums.groupby(keys)["patients"].transform("sum")
-    else:
-        whole = pd.Series(sums["patients"].sum(), index=sums.index)
-    sums["share"] = [share(p, w) for p, w in zip(sums["patients"], whole, strict=True)]
-    sums["rank"] = sums["color"].map(COLOR_RANK)
-    return sums.sort_values([*keys, "rank"]).drop(columns="rank").reset_index(drop=True)
+    """Patients per colour and their share (0..1) of the `by` group, or of the whole frame;
+    ordered by group, then green, yellow, red (rows with a missing key are left out)."""
+    # Plain lists: a view shapes a dozen small frames, where pandas' groupby costs ~1 ms each.
+    groups = df[by].tolist() if by else [None] * len(df)
+    sums: dict[tuple, int] = {}
+    for group, color, patients in zip(
+        groups, df["color"].tolist(), df["patients"].tolist(), strict=True
+    ):
+        if (by and pd.isna(group)) or pd.isna(color):
+            continue
+        sums[(group, color)] = sums.get((group, color), 0) + patients
+    whole: dict = {}
+    for (group, _color), patients in sums.items():
+        whole[group] = whole.get(group, 0) + patients
+    unranked = len(COLOR_RANK)
+    order = sorted(sums, key=lambda k: (k[0], COLOR_RANK.get(k[1], unranked), k[1]))
+    records = [(g, c, sums[(g, c)], share(sums[(g, c)], whole[g])) for g, c in order]
+    out = pd.DataFrame(records, columns=["_group", "color", "patients", "share"])
+    if not by:
+        return out.drop(columns="_group")
+    out = out.rename(columns={"_group": by})
+    same = not len(out) or out[by].dtype == df[by].dtype
+    return out if same else out.astype({by: df[by].dtype})
 
 
-@per_extract
 def red_share_villages(
     engine: Engine,
     scope: Scope,
@@ -265,22 +327,11 @@ def red_share_villages(
     limit: int = RED_VILLAGES_MAX,
 ) -> pd.DataFrame:
     """Villages with the highest red share at one month, among those with ≥ min_patients."""
-    rows = chronic_rows(engine)
-    red = rows_count(rows, rows.c.color == "red")
-    patients = rows_count(rows)
-    query = where(
-        villages_at(month, rows, patients, red)
-        .having(patients >= min_patients, red > 0)
-        # × 1.0: integer division on SQLite/PostgreSQL would make every share 0
-        .order_by(
-            (red * sa.literal_column("1.0") / patients).desc(), red.desc(), village.c.village_code
-        )
-        .limit(limit),
-        *joined_scope_conditions(scope, disease, rows.c),
-    )
-    columns = ["village_code", "village_name", "township_name", "village_class", "patients"]
-    with engine.connect() as conn:
-        df = frame(conn.execute(query), [*columns, "red"])
+    df = per_village(engine, scope, month, disease, ("red",))
+    df = df[(df["patients"] >= min_patients) & (df["red"] > 0)]
+    df = df.assign(_share=df["red"] / df["patients"])
+    df = df.sort_values(["_share", "red", "village_code"], ascending=[False, False, True])
+    df = df.head(limit).drop(columns="_share").reset_index(drop=True)
     df["red"] = df["red"].astype(int)
     df["red_share"] = [share(r, p) for r, p in zip(df["red"], df["patients"], strict=True)]
     return df

@@ -13,17 +13,16 @@ from sqlalchemy.engine import Engine
 from data_access.chronic import (
     COLOR_RANK,
     EXPECTED_LEVEL,
-    area_grouping,
-    joined_scope_conditions,
-    mismatch_condition,
+    by_area,
+    per_village,
     scope_conditions,
-    villages_at,
+    sum_rows,
+    village_colors,
 )
 from data_access.figures import share
 from data_access.frames import frame
 from data_access.memo import per_extract
 from data_access.relations import chronic_rows, rows_count
-from data_access.schema import village
 from data_access.scope import Scope, where
 
 # Enough rows to list every village of a county; a longer list is for the export, not a screen.
@@ -74,55 +73,32 @@ def misplaced(levels: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _mismatch_count(rows: sa.FromClause):
-    return rows_count(rows, mismatch_condition(rows.c))
-
-
-@per_extract
 def mismatch_by_area(
     engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Per county or township (`level`): patients at one month, mismatched ones and their share."""
-    rows = chronic_rows(engine)
-    code, name, joined = area_grouping(level, rows)
-    query = where(
-        sa.select(code, name, rows_count(rows), _mismatch_count(rows))
-        .select_from(joined)
-        .where(rows.c.month == month)
-        .group_by(code, name)
-        .order_by(code),
-        *joined_scope_conditions(scope, disease, rows.c),
-    )
-    with engine.connect() as conn:
-        df = frame(conn.execute(query), ["area_code", "area_name", "patients", "mismatched"])
-    df["mismatched"] = df["mismatched"].fillna(0).astype(int)
+    rows = by_area(village_colors(engine, scope, month, disease), level)
+    df = sum_rows(rows, ["area_code", "area_name"], ("mismatched",))
+    df["mismatched"] = df["mismatched"].astype(int)
     df["mismatch_share"] = [
         share(m, p) for m, p in zip(df["mismatched"], df["patients"], strict=True)
     ]
     return df
 
 
-@per_extract
 def mismatch_villages(
     engine: Engine,
     scope: Scope,
     month: str,
     disease: str | None = None,
-    limit: int = MISMATCH_VILLAGES_MAX,
+    limit: int | None = MISMATCH_VILLAGES_MAX,
 ) -> pd.DataFrame:
-    """Villages with mismatched patients at one month, most mismatched first."""
-    rows = chronic_rows(engine)
-    wrong = _mismatch_count(rows)
-    query = where(
-        villages_at(month, rows, rows_count(rows), wrong)
-        .having(wrong > 0)
-        .order_by(wrong.desc(), village.c.village_code)
-        .limit(limit),
-        *joined_scope_conditions(scope, disease, rows.c),
+    """Villages with mismatched patients at one month, most mismatched first (all: limit None)."""
+    df = per_village(engine, scope, month, disease, ("mismatched",))
+    df = df[df["mismatched"] > 0].sort_values(
+        ["mismatched", "village_code"], ascending=[False, True]
     )
-    columns = ["village_code", "village_name", "township_name", "village_class", "patients"]
-    with engine.connect() as conn:
-        df = frame(conn.execute(query), [*columns, "mismatched"])
+    df = (df if limit is None else df.head(limit)).reset_index(drop=True)
     df["mismatched"] = df["mismatched"].astype(int)
     df["mismatch_share"] = [
         share(m, p) for m, p in zip(df["mismatched"], df["patients"], strict=True)

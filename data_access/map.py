@@ -69,15 +69,6 @@ def _read(engine: Engine, query, columns: list[str]) -> pd.DataFrame:
         return frame(conn.execute(query), columns)
 
 
-def in_scope(df: pd.DataFrame, scope: Scope) -> pd.Series:
-    """Rows (with township_code and county_code columns) inside the scope, as a mask."""
-    if scope.township_codes:
-        return df["township_code"].isin(scope.township_codes)
-    if scope.county_code is not None:
-        return df["county_code"] == scope.county_code
-    return pd.Series(True, index=df.index)
-
-
 def _scoped(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     return df if bool(mask.all()) else df.loc[mask].reset_index(drop=True)
 
@@ -85,7 +76,7 @@ def _scoped(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
 def village_facts(engine: Engine, scope: Scope, village_code: str | None = None) -> pd.DataFrame:
     """Villages in scope (or one village) with township, county and their team, by code."""
     df = _all_village_facts(engine)
-    mask = in_scope(df, scope)
+    mask = scope.mask(df)
     if village_code is not None:
         mask &= df["village_code"] == village_code
     return _scoped(df, mask)
@@ -221,7 +212,7 @@ def _team_totals(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     for all when the scope has no service rows in the period (missing data, not zero work).
     """
     teams = _all_team_totals(engine, period)
-    df = teams.loc[in_scope(teams, scope), ["team_id", "team_services", "team_residents"]]
+    df = teams.loc[scope.mask(teams), ["team_id", "team_services", "team_residents"]]
     if df["team_services"].notna().any():
         df = df.assign(team_services=df["team_services"].fillna(0.0))
     return df

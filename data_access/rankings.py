@@ -18,7 +18,7 @@ from data_access.frames import frame
 from data_access.indicators import RankLevel
 from data_access.memo import per_extract
 from data_access.periods import Period
-from data_access.scope import Scope
+from data_access.scope import COUNTY_CODE_LEN, Scope
 
 MOVEMENTS = ("up", "down", "same", "new")
 
@@ -70,6 +70,46 @@ def _without_movement(table: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _of_county(df: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """The rows of the scope's townships (area codes nest by prefix, DATA_CONTRACT.md)."""
+    if scope.is_all:
+        return df
+    inside = df["area_code"].str[:COUNTY_CODE_LEN] == scope.county_code
+    return df.loc[inside].reset_index(drop=True)
+
+
+def _league_values(
+    engine: Engine, scope: Scope, period: Period, level: RankLevel, defs: pd.DataFrame
+) -> pd.DataFrame:
+    """values_by_area of a league. A township league takes its county's rows of every
+    township's sums, read once per period (kept per extract): a township's figure does not
+    depend on which county's league asks for it."""
+    if level == "county":
+        return indicators.values_by_area(engine, scope, period, level, defs)
+    return _of_county(_township_values(engine, period), scope)
+
+
+@per_extract
+def _township_values(engine: Engine, period: Period) -> pd.DataFrame:
+    defs = indicators.indicator_definitions(engine)
+    return indicators.values_by_area(engine, Scope(), period, "township", defs)
+
+
+def _league_monthly(
+    engine: Engine, scope: Scope, months: tuple[str, ...], level: RankLevel, defs: pd.DataFrame
+) -> pd.DataFrame:
+    """_monthly_values of a league; a township league's as _league_values takes its values."""
+    if level == "county":
+        return _monthly_values(engine, scope, months, level, defs)
+    return _of_county(_township_monthly(engine, months), scope)
+
+
+@per_extract
+def _township_monthly(engine: Engine, months: tuple[str, ...]) -> pd.DataFrame:
+    defs = indicators.indicator_definitions(engine)
+    return _monthly_values(engine, Scope(), months, "township", defs)
+
+
 def _monthly_values(
     engine: Engine, scope: Scope, months: tuple[str, ...], level: RankLevel, defs: pd.DataFrame
 ) -> pd.DataFrame:
@@ -117,14 +157,14 @@ def league_table(
     defs = indicators.indicator_definitions(engine)
     areas = indicators.ranking_areas(engine, level, county_code)
     scope = indicators.league_scope(level, county_code)
-    values = indicators.values_by_area(engine, scope, period, level, defs)
+    values = _league_values(engine, scope, period, level, defs)
     table = indicators.ranked(areas, values, defs)
     if compare_with is None:
         table = _without_movement(table)
     else:
-        before = indicators.values_by_area(engine, scope, compare_with, level, defs)
+        before = _league_values(engine, scope, compare_with, level, defs)
         table = _with_movement(table, indicators.ranked(areas, before, defs))
-    monthly = _monthly_values(engine, scope, trend_months, level, defs)
+    monthly = _league_monthly(engine, scope, trend_months, level, defs)
     return League(table, values, monthly, _scores_by_month(monthly, defs))
 
 

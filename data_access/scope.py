@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement, Select
@@ -54,6 +55,16 @@ class Scope:
             self.township_condition(village.c.township_code)
         )
         return village_col.in_(villages)
+
+    def mask(self, df: pd.DataFrame) -> pd.Series:
+        """The rows of `df` inside the scope, as township_condition/village_condition select
+        them: `township_code` is the village's township, `county_code` that township's county
+        in `township` (None where the township is unknown)."""
+        if self.township_codes:
+            return df["township_code"].isin(self.township_codes)
+        if self.county_code is not None:
+            return df["county_code"] == self.county_code
+        return pd.Series(True, index=df.index)
 
     def area_code_condition(self, area_code_col, area_level_col) -> ColumnElement | None:
         """A condition on indicator_value rows (codes nest by prefix per the contract).
