@@ -100,12 +100,22 @@ def funding_by_class(engine: Engine, scope: Scope, year: int) -> pd.DataFrame:
 
 def funding_not_tilted(funding: pd.DataFrame) -> pd.DataFrame:
     """Counties where 二类 villages get less per capita than 一类 ones (policy says more)."""
-    wide = funding.pivot_table(
-        index=["county_code", "county_name"], columns="village_class", values="per_capita"
+    columns = ["county_code", "county_name", "class1", "class2"]
+    per_class: dict[tuple, dict[int, float]] = {}
+    for code, name, cls, value in zip(
+        funding["county_code"],
+        funding["county_name"],
+        funding["village_class"],
+        funding["per_capita"],
+        strict=True,
+    ):
+        if value is not None and not pd.isna(value):
+            per_class.setdefault((code, name), {})[int(cls)] = float(value)
+    if not any(1 in v for v in per_class.values()) or not any(2 in v for v in per_class.values()):
+        return pd.DataFrame(columns=columns)
+    nan = float("nan")
+    wide = pd.DataFrame(
+        [(c, n, v.get(1, nan), v.get(2, nan)) for (c, n), v in sorted(per_class.items())],
+        columns=columns,
     )
-    if 1 not in wide.columns or 2 not in wide.columns:
-        return pd.DataFrame(columns=["county_code", "county_name", "class1", "class2"])
-    wide = wide.rename(columns={1: "class1", 2: "class2"}).reset_index()
-    return wide.loc[
-        wide["class2"] < wide["class1"], ["county_code", "county_name", "class1", "class2"]
-    ]
+    return wide.loc[wide["class2"] < wide["class1"], columns]

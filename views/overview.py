@@ -115,12 +115,14 @@ def _kpis(
     window: Window,
 ) -> tuple[Kpi, ...]:
     before = dict(zip(previous["indicator_code"], previous["value"], strict=True))
+    lines: dict[str, list[tuple[str, float | None]]] = {}
+    for code, m, v in zip(trend["indicator_code"], trend["month"], trend["value"], strict=True):
+        lines.setdefault(code, []).append((m, None if pd.isna(v) else float(v)))
     out = []
     for r in values.itertuples(index=False):
         value = None if pd.isna(r.value) else float(r.value)
         prev = before.get(r.indicator_code)
         prev = None if prev is None or pd.isna(prev) else float(prev)
-        series = trend.loc[trend["indicator_code"] == r.indicator_code, ["month", "value"]]
         delta = change(value, prev, r.unit) if window.comparable else None
         if value is None:
             no_change = None
@@ -155,10 +157,7 @@ def _kpis(
                     bool(scope.township_codes),
                 ),
                 no_change_reason=no_change,
-                trend=tuple(
-                    (m, None if pd.isna(v) else float(v))
-                    for m, v in zip(series["month"], series["value"], strict=True)
-                ),
+                trend=tuple(lines.get(r.indicator_code, ())),
             )
         )
     return tuple(out)
