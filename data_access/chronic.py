@@ -31,6 +31,19 @@ EXPECTED_LEVEL = {"green": "village", "yellow": "township", "red": "county"}
 cs = chronic_status.c
 
 
+def _expected_level(c):
+    return sa.case(
+        *((c.color == color, level) for color, level in EXPECTED_LEVEL.items()),
+        else_=None,
+    )
+
+
+def mismatch_condition(c):
+    """True for rows (columns `c`) whose managing level differs from their colour's level."""
+    expected = _expected_level(c)
+    return sa.or_(expected.is_(None), c.managed_level != expected)
+
+
 def scope_conditions(scope: Scope, disease: str | None = None, c=cs):
     conditions = [scope.village_condition(c.village_code)]
     if disease:
@@ -83,69 +96,6 @@ def month_before(
         return conn.execute(query).scalar()
 
 
-# --- one month's rows, counted: every figure of a month is grouped from them -----------------
-
-MONTH_COLUMNS = [
-    "village_code",
-    "township_code",
-    "county_code",
-    "disease",
-    "color",
-    "managed_level",
-    "patients",
-]
-
-
-def month_rows(engine: Engine, scope: Scope, month: str, disease: str | None = None):
-    """Chronic rows of one month in scope, counted per village, disease, colour and managed
-    level, with the village's township and that township's county (None where unknown).
-
-    On the analytics store the whole month is read once and scoped in memory, so every
-    scope's figures of that month come from one query; a source is asked for the scope only.
-    """
-    if is_store(engine):
-        df = _month_counts(engine, month, Scope(), None)
-    else:
-        df = _month_counts(engine, month, scope, disease)
-    mask = scope.mask(df)
-    if disease:
-        mask &= df["disease"] == disease
-    return df if bool(mask.all()) else df.loc[mask].reset_index(drop=True)
-
-
-@per_extract
-def _month_counts(engine: Engine, month: str, scope: Scope, disease: str | None) -> pd.DataFrame:
-    rows = chronic_rows(engine)
-    c = rows.c
-    keys = (
-        c.village_code,
-        village.c.township_code,
-        township.c.county_code,
-        c.disease,
-        c.color,
-        c.managed_level,
-    )
-    query = where(
-        sa.select(*keys, rows_count(rows))
-        .select_from(
-            rows.outerjoin(village, village.c.village_code == c.village_code).outerjoin(
-                township, township.c.township_code == village.c.township_code
-            )
-        )
-        .where(c.month == month)
-        .group_by(*keys),
-        *scope_conditions(scope, disease, c),
-    )
-    with engine.connect() as conn:
-        df = frame(conn.execute(query), MONTH_COLUMNS)
-    return df if df["patients"].dtype == "int64" else df.astype({"patients": "int64"})
-
-
-def sum_rows(df: pd.DataFrame, keys: list[str], values: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Σ patients (and the `values` columns) per `keys`, ordered by the keys as SQL would."""
-    return df.groupby(keys, as_index=False, sort=True)[["patients", *values]].sum()
-
-
 @per_extract
 def color_distribution(
     engine: Engine, scope: Scope, month: str, disease: str | None = None
@@ -174,17 +124,22 @@ def color_distribution_by(
     return sum_rows(rows, [by, "color"])[[by, "color", "patients"]]
 
 
+def sum_rows(df: pd.DataFrame, keys: list[str], values: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Σ patients (and the `values` columns) per `keys`, ordered by the keys as SQL would."""
+    return df.groupby(keys, as_index=False, sort=True)[["patients", *values]].sum()
+
+
 @per_extract
 def village_names(engine: Engine) -> pd.DataFrame:
     """Every village's code, name, class, township (code; name None where the township is
-    unknown) and county (code and name, None where unknown)."""
+    unknown) and county (the township's county_code; name None where the county is unknown)."""
     query = sa.select(
         village.c.village_code,
         village.c.name,
         village.c.village_class,
         village.c.township_code,
         township.c.name,
-        county.c.county_code,
+        township.c.county_code,
         county.c.name,
     ).select_from(
         village.outerjoin(township, township.c.township_code == village.c.township_code).outerjoin(
@@ -203,15 +158,40 @@ def village_colors(
 ) -> pd.DataFrame:
     """Per village in `village` and colour at one month: patients, mismatched (推送不到位:
     managed at another level than the colour's), red, and the village's names, class,
-    township and county. The figures by class, area and village are grouped from it."""
-    rows = month_rows(engine, scope, month, disease)
-    right = pd.Series(False, index=rows.index)
-    for color, level in EXPECTED_LEVEL.items():  # a colour without a level is mismatched
-        right |= (rows["color"] == color) & (rows["managed_level"] == level)
-    rows = rows.assign(mismatched=rows["patients"].where(~right, 0))
-    sums = sum_rows(rows, ["village_code", "color"], ("mismatched",))
-    sums["red"] = sums["patients"].where(sums["color"] == "red", 0)
-    return sums.merge(village_names(engine), on="village_code", how="inner")
+    township and county. The figures by class, area and village are grouped from it.
+
+    On the analytics store the whole month is read once and scoped in memory, so every
+    scope's figures of that month come from one query; a source is asked for the scope only.
+    """
+    read_for = Scope() if is_store(engine) else scope
+    df = _village_color_counts(engine, month, read_for, disease)
+    df = df.merge(village_names(engine), on="village_code", how="inner")
+    mask = scope.mask(df)
+    return df if bool(mask.all()) else df.loc[mask].reset_index(drop=True)
+
+
+@per_extract
+def _village_color_counts(
+    engine: Engine, month: str, scope: Scope, disease: str | None
+) -> pd.DataFrame:
+    rows = chronic_rows(engine)
+    c = rows.c
+    query = where(
+        sa.select(
+            c.village_code,
+            c.color,
+            rows_count(rows),
+            rows_count(rows, mismatch_condition(c)),
+            rows_count(rows, c.color == "red"),
+        )
+        .where(c.month == month)
+        .group_by(c.village_code, c.color),
+        *scope_conditions(scope, disease, c),
+    )
+    columns = ["village_code", "color", "patients", "mismatched", "red"]
+    with engine.connect() as conn:
+        df = frame(conn.execute(query), columns)
+    return df.astype({k: "int64" for k in columns[2:]}) if df.empty else df
 
 
 def colors_at_both_ends(from_month: str, to_month: str, *conditions):
