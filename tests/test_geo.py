@@ -411,6 +411,37 @@ def test_compact_collection_round_trips_on_the_grid():
     assert back[0].equals(holed) and back[2].equals(multi)
 
 
+def test_the_same_shapes_are_encoded_once(monkeypatch):
+    calls = []
+    real = leaflet._encode
+    monkeypatch.setattr(leaflet, "_encode", lambda g, grid: calls.append(len(g)) or real(g, grid))
+    monkeypatch.setattr(leaflet, "_encoded", type(leaflet._encoded)())
+    monkeypatch.setattr(leaflet, "_encoded_bytes", 0)
+    shapes = [box(0, 0, 0.004, 0.004), box(1, 1, 1.002, 1.002)]
+    first = leaflet.compact_collection(shapes, [{"code": "a"}, {"code": "b"}], 1e-4)
+    again = leaflet.compact_collection(
+        [box(0, 0, 0.004, 0.004), box(1, 1, 1.002, 1.002)], [{"code": "x"}, {"code": "y"}], 1e-4
+    )
+    assert calls == [2]  # equal shapes, other properties: not encoded again
+    assert json.loads(first)["g"] == json.loads(again)["g"]
+    assert [p["code"] for p in json.loads(again)["p"]] == ["x", "y"]
+    moved = leaflet.compact_collection([box(0, 0, 0.005, 0.004), None], [{}, {}], 1e-4)
+    assert calls == [2, 2] and json.loads(moved)["t"] == "AN"  # other shapes: encoded anew
+    leaflet.compact_collection(shapes, [{}, {}], 1e-5)
+    assert calls == [2, 2, 2]  # another grid is another encoding
+
+
+def test_kept_encodings_stay_within_their_byte_bound(monkeypatch):
+    monkeypatch.setattr(leaflet, "_encoded", type(leaflet._encoded)())
+    monkeypatch.setattr(leaflet, "_encoded_bytes", 0)
+    monkeypatch.setattr(leaflet, "ENCODED_MAX_BYTES", 2_000)
+    for i in range(40):
+        leaflet.compact_collection([box(i, 0, i + 0.004, 0.004)], [{}], 1e-4)
+    assert 0 < leaflet._encoded_bytes <= 2_000
+    assert 1 < len(leaflet._encoded) < 40
+    assert leaflet._encoded_bytes == sum(size for *_, size in leaflet._encoded.values())
+
+
 def test_grid_is_never_finer_than_five_decimals():
     assert processing.grid_for(1e-9) == 1e-5 and processing.grid_for(0.0) == 1e-5
     assert processing.grid_for(1.0) == 1e-4
