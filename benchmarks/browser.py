@@ -64,6 +64,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import reference_ms  # noqa: E402
 
 from data_access import meta, villages  # noqa: E402
 from data_access.engine import create_readonly_engine, describe_url  # noqa: E402
@@ -541,6 +544,7 @@ def report(bench: Bench, facts: dict, args, url: str, load_start: str) -> None:
     print()
     print(f"machine: {machine()}")
     print(f"load average (1/5/15 min): start {load_start}, end {load_average()}")
+    print(f"reference workload at the end: {reference_ms():.0f} ms (benchmarks/machine.py)")
     print(
         f"database: {describe_url(url)} ({args.engine}, {args.scale}); first period {facts['latest']}"
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import statistics
 import sys
@@ -23,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import machine  # noqa: E402
 
 from data_access import memo, meta, store, villages  # noqa: E402
 from data_access.engine import create_readonly_engine, describe_url  # noqa: E402
@@ -117,16 +119,16 @@ def main() -> int:
     parser.add_argument("--no-views", action="store_true")
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}"
-    )
+    print(machine.describe())
     for i, url in enumerate(args.urls):
         path = args.folder / f"store-{i}.duckdb"
         refresh(url, path)
         if not args.no_views:
             views_on(path, args.repeat)
-    print(f"load at the end {os.getloadavg()[0]:.1f}")
+    print(
+        f"load at the end {os.getloadavg()[0]:.1f}, "
+        f"reference workload {machine.reference_ms():.0f} ms"
+    )
     return 0
 
 
