@@ -30,7 +30,7 @@ from data_access.schema import (
     village_boundary,
     village_funding,
 )
-from data_access.scope import COUNTY_CODE_LEN, TOWNSHIP_CODE_LEN, Scope, where
+from data_access.scope import Scope, where
 from data_access.teams import PER_RESIDENTS
 
 # The indicator behind the signing-rate layer (家庭医生签约率); no layer value without it.
@@ -310,15 +310,8 @@ def village_figures(
     ]
     df["red_share"] = [ratio(r, n) for r, n in zip(df["red"], df["patients"], strict=True)]
 
-    sign = _signing_sums(engine, period)
-    if not scope.is_all:  # rows are scoped by code (DATA_CONTRACT.md: codes nest by prefix)
-        codes = sign["village_code"].str
-        sign = sign.loc[
-            codes[:TOWNSHIP_CODE_LEN].isin(scope.township_codes)
-            if scope.township_codes
-            else codes[:COUNTY_CODE_LEN] == scope.county_code
-        ]
-    df = df.merge(sign, on="village_code", how="left")
+    sign = _signing_sums(engine, period)  # indicator rows are scoped by code, as in SQL
+    df = df.merge(sign.loc[scope.code_mask(sign["village_code"])], on="village_code", how="left")
     df["sign_rate"] = [
         ratio(n, d, PERCENT_UNIT) for n, d in zip(df["sign_num"], df["sign_den"], strict=True)
     ]

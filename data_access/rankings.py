@@ -18,7 +18,7 @@ from data_access.frames import frame
 from data_access.indicators import RankLevel
 from data_access.memo import per_extract
 from data_access.periods import Period
-from data_access.scope import COUNTY_CODE_LEN, Scope
+from data_access.scope import Scope
 
 MOVEMENTS = ("up", "down", "same", "new")
 
@@ -72,10 +72,7 @@ def _without_movement(table: pd.DataFrame) -> pd.DataFrame:
 
 def _of_county(df: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """The rows of the scope's townships (area codes nest by prefix, DATA_CONTRACT.md)."""
-    if scope.is_all:
-        return df
-    inside = df["area_code"].str[:COUNTY_CODE_LEN] == scope.county_code
-    return df.loc[inside].reset_index(drop=True)
+    return df.loc[scope.code_mask(df["area_code"])].reset_index(drop=True)
 
 
 def _league_values(

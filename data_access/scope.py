@@ -66,6 +66,15 @@ class Scope:
             return df["county_code"] == self.county_code
         return pd.Series(True, index=df.index)
 
+    def code_mask(self, area_codes: pd.Series) -> pd.Series:
+        """Village- or township-level area codes inside the scope, as area_code_condition
+        selects them (codes nest by prefix), as a mask."""
+        if self.township_codes:
+            return area_codes.str[:TOWNSHIP_CODE_LEN].isin(self.township_codes)
+        if self.county_code is not None:
+            return area_codes.str[:COUNTY_CODE_LEN] == self.county_code
+        return pd.Series(True, index=area_codes.index)
+
     def area_code_condition(self, area_code_col, area_level_col) -> ColumnElement | None:
         """A condition on indicator_value rows (codes nest by prefix per the contract).
 
