@@ -11,9 +11,10 @@ for the store, then:
 2. has one session open `--combinations` distinct filter combinations (county × period ×
    page, every county and month of the database before any repeats), printing the server's
    RSS after every tenth;
-3. prints RSS at each step, so "flat" can be read off: the app's caches are bounded
-   (CACHE_MAX_ENTRIES view models, MAP_CACHE_ENTRIES maps, data_access.memo.MAX_ENTRIES
-   results), so RSS should level off rather than grow with every combination.
+3. prints RSS at each step, so "flat" can be read off: the app's caches are bounded by
+   bytes (dashboard.data.CACHE_MAX_BYTES of pickled view models, maps and geometry,
+   data_access.memo.MAX_BYTES of kept query results, geo.leaflet.ENCODED_MAX_BYTES of
+   encoded shapes), so RSS should level off rather than grow with every combination.
 
 RSS is VmRSS of the server and its descendants from /proc (as in benchmarks/browser.py).
 """

@@ -192,6 +192,9 @@ def error_page(title: str, reason: str, hint: str, on_retry=None) -> None:
         if on_retry is not None:
             on_retry()
         st.cache_data.clear()
+        from dashboard import data  # data imports this module
+
+        data.clear()
         st.rerun()
     st.stop()
 

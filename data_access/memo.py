@@ -29,7 +29,7 @@ from data_access.relations import is_store
 # Bounds over all functions: the results kept are aggregates (a team or village list at
 # most), least recently used first out.
 MAX_ENTRIES = 1024
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 48 * 1024 * 1024
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -41,7 +41,7 @@ def _nest(items: list[str], offsets: np.ndarray) -> list[str]:
 # Encodings kept, least recently used out: a scope's shapes are drawn again for every period
 # and layer, and only their fills change. A prefecture's villages encode to ~0.5 MB of text,
 # a province's to ~2 MB: the bound holds a dozen scopes' maps.
-ENCODED_MAX_BYTES = 32 * 1024 * 1024
+ENCODED_MAX_BYTES = 24 * 1024 * 1024
 _encoded: OrderedDict[tuple[bytes, float], tuple[str, list[str], int]] = OrderedDict()
 _encoded_bytes = 0
 _encoded_lock = threading.Lock()

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, small_cells, theme
-from dashboard.data import CACHE_TTL_S, cached
+from dashboard.data import cached
 from data_access.scope import Scope
 from geo import classes, io, maps
 from geo.processing import MapGeometry
@@ -28,8 +28,6 @@ from views.common import Window
 STATIC_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "static"
 LEAFLET_DIR = STATIC_DIR / "vendor" / "leaflet"
 LEAFLET_URL_PATH = "app/static/vendor/leaflet"
-# Built maps of a few dozen (scope, period, layer) combinations, each under 1 MB.
-MAP_CACHE_ENTRIES = 48
 
 ENV_TILE_URL = "DASHBOARD_TILE_URL"
 ENV_TILE_ATTRIBUTION = "DASHBOARD_TILE_ATTRIBUTION"
@@ -221,10 +219,7 @@ def build_map(view: grid_map.MapView, geo: MapGeometry, key: str, small: int = 0
     )
 
 
-# `small` is part of the key: a township role's masked map is never served to a county role
-# (nor the other way round), and a changed DASHBOARD_SMALL_CELL builds anew.
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=MAP_CACHE_ENTRIES, show_spinner="正在绘制地图…")
-def _cached_map(db_key: str, scope: Scope, window: Window, key: str, config: tuple, small: int):
+def _built_map(scope: Scope, window: Window, key: str, config: tuple, small: int):
     return build_map(cached(grid_map.build)(scope, window), geometry(scope), key, small)
 
 
@@ -234,5 +229,10 @@ def map_for(scope: Scope, window: Window, key: str, visible: Scope | None):
     HTML is the same byte for byte, so Streamlit sends the browser a reference to the copy
     it already holds."""
     config = (leaflet_url(), tiles(), _boundary_config())
+    # `small` is part of the key: a township role's masked map is never served to a county
+    # role (nor the other way round), and a changed DASHBOARD_SMALL_CELL builds anew.
     small = small_cells.floor(visible)
-    return _cached_map(data.database().key, scope, window, key, config, small)
+    cache_key = ("map", data.database().key, scope, window, key, data.hashable(config), small)
+    return data.kept(
+        cache_key, lambda: _built_map(scope, window, key, config, small), "正在绘制地图…"
+    )

@@ -175,7 +175,7 @@ def test_the_built_map_carries_no_masked_figure(engine, monkeypatch):
 def test_the_map_cache_is_keyed_by_the_masking(monkeypatch):
     """A township role and a county role never share a built map (nor two thresholds)."""
     calls = []
-    monkeypatch.setattr(map_layers, "_cached_map", lambda *args: calls.append(args))
+    monkeypatch.setattr(map_layers.data, "kept", lambda key, *_: calls.append(key))
     monkeypatch.setattr(map_layers, "leaflet_url", lambda: "/leaflet")
     monkeypatch.setattr(map_layers.data, "database", lambda: SimpleNamespace(key="db"))
     window = "2026-Q1"  # passed through to the cache key as it is
