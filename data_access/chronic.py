@@ -156,8 +156,8 @@ def village_names(engine: Engine) -> pd.DataFrame:
 def village_colors(
     engine: Engine, scope: Scope, month: str, disease: str | None = None
 ) -> pd.DataFrame:
-    """Per village in `village` and colour at one month: patients, mismatched (推送不到位:
-    managed at another level than the colour's), red, and the village's names, class,
+    """Per village in `village` and colour at one month: patients, mismatched (rows not yet
+    pushed: managed at another level than the colour's), red, and the village's names, class,
     township and county. The figures by class, area and village are grouped from it.
 
     On the analytics store the whole month is read once and scoped in memory, so every
