@@ -131,13 +131,13 @@ def build_report(
         "chronic_colors": [],
         "chronic_previous_month": ch.before,
         "chronic_transitions": [],
-        "managed_level_mismatch": 0,
+        "mismatched": 0,  # 推送不到位 (the views' mismatch.mismatched; was managed_level_mismatch)
         "red_not_up": 0,
     }
     if ch.month is not None:
         dist = ch.by_disease
         report["chronic_colors"] = _records(dist, ["disease", "color", "patients"])
-        report["managed_level_mismatch"] = ch.mismatch.mismatched
+        report["mismatched"] = ch.mismatch.mismatched
         report["red_not_up"] = ch.mismatch.red_not_up
         if ch.transitions is not None:
             report["chronic_transitions"] = _records(
