@@ -180,13 +180,13 @@ def test_classes_slide_formats_the_model(engine):
     m = deck.Meeting(deck.header(engine, COUNTY_A), window)
     slide = village_slides.classes(src, m)
     view = src.grid_map()
-    assert slide.parts["per_capita"] == {1: 50.0, 2: 80.0}
-    assert slide.parts["red_share"] == pytest.approx({1: 1 / 3, 2: 0.0})
+    assert slide.per_capita == {1: 50.0, 2: 80.0}
+    assert slide.red_share == pytest.approx({1: 1 / 3, 2: 0.0})
     for c in (1, 2):
-        assert slide.parts["per_capita"][c] == view.class_figure(c, "funding_per_capita")
-        assert slide.parts["services"][c] == view.class_figure(c, "services_per_1000")
+        assert slide.per_capita[c] == view.class_figure(c, "funding_per_capita")
+        assert slide.services[c] == view.class_figure(c, "services_per_1000")
     assert slide.message == "二类村人均经费 80.0 元，高于一类村的 50.0 元（是其 1.60 倍）"
-    assert dict(slide.parts["rows"])["村（网格）"] == {1: "2 个", 2: "1 个"}
+    assert dict(slide.rows)["村（网格）"] == {1: "2 个", 2: "1 个"}
     sheet = slide.sheets["一类二类村"]
     assert sheet["重点人群"].tolist() == [550, 200]
     assert sheet["有经费记录村的常住人口"].tolist() == [1000, 500]

@@ -1,16 +1,8 @@
-"""The weekly brief (周报): the meeting's slides as files a health bureau keeps.
+"""The weekly brief as a printable A4 PDF: every slide's heading, message, chart (drawn
+offline by matplotlib: dashboard.brief.images) and short table (dashboard.brief.printed),
+with the Chinese font embedded as a subset.
 
-A printable A4 PDF (charts as images drawn offline by matplotlib, the Chinese font embedded
-as a subset), an Excel workbook with every slide's tables, and a 16:9 PowerPoint deck with
-native charts (dashboard.brief.pptx). All come from the same Slide
-objects as the projector (views.meeting.deck), so the brief, the slides and the export
-JSON show the same figures.
-
-    pdf_bytes(engine, scope, window, visible)   xlsx_bytes(…)   pptx_bytes(…)
-
-`visible` is the signed-in user's area (None: everything), which also sets the small-cell
-floor of the slides (dashboard.small_cells); each file written is one `export` row of the
-audit trail (what, scope, period).
+    render_pdf(meeting, slides) -> bytes
 """
 
 from __future__ import annotations
@@ -23,26 +15,11 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from dashboard import audit, excel, safe, small_cells, theme
+from dashboard import palette, safe
 from dashboard.brief import images, printed
-from dashboard.brief.fonts import MISSING as FONT_MISSING
-from dashboard.brief.fonts import CjkFont, FontMissing, cjk_font, require
-from data_access.periods import Period
-from data_access.scope import Scope
+from dashboard.brief.fonts import CjkFont, require
 from views import labels
-from views.common import Window
 from views.meeting import deck
-
-__all__ = [
-    "FONT_MISSING",
-    "FontMissing",
-    "cjk_font",
-    "file_stem",
-    "pdf_bytes",
-    "pptx_bytes",
-    "xlsx_bytes",
-]
-PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 FONT = "cjk"
 PAGE_WIDTH_MM = 190  # A4 less 10-mm margins
@@ -57,35 +34,13 @@ def _rgb(hex_color: str) -> tuple[int, int, int]:
     return tuple(int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
 
 
-ACCENT = _rgb(theme.ACCENT)  # headings in the app's accent blue
-FLAG = _rgb(theme.FLAG_COLOR)
+ACCENT = _rgb(palette.ACCENT)  # headings in the app's accent blue
+FLAG = _rgb(palette.FLAG_COLOR)
 
 
 def printable(text) -> str:
     """Text for the PDF (glyphs the font has, long names breakable): dashboard.safe.pdf."""
     return safe.pdf(text)
-
-
-def file_stem(scope: Scope, period: Period) -> str:
-    """e.g. 周报_990101_2026-Q1 (codes: file names stay ASCII-safe on any system)."""
-    where = scope.county_code or "全部县区"
-    if scope.township_codes:
-        where += "_" + "-".join(scope.township_codes)
-    return f"周报_{where}_{period.key}"
-
-
-def build(engine, scope: Scope, window: Window | None, visible: Scope | None = None):
-    """(Meeting, slides) of the brief: the meeting's view model over `engine`, as a user who
-    sees `visible` sees it (leagues cut, small patient counts masked)."""
-    view = deck.build(engine, scope, window, visible, small_cells.floor(visible))
-    return view.meeting, view.slides
-
-
-def _audit(kind: str, scope: Scope, window: Window | None) -> None:
-    period = window.period if window else None
-    what = f"周报 {kind}: " + (file_stem(scope, period) if period else "无期间")
-    audit.record("export", what=what, scope=audit.scope_words(scope),
-                 period=period.key if period else None)  # fmt: skip
 
 
 class _Document(FPDF):
@@ -130,7 +85,7 @@ def _cover(pdf: FPDF, m: deck.Meeting, slides: list[deck.Slide], generated: str)
     pdf.ln(4)
     _text(pdf, "要点", HEADING_PT, bold=True)
     for slide in slides:
-        if slide.key != "cover":
+        if slide.kind is not deck.Kind.COVER:
             _text(pdf, f"· {slide.title}：{slide.message or slide.empty or ''}", BODY_PT)
 
 
@@ -179,11 +134,11 @@ def _section(pdf: FPDF, m: deck.Meeting, slide: deck.Slide, font: CjkFont) -> No
     if png is not None:
         pdf.image(io.BytesIO(png), w=PAGE_WIDTH_MM)  # breaks the page itself if needed
         pdf.ln(2)
-    table = printed.table(slide)
-    if table is not None and not table.empty:
-        _table(pdf, table)
-    if slide.key == "teams":
-        _text(pdf, f"标记规则：{slide.parts['rule']}。", TABLE_PT)
+    below = printed.printed(slide)
+    if below.table is not None and not below.table.empty:
+        _table(pdf, below.table)
+    if below.note:
+        _text(pdf, below.note, TABLE_PT)
 
 
 def render_pdf(m: deck.Meeting, slides: list[deck.Slide], generated: str | None = None) -> bytes:
@@ -193,58 +148,6 @@ def render_pdf(m: deck.Meeting, slides: list[deck.Slide], generated: str | None 
     pdf = _document(font, m)
     _cover(pdf, m, slides, generated)
     for slide in slides:
-        if slide.key != "cover":
+        if slide.kind is not deck.Kind.COVER:
             _section(pdf, m, slide, font)
     return bytes(pdf.output())
-
-
-def render_xlsx(m: deck.Meeting, slides: list[deck.Slide]) -> bytes:
-    """The brief's workbook: a summary sheet, then every slide's tables in slide order."""
-    summary = [("范围", m.scope_words), ("期间", m.period_label), ("数据", m.freshness)]
-    summary += [(s.title, s.message or s.empty or "") for s in slides if s.key != "cover"]
-    sheets = {"周报要点": pd.DataFrame(summary, columns=["项目", "内容"])}
-    for slide in slides:
-        for name, df in slide.sheets.items():
-            if name not in sheets:
-                sheets[name] = _scores_as_numbers(df)
-    title = excel.Title(f"{labels.APP_TITLE}周报", m.scope_words, m.period_label, m.freshness)
-    # audited=False: the brief's own audit row says more.
-    return excel.to_excel_bytes(sheets, title, XLSX_FORMATS, audited=False)
-
-
-# Indicator values of mixed units: one or two decimals, so 65.97 never reads as 66.0.
-XLSX_FORMATS = {"本期值": "#,##0.0#", "分子": "#,##0", "分母": "#,##0"}
-SCORE_COLUMN = "综合得分"
-
-
-def _scores_as_numbers(df: pd.DataFrame) -> pd.DataFrame:
-    """A score column given as the page's text (99.26) as numbers with that many decimals."""
-    if SCORE_COLUMN not in df or pd.api.types.is_numeric_dtype(df[SCORE_COLUMN]):
-        return df
-    texts = df[SCORE_COLUMN].astype(str)
-    numbers = pd.to_numeric(texts, errors="coerce")
-    decimals = max((len(t.partition(".")[2]) for t in texts[numbers.notna()]), default=0)
-    out = df.assign(**{SCORE_COLUMN: numbers})
-    out.attrs[excel.FORMATS_ATTR] = {SCORE_COLUMN: labels.excel_score_format(decimals)}
-    return out
-
-
-def pdf_bytes(engine, scope: Scope, window: Window | None, visible: Scope | None = None) -> bytes:
-    data = render_pdf(*build(engine, scope, window, visible))
-    _audit("PDF", scope, window)
-    return data
-
-
-def xlsx_bytes(engine, scope: Scope, window: Window | None, visible: Scope | None = None) -> bytes:
-    data = render_xlsx(*build(engine, scope, window, visible))
-    _audit("Excel", scope, window)
-    return data
-
-
-def pptx_bytes(engine, scope: Scope, window: Window | None, visible: Scope | None = None) -> bytes:
-    """The brief as a PowerPoint deck (needs no font on this machine: the viewer has it)."""
-    from dashboard.brief import pptx  # python-pptx: loaded for this file only
-
-    data = pptx.render(*build(engine, scope, window, visible))
-    _audit("PPT", scope, window)
-    return data
