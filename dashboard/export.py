@@ -6,6 +6,8 @@ python -m dashboard.export --db URL --period 2026-Q1 [--county C] [--township T]
     [--user NAME]   (as that account sees it: scope clamped to its area, leagues cut)
 
 Every file written (or JSON printed) is an `export` row of the audit trail (what, scope).
+One JSON name per figure, the view models' own: 推送不到位 is `mismatched` in the classic
+report too (it was `managed_level_mismatch`; same figure), 红标未上转 `red_not_up`.
 """
 
 from __future__ import annotations
