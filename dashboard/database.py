@@ -24,7 +24,7 @@ from data_access.engine import (
     describe_url,
 )
 from data_access.schema import check_schema
-from data_access.store import StoreKeeper
+from data_access.store_keeper import StoreKeeper
 
 log = logging.getLogger(__name__)
 

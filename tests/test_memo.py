@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from data_access import memo, store, teams
 from data_access.periods import Period
 from data_access.scope import Scope
+from data_access.store_build import build
 from tests import handmade as hm
 from tests.dbs import loaded_database
 
@@ -28,7 +29,7 @@ PERIOD = Period.parse("2026-Q1")
 def built(tmp_path):
     """The hand-made database's store, with nothing kept yet."""
     with loaded_database("duckdb", copy.deepcopy(hm.ROWS), tmp_path) as source:
-        path = store.build(source, "x", tmp_path / "store.duckdb")
+        path = build(source, "x", tmp_path / "store.duckdb")
     engine = store.open_store(path)
     memo.clear()
     yield engine
@@ -54,13 +55,13 @@ def test_a_store_rebuilt_in_place_is_read_afresh(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
     with loaded_database("duckdb", rows, tmp_path / "a") as source:
-        path = store.build(source, "x", tmp_path / "store.duckdb")
+        path = build(source, "x", tmp_path / "store.duckdb")
     built = store.open_store(path)
     before = teams.team_workload(built, Scope(), PERIOD)
     built.dispose()
     rows["team_service"] = []
     with loaded_database("duckdb", rows, tmp_path / "b") as source:
-        store.build(source, "x", path)  # same file name, new content
+        build(source, "x", path)  # same file name, new content
     rebuilt = store.open_store(path)
     try:
         after = teams.team_workload(rebuilt, Scope(), PERIOD)
