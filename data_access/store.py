@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.engine import create_readonly_engine, describe_url
-from data_access.relations import STORE_OPTION, store_info
+from data_access.relations import Store, store_info
 from data_access.schema import data_meta
 
 # Bump when the store's tables change: a store of another format is rebuilt, never read.
@@ -76,16 +76,16 @@ def source_stamp(engine: Engine, url: str) -> Stamp:
 STORE_QUERY_THREADS = 1
 
 
-def open_store(path: Path) -> Engine:
-    """A read-only engine on a built store, marked so that queries read its tables."""
+def open_store(path: Path) -> Store:
+    """A built store, opened read-only: what query functions take to read its tables."""
     # One thread per query: a view's queries read a few thousand rows each, where DuckDB's
     # scheduling costs more than a second thread brings (5–15 % per view model measured), and
     # the other cores stay free for other sessions.
     engine = create_readonly_engine(f"duckdb:///{path}", threads=STORE_QUERY_THREADS)
-    return engine.execution_options(**{STORE_OPTION: True})
+    return Store(engine, path)
 
 
-def read_info(store: Engine) -> dict[str, str]:
+def read_info(store: Store) -> dict[str, str]:
     """The store's store_info: source, extracted_at, built_at, format."""
     with store.connect() as conn:
         return dict(conn.execute(sa.select(store_info.c.info_key, store_info.c.info_value)).all())

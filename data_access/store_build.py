@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 
 from data_access import meta
 from data_access.periods import periods_with_data
-from data_access.relations import STORE_OPTION, chronic_count, store_metadata
+from data_access.relations import Store, chronic_count, store_metadata
 from data_access.schema import chronic_status, metadata, village
 from data_access.source_reader import chronic_months, prefetched, read_batches
 from data_access.store import FORMAT, Progress, Stamp, no_progress, source_stamp
@@ -40,7 +40,7 @@ BUILD_MEMORY_LIMIT = "512MB"
 # --- which month pairs the views can ask transitions for ----------------------------------
 
 
-def needed_pairs(store: Engine) -> list[tuple[str, str]]:
+def needed_pairs(store: Store) -> list[tuple[str, str]]:
     """Every (before, end) pair views.chronic can ask for, for any scope and disease.
 
     For a period, the end is the last month in it with rows in scope, and `before` the last
@@ -70,7 +70,7 @@ def needed_pairs(store: Engine) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def _months_by_group(store: Engine) -> dict[tuple, list[str]]:
+def _months_by_group(store: Store) -> dict[tuple, list[str]]:
     c = chronic_count.c
     query = (
         sa.select(village.c.township_code, c.disease, c.month)
@@ -104,6 +104,7 @@ def build(
         leftover.unlink(missing_ok=True)
         Path(f"{leftover}.wal").unlink(missing_ok=True)
     writer = sa.create_engine(f"duckdb:///{building}", poolclass=sa.pool.StaticPool)
+    built = Store(writer, building, sealed=False)  # read by the build's own queries as it grows
     try:
         metadata.create_all(writer, tables=list(COPIED))
         store_metadata.create_all(writer)
@@ -112,11 +113,8 @@ def build(
             duck.execute(f"SET memory_limit = '{BUILD_MEMORY_LIMIT}'")
             duck.execute("SET preserve_insertion_order = false")
             _copy_tables(source, duck, progress)
-            _chronic(
-                source, duck, staging, writer.execution_options(**{STORE_OPTION: True}), progress
-            )
+            _chronic(source, duck, staging, built, progress)
             progress(0.97, "整理分析库…")
-            built = writer.execution_options(**{STORE_OPTION: True})
             months = meta.months_with_rows(built)
             if months:
                 duck.executemany("INSERT INTO data_month VALUES (?)", [[m] for m in months])
@@ -162,7 +160,7 @@ def _copy_tables(source: Engine, duck, progress: Progress) -> None:
             _insert(duck, table.name, batch)
 
 
-def _chronic(source: Engine, duck, staging: Path, built: Engine, progress: Progress) -> None:
+def _chronic(source: Engine, duck, staging: Path, built: Store, progress: Progress) -> None:
     """chronic_count per month, and chronic_move for the needed pairs via a staging file."""
     cs = chronic_status.c
     months = chronic_months(source)

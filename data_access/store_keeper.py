@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from data_access.relations import Store
 from data_access.store import FORMAT, Stamp, open_store, read_info, source_stamp
 from data_access.store_build import build
 from data_access.store_child import build_in_child
@@ -22,11 +23,11 @@ CHECK_INTERVAL_S = 300.0
 
 @dataclass(frozen=True)
 class Current:
-    """The store being served: its file, read-only engine, stamp and store_info (read once
-    when it is swapped in: a built store never changes)."""
+    """The store being served: its file, the Store the views read, its stamp and store_info
+    (read once when it is swapped in: a built store never changes)."""
 
     path: Path
-    engine: Engine
+    store: Store
     stamp: Stamp
     info: dict[str, str]
 
@@ -55,7 +56,7 @@ class StoreKeeper:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._building: threading.Thread | None = None
-        self._retired: list[Engine] = []
+        self._retired: list[Store] = []
         self.current: Current | None = None
         self.fraction, self.message = 0.0, "准备中…"
         self.error: str | None = None  # why the last build failed (None: it did not)
@@ -124,12 +125,12 @@ class StoreKeeper:
         )
         for path in older:
             try:
-                engine = open_store(path)
-                info = read_info(engine)
+                store = open_store(path)
+                info = read_info(store)
                 if info.get("format") != FORMAT:
-                    engine.dispose()
+                    store.dispose()
                     continue
-                self._swap(path, Stamp(info.get("source", ""), info.get("extracted_at")), engine)
+                self._swap(path, Stamp(info.get("source", ""), info.get("extracted_at")), store)
                 return
             except Exception as exc:
                 log.warning("older analytics store %s unreadable: %s", path.name, exc)
@@ -159,15 +160,15 @@ class StoreKeeper:
             log.warning("analytics store build failed: %s", exc)
             self.error = str(exc)
 
-    def _swap(self, path: Path, stamp: Stamp, engine: Engine | None = None) -> None:
-        engine = engine or open_store(path)
-        info = read_info(engine)  # opens, so that a damaged file fails here
+    def _swap(self, path: Path, stamp: Stamp, store: Store | None = None) -> None:
+        store = store or open_store(path)
+        info = read_info(store)  # opens, so that a damaged file fails here
         with self._lock:
-            previous, self.current = self.current, Current(path, engine, stamp, info)
+            previous, self.current = self.current, Current(path, store, stamp, info)
             # A session may still be reading the previous store: dispose of it one swap later.
             for old in self._retired:
                 old.dispose()
-            self._retired = [previous.engine] if previous else []
+            self._retired = [previous.store] if previous else []
         if previous is not None and previous.path != path:
             previous.path.unlink(missing_ok=True)
         for stale in self.folder.glob(f"{stamp.source_prefix}*.duckdb"):

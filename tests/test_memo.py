@@ -9,15 +9,18 @@ import pytest
 import sqlalchemy as sa
 
 from data_access import memo, store, teams
+from data_access.bounded import BoundedCache
 from data_access.periods import Period
+from data_access.relations import Store
 from data_access.scope import Scope
 from data_access.store_build import build
 from tests import handmade as hm
 from tests.dbs import loaded_database
 
 
-def _count_selects(engine: sa.Engine) -> list[str]:
+def _count_selects(db: sa.Engine | Store) -> list[str]:
     seen: list[str] = []
+    engine = db.engine if isinstance(db, Store) else db
     sa.event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
     return seen
 
@@ -81,7 +84,9 @@ def test_nothing_is_kept_for_a_source_database(tmp_path):
 
 def test_what_is_kept_stays_within_its_bytes(built, monkeypatch):
     one = memo.size_of(teams.team_workload(built, Scope(), PERIOD))
-    monkeypatch.setattr(memo, "MAX_BYTES", int(one * 1.5))
+    bound = int(one * 1.5)
+    monkeypatch.setattr(memo, "_kept", BoundedCache(bound, memo.size_of))
     teams.team_workload(built, Scope(hm.A), PERIOD)
     teams.team_workload(built, Scope(hm.A, (hm.EAST,)), PERIOD)
-    assert 0 < memo.kept_bytes() <= memo.MAX_BYTES
+    assert 0 < memo.kept_bytes() <= bound
+    assert len(memo._kept) == 1  # the first result made room for the second

@@ -207,12 +207,12 @@ def test_a_refresh_that_adds_a_month_gives_the_source_figures(dialect, tmp_path)
         assert keeper.wait(60) and keeper.error is None
         assert keeper.current.stamp.extracted_at == "2026-05-02T08:00:00+08:00"
         assert keeper.current.path != first.path and not first.path.exists()
-        assert "2026-04" in meta.data_months(keeper.current.engine)
+        assert "2026-04" in meta.data_months(keeper.current.store)
         new = [Period.parse(p) for p in ("2026-04", "2026-Q2", "2026", "2026-Q1")]
         assert_store_equals_source(
-            source, keeper.current.engine, new, [Scope(), Scope(hm.A, (hm.EAST,))], others=False
+            source, keeper.current.store, new, [Scope(), Scope(hm.A, (hm.EAST,))], others=False
         )
-        keeper.current.engine.dispose()
+        keeper.current.store.dispose()
 
 
 def test_the_store_is_reused_while_the_extract_is_unchanged_and_after_a_restart(tmp_path):
@@ -227,7 +227,7 @@ def test_the_store_is_reused_while_the_extract_is_unchanged_and_after_a_restart(
         restarted.check()
         assert restarted.builds == 0 and restarted.current.path == served.path
         for k in (keeper, restarted):
-            k.current.engine.dispose()
+            k.current.store.dispose()
 
 
 def test_a_refresh_that_fails_half_way_leaves_the_previous_store_serving(tmp_path, monkeypatch):
@@ -238,7 +238,7 @@ def test_a_refresh_that_fails_half_way_leaves_the_previous_store_serving(tmp_pat
         keeper.wait(60)
         before = keeper.current
         march = chronic.build(
-            before.engine, Scope(hm.A), window(Period.parse("2026-Q1"), meta.data_months(source))
+            before.store, Scope(hm.A), window(Period.parse("2026-Q1"), meta.data_months(source))
         )
 
         def fail_in_chronic(*args, **kwargs):
@@ -253,10 +253,10 @@ def test_a_refresh_that_fails_half_way_leaves_the_previous_store_serving(tmp_pat
         assert keeper.current is before and before.path.exists()
         assert not list((tmp_path / "stores").glob("*.building*"))
         again = chronic.build(
-            before.engine, Scope(hm.A), window(Period.parse("2026-Q1"), meta.data_months(source))
+            before.store, Scope(hm.A), window(Period.parse("2026-Q1"), meta.data_months(source))
         )
         assert same(jsonable(again), jsonable(march)) is None
-        before.engine.dispose()
+        before.store.dispose()
 
 
 def test_the_export_without_a_store_equals_the_store(tmp_path, capsys):
@@ -314,8 +314,8 @@ def test_a_build_in_a_child_process_gives_the_same_store(tmp_path):
         assert keeper.wait(120) and keeper.error is None and keeper.current is not None
         assert any("慢病" in m for m in seen) and seen[-1] == "分析库已就绪"
         periods = [Period.parse(p) for p in ("2026-Q1", "2026-03", "2026")]
-        assert_store_equals_source(source, keeper.current.engine, periods, others=False)
-        keeper.current.engine.dispose()
+        assert_store_equals_source(source, keeper.current.store, periods, others=False)
+        keeper.current.store.dispose()
 
 
 def test_a_build_in_a_child_process_that_fails_says_why(tmp_path):
