@@ -22,6 +22,7 @@ from data_access.scope import Scope
 from views import labels
 from views.common import Window, trend_months
 from views.rankings_method import CHANGE_INCOMPLETE, LOST_METHOD, method_frame, method_lines
+from views.rankings_method import target_text as target_text  # the renderers read it here
 
 LEVEL_LABELS = {"county": "县区", "township": "乡镇"}
 MOVEMENT_SYMBOLS = {"up": "↑", "down": "↓", "same": "–", "new": "新"}
