@@ -186,6 +186,27 @@ def component_frame(page, url_part: str, timeout_ms: int = 60_000):
         page.wait_for_timeout(100)
 
 
+# The first start of a server on a database builds its analytics store (a progress page);
+# on a busy machine that takes minutes, which no page visit should have to wait out.
+STORE_BUILDING = "正在生成分析库"
+STORE_READY_TIMEOUT_MS = 600_000
+
+
+def wait_until_served(page, base: str, timeout_ms: int = STORE_READY_TIMEOUT_MS) -> None:
+    """Open the server's first page and wait until its analytics store serves (the progress
+    page reruns by itself until then)."""
+    page.goto(base, wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    page.wait_for_function(
+        "text => document.body && !document.body.innerText.includes(text)"
+        " && !!document.querySelector(\"[data-testid='stHeading'], [data-testid='stException']\")",
+        arg=STORE_BUILDING,
+        timeout=timeout_ms,
+        polling=500,
+    )
+    wait_for_script(page, timeout_ms)
+
+
 def wait_for_script(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector(SCRIPT_DONE, timeout=timeout_ms)
     page.wait_for_timeout(500)  # let charts finish their first paint

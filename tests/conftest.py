@@ -11,7 +11,14 @@ import tempfile
 import pytest
 
 from tests import dbs
-from tests.browser import CHROMIUM, DemoDb, browser_page, demo_db, streamlit_server
+from tests.browser import (
+    CHROMIUM,
+    DemoDb,
+    browser_page,
+    demo_db,
+    streamlit_server,
+    wait_until_served,
+)
 
 # The audit trail of app runs in tests goes to a scratch folder, not the checkout's data/.
 os.environ.setdefault("DASHBOARD_AUDIT_DIR", tempfile.mkdtemp(prefix="yfrh_audit_"))
@@ -60,13 +67,16 @@ def demo(chromium, tmp_path_factory) -> DemoDb:
 @pytest.fixture(scope="module")
 def open_app(chromium):
     """open_app(db_url, size) → (base URL, page): a Streamlit server on the database (None:
-    no server) and a Chromium page of `size` (None: no page), both closed when the module's
-    tests end."""
+    no server), already serving its analytics store, and a Chromium page of `size` (None: no
+    page), both closed when the module's tests end."""
     with contextlib.ExitStack() as stack:
 
         def open_(db_url: str | None, size: tuple[int, int] | None = (1440, 900)):
             base = stack.enter_context(streamlit_server(db_url)) if db_url else None
             page = stack.enter_context(browser_page(*size)) if size else None
+            if base is not None:
+                with browser_page() if page is None else contextlib.nullcontext(page) as first:
+                    wait_until_served(first, base)
             return base, page
 
         yield open_
