@@ -14,11 +14,10 @@ from html import escape
 import streamlit as st
 
 from dashboard import palette, safe
-from data_access.chronic import COLORS
-from data_access.scope import Scope
 from pages import meeting_plots as plots
 from views import labels
 from views.common import month_words
+from views.domain import COLORS, Scope
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, Meeting, NoData, Slide, TableSlide
