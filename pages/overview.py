@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import navigation, safe, state
+from dashboard.charts import svg
 from dashboard.data import cached
 from pages.overview_kpi import card
 from views import labels, overview
@@ -27,6 +28,7 @@ if not view.has_data:
 
 # --- headline indicators -------------------------------------------------------------------
 st.subheader("核心指标")
+st.markdown(svg.CSS, unsafe_allow_html=True)  # the sparklines' look, once per page
 for start in range(0, len(view.kpis), CARDS_PER_ROW):
     row = view.kpis[start : start + CARDS_PER_ROW]
     for column, kpi in zip(st.columns(CARDS_PER_ROW), row, strict=False):
