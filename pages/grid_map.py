@@ -124,7 +124,9 @@ def map_section() -> None:
             state.drill_to(None, ())
             st.rerun(scope="app")
     layer = grid_map.LAYERS[layer_key]
-    if len(geo.counties) > 1:
+    if view.at_county_level:
+        how = "全市（州）按县区着色，数值为各县区全部村的合计；点击县区查看该县各村。"
+    elif len(geo.counties) > 1:
         how = "点击县名称下钻到该县（放大后显示乡镇名称，也可点击）；点击村查看详情。"
     elif len(geo.townships) > 1:
         how = "点击乡镇名称下钻到该乡镇；点击村查看详情。"
