@@ -67,11 +67,12 @@ def _services(panel: grid_map.VillagePanel) -> None:
         },
     )
     st.caption(panel.services_note + "。")
-    st.page_link(
-        navigation.page("teams"),
-        label="查看该团队的工作量",
-        icon=":material/arrow_forward:",
-        query_params={state.URL_TEAM: info["team_id"]},
+    # In-app, with the filters: the team's detail tab in the same scope and period.
+    navigation.link(
+        "teams",
+        "查看该团队的工作量",
+        state.current(),
+        {state.URL_TEAM: info["team_id"], state.URL_TEAM_TAB: "detail"},
     )
 
 
