@@ -181,9 +181,10 @@ def db_url(tmp_path_factory):
     return sqlite_file(tmp_path_factory.mktemp("svg") / "handmade.sqlite", hm.ROWS)
 
 
-@pytest.mark.parametrize("view", ["overview", "chronic"])
+@pytest.mark.parametrize("view", ["overview", "chronic", "teams", "rankings"])
 def test_landing_pages_draw_no_plotly(monkeypatch, db_url, view):
-    """总览 and 慢病三色's default tab: no st.plotly_chart, so the browser fetches no Plotly."""
+    """The default tabs of 总览, 慢病三色, 团队工作量, 县区排名: no st.plotly_chart, so the
+    browser fetches no Plotly."""
     monkeypatch.setenv("DASHBOARD_DB_URL", db_url)
     monkeypatch.setenv("DASHBOARD_AUTH", "off")
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
@@ -194,4 +195,61 @@ def test_landing_pages_draw_no_plotly(monkeypatch, db_url, view):
     assert not at.exception, [e.message for e in at.exception]
     assert not at.get("plotly_chart")
     marks = "\n".join(str(m.value) for m in at.markdown)
-    assert (svg.SPARK_CLASS if view == "overview" else svg.BARS_CLASS) in marks
+    drawn = {"overview": svg.SPARK_CLASS, "chronic": svg.BARS_CLASS, "teams": svg.COLUMNS_CLASS}
+    assert drawn.get(view, "") in marks
+
+
+# --- 团队工作量's bars and monthly columns ------------------------------------------------------
+
+
+def test_team_ranking_bars_are_the_rows():
+    from dashboard.charts import teams as team_charts
+
+    rows = pd.DataFrame({"label": ["甲队", HOSTILE], "value": [0.8, 0.55]})
+    el = Elements(team_charts.ranking_html(rows, "pass_rate"))
+    cells = el.find("div", "cell")
+    assert [c["data-value"] for c in cells] == ["80", "55"]  # % of the axis 0-100
+    assert cells[1]["title"].startswith(HOSTILE)  # decoded text: it was escaped
+    markup = team_charts.ranking_html(rows, "pass_rate")
+    assert "80.0%" in markup and "55.0%" in markup and "<img" not in markup
+
+
+def test_village_share_bars_mark_the_median():
+    from dashboard.charts import teams as team_charts
+
+    one = pd.DataFrame({"label": ["甲队", "乙队"], "share": [0.2, 0.5], "median": [0.4, 0.4]})
+    markup = team_charts.village_share_html(one)
+    assert "20.0% ▼" in markup and "50.0%</span>" in markup and "全县中位数 40.0%" in markup
+    two = one.assign(median=[0.3, 0.6])  # two counties: a tick per bar
+    el = Elements(team_charts.village_share_html(two))
+    assert [a["style"] for a in el.find("i", "tick")] == ["left:27.27%", "left:54.55%"]  # of 110
+
+
+def test_monthly_columns_sum_the_services():
+    from dashboard.charts import teams as team_charts
+
+    monthly = pd.DataFrame(
+        {
+            "service_type": ["sign", "follow_up", "follow_up", "sign"],
+            "month": ["2026-01", "2026-01", "2026-02", "2026-03"],
+            "services": [100, 10, 5, 2],
+        }
+    )
+    months = ("2026-01", "2026-02", "2026-03")
+    markup = team_charts.monthly_stack_html(monthly, months, "service_type", ("2026-03",))
+    el = Elements(markup)
+    assert [s["data-value"] for s in el.find("div", "seg")] == ["100", "10", "5", "2"]
+    cols = [a for t, a in el.tags if t == "div" and a.get("class", "").startswith("col")]
+    assert [c["title"] for c in cols] == [
+        "2026年1月 合计：110 人次",
+        "2月 合计：5 人次",
+        "3月 合计：2 人次",
+    ]
+    assert [c["class"] for c in cols] == ["col", "col", "col hl"]  # the chosen period shaded
+    assert "签约" in markup and "随访" in markup  # the legend
+
+
+def test_nice_ticks():
+    assert svg.nice_ticks(110) == [0, 50, 100, 150]
+    assert svg.nice_ticks(272_000) == [0, 100_000, 200_000, 300_000]
+    assert svg.nice_ticks(0) == [0.0, 1.0]
