@@ -46,7 +46,7 @@ def site_config(listen: str, backends: list[str], debug_upstream: bool = False) 
     listen: nginx's listen value (e.g. "80" or "127.0.0.1:8680"); backends: host:port of the
     Streamlit processes. debug_upstream adds X-Yf-Upstream (which process answered): tests.
     """
-    servers = "\n".join(f"    server {b};" for b in backends)
+    servers = "\n".join(f"  server {b};" for b in backends)
     headers = "\n".join(f'  add_header {n} "{v}" always;' for n, v in SECURITY_HEADERS)
     debug = "  add_header X-Yf-Upstream $upstream_addr always;\n" if debug_upstream else ""
     return f"""\

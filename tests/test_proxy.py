@@ -95,3 +95,10 @@ def test_pages_run_through_the_proxy(front):
         return times
 
     assert len(asyncio.run(go())) == len(sessions.PAGES)
+
+
+def test_readme_shows_the_tested_configuration():
+    readme = (proxy.ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = proxy.site_config("80", [f"127.0.0.1:{p}" for p in (8501, 8502, 8503, 8504)])
+    indented = "\n".join(("   " + line) if line else "" for line in snippet.rstrip().splitlines())
+    assert indented in readme

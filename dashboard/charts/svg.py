@@ -40,7 +40,7 @@ CSS = f"""<style>
   line-height: 1.2; }}
 .{SPARK_CLASS} svg {{ display: block; width: 100%; height: {SPARK_HEIGHT_PX}px; overflow: visible; }}
 .{SPARK_CLASS} .tgt {{ position: absolute; left: 0; transform: translateY(-100%);
-  white-space: nowrap; }}
+  white-space: nowrap; z-index: 1; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }}
 .{SPARK_CLASS} .ticks {{ display: flex; justify-content: space-between; margin-top: 2px; }}
 .{BARS_CLASS} {{ font-size: {BAR_TEXT_PX}px; color: #1a1a1a; margin-bottom: 0.8rem;
   font-variant-numeric: tabular-nums; }}
