@@ -18,8 +18,17 @@ rendered*, the server's CPU seconds, the bytes moved and the server's RSS:
   reached by its sidebar link (an in-app navigation: no page load, as a user moves around);
 - the server restarted on the store just built: the first visit again (no build).
 
-A navigation is `page.goto` (a new Streamlit session, the browser's HTTP cache kept, as for a
-user who opens a link); the clock runs from just before the call.
+A navigation is `page.goto` in the open tab (a *same-tab load*: a new Streamlit session, the
+tab's renderer and the browser's HTTP cache kept, as for a reload); the clock runs from just
+before the call.
+
+`--user-loads` measures instead what a user feels, per view and for a bare Streamlit page
+(benchmarks/bare/app.py, started beside the dashboard: the floor) in the same run and
+browser: a *new-tab load* (a new tab of the same browser, as for a link from chat, a
+bookmark or an alert mail: a new renderer compiles Streamlit's scripts again), a *same-tab
+load*, and an *in-app navigation* by the sidebar link (no page load); each row prints the
+1-minute load average and Chromium's own CPU seconds next to the time, and the table gives
+each figure as a ratio to the bare page's of the same kind.
 
 "Fully rendered" is decided in the page, on every animation frame, by `IDLE_JS`. The page
 is idle when all of these hold:
