@@ -369,8 +369,11 @@ class Browser:
             now_ms = time.time() * 1000
             if b:
                 why = b["why"]
+                # A new document may mount the app mid-run (its first "running" is not an
+                # attribute change the observer sees): a finished run counts then.
+                ran = b["runs"] > runs_before or (runs_before == 0 and b["done"] is not None)
                 if (
-                    b["runs"] > runs_before
+                    ran
                     and b["idle"] is not None
                     and b["idle"] >= b["last"]
                     and now_ms - b["idle"] >= QUIET_MS
