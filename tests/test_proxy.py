@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import urllib.error
 import urllib.request
 
@@ -30,6 +31,25 @@ def get(url: str, cookie: str = "") -> tuple[int, dict]:
         return exc.code, exc.headers
 
 
+def distinct_ports(count: int) -> list[int]:
+    """`count` different free ports (free_port may return one port twice in a row when
+    YFRH_TEST_PORTS narrows the choice): each is held until all are found."""
+    held, ports = [], []
+    try:
+        while len(ports) < count:
+            port = free_port()
+            if port in ports:
+                raise RuntimeError("not enough free ports in YFRH_TEST_PORTS")
+            s = socket.socket()
+            s.bind(("127.0.0.1", port))
+            held.append(s)
+            ports.append(port)
+    finally:
+        for s in held:
+            s.close()
+    return ports
+
+
 def node_cookies(headers) -> list[str]:
     """The yf_node cookies a response sets ("yf_node=…"); Streamlit sets its own too."""
     found = [c.split(";", 1)[0] for c in headers.get_all("Set-Cookie") or []]
@@ -45,10 +65,10 @@ def front(tmp_path_factory):
     work = tmp_path_factory.mktemp("proxy")
     url = sqlite_file(work / "handmade.sqlite", hm.ROWS)
     env = proxy.streamlit_env(url, work / "store", "test-secret")
-    ports = [free_port(), free_port()]
+    ports = distinct_ports(3)
     with (
-        proxy.streamlit_processes(ports, env, work / "logs") as backends,
-        proxy.nginx(work / "nginx", free_port(), backends, debug=True) as base,
+        proxy.streamlit_processes(ports[:2], env, work / "logs") as backends,
+        proxy.nginx(work / "nginx", ports[2], backends, debug=True) as base,
     ):
         yield base, backends
 
