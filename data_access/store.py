@@ -34,12 +34,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access import meta
+from data_access import meta, store_files
 from data_access.engine import REPO_ROOT, backend_of, create_readonly_engine, describe_url
 from data_access.periods import Period, periods_with_data
 from data_access.relations import (
@@ -98,13 +99,29 @@ def source_stamp(engine: Engine, url: str) -> Stamp:
 STORE_QUERY_THREADS = 1
 
 
-def open_store(path: Path) -> Engine:
-    """A read-only engine on a built store, marked so that queries read its tables."""
+def open_store(path: Path, on_damage: Callable[[Path], None] | None = None) -> Engine:
+    """A read-only engine on a built store, marked so that queries read its tables;
+    `on_damage(path)` is told when a read fails because the file is damaged."""
     # One thread per query: a view's queries read a few thousand rows each, where DuckDB's
     # scheduling costs more than a second thread brings (5–15 % per view model measured), and
     # the other cores stay free for other sessions.
     engine = create_readonly_engine(f"duckdb:///{path}", threads=STORE_QUERY_THREADS)
+    if on_damage is not None:
+        _report_damage(engine, path, on_damage)
     return engine.execution_options(**{STORE_OPTION: True})
+
+
+def _report_damage(engine: Engine, path: Path, on_damage: Callable[[Path], None]) -> None:
+    """Tell `on_damage` when DuckDB cannot read the file (cut short, bad checksum)."""
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _damaged(context) -> None:
+        error = context.original_exception
+        if isinstance(error, duckdb.IOException) or "checksum" in str(error).lower():
+            try:
+                on_damage(path)
+            except Exception as exc:  # the query's own error is the one to raise
+                log.warning("analytics store damage report failed: %s", exc)
 
 
 def read_info(store: Engine) -> dict[str, str]:
@@ -279,18 +296,31 @@ def build(
     progress: Progress = _no_progress,
     stamp: Stamp | None = None,
 ) -> Path:
-    """Build the store of `source` (configured as `url`) at `path`, atomically.
+    """Build the store of `source` (configured as `url`) at `path`, atomically, one build
+    per source at a time across processes: a process that waited for another's build of the
+    same store uses it instead (store_files.build_lock).
 
     The previous file at `path`, if any, is replaced only when the build succeeds.
     """
-    started = time.perf_counter()
-    stamp = stamp or source_stamp(source, url)
     path.parent.mkdir(parents=True, exist_ok=True)
-    building = path.with_name(path.name + ".building")
-    staging = path.with_name(path.name + ".staging")
-    for leftover in (building, staging):
-        leftover.unlink(missing_ok=True)
-        Path(f"{leftover}.wal").unlink(missing_ok=True)
+    waited = []
+
+    def waiting() -> None:
+        waited.append(True)
+        log.info("analytics store %s: another process builds it, waiting", path.name)
+        progress(0.0, "另一进程正在生成分析库，等待其完成…")
+
+    with store_files.build_lock(path, waiting):
+        if waited and path.exists() and store_files.intact(path):  # the other one built it
+            progress(1.0, "分析库已就绪")
+            return path
+        store_files.clear_leftovers(path)
+        return _build_locked(source, url, path, progress, stamp or source_stamp(source, url))
+
+
+def _build_locked(source: Engine, url: str, path: Path, progress: Progress, stamp: Stamp) -> Path:
+    started = time.perf_counter()
+    building, staging = store_files.working_names(path)
     writer = sa.create_engine(f"duckdb:///{building}", poolclass=sa.pool.StaticPool)
     try:
         metadata.create_all(writer, tables=list(COPIED))
@@ -327,6 +357,7 @@ def build(
         Path(f"{staging}.wal").unlink(missing_ok=True)
     writer.dispose()
     os.replace(building, path)
+    store_files.seal(path)
     log.info("analytics store %s built in %.1f s", path.name, time.perf_counter() - started)
     progress(1.0, "分析库已就绪")
     return path
@@ -549,7 +580,11 @@ class StoreKeeper:
                 log.warning("analytics store check failed: %s", exc)
 
     def check(self) -> None:
-        """Compare the source's stamp with the store served; build when they differ."""
+        """Compare the source's stamp with the store served; build when they differ. A store
+        cut short or unreadable is moved aside and built again."""
+        current = self.current
+        if current is not None and current.path.exists() and not store_files.intact(current.path):
+            self.damaged(current.path)
         stamp = source_stamp(self.source, self.url)
         self.last_check = time.time()
         if self.current is not None and self.current.stamp == stamp:
@@ -557,14 +592,26 @@ class StoreKeeper:
         path = self.folder / stamp.file_name
         if path.exists():
             try:
+                if not store_files.intact(path):
+                    raise RuntimeError("size differs from its seal (cut short)")
                 self._swap(path, stamp)
                 return
             except Exception as exc:  # a damaged file: build it again
                 log.warning("analytics store %s unreadable, rebuilding: %s", path.name, exc)
-                path.unlink(missing_ok=True)
+                store_files.quarantine(path)
         if self.current is None:
             self._serve_older(stamp)
         self._start_build(path, stamp)
+
+    def damaged(self, path: Path) -> None:
+        """A store failed a read or its seal: stop serving it, move it aside, and have the
+        watcher build it again now (no one needs to press anything)."""
+        with self._lock:
+            if self.current is not None and self.current.path == path:
+                self._retired.append(self.current.engine)
+                self.current = None
+        store_files.quarantine(path)
+        self.refresh_now()
 
     def refresh_now(self) -> None:
         """Ask the watcher to look at the source now (e.g. an administrator's button)."""
@@ -585,7 +632,10 @@ class StoreKeeper:
         )
         for path in older:
             try:
-                engine = open_store(path)
+                if not store_files.intact(path):
+                    store_files.quarantine(path)
+                    continue
+                engine = open_store(path, self.damaged)
                 info = read_info(engine)
                 if info.get("format") != FORMAT:
                     engine.dispose()
@@ -621,7 +671,7 @@ class StoreKeeper:
             self.error = str(exc)
 
     def _swap(self, path: Path, stamp: Stamp, engine: Engine | None = None) -> None:
-        engine = engine or open_store(path)
+        engine = engine or open_store(path, self.damaged)
         with engine.connect() as conn:  # opens, so that a damaged file fails here
             conn.execute(sa.select(store_info.c.info_key).limit(1)).all()
         with self._lock:
@@ -631,7 +681,7 @@ class StoreKeeper:
                 old.dispose()
             self._retired = [previous.engine] if previous else []
         if previous is not None and previous.path != path:
-            previous.path.unlink(missing_ok=True)
+            store_files.remove(previous.path)
         for stale in self.folder.glob(f"{stamp.source_prefix}*.duckdb"):
             if stale != path and (previous is None or stale != previous.path):
-                stale.unlink(missing_ok=True)
+                store_files.remove(stale)
