@@ -26,8 +26,8 @@ from data_access.periods import Period
 from data_access.schema import check_schema
 from data_access.scope import Scope, UnknownArea, resolve_scope
 from views import chronic as chronic_view
+from views import chronic_cells, overview
 from views import grid_map as grid_map_view
-from views import overview
 from views import rankings as rankings_view
 from views import teams as teams_view
 from views.common import Window, window_for
@@ -61,7 +61,10 @@ CUT_TO_VISIBLE = (rankings_view.build, deck.build)
 TAKE_SMALL = (deck.build,)
 # Per builder: the model as a user with a small-cell floor sees it, before it becomes JSON
 # (the map's class comparison; the village tables are masked in the JSON: VILLAGE_COUNTS).
-SEEN_WITH_FLOOR = {grid_map_view.build: grid_map_view.with_classes_masked}
+SEEN_WITH_FLOOR = {
+    grid_map_view.build: lambda engine, model, below: grid_map_view.seen(model, below),
+    chronic_view.build: chronic_cells.seen,
+}
 
 
 # Village tables of a view's JSON that hold patient counts: (path, count columns, shares that
@@ -102,7 +105,7 @@ def build_view(
         options["small"] = below
     model = builder(engine, scope, window, **options)
     if builder in SEEN_WITH_FLOOR:
-        model = SEEN_WITH_FLOOR[builder](model, below)
+        model = SEEN_WITH_FLOOR[builder](engine, model, below)
     return {"view": name, **_mask_village_counts(name, jsonable(model), visible)}
 
 
@@ -112,7 +115,9 @@ def build_report(
     """The export's classic keys, each taken from the view model that shows it on screen."""
     window = window_for(engine, period)
     ov = overview.build(engine, scope, window)
-    ch = chronic_view.build(engine, scope, window)
+    ch = chronic_cells.seen(
+        engine, chronic_view.build(engine, scope, window), small_cells.floor(visible)
+    )
     period = window.period
     report: dict = {
         "period": period.key,
