@@ -44,7 +44,19 @@ def _audit_view(user, page_title: str, current: state.Filters) -> None:
         audit.record("page_view", page=view[0], scope=view[1], period=view[2])
 
 
+@st.cache_resource(show_spinner=False)
+def _check_font_setting() -> None:
+    """Once per process: a DASHBOARD_CJK_FONT without Chinese glyphs is said in the log at
+    start (and where the PDF brief would be offered), not found out from a blank PDF."""
+    from dashboard.brief import fonts
+
+    problem = fonts.check_setting()
+    if problem:
+        log.error("%s", problem)
+
+
 def main() -> None:
+    _check_font_setting()
     meeting_mode = meeting.requested()  # `mode=meeting`: slides instead of the page, no chrome
     st.set_page_config(
         page_title=labels.APP_TITLE,

@@ -64,6 +64,7 @@ TAKE_SMALL = (deck.build,)
 SEEN_WITH_FLOOR = {
     grid_map_view.build: lambda engine, model, below: grid_map_view.seen(model, below),
     chronic_view.build: chronic_cells.seen,
+    overview.build: lambda engine, model, below: chronic_cells.overview_seen(model, below),
 }
 
 
@@ -244,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         audit.set_actor(f"cli:{user.username if user else _os_user()}", audit.scope_words(scope))
         if args.format != "json":
             from dashboard import brief  # matplotlib and fpdf2: loaded for the brief only
+
+            if args.format == "pdf":
+                brief.require()  # a font without Chinese: exit 2 with why, no PDF
 
             write = {"pdf": brief.pdf_bytes, "xlsx": brief.xlsx_bytes, "pptx": brief.pptx_bytes}[
                 args.format

@@ -17,9 +17,11 @@ The derivations of issue 25 on today's code:
 from __future__ import annotations
 
 import copy
+import io
 import itertools
 import re
 
+import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -158,6 +160,26 @@ def test_mismatch_total_does_not_give_the_one_masked_village_away(users, db_url,
     assert pinned(report["managed_level_mismatch"], cells) == []
 
 
+def test_mismatch_alert_of_overview_and_the_brief(users, db_url, engine, tmp_path):  # noqa: F811
+    """总览's alert and the brief's 需要关注 slide carry the same count (4 on today's code)."""
+    villages = _export(db_url, tmp_path, "m_west", "--view", "chronic")["mismatch_villages"]
+    cells = [r["mismatched"] for r in villages["rows"]]
+    shown = _export(db_url, tmp_path, "m_west", "--view", "overview")
+    alert = next(a for a in shown["alerts"] if a["key"] == "mismatch")
+    assert pinned(alert["count"], cells) == [] and "红标未上转 <5" in alert["subject"]
+    assert pinned(shown["chronic"]["mismatch"]["mismatched"], cells) == []
+    deck_json = _export(db_url, tmp_path, "m_west", "--view", "meeting")
+    slide = next(s for s in deck_json["slides"] if s["key"] == "alerts")
+    counts = [item[0] for item in slide["parts"]["items"] if "推送不到位" in item[2]]
+    assert counts and all(pinned(c, cells) == [] for c in counts)
+    window = window_for(engine, Period.parse("2026-Q1"))
+    from dashboard import brief
+
+    book = openpyxl.load_workbook(io.BytesIO(brief.xlsx_bytes(engine, WEST, window, WEST)))
+    rows = [r for r in book["需要关注"].iter_rows(values_only=True) if r and "推送不到位" in str(r)]
+    assert rows and all("<5" in r for r in rows), rows
+
+
 def test_mismatch_tab_of_the_page(users, db_url, monkeypatch):  # noqa: F811
     monkeypatch.setenv("DASHBOARD_DB_URL", db_url)
     monkeypatch.delenv("DASHBOARD_AUTH", raising=False)
@@ -197,9 +219,7 @@ def test_class_red_share_and_the_other_villages_give_nothing_away(users, db_url,
     shown_chronic = _export(db_url, tmp_path, "m_west", "--view", "chronic")
     villages = shown_map["villages"]
     red = known(villages, shown_chronic["red_villages"], key="village_code", column="red")
-    patients = known(
-        villages, shown_chronic["red_villages"], key="village_code", column="patients"
-    )
+    patients = known(villages, shown_chronic["red_villages"], key="village_code", column="patients")
     classes = {r["village_class"]: r for r in shown_map["classes"]}
     sheet = {1: _class_slide_sheet(engine)[0], 2: _class_slide_sheet(engine)[1]}
     for c in (1, 2):
@@ -284,7 +304,9 @@ def test_village_panel_rates_and_counts(db_url, visible, hidden):
         assert not any("33.3" in c for c in cells), cells
     else:
         assert any("33.3" in c for c in cells), cells
-    at8 = AppTest.from_function(_panel_script, args=(db_url, visible, V8), default_timeout=120).run()
+    at8 = AppTest.from_function(
+        _panel_script, args=(db_url, visible, V8), default_timeout=120
+    ).run()
     text = "\n".join(str(e.value) for e in (*at8.markdown, *at8.caption))
     cells8 = [str(v) for d in at8.dataframe for v in d.value.astype(str).to_numpy().ravel()]
     if hidden:  # 大寨村's 6 red would give 㵲水村's 3 away with the class's 9

@@ -97,3 +97,22 @@ def seen(engine: Engine, view: ChronicView, below: int) -> ChronicView:
     return seen_with(
         view, village_cells(engine, view.scope, view.month, view.disease, below), below
     )
+
+
+def overview_seen(view, below: int):
+    """总览 (views.overview.OverviewView) as a user with floor `below` sees it: the
+    推送不到位 alert and the glance's 推送不到位 read `<5` for a few people, as 慢病三色 does."""
+    if not below or view.chronic is None:
+        return view
+    m = mismatch_seen(view.chronic.mismatch, below)
+    alerts = []
+    for alert in view.alerts:
+        if alert.key == "mismatch":
+            red = m.red_not_up
+            unit = view.chronic.unit
+            subject = alert.subject.split("其中")[0] + (
+                f"其中红标未上转 {red if isinstance(red, str) else f'{red:,}'} {unit}）"
+            )
+            alert = replace(alert, count=m.mismatched, subject=subject)
+        alerts.append(alert)
+    return replace(view, chronic=replace(view.chronic, mismatch=m), alerts=tuple(alerts))

@@ -133,7 +133,8 @@ def suppress(
         if not grouping:
             members.append(((), cells.index))
             continue
-        for value, index in cells.groupby(list(grouping), dropna=False).groups.items():
+        by = list(grouping) if len(grouping) > 1 else grouping[0]
+        for value, index in cells.groupby(by, dropna=False).groups.items():
             members.append(((grouping, value if isinstance(value, tuple) else (value,)), index))
     exposed: set[tuple] = set()
     changed = True

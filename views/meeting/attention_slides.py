@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from views import labels
+from views import chronic_cells, labels
 from views import teams as team_view
 from views.meeting.deck import Meeting, Slide, Sources
 
@@ -94,14 +94,14 @@ def _names(alert) -> str:
 def alerts(src: Sources, m: Meeting) -> Slide:
     """The 总览 alerts, as the page lists them (same counts, same wording)."""
     slide = Slide("alerts")
-    found = src.overview().alerts
+    found = chronic_cells.overview_seen(src.overview(), src.small).alerts  # <5 as on 总览
     items = [(a.count, a.unit, a.subject, _names(a)) for a in found]
     slide.message = f"本期 {len(items)} 类事项需要关注" if items else "本期没有需要特别关注的事项"
     slide.parts["items"] = items
     slide.sheets["需要关注"] = pd.DataFrame(
         {
             "事项": [subject for _, _, subject, _ in items],
-            "数量": [int(count) for count, *_ in items],
+            "数量": [count if isinstance(count, str) else int(count) for count, *_ in items],
             "单位": [unit for _, unit, *_ in items],
             "明细（节选）": [names for *_, names in items],
         }

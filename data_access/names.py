@@ -1,0 +1,90 @@
+"""Names from the database made safe to show, in one place: every name column a query reads
+passes through `clean_frame` (data_access.frames.frame), so pages, slides, the brief and the
+export CLI show the same text.
+
+- bidi controls (U+202A–U+202E embeddings/overrides, U+2066–U+2069 isolates, U+200E/U+200F/
+  U+061C marks) are removed: an override turns "exe.镇RTL" into "LTR镇.exe" on screen;
+- other control characters are shown visibly as their Unicode control pictures (␉, ␊ …),
+  never as boxes or as line breaks inside a table;
+- a blank name (empty or only spaces) reads （未命名） plus its code;
+- `short` cuts a long name with an ellipsis for narrow places (league columns, slides), whose
+  renderer shows the whole name on hover (dashboard.safe.html_name).
+
+Markup and formulas are not this module's concern: each renderer escapes (dashboard.safe).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+# Bidirectional formatting characters: removed.
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_BIDI = str.maketrans(dict.fromkeys(BIDI))
+# C0 controls and DEL as their control pictures (U+2400 …, U+2421); C1 controls as U+FFFD.
+_CONTROLS = str.maketrans(
+    {
+        **{i: 0x2400 + i for i in range(0x20)},
+        0x7F: 0x2421,
+        **{i: 0xFFFD for i in range(0x80, 0xA0)},
+    }
+)
+_NEEDS_WORK = re.compile(f"[{BIDI}\\x00-\\x1f\\x7f-\\x9f]|^\\s*$")
+UNNAMED = "（未命名）"
+ELLIPSIS = "…"
+# Characters a name keeps where room is short (a league column, a slide row): about 12 CJK
+# characters fit a 1024-px league column at its font size.
+SHORT = 24
+
+
+def clean(text, code=None) -> str:
+    """A name as shown: bidi controls removed, control characters visible, blank → （未命名）
+    and the code. None (no name at all) stays None."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return text
+    out = str(text).translate(_BIDI).translate(_CONTROLS)
+    if not out.strip():
+        return f"{UNNAMED}{'' if code is None or pd.isna(code) else code}"
+    return out
+
+
+def short(text, limit: int = SHORT) -> str:
+    """The name cut to `limit` characters with an ellipsis (as it is when it fits)."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def is_name_column(column: str) -> bool:
+    """Columns that hold names from the database (what clean_frame cleans)."""
+    return column in ("name", "leader", "health_center") or column.endswith("_name")
+
+
+def _code_column(column: str, columns: list[str]) -> str | None:
+    """The code beside a name column: x_name → x_code / x_id; name → the first code/id."""
+    if column.endswith("_name"):
+        stem = column[: -len("_name")]
+        for candidate in (f"{stem}_code", f"{stem}_id"):
+            if candidate in columns:
+                return candidate
+        return None
+    return next((c for c in columns if c.endswith(("_code", "_id"))), None)
+
+
+def clean_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its name columns cleaned (in place when something needs it)."""
+    columns = list(df.columns)
+    for column in columns:
+        if not is_name_column(column) or df[column].dtype.kind not in "OUT":
+            continue
+        values = df[column]
+        text = values.astype("string")
+        dirty = text.str.contains(_NEEDS_WORK, na=False)
+        if not dirty.any():
+            continue
+        code = _code_column(column, columns)
+        codes = df[code] if code else pd.Series(None, index=df.index)
+        fixed = [clean(v, c) for v, c in zip(values[dirty], codes[dirty], strict=True)]
+        df[column] = values.astype(object)
+        df.loc[dirty, column] = fixed
+    return df
