@@ -551,6 +551,8 @@ class StoreKeeper:
         self.current: Current | None = None
         self.fraction, self.message = 0.0, "准备中…"
         self.error: str | None = None  # why the last build failed (None: it did not)
+        # why the last look at the source failed (None: it answered); the store keeps serving
+        self.source_error: str | None = None
         self.builds = 0
         self.last_check: float | None = None
         self._watcher: threading.Thread | None = None
@@ -560,15 +562,29 @@ class StoreKeeper:
         return self._building is not None and self._building.is_alive()
 
     def start(self) -> None:
-        """Serve what is on disk and start the watcher (once)."""
+        """Serve what is on disk and start the watcher (once). With the source unreachable,
+        the newest store of this source on disk serves until it answers again; with none on
+        disk, the failure is raised (and nothing is started)."""
         with self._lock:
             if self._watcher is not None:
                 return
             self._watcher = threading.Thread(
                 target=self._watch, name="analytics-store-watcher", daemon=True
             )
-        self.check()
+        try:
+            self.check()
+        except Exception:
+            self.serve_last()
+            if self.current is None:
+                with self._lock:
+                    self._watcher = None
+                raise
         self._watcher.start()
+
+    def serve_last(self) -> None:
+        """Serve the newest intact store of this source on disk (the source is not asked)."""
+        if self.current is None:
+            self._serve_older(Stamp(describe_url(self.url), None))
 
     def _watch(self) -> None:
         while True:
@@ -585,7 +601,12 @@ class StoreKeeper:
         current = self.current
         if current is not None and current.path.exists() and not store_files.intact(current.path):
             self.damaged(current.path)
-        stamp = source_stamp(self.source, self.url)
+        try:
+            stamp = source_stamp(self.source, self.url)
+        except Exception as exc:
+            self.source_error = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise
+        self.source_error = None
         self.last_check = time.time()
         if self.current is not None and self.current.stamp == stamp:
             return
