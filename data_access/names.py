@@ -4,8 +4,8 @@ export CLI show the same text.
 
 - bidi controls (U+202A–U+202E embeddings/overrides, U+2066–U+2069 isolates, U+200E/U+200F/
   U+061C marks) are removed: an override turns "exe.镇RTL" into "LTR镇.exe" on screen;
-- other control characters are shown visibly as their Unicode control pictures (␉, ␊ …),
-  never as boxes or as line breaks inside a table;
+- other control characters are shown visibly as escapes (\t, \n, \x07 …), never as boxes
+  or as line breaks inside a table;
 - a blank name (empty or only spaces) reads （未命名） plus its code;
 - `short` cuts a long name with an ellipsis for narrow places (league columns, slides), whose
   renderer shows the whole name on hover (dashboard.safe.html_name).
@@ -22,13 +22,12 @@ import pandas as pd
 # Bidirectional formatting characters: removed.
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _BIDI = str.maketrans(dict.fromkeys(BIDI))
-# C0 controls and DEL as their control pictures (U+2400 …, U+2421); C1 controls as U+FFFD.
+# Control characters as visible escapes (\t, \n, \x07 …): plain ASCII every font has, so
+# they show the same on a page, in a chart image, a PDF or a spreadsheet (control pictures
+# such as ␉ are missing from the CJK fonts the brief embeds).
+_NAMED = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
 _CONTROLS = str.maketrans(
-    {
-        **{i: 0x2400 + i for i in range(0x20)},
-        0x7F: 0x2421,
-        **{i: 0xFFFD for i in range(0x80, 0xA0)},
-    }
+    {i: _NAMED.get(i, f"\\x{i:02x}") for i in (*range(0x20), *range(0x7F, 0xA0))}
 )
 _NEEDS_WORK = re.compile(f"[{BIDI}\\x00-\\x1f\\x7f-\\x9f]|^\\s*$")
 UNNAMED = "（未命名）"

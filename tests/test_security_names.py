@@ -59,7 +59,7 @@ def test_clean_by_hand():
     assert names.clean(RTL) == "exe.镇RTL"
     for mark in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f":
         assert names.clean(f"甲{mark}乙") == "甲乙"
-    assert names.clean("a\tb\x07c\nd\x7f") == "a␉b␇c␊d␡"
+    assert names.clean("a\tb\x07c\nd\x7f\x85") == "a\\tb\\x07c\\nd\\x7f\\x85"
     assert names.clean("  \u3000 ", "990101001001") == "（未命名）990101001001"
     assert names.clean("", None) == "（未命名）"
     assert names.clean(None) is None
@@ -71,7 +71,7 @@ def test_every_name_read_is_clean(engine):
     got = chronic.village_names(engine).set_index("village_code")["village_name"]
     assert got[hm.V3] == "exe.镇RTL"
     assert got[hm.V1] == f"（未命名）{hm.V1}"
-    assert got[hm.V4] == "石␉门␇村␊二"
+    assert got[hm.V4] == "石\\t门\\x07村\\n二"
     view = grid_map.build(engine, Scope(hm.A), window_for(engine, Period.parse("2026-03")))
     shown = view.villages.set_index("village_code")["name"]
     assert shown[hm.V3] == "exe.镇RTL" and shown[hm.V1] == f"（未命名）{hm.V1}"
@@ -84,7 +84,7 @@ def test_the_export_carries_clean_names(db_url, tmp_path):
     assert export.main(["--db", db_url, "--period", "2026-03", "--county", hm.A, "--view", "map",
                         "-o", str(out)]) == 0  # fmt: skip
     text = out.read_text(encoding="utf-8")
-    assert "\u202e" not in text and "\\t" not in text and "\\u0007" not in text
+    assert "\u202e" not in text and "\\u0007" not in text and "石\\\\t门" in text
     assert f"（未命名）{hm.V1}" in text and "exe.镇RTL" in text
 
 
