@@ -102,6 +102,7 @@ def main() -> None:
             "读取数据时出错",
             safe.exception_reason(exc),
             "数据库可能暂时不可用，或只读账号缺少某张表的 SELECT 权限。服务仍在运行，稍后点击“重试”。",
+            private=True,
         )
     except Exception as exc:  # st.stop / st.rerun are BaseException and pass through
         log.warning("page failed: %s: %s", type(exc).__name__, safe.exception_reason(exc))
@@ -109,6 +110,7 @@ def main() -> None:
             "页面出错",
             f"{type(exc).__name__}: {safe.exception_reason(exc)}",
             "数据中可能有数据约定之外的取值。服务仍在运行，请联系管理员查看日志后点击“重试”。",
+            private=True,
         )
 
 

@@ -204,13 +204,19 @@ def _retry(on_retry=None, key: str = "retry_database") -> None:
         st.rerun()
 
 
-def error_page(title: str, reason: str, hint: str, on_retry=None) -> None:
+def error_page(title: str, reason: str, hint: str, on_retry=None, private: bool = False) -> None:
     """A plain page saying what is wrong and what to do, with a retry; stops the run.
 
-    The reason passes safe.reason again: no password or server path reaches the page. Only
-    who may_see_details sees the reason and the 重试 button; others are told to come back.
+    The reason passes safe.reason again: no password or server path reaches the page. A
+    `private` reason (a connection's URL or driver message) and the 重试 button only for who
+    may_see_details; others are told to come back later.
     """
     st.error(f"### {title}")
+    if not private and not may_see_details():
+        st.markdown("**原因：**")
+        st.code(safe.reason(reason), language=None, wrap_lines=True)
+        st.markdown(hint)
+        st.stop()
     if may_see_details():
         st.markdown("**原因：**")
         st.code(safe.reason(reason), language=None, wrap_lines=True)  # text, never markup
@@ -289,6 +295,7 @@ def connect() -> Database:
             f"{describe_url(url)}：{safe.exception_reason(exc)}",
             "请检查环境变量 `DASHBOARD_DB_URL` 或 `.streamlit/secrets.toml` 中的 `[database] url`"
             "（支持 duckdb、sqlite、postgresql、mysql）。",
+            private=True,
         )
     except Exception as exc:  # unreachable, refused, not a database file …
         log.warning("database %s unreachable: %s", describe_url(url), safe.exception_reason(exc))
@@ -301,6 +308,7 @@ def connect() -> Database:
             "无法连接数据库",
             f"{describe_url(url)}：{safe.exception_reason(exc)}",
             "服务仍在运行。数据库恢复后点击“重试”或刷新页面即可。",
+            private=True,
         )
     db = Database(url, engine, builds_demo)
     try:
@@ -311,6 +319,7 @@ def connect() -> Database:
             "无法读取数据库结构",
             f"{db.key}：{safe.exception_reason(exc)}",
             "请确认只读账号对数据约定中的每张表都有 SELECT 权限，然后重试。",
+            private=True,
         )
     if not report.ok:
         log.error("database %s does not match the contract: %s", db.key, report.describe())
@@ -321,6 +330,7 @@ def connect() -> Database:
             "数据库结构与数据约定不符",
             "缺少 " + "、".join(missing),
             "请按 DATA_CONTRACT.md 补齐后重试（可增加表和字段，不可改名）。",
+            private=True,
         )
     if not store_enabled():
         return db
@@ -332,6 +342,7 @@ def connect() -> Database:
             "无法读取数据提取信息",
             f"{db.key}：{safe.exception_reason(exc)}",
             "请确认只读账号可读取 `data_meta` 表，然后重试。",
+            private=True,
         )
     _first_store(keeper)
     current = keeper.current
@@ -341,5 +352,6 @@ def connect() -> Database:
             keeper.error or "未知原因",
             "请检查程序目录下的 `data` 文件夹是否可写、磁盘空间是否充足，然后重试。",
             on_retry=keeper.refresh_now,
+            private=True,
         )
     return Database(url, current.engine, builds_demo, engine, current.path.name, keeper)
