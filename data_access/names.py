@@ -29,7 +29,8 @@ _NAMED = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
 _CONTROLS = str.maketrans(
     {i: _NAMED.get(i, f"\\x{i:02x}") for i in (*range(0x20), *range(0x7F, 0xA0))}
 )
-_NEEDS_WORK = re.compile(f"[{BIDI}\\x00-\\x1f\\x7f-\\x9f]|^\\s*$")
+_BAD_CHARACTER = re.compile(f"[{BIDI}\\x00-\\x1f\\x7f-\\x9f]")
+_BLANK = re.compile("(?:^|\ue000)\\s*(?:\ue000|$)")
 UNNAMED = "（未命名）"
 ELLIPSIS = "…"
 # Characters a name keeps where room is short (a league column, a slide row): about 12 CJK
@@ -70,20 +71,28 @@ def _code_column(column: str, columns: list[str]) -> str | None:
     return next((c for c in columns if c.endswith(("_code", "_id"))), None)
 
 
+def _needs_work(values: list) -> bool:
+    """Whether any value has a bidi or control character or is blank (two regex passes over
+    the column joined: a few ms for 40,000 names)."""
+    texts = [v for v in values if isinstance(v, str)]
+    if not texts:
+        return False
+    joined = "\ue000".join(texts)  # a private-use separator no name holds
+    return bool(_BAD_CHARACTER.search(joined) or _BLANK.search(joined))
+
+
 def clean_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with its name columns cleaned (in place when something needs it)."""
     columns = list(df.columns)
     for column in columns:
         if not is_name_column(column) or df[column].dtype.kind not in "OUT":
             continue
-        values = df[column]
-        text = values.astype("string")
-        dirty = text.str.contains(_NEEDS_WORK, na=False)
-        if not dirty.any():
+        values = df[column].tolist()
+        if not _needs_work(values):
             continue
         code = _code_column(column, columns)
-        codes = df[code] if code else pd.Series(None, index=df.index)
-        fixed = [clean(v, c) for v, c in zip(values[dirty], codes[dirty], strict=True)]
-        df[column] = values.astype(object)
-        df.loc[dirty, column] = fixed
+        codes = df[code].tolist() if code else [None] * len(values)
+        df[column] = pd.Series(
+            [clean(v, c) for v, c in zip(values, codes, strict=True)], index=df.index, dtype=object
+        )
     return df
