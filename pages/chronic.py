@@ -80,10 +80,13 @@ def distribution(view: ChronicView, colors: dict) -> None:
         chart(charts.share_bars(view.by_area, "area_code", order, colors, view.unit), "cs_area")
     with class_col:
         st.markdown("**按村类别**（一类：集中易服务；二类：分散偏远）")
-        fig = charts.share_bars(
-            view.by_class, "village_class", class_names, colors, view.unit, narrow=True
-        )
-        chart(fig, "cs_class")
+        if view.by_class["patients"].map(lambda v: isinstance(v, str)).any():  # masked
+            st.caption(f"{masking.hidden_words(small_cells.threshold())}：不显示按村类别的分布。")
+        else:
+            fig = charts.share_bars(
+                view.by_class, "village_class", class_names, colors, view.unit, narrow=True
+            )
+            chart(fig, "cs_class")
     if view.disease is None and len(view.by_disease):
         st.markdown("**各病种**（同一患者患两种病在两个病种各计 1 人）")
         diseases = {
@@ -290,13 +293,6 @@ tabs = state.linked_tabs(
     state.W_CHRONIC_TAB,
     state.S_CHRONIC_TAB,
 )
-with tabs[""]:
-    if tabs[""].open:
-        distribution(view, colors)
-with tabs["trend"]:
-    if tabs["trend"].open:
-        trend(view, colors)
-        transitions(view, colors)
 # A township role's view: village counts masked with the totals beside them in mind.
 below = small_cells.floor(filters.visible)
 cells = (
@@ -305,6 +301,13 @@ cells = (
     else None
 )
 shown = chronic_cells.seen_with(view, cells, below) if below else view
+with tabs[""]:
+    if tabs[""].open:
+        distribution(shown, colors)
+with tabs["trend"]:
+    if tabs["trend"].open:
+        trend(view, colors)
+        transitions(view, colors)
 with tabs["mismatch"]:
     if tabs["mismatch"].open:
         mismatch(shown, colors, below, cells)

@@ -241,6 +241,15 @@ def test_class_red_share_and_the_other_villages_give_nothing_away(users, db_url,
     assert pinned(total["patients"], list(patients.values())) == []
 
 
+def test_class_mix_on_the_chronic_page_gives_nothing_away(users, db_url, tmp_path):  # noqa: F811
+    """按村类别 per colour beside the township's colour totals: 二类 is 新寨村 alone."""
+    model = _export(db_url, tmp_path, "m_west", "--view", "chronic")
+    totals = {r["color"]: r["patients"] for r in model["distribution"]}
+    for color in ("green", "red"):
+        cells = [r["patients"] for r in model["by_class"] if r["color"] == color]
+        assert "<5" in cells and pinned(totals[color], cells) == [], (color, cells)
+
+
 def test_county_role_still_sees_the_class_figures(users, db_url, tmp_path):  # noqa: F811
     model = _export(db_url, tmp_path, "m_county", "--view", "map", "--township", hm.WEST)
     classes = {r["village_class"]: r for r in model["classes"]}

@@ -71,6 +71,19 @@ def mismatch_seen(m: Mismatch, below: int) -> Mismatch:
     )
 
 
+def classes_seen(by_class: pd.DataFrame, below: int) -> pd.DataFrame:
+    """按村类别 (village_class, color, patients, share) as shown: per colour, the classes are
+    shown with the scope's total of that colour beside them, so a small class count hides
+    the other class's too (a class of one village would name its patients)."""
+    if not below or by_class.empty:
+        return by_class
+    table = by_class.reset_index(drop=True)
+    shown, _status = masking.suppress_table(
+        table, below, ["patients"], ["share"], (("color",),), key="village_class"
+    )
+    return shown
+
+
 def seen_with(view: ChronicView, cells: pd.DataFrame, below: int) -> ChronicView:
     """The view as a user with floor `below` sees it, given village_cells of its month."""
     if not below or view.month is None:
@@ -82,6 +95,7 @@ def seen_with(view: ChronicView, cells: pd.DataFrame, below: int) -> ChronicView
     return replace(
         view,
         red_villages=mask_villages(view.red_villages, cells, below, ("red_share",)),
+        by_class=classes_seen(view.by_class, below),
         mismatch_villages=mismatch_list,
         mismatch=None if view.mismatch is None else mismatch_seen(view.mismatch, below),
         mismatch_by_area=masking.mask_table(
