@@ -23,8 +23,9 @@ from data_access.engine import (
     demo_url,
     describe_url,
 )
+from data_access.relations import Db
 from data_access.schema import check_schema
-from data_access.store import StoreKeeper
+from data_access.store_keeper import StoreKeeper
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ STORE_POLL_S = 0.3
 @dataclass(frozen=True)
 class Database:
     url: str
-    engine: Engine  # what the views read: the analytics store (or the source with the store off)
+    engine: Db  # what the views read: the analytics store (or the source with the store off)
     builds_demo: bool  # no URL configured: the embedded demo database
     source: Engine | None = None  # the monitoring database itself
     store_file: str | None = None  # the store's file name (None: no store)
@@ -261,7 +262,7 @@ def _serve_offline(url: str, builds_demo: bool, reason: str) -> Database | None:
     if current is None:
         return None
     return Database(
-        url, current.engine, builds_demo, None, current.path.name, keeper, source_down=reason
+        url, current.store, builds_demo, None, current.path.name, keeper, source_down=reason
     )
 
 
@@ -354,4 +355,4 @@ def connect() -> Database:
             on_retry=keeper.refresh_now,
             private=True,
         )
-    return Database(url, current.engine, builds_demo, engine, current.path.name, keeper)
+    return Database(url, current.store, builds_demo, engine, current.path.name, keeper)

@@ -26,7 +26,7 @@ from data_access.periods import Period
 from data_access.schema import check_schema
 from data_access.scope import Scope, UnknownArea, resolve_scope
 from views import chronic as chronic_view
-from views import chronic_cells, overview
+from views import chronic_cells, grid_map_cells, overview
 from views import grid_map as grid_map_view
 from views import rankings as rankings_view
 from views import teams as teams_view
@@ -62,7 +62,7 @@ TAKE_SMALL = (deck.build,)
 # Per builder: the model as a user with a small-cell floor sees it, before it becomes JSON
 # (the map's class comparison; the village tables are masked in the JSON: VILLAGE_COUNTS).
 SEEN_WITH_FLOOR = {
-    grid_map_view.build: lambda engine, model, below: grid_map_view.seen(model, below),
+    grid_map_view.build: lambda engine, model, below: grid_map_cells.seen(model, below),
     chronic_view.build: chronic_cells.seen,
     overview.build: lambda engine, model, below: chronic_cells.overview_seen(model, below),
 }

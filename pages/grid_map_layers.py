@@ -18,11 +18,11 @@ import streamlit as st
 
 from dashboard import data, small_cells, theme
 from dashboard.data import cached
-from data_access.scope import Scope
 from geo import classes, io, maps
 from geo.processing import MapGeometry
-from views import grid_map, labels
+from views import grid_map, grid_map_cells, labels
 from views.common import Window
+from views.domain import Scope
 
 # Streamlit serves the static folder beside the entry script (dashboard/app.py).
 STATIC_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "static"
@@ -127,7 +127,7 @@ def fills(
         colours = [theme.CLASS_COLORS.get(c, theme.MAP_NO_VALUE) for c in villages["village_class"]]
         names = [labels.CLASS_LABELS.get(c, str(c)) for c in villages["village_class"]]
         return colours, names, maps.Legend(layer.label, entries)
-    reasons = grid_map.hidden_villages(view, small, layer.counts)
+    reasons = grid_map_cells.hidden_villages(view, small, layer.counts)
     hidden = [bool(r) for r in reasons]
     raw = view.values(key)
     values = [

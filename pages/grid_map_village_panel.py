@@ -1,4 +1,4 @@
-"""The grid map's village panel: renders views.grid_map.village_panel — facts, team, services
+"""The grid map's village panel: renders views.grid_map_village.village_panel — facts, team, services
 this period (apportioned from the team), 绿黄红 mix at the map's month, indicators."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from dashboard import navigation, safe, small_cells, state, theme
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts.chronic import share_bars
 from dashboard.data import cached
-from data_access.scope import Scope
-from views import grid_map, labels, masking
+from views import grid_map, grid_map_cells, grid_map_village, labels, masking
 from views.common import Window, month_end_words
+from views.domain import Scope
 
 
 def _facts(info: dict) -> None:
@@ -33,7 +33,7 @@ def _facts(info: dict) -> None:
     )
 
 
-def _services(panel: grid_map.VillagePanel) -> None:
+def _services(panel: grid_map_village.VillagePanel) -> None:
     info = panel.facts
     st.markdown(f"**本期服务（{grid_map.SERVICES_APPORTIONED}）**")
     if not isinstance(info["team_id"], str):
@@ -77,7 +77,7 @@ def _services(panel: grid_map.VillagePanel) -> None:
 
 def _hidden(scope: Scope, window: Window, village_code: str, below: int) -> tuple[str, str]:
     """(why the village's patient counts are hidden for this user, "" when they are not; the
-    status of its 在管 count): the map's own rule (grid_map.village_status), so the panel
+    status of its 在管 count): the map's own rule (grid_map_cells.village_status), so the panel
     never shows what the map hides."""
     if not below:
         return "", ""
@@ -86,8 +86,8 @@ def _hidden(scope: Scope, window: Window, village_code: str, below: int) -> tupl
     if village_code not in codes:
         return "", ""
     at = codes.index(village_code)
-    reason = grid_map.hidden_villages(view, below, grid_map.CLASS_COUNTS)[at]
-    return reason, grid_map.village_status(view, below)["patients"].iloc[at]
+    reason = grid_map_cells.hidden_villages(view, below, grid_map.CLASS_COUNTS)[at]
+    return reason, grid_map_cells.village_status(view, below)["patients"].iloc[at]
 
 
 def _count_text(value, reason: str, below: int) -> str:
@@ -99,7 +99,7 @@ def _count_text(value, reason: str, below: int) -> str:
     return f"{int(value):,}" if not value else masking.PROTECTED
 
 
-def _colors(panel: grid_map.VillagePanel, hidden: tuple[str, str], below: int) -> None:
+def _colors(panel: grid_map_village.VillagePanel, hidden: tuple[str, str], below: int) -> None:
     st.markdown("**慢病三色（绿黄红）**")
     mix, totals, whole = panel.colors, panel.color_totals, panel.chronic_rows
     if panel.chronic_month is None or not whole:
@@ -142,7 +142,7 @@ def _colors(panel: grid_map.VillagePanel, hidden: tuple[str, str], below: int) -
     )
 
 
-def _indicators(panel: grid_map.VillagePanel, below: int) -> None:
+def _indicators(panel: grid_map_village.VillagePanel, below: int) -> None:
     st.markdown("**指标（本村）**")
     values = panel.indicators
     values = values[values["denominator"].notna()]
@@ -175,7 +175,7 @@ def _indicators(panel: grid_map.VillagePanel, below: int) -> None:
 
 def render(scope: Scope, window: Window, village_code: str) -> None:
     """The panel of one village for the window (a sentence when it is not in the scope)."""
-    panel = cached(grid_map.village_panel)(scope, window, village_code)
+    panel = cached(grid_map_village.village_panel)(scope, window, village_code)
     if panel is None:
         st.info("所选范围内没有这个村。")
         return

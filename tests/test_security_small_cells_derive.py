@@ -183,10 +183,11 @@ def test_mismatch_alert_of_overview_and_the_brief(users, db_url, engine, tmp_pat
 def test_mismatch_tab_of_the_page(users, db_url, monkeypatch):  # noqa: F811
     monkeypatch.setenv("DASHBOARD_DB_URL", db_url)
     monkeypatch.delenv("DASHBOARD_AUTH", raising=False)
-    from dashboard import navigation, state
+    from dashboard import navigation
+    from pages import chronic_state
 
     at = signed_in("m_west", period="2026-03")
-    at.session_state[state.S_CHRONIC_TAB] = "mismatch"
+    at.session_state[chronic_state.S_CHRONIC_TAB] = "mismatch"
     at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["chronic"][0])).run()
     assert not at.exception, [e.message for e in at.exception]
     text = "\n".join(str(m.value) for m in at.markdown)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from data_access import store, store_files
+from data_access import store, store_files, store_keeper
 from data_access.engine import REPO_ROOT, create_readonly_engine
 from tests import handmade as hm
 from tests.dbs import sqlite_file
@@ -45,9 +45,9 @@ def _villages(engine: sa.Engine) -> int:
 # --- a store cut short -------------------------------------------------------------------------
 
 
-def _served(source_url: str, folder: Path) -> store.StoreKeeper:
+def _served(source_url: str, folder: Path) -> store_keeper.StoreKeeper:
     source = create_readonly_engine(source_url)
-    keeper = store.StoreKeeper(source, source_url, folder, interval=3600)
+    keeper = store_keeper.StoreKeeper(source, source_url, folder, interval=3600)
     keeper.check()
     assert keeper.wait(120) and keeper.error is None and keeper.current is not None
     return keeper
@@ -62,15 +62,15 @@ def test_a_truncated_store_is_moved_aside_and_rebuilt_at_start(source_url, tmp_p
     folder = tmp_path / "stores"
     first = _served(source_url, folder)
     path = first.current.path
-    first.current.engine.dispose()
+    first.current.store.dispose()
     _cut(path)
     assert not store_files.intact(path)
 
     restarted = _served(source_url, folder)  # a server started on the damaged folder
     assert restarted.builds == 1 and restarted.current.path == path
-    assert store_files.intact(path) and _villages(restarted.current.engine) == 6
+    assert store_files.intact(path) and _villages(restarted.current.store) == 6
     assert len(list(folder.glob("*.damaged"))) == 1  # kept aside for a look, never served
-    restarted.current.engine.dispose()
+    restarted.current.store.dispose()
 
 
 def test_a_store_cut_short_while_serving_is_rebuilt_at_the_next_check(source_url, tmp_path):
@@ -81,22 +81,22 @@ def test_a_store_cut_short_while_serving_is_rebuilt_at_the_next_check(source_url
     keeper.check()  # what the watcher does every few minutes, or at once when a read fails
     assert keeper.wait(120) and keeper.error is None
     assert keeper.builds == 2 and keeper.current.path == path and store_files.intact(path)
-    assert _villages(keeper.current.engine) == 6
-    keeper.current.engine.dispose()
+    assert _villages(keeper.current.store) == 6
+    keeper.current.store.dispose()
 
 
 def test_a_read_that_finds_the_file_damaged_tells_the_keeper(source_url, tmp_path):
     folder = tmp_path / "stores"
     keeper = _served(source_url, folder)
     path = keeper.current.path
-    keeper.current.engine.dispose()
+    keeper.current.store.dispose()
     data = path.read_bytes()
     cut = tmp_path / "cut.duckdb"
     cut.write_bytes(data[: len(data) // 10])
     told = []
     engine = store.open_store(cut, told.append)
     with pytest.raises(sa.exc.DBAPIError), engine.connect() as conn:
-        for table in sa.inspect(engine).get_table_names():  # one of them lies past the cut
+        for table in sa.inspect(engine.engine).get_table_names():  # one of them lies past the cut
             conn.execute(sa.text(f'SELECT * FROM "{table}"')).all()
     engine.dispose()
     assert told == [cut]
@@ -104,7 +104,7 @@ def test_a_read_that_finds_the_file_damaged_tells_the_keeper(source_url, tmp_pat
     assert keeper.current is None and not path.exists()
     keeper.check()
     assert keeper.wait(120) and keeper.current.path == path
-    keeper.current.engine.dispose()
+    keeper.current.store.dispose()
 
 
 # --- two server processes on one store folder --------------------------------------------------
@@ -112,11 +112,11 @@ def test_a_read_that_finds_the_file_damaged_tells_the_keeper(source_url, tmp_pat
 SERVER = """
 import json, logging, sys
 from pathlib import Path
-from data_access import store
+from data_access import store_keeper
 from data_access.engine import create_readonly_engine
 logging.basicConfig(level=logging.INFO, format="%(message)s")
 url, folder = sys.argv[1], Path(sys.argv[2])
-keeper = store.StoreKeeper(create_readonly_engine(url), url, folder, interval=3600)
+keeper = store_keeper.StoreKeeper(create_readonly_engine(url), url, folder, interval=3600)
 keeper.check()
 keeper.wait(300)
 print(json.dumps({
@@ -131,7 +131,7 @@ def test_two_server_processes_on_one_folder_publish_one_new_extract(source_url, 
     """Both servers see the new extract at one check; the build lock is held by the test
     until both wait for it, so the two builds surely meet."""
     folder = tmp_path / "stores"
-    _served(source_url, folder).current.engine.dispose()  # both served this extract before
+    _served(source_url, folder).current.store.dispose()  # both served this extract before
     _set_extract(source_url, "2026-05-02T08:00:00+08:00")
     source = create_readonly_engine(source_url)
     path = folder / store.source_stamp(source, source_url).file_name
@@ -178,5 +178,5 @@ def test_a_build_killed_half_way_leaves_nothing_the_next_build_trips_on(source_u
         path.with_name(path.name + leftover).write_bytes(b"half")
     keeper = _served(source_url, folder)
     assert sorted(p.suffix for p in folder.iterdir()) == [".duckdb", ".lock", ".seal"]
-    keeper.current.engine.dispose()
+    keeper.current.store.dispose()
     source.dispose()
