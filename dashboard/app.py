@@ -43,7 +43,19 @@ def _audit_view(user, page_title: str, current: state.Filters) -> None:
         audit.record("page_view", page=view[0], scope=view[1], period=view[2])
 
 
+@st.cache_resource(show_spinner=False)
+def _check_font_setting() -> None:
+    """Once per process: a DASHBOARD_CJK_FONT without Chinese glyphs is said in the log at
+    start (and where the PDF brief would be offered), not found out from a blank PDF."""
+    from dashboard.brief import fonts
+
+    problem = fonts.check_setting()
+    if problem:
+        log.error("%s", problem)
+
+
 def main() -> None:
+    _check_font_setting()
     meeting_mode = (
         navigation.meeting_requested()
     )  # `mode=meeting`: slides instead of the page, no chrome
@@ -89,6 +101,7 @@ def main() -> None:
             "读取数据时出错",
             safe.exception_reason(exc),
             "数据库可能暂时不可用，或只读账号缺少某张表的 SELECT 权限。服务仍在运行，稍后点击“重试”。",
+            private=True,
         )
     except Exception as exc:  # st.stop / st.rerun are BaseException and pass through
         log.warning("page failed: %s: %s", type(exc).__name__, safe.exception_reason(exc))
@@ -96,6 +109,7 @@ def main() -> None:
             "页面出错",
             f"{type(exc).__name__}: {safe.exception_reason(exc)}",
             "数据中可能有数据约定之外的取值。服务仍在运行，请联系管理员查看日志后点击“重试”。",
+            private=True,
         )
 
 

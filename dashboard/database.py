@@ -50,6 +50,8 @@ class Database:
     source: Engine | None = None  # the monitoring database itself
     store_file: str | None = None  # the store's file name (None: no store)
     keeper: StoreKeeper | None = None
+    # Why the source cannot be reached while the store serves its last extract (None: it can)
+    source_down: str | None = None
 
     @property
     def key(self) -> str:
@@ -180,16 +182,20 @@ def _demo_progress(build: DemoBuild) -> None:
     st.stop()
 
 
-def error_page(title: str, reason: str, hint: str, on_retry=None) -> None:
-    """A plain page saying what is wrong and what to do, with a retry; stops the run.
+def may_see_details() -> bool:
+    """Whether this session may see connection details (URL, driver message) and press 重试
+    (which clears server-wide caches): administrators; everyone when sign-in is off
+    (DASHBOARD_AUTH=off, the embedded demo) as before. Passwords never show (safe.reason)."""
+    from dashboard import auth, signin  # signin imports this module
 
-    The reason passes safe.reason again: no password or server path reaches the page.
-    """
-    st.error(f"### {title}")
-    st.markdown("**原因：**")
-    st.code(safe.reason(reason), language=None, wrap_lines=True)  # text, never markup
-    st.markdown(hint)
-    if st.button("重试", type="primary", key="retry_database"):
+    if auth.auth_switched_off() or configured_url(secrets_url=_secrets_url()) is None:
+        return True
+    user = signin.current_user()
+    return user is not None and user.is_admin
+
+
+def _retry(on_retry=None, key: str = "retry_database") -> None:
+    if st.button("重试", type="primary", key=key):
         if on_retry is not None:
             on_retry()
         st.cache_data.clear()
@@ -197,7 +203,67 @@ def error_page(title: str, reason: str, hint: str, on_retry=None) -> None:
 
         data.clear()
         st.rerun()
+
+
+def error_page(title: str, reason: str, hint: str, on_retry=None, private: bool = False) -> None:
+    """A plain page saying what is wrong and what to do, with a retry; stops the run.
+
+    The reason passes safe.reason again: no password or server path reaches the page. A
+    `private` reason (a connection's URL or driver message) and the 重试 button only for who
+    may_see_details; others are told to come back later.
+    """
+    st.error(f"### {title}")
+    if not private and not may_see_details():
+        st.markdown("**原因：**")
+        st.code(safe.reason(reason), language=None, wrap_lines=True)
+        st.markdown(hint)
+        st.stop()
+    if may_see_details():
+        st.markdown("**原因：**")
+        st.code(safe.reason(reason), language=None, wrap_lines=True)  # text, never markup
+        st.markdown(hint)
+        _retry(on_retry)
+    else:
+        st.markdown("服务仍在运行，请稍后刷新页面；如持续出现，请联系管理员。")
     st.stop()
+
+
+def _time_words(extracted_at: str | None) -> str:
+    """2026-04-02T08:00:00+08:00 → 2026-04-02 08:00 (as the header gives the extract)."""
+    if not extracted_at:
+        return "最近一次提取"
+    text = str(extracted_at).replace("T", " ")
+    return text[:16] if len(text) >= 16 and text[10] == " " else text
+
+
+def offline_banner(db: Database) -> None:
+    """While the source is unreachable and the store serves its last extract: say so on
+    every page; administrators also see why and may retry."""
+    if db.source_down is None or db.keeper is None or db.keeper.current is None:
+        return
+    when = _time_words(db.keeper.current.stamp.extracted_at)
+    st.warning(f"数据源暂时无法连接，显示的是 {when} 时的数据", icon=":material/cloud_off:")
+    if may_see_details():
+        with st.expander("连接详情（仅管理员可见）"):
+            st.code(safe.reason(db.source_down), language=None, wrap_lines=True)
+            st.caption("数据源恢复后自动切换到最新数据（每 5 分钟检查一次）；也可点击重试。")
+            _retry(db.keeper.refresh_now, key="retry_source")
+
+
+def _serve_offline(url: str, builds_demo: bool, reason: str) -> Database | None:
+    """The store's last extract of this source, when the source cannot be reached."""
+    if not store_enabled():
+        return None
+    try:
+        keeper = _keeper(url, str(store_folder()))  # serves the newest store on disk
+    except Exception:
+        return None
+    current = keeper.current
+    if current is None:
+        return None
+    return Database(
+        url, current.store, builds_demo, None, current.path.name, keeper, source_down=reason
+    )
 
 
 def connect() -> Database:
@@ -230,13 +296,20 @@ def connect() -> Database:
             f"{describe_url(url)}：{safe.exception_reason(exc)}",
             "请检查环境变量 `DASHBOARD_DB_URL` 或 `.streamlit/secrets.toml` 中的 `[database] url`"
             "（支持 duckdb、sqlite、postgresql、mysql）。",
+            private=True,
         )
     except Exception as exc:  # unreachable, refused, not a database file …
         log.warning("database %s unreachable: %s", describe_url(url), safe.exception_reason(exc))
+        reason = f"{describe_url(url)}：{safe.exception_reason(exc)}"
+        served = _serve_offline(url, builds_demo, reason)
+        if served is not None:
+            offline_banner(served)
+            return served
         error_page(
             "无法连接数据库",
             f"{describe_url(url)}：{safe.exception_reason(exc)}",
             "服务仍在运行。数据库恢复后点击“重试”或刷新页面即可。",
+            private=True,
         )
     db = Database(url, engine, builds_demo)
     try:
@@ -247,6 +320,7 @@ def connect() -> Database:
             "无法读取数据库结构",
             f"{db.key}：{safe.exception_reason(exc)}",
             "请确认只读账号对数据约定中的每张表都有 SELECT 权限，然后重试。",
+            private=True,
         )
     if not report.ok:
         log.error("database %s does not match the contract: %s", db.key, report.describe())
@@ -257,6 +331,7 @@ def connect() -> Database:
             "数据库结构与数据约定不符",
             "缺少 " + "、".join(missing),
             "请按 DATA_CONTRACT.md 补齐后重试（可增加表和字段，不可改名）。",
+            private=True,
         )
     if not store_enabled():
         return db
@@ -268,6 +343,7 @@ def connect() -> Database:
             "无法读取数据提取信息",
             f"{db.key}：{safe.exception_reason(exc)}",
             "请确认只读账号可读取 `data_meta` 表，然后重试。",
+            private=True,
         )
     _first_store(keeper)
     current = keeper.current
@@ -277,5 +353,6 @@ def connect() -> Database:
             keeper.error or "未知原因",
             "请检查程序目录下的 `data` 文件夹是否可写、磁盘空间是否充足，然后重试。",
             on_retry=keeper.refresh_now,
+            private=True,
         )
     return Database(url, current.store, builds_demo, engine, current.path.name, keeper)

@@ -28,8 +28,8 @@ from data_access.periods import Period
 from data_access.schema import check_schema
 from data_access.scope import Scope, UnknownArea, resolve_scope
 from views import chronic as chronic_view
+from views import chronic_cells, grid_map_cells, overview
 from views import grid_map as grid_map_view
-from views import overview
 from views import rankings as rankings_view
 from views import teams as teams_view
 from views.common import Window, window_for
@@ -63,7 +63,11 @@ CUT_TO_VISIBLE = (rankings_view.build, deck.build)
 TAKE_SMALL = (deck.build,)
 # Per builder: the model as a user with a small-cell floor sees it, before it becomes JSON
 # (the map's class comparison; the village tables are masked in the JSON: VILLAGE_COUNTS).
-SEEN_WITH_FLOOR = {grid_map_view.build: grid_map_view.with_classes_masked}
+SEEN_WITH_FLOOR = {
+    grid_map_view.build: lambda engine, model, below: grid_map_cells.seen(model, below),
+    chronic_view.build: chronic_cells.seen,
+    overview.build: lambda engine, model, below: chronic_cells.overview_seen(model, below),
+}
 
 
 # Village tables of a view's JSON that hold patient counts: (path, count columns, shares that
@@ -104,7 +108,7 @@ def build_view(
         options["small"] = below
     model = builder(engine, scope, window, **options)
     if builder in SEEN_WITH_FLOOR:
-        model = SEEN_WITH_FLOOR[builder](model, below)
+        model = SEEN_WITH_FLOOR[builder](engine, model, below)
     return {"view": name, **_mask_village_counts(name, jsonable(model), visible)}
 
 
@@ -114,7 +118,9 @@ def build_report(
     """The export's classic keys, each taken from the view model that shows it on screen."""
     window = window_for(engine, period)
     ov = overview.build(engine, scope, window)
-    ch = chronic_view.build(engine, scope, window)
+    ch = chronic_cells.seen(
+        engine, chronic_view.build(engine, scope, window), small_cells.floor(visible)
+    )
     period = window.period
     report: dict = {
         "period": period.key,
@@ -241,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
         audit.set_actor(f"cli:{user.username if user else _os_user()}", audit.scope_words(scope))
         if args.format != "json":
             from dashboard import brief  # matplotlib and fpdf2: loaded for the brief only
+
+            if args.format == "pdf":
+                brief.require()  # a font without Chinese: exit 2 with why, no PDF
 
             write = {"pdf": brief.pdf_bytes, "xlsx": brief.xlsx_bytes, "pptx": brief.pptx_bytes}[
                 args.format

@@ -2,6 +2,7 @@
 
     markdown(t)   Streamlit markdown: titles, captions, notices, metric labels, button labels
     html(t)       HTML written with unsafe_allow_html (header, slides)
+    html_name(t)  a name in a narrow HTML cell: cut with an ellipsis, whole on hover (title)
     plotly(t)     plotly labels and hover text (a subset of HTML); figure(fig) does a whole chart;
                   plotly_markup(template, *t) is the code's own tags around escaped text
     cell(v)       one Excel/CSV cell (OWASP CSV injection); frame(df), sheet_name(name)
@@ -17,6 +18,8 @@ import html as _html
 import re
 
 import pandas as pd
+
+from data_access import names
 
 # --- markdown and HTML -----------------------------------------------------------------------
 # Every character Streamlit's markdown gives a meaning (emphasis, links, images, HTML, math,
@@ -41,6 +44,15 @@ def markdown(text) -> str:
 def html(text) -> str:
     """Database text made literal inside HTML (element content and quoted attributes)."""
     return _html.escape(str(text), quote=True)
+
+
+def html_name(text, limit: int = names.SHORT) -> str:
+    """A name for a narrow HTML cell (league, slide): cut with an ellipsis, whole on hover."""
+    text = str(text)
+    cut = names.short(text, limit)
+    if cut == text:
+        return html(text)
+    return f'<span title="{html(text)}">{html(cut)}</span>'
 
 
 # --- plotly ----------------------------------------------------------------------------------

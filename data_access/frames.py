@@ -10,9 +10,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy.engine import CursorResult
 
+from data_access import names
+
 
 def frame(rows: Iterable | CursorResult, columns: list[str]) -> pd.DataFrame:
-    """A DataFrame of query result rows with these columns.
+    """A DataFrame of query result rows with these columns (names made safe to show:
+    data_access.names).
 
     Given the result of a query on DuckDB (the analytics store, or a DuckDB source), the rows
     come as one Arrow table: no Python object per value, about 3× faster than tuples. Other
@@ -20,8 +23,8 @@ def frame(rows: Iterable | CursorResult, columns: list[str]) -> pd.DataFrame:
     each probe a failed key lookup, which makes building the frame 5–7× slower.
     """
     if isinstance(rows, CursorResult) and rows.dialect.name == "duckdb":
-        return _from_arrow(rows, columns)
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+        return names.clean_frame(_from_arrow(rows, columns))
+    return names.clean_frame(pd.DataFrame([tuple(r) for r in rows], columns=columns))
 
 
 # DuckDB warns that Arrow from a DB-API result makes an extra copy of the rows: for the small

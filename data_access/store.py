@@ -25,6 +25,7 @@ complete or absent; readers open it read-only.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,16 +74,34 @@ def source_stamp(engine: Engine, url: str) -> Stamp:
     return Stamp(describe_url(url), extracted)
 
 
+log = logging.getLogger(__name__)
 STORE_QUERY_THREADS = 1
 
 
-def open_store(path: Path) -> Store:
-    """A built store, opened read-only: what query functions take to read its tables."""
+def open_store(path: Path, on_damage: Callable[[Path], None] | None = None) -> Store:
+    """A built store, opened read-only: what query functions take to read its tables;
+    `on_damage(path)` is told when a read fails because the file is damaged."""
     # One thread per query: a view's queries read a few thousand rows each, where DuckDB's
     # scheduling costs more than a second thread brings (5–15 % per view model measured), and
     # the other cores stay free for other sessions.
     engine = create_readonly_engine(f"duckdb:///{path}", threads=STORE_QUERY_THREADS)
+    if on_damage is not None:
+        _report_damage(engine, path, on_damage)
     return Store(engine, path)
+
+
+def _report_damage(engine: Engine, path: Path, on_damage: Callable[[Path], None]) -> None:
+    """Tell `on_damage` when DuckDB cannot read the file (cut short, bad checksum)."""
+    import duckdb
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _damaged(context) -> None:
+        error = context.original_exception
+        if isinstance(error, duckdb.IOException) or "checksum" in str(error).lower():
+            try:
+                on_damage(path)
+            except Exception as exc:  # the query's own error is the one to raise
+                log.warning("analytics store damage report failed: %s", exc)
 
 
 def read_info(store: Store) -> dict[str, str]:

@@ -7,7 +7,8 @@ cache, never the monitoring database (which is only read, through data_access.so
 with plain SELECTs). The writers of the source (demo/, loader/) are apart from the read path
 and the server must not import them; the store is built and swapped by the server itself
 (data_access.store_keeper), so its writer sits beside its reader. It writes nothing but
-`<store>.building` and `<store>.staging` in the store folder.
+`<store>.<tag>.building` and `<store>.<tag>.staging` in the store folder (a tag per process
+and build), and the store's seal (data_access.store_files).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access import meta
+from data_access import meta, store_files
 from data_access.periods import periods_with_data
 from data_access.relations import Store, chronic_count, store_metadata
 from data_access.schema import chronic_status, metadata, village
@@ -91,18 +92,31 @@ def build(
     progress: Progress = no_progress,
     stamp: Stamp | None = None,
 ) -> Path:
-    """Build the store of `source` (configured as `url`) at `path`, atomically.
+    """Build the store of `source` (configured as `url`) at `path`, atomically, one build
+    per source at a time across processes: a process that waited for another's build of the
+    same store uses it instead (store_files.build_lock).
 
     The previous file at `path`, if any, is replaced only when the build succeeds.
     """
-    started = time.perf_counter()
-    stamp = stamp or source_stamp(source, url)
     path.parent.mkdir(parents=True, exist_ok=True)
-    building = path.with_name(path.name + ".building")
-    staging = path.with_name(path.name + ".staging")
-    for leftover in (building, staging):
-        leftover.unlink(missing_ok=True)
-        Path(f"{leftover}.wal").unlink(missing_ok=True)
+    waited = []
+
+    def waiting() -> None:
+        waited.append(True)
+        log.info("analytics store %s: another process builds it, waiting", path.name)
+        progress(0.0, "另一进程正在生成分析库，等待其完成…")
+
+    with store_files.build_lock(path, waiting):
+        if waited and path.exists() and store_files.intact(path):  # the other one built it
+            progress(1.0, "分析库已就绪")
+            return path
+        store_files.clear_leftovers(path)
+        return _build_locked(source, url, path, progress, stamp or source_stamp(source, url))
+
+
+def _build_locked(source: Engine, url: str, path: Path, progress: Progress, stamp: Stamp) -> Path:
+    started = time.perf_counter()
+    building, staging = store_files.working_names(path)
     writer = sa.create_engine(f"duckdb:///{building}", poolclass=sa.pool.StaticPool)
     built = Store(writer, building, sealed=False)  # read by the build's own queries as it grows
     try:
@@ -137,6 +151,7 @@ def build(
         Path(f"{staging}.wal").unlink(missing_ok=True)
     writer.dispose()
     os.replace(building, path)
+    store_files.seal(path)
     log.info("analytics store %s built in %.1f s", path.name, time.perf_counter() - started)
     progress(1.0, "分析库已就绪")
     return path

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from data_access import store_files
+from data_access.engine import describe_url
 from data_access.relations import Store
 from data_access.store import FORMAT, Stamp, open_store, read_info, source_stamp
 from data_access.store_build import build
@@ -60,6 +62,8 @@ class StoreKeeper:
         self.current: Current | None = None
         self.fraction, self.message = 0.0, "准备中…"
         self.error: str | None = None  # why the last build failed (None: it did not)
+        # why the last look at the source failed (None: it answered); the store keeps serving
+        self.source_error: str | None = None
         self.builds = 0
         self.last_check: float | None = None
         self._watcher: threading.Thread | None = None
@@ -69,15 +73,29 @@ class StoreKeeper:
         return self._building is not None and self._building.is_alive()
 
     def start(self) -> None:
-        """Serve what is on disk and start the watcher (once)."""
+        """Serve what is on disk and start the watcher (once). With the source unreachable,
+        the newest store of this source on disk serves until it answers again; with none on
+        disk, the failure is raised (and nothing is started)."""
         with self._lock:
             if self._watcher is not None:
                 return
             self._watcher = threading.Thread(
                 target=self._watch, name="analytics-store-watcher", daemon=True
             )
-        self.check()
+        try:
+            self.check()
+        except Exception:
+            self.serve_last()
+            if self.current is None:
+                with self._lock:
+                    self._watcher = None
+                raise
         self._watcher.start()
+
+    def serve_last(self) -> None:
+        """Serve the newest intact store of this source on disk (the source is not asked)."""
+        if self.current is None:
+            self._serve_older(Stamp(describe_url(self.url), None))
 
     def _watch(self) -> None:
         while True:
@@ -89,22 +107,43 @@ class StoreKeeper:
                 log.warning("analytics store check failed: %s", exc)
 
     def check(self) -> None:
-        """Compare the source's stamp with the store served; build when they differ."""
-        stamp = source_stamp(self.source, self.url)
+        """Compare the source's stamp with the store served; build when they differ. A store
+        cut short or unreadable is moved aside and built again."""
+        current = self.current
+        if current is not None and current.path.exists() and not store_files.intact(current.path):
+            self.damaged(current.path)
+        try:
+            stamp = source_stamp(self.source, self.url)
+        except Exception as exc:
+            self.source_error = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise
+        self.source_error = None
         self.last_check = time.time()
         if self.current is not None and self.current.stamp == stamp:
             return
         path = self.folder / stamp.file_name
         if path.exists():
             try:
+                if not store_files.intact(path):
+                    raise RuntimeError("size differs from its seal (cut short)")
                 self._swap(path, stamp)
                 return
             except Exception as exc:  # a damaged file: build it again
                 log.warning("analytics store %s unreadable, rebuilding: %s", path.name, exc)
-                path.unlink(missing_ok=True)
+                store_files.quarantine(path)
         if self.current is None:
             self._serve_older(stamp)
         self._start_build(path, stamp)
+
+    def damaged(self, path: Path) -> None:
+        """A store failed a read or its seal: stop serving it, move it aside, and have the
+        watcher build it again now (no one needs to press anything)."""
+        with self._lock:
+            if self.current is not None and self.current.path == path:
+                self._retired.append(self.current.store)
+                self.current = None
+        store_files.quarantine(path)
+        self.refresh_now()
 
     def refresh_now(self) -> None:
         """Ask the watcher to look at the source now (e.g. an administrator's button)."""
@@ -125,7 +164,10 @@ class StoreKeeper:
         )
         for path in older:
             try:
-                store = open_store(path)
+                if not store_files.intact(path):
+                    store_files.quarantine(path)
+                    continue
+                store = open_store(path, self.damaged)
                 info = read_info(store)
                 if info.get("format") != FORMAT:
                     store.dispose()
@@ -161,7 +203,7 @@ class StoreKeeper:
             self.error = str(exc)
 
     def _swap(self, path: Path, stamp: Stamp, store: Store | None = None) -> None:
-        store = store or open_store(path)
+        store = store or open_store(path, self.damaged)
         info = read_info(store)  # opens, so that a damaged file fails here
         with self._lock:
             previous, self.current = self.current, Current(path, store, stamp, info)
@@ -170,7 +212,7 @@ class StoreKeeper:
                 old.dispose()
             self._retired = [previous.store] if previous else []
         if previous is not None and previous.path != path:
-            previous.path.unlink(missing_ok=True)
+            store_files.remove(previous.path)
         for stale in self.folder.glob(f"{stamp.source_prefix}*.duckdb"):
             if stale != path and (previous is None or stale != previous.path):
-                stale.unlink(missing_ok=True)
+                store_files.remove(stale)

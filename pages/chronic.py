@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +12,7 @@ from dashboard.charts import PLOTLY_CONFIG, svg
 from dashboard.charts import chronic as charts
 from dashboard.data import cached
 from pages import chronic_state
-from views import chronic, labels
+from views import chronic, chronic_cells, labels, masking
 from views.chronic import ESCALATIONS, ChronicView
 from views.domain import (
     COLORS,
@@ -50,9 +52,7 @@ def village_table(df, unit: str, count_title: str, count_col: str, share_col: st
             share_title: 100 * df[share_col].astype(float),
         }
     )
-    # A township role sees <5 for a village's few patients, and no share that gives them away.
-    count_titles = [f"在管（{unit}）", count_title]
-    table = small_cells.mask(table, state.current().visible, count_titles, [share_title])
+    # The rows come masked for a township role (views.chronic_cells): <5, 不显示, no share.
     st.dataframe(
         table,
         hide_index=True,
@@ -91,11 +91,14 @@ def distribution(view: ChronicView, colors: dict) -> None:
         bars(charts.share_bars_html(view.by_area, "area_code", order, colors, view.unit))
     with class_col:
         st.markdown("**按村类别**（一类：集中易服务；二类：分散偏远）")
-        bars(
-            charts.share_bars_html(
-                view.by_class, "village_class", class_names, colors, view.unit, narrow=True
+        if view.by_class["patients"].map(lambda v: isinstance(v, str)).any():  # masked
+            st.caption(f"{masking.hidden_words(small_cells.threshold())}：不显示按村类别的分布。")
+        else:
+            bars(
+                charts.share_bars_html(
+                    view.by_class, "village_class", class_names, colors, view.unit, narrow=True
+                )
             )
-        )
     if view.disease is None and len(view.by_disease):
         st.markdown("**各病种**（同一患者患两种病在两个病种各计 1 人）")
         diseases = {
@@ -154,19 +157,31 @@ def transitions(view: ChronicView, colors: dict) -> None:
         )
 
 
-def mismatch(view: ChronicView, colors: dict) -> None:
+def _n(value) -> str:
+    """A count as shown: masked text as it is (`<5`), else with thousands separators."""
+    return value if isinstance(value, str) else f"{value:,}"
+
+
+def mismatch(view: ChronicView, colors: dict, below: int, cells) -> None:
     st.subheader(labels.MISMATCH)
     m = view.mismatch
     rule = "绿标应由村卫生室、黄标应由乡镇卫生院、红标应由县总医院管理。"
     if m.mismatched == 0:
         st.success(f"{view.end_words}所有患者都由与标色相符的机构管理（{rule}）")
         return
+    share_words = "" if m.share is None else f"（占 {labels.pct(100 * m.share)}）"
     st.markdown(
-        f"{view.end_words}{labels.MISMATCH} **{m.mismatched:,}** {view.unit}"
-        f"（占 {labels.pct(100 * m.share)}），其中{labels.RED_NOT_UP} **{m.red_not_up:,}** "
+        f"{view.end_words}{labels.MISMATCH} **{_n(m.mismatched)}** {view.unit}"
+        f"{share_words}，其中{labels.RED_NOT_UP} **{_n(m.red_not_up)}** "
         f"{view.unit}：{rule}"
     )
     areas = view.mismatch_by_area
+    parts = (m.by_color, m.misplaced, areas)
+    if any(t.map(lambda v: isinstance(v, str) and v.startswith("<")).any().any() for t in parts):
+        # a few people: the parts (by area, level and where they are) would name them
+        st.caption(f"{masking.hidden_words(below)}：不显示各分项。")
+        mismatch_villages(view, areas[areas["mismatched"] != 0], below, cells)
+        return
     area_col, color_col = st.columns([3, 2])
     with area_col:
         st.markdown(f"**各{view.level_word}**")
@@ -187,11 +202,11 @@ def mismatch(view: ChronicView, colors: dict) -> None:
                 for r in rows.itertuples(index=False)
             )
             st.markdown(f"- {labels.COLOR_LABELS.get(color, color)}实际在：{where_now} {view.unit}")
-    mismatch_villages(view, areas[areas["mismatched"] > 0])
+    mismatch_villages(view, areas[areas["mismatched"] > 0], below, cells)
 
 
 @st.fragment  # choosing an area reruns this list only
-def mismatch_villages(view: ChronicView, areas: pd.DataFrame) -> None:
+def mismatch_villages(view: ChronicView, areas: pd.DataFrame, below: int, cells) -> None:
     """The villages behind the figures above, for all areas or the one chosen."""
     st.markdown(f"**{labels.MISMATCH}的村**")
     names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
@@ -208,6 +223,9 @@ def mismatch_villages(view: ChronicView, areas: pd.DataFrame) -> None:
             Scope(chosen) if view.level == "county" else Scope(view.scope.county_code, (chosen,))
         )
         found = cached(chronic.mismatch_village_list)(scope, view.month, view.disease)
+        if below:  # the same statuses as the whole list (views.chronic_cells)
+            rows = chronic_cells.mask_villages(found.rows, cells, below, ("mismatch_share",))
+            found = replace(found, rows=rows)
     else:
         found = view.mismatch_villages
     unit = view.unit
@@ -287,16 +305,24 @@ tabs = state.linked_tabs(
     chronic_state.W_CHRONIC_TAB,
     chronic_state.S_CHRONIC_TAB,
 )
+# A township role's view: village counts masked with the totals beside them in mind.
+below = small_cells.floor(filters.visible)
+cells = (
+    cached(chronic_cells.village_cells)(filters.scope, view.month, disease, below)
+    if below
+    else None
+)
+shown = chronic_cells.seen_with(view, cells, below) if below else view
 with tabs[""]:
     if tabs[""].open:
-        distribution(view, colors)
+        distribution(shown, colors)
 with tabs["trend"]:
     if tabs["trend"].open:
         trend(view, colors)
         transitions(view, colors)
 with tabs["mismatch"]:
     if tabs["mismatch"].open:
-        mismatch(view, colors)
+        mismatch(shown, colors, below, cells)
 with tabs["red"]:
     if tabs["red"].open:
-        red_villages(view)
+        red_villages(shown)

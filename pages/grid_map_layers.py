@@ -20,7 +20,7 @@ from dashboard import data, small_cells, theme
 from dashboard.data import cached
 from geo import classes, io, maps
 from geo.processing import MapGeometry
-from views import grid_map, labels, masking
+from views import grid_map, grid_map_cells, labels, masking
 from views.common import Window
 from views.domain import Scope
 
@@ -127,7 +127,8 @@ def fills(
         colours = [theme.CLASS_COLORS.get(c, theme.MAP_NO_VALUE) for c in villages["village_class"]]
         names = [labels.CLASS_LABELS.get(c, str(c)) for c in villages["village_class"]]
         return colours, names, maps.Legend(layer.label, entries)
-    hidden = masking.hidden_rows(villages, small, layer.counts).tolist()
+    reasons = grid_map_cells.hidden_villages(view, small, layer.counts)
+    hidden = [bool(r) for r in reasons]
     raw = view.values(key)
     values = [
         None if hide or pd.isna(v) else float(v) * layer.scale
@@ -141,21 +142,17 @@ def fills(
     entries = list(zip(palette, classes.range_labels(breaks, fmt), strict=True))
     if not (index >= 0).any():  # no village shows a value: no class to explain
         entries = []
-    masked = sum(hidden)
     missing = sum(1 for i, hide in zip(index, hidden, strict=True) if i < 0 and not hide)
     if missing:
         entries.append((theme.MAP_NO_VALUE, f"无数据（{missing} 个村）"))
-    if masked:
-        entries.append((theme.MAP_NO_VALUE, f"{masking.hidden_words(small)}（{masked} 个村）"))
+    for reason in dict.fromkeys(r for r in reasons if r):
+        entries.append((theme.MAP_NO_VALUE, f"{reason}（{reasons.count(reason)} 个村）"))
     legend = maps.Legend(
         f"{layer.label}（{layer.unit_for(kind)}）",
         tuple(entries),
         "分级：按村分位数取整，各级村数相近",
     )
-    texts = [
-        masking.hidden_words(small) if hide else layer.text(v, kind)
-        for v, hide in zip(raw, hidden, strict=True)
-    ]
+    texts = [reason or layer.text(v, kind) for v, reason in zip(raw, reasons, strict=True)]
     return colours, texts, legend
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from views import grid_map, labels, masking
+from views import grid_map, labels
 from views.common import month_end_words
 
 PER_1000 = grid_map.PER_1000  # the per-1,000 unit of the period, as on the map's layer
@@ -30,7 +30,7 @@ def class_table(comparison: grid_map.ClassComparison, period_kind: str) -> pd.Da
 
     def cell(cls, col, digits, scale):
         if col in grid_map.CLASS_SHARES and cls in comparison.hidden:
-            return masking.hidden_words(comparison.below)
+            return comparison.hidden_text(cls)
         if cls not in by_class.index or pd.isna(by_class.at[cls, col]):
             return labels.NO_VALUE
         value = by_class.at[cls, col] * scale
@@ -77,7 +77,7 @@ def change_table(comparison: grid_map.ClassComparison, period_kind: str) -> pd.D
 
     def cell(cls, col, digits):
         if col in grid_map.CLASS_SHARES and cls in comparison.hidden_changes:
-            return masking.hidden_words(comparison.below)
+            return comparison.hidden_text(cls)
         if cls not in by_class.index or pd.isna(by_class.at[cls, col]):
             return labels.NO_VALUE
         return f"{by_class.at[cls, col]:+,.{digits}f}"

@@ -10,7 +10,7 @@ from dashboard import navigation, safe, small_cells, state, theme
 from dashboard.charts import svg
 from dashboard.charts.chronic import share_bars_html
 from dashboard.data import cached
-from views import grid_map, grid_map_village, labels
+from views import grid_map, grid_map_cells, grid_map_village, labels, masking
 from views.common import Window, month_end_words
 from views.domain import Scope
 
@@ -76,20 +76,45 @@ def _services(panel: grid_map_village.VillagePanel) -> None:
     )
 
 
-def _colors(panel: grid_map_village.VillagePanel) -> None:
+def _hidden(scope: Scope, window: Window, village_code: str, below: int) -> tuple[str, str]:
+    """(why the village's patient counts are hidden for this user, "" when they are not; the
+    status of its 在管 count): the map's own rule (grid_map_cells.village_status), so the panel
+    never shows what the map hides."""
+    if not below:
+        return "", ""
+    view = cached(grid_map.build)(scope, window)
+    codes = view.villages["village_code"].tolist()
+    if village_code not in codes:
+        return "", ""
+    at = codes.index(village_code)
+    reason = grid_map_cells.hidden_villages(view, below, grid_map.CLASS_COUNTS)[at]
+    return reason, grid_map_cells.village_status(view, below)["patients"].iloc[at]
+
+
+def _count_text(value, reason: str, below: int) -> str:
+    """A count of the panel: `<5` when small, 不显示 when the village's counts are hidden."""
+    if not reason:
+        return f"{int(value):,}"
+    if masking.is_small(value, below):
+        return masking.words(below)
+    return f"{int(value):,}" if not value else masking.PROTECTED
+
+
+def _colors(panel: grid_map_village.VillagePanel, hidden: tuple[str, str], below: int) -> None:
     st.markdown("**慢病三色（绿黄红）**")
     mix, totals, whole = panel.colors, panel.color_totals, panel.chronic_rows
     if panel.chronic_month is None or not whole:
         st.info(f"{panel.window.label}本村没有慢病管理记录。")
         return
-    visible = state.current().visible
-    # A township role sees <5 for a colour's few patients, and no share that gives them away.
+    reason, whole_status = hidden
+    # A township role sees <5 for a village's few patients, 不显示 for counts hidden so that
+    # they cannot be worked out, and no share or mix that gives them away.
     st.markdown(
         " · ".join(
-            f"{labels.COLOR_LABELS[c]} **{small_cells.count(totals.get(c, 0), visible)}**"
+            f"{labels.COLOR_LABELS[c]} **{_count_text(totals.get(c, 0), reason, below)}**"
             + (
                 ""
-                if small_cells.share_hidden([totals.get(c, 0), whole], visible)
+                if reason
                 else f"（{labels.pct(100 * totals.get(c, 0) / whole) if whole else labels.NO_VALUE}）"
             )
             for c in labels.COLOR_LABELS
@@ -101,8 +126,8 @@ def _colors(panel: grid_map_village.VillagePanel) -> None:
         if d in set(mix["disease"])
     }
     colors = theme.management_colors(state.colorblind())
-    if small_cells.share_hidden(mix["patients"], visible):  # its bars would give them away
-        st.caption(f"部分病种的人数{small_cells.words()}，不显示各病种构成。")
+    if reason or any(masking.is_small(c, below) for c in mix["patients"]):
+        st.caption(f"{reason or masking.hidden_words(below)}：不显示各病种构成。")
     else:
         # server-drawn (no Plotly): the panel opens with the map, the bars need no interaction
         bars = share_bars_html(mix, "disease", names, colors, narrow=True)
@@ -110,15 +135,15 @@ def _colors(panel: grid_map_village.VillagePanel) -> None:
     kind = panel.window.period.kind
     red_share = grid_map.LAYERS["red_share"].text(panel.figures.get("red_share"), kind)
     red_words = f"红标占比 {red_share}（与地图图层相同）"
-    if small_cells.share_hidden([totals.get("red", 0), whole], visible):
-        red_words = f"人数{small_cells.words()}，红标占比不显示"
+    if reason:
+        red_words = reason.replace("不显示", "红标占比不显示")  # 人数<5，红标占比不显示
+    whole_text = _count_text(whole, whole_status, below)
     st.caption(
-        f"{month_end_words(panel.chronic_month)}在管 {small_cells.count(whole, visible)} 人次"
-        f"（按病种计），{red_words}"
+        f"{month_end_words(panel.chronic_month)}在管 {whole_text} 人次（按病种计），{red_words}"
     )
 
 
-def _indicators(panel: grid_map_village.VillagePanel) -> None:
+def _indicators(panel: grid_map_village.VillagePanel, below: int) -> None:
     st.markdown("**指标（本村）**")
     values = panel.indicators
     values = values[values["denominator"].notna()]
@@ -127,6 +152,16 @@ def _indicators(panel: grid_map_village.VillagePanel) -> None:
         return
     rows = []
     for r in values.itertuples(index=False):
+        if masking.hidden_rate(r.denominator, below):  # 1/3, 2/2: about one or two people
+            rows.append(
+                {
+                    "指标": r.name,
+                    "本村": masking.hidden_words(below),
+                    "目标": labels.indicator_value(r.target, r.unit, 0),
+                    "达标": labels.NO_VALUE,
+                }
+            )
+            continue
         _color, symbol, word = theme.ATTAINMENT_STYLES[labels.attainment_band(r.attainment)]
         rows.append(
             {
@@ -156,7 +191,8 @@ def render(scope: Scope, window: Window, village_code: str) -> None:
         left, middle, right = st.columns([1, 1.1, 1.4])
         with left:
             _services(panel)
+        below = small_cells.floor(state.current().visible)
         with middle:
-            _colors(panel)
+            _colors(panel, _hidden(scope, window, village_code, below), below)
         with right:
-            _indicators(panel)
+            _indicators(panel, below)

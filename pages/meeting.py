@@ -113,7 +113,10 @@ def _brief_downloads(filters: state.Filters) -> None:
     engine = data.database().engine  # captured now: the files are built on click, off the run
     scope, window, visible = filters.scope, filters.window, filters.visible
     stem = brief.file_stem(scope, window.period)
-    font = brief.cjk_font()
+    try:
+        font, font_problem = brief.cjk_font(), brief.FONT_MISSING
+    except brief.FontMissing as exc:  # DASHBOARD_CJK_FONT without Chinese: say so, no PDF
+        font, font_problem = None, str(exc)
     st.download_button(
         "下载周报 PDF",
         audit.deferred(lambda: brief.pdf_bytes(engine, scope, window, visible)),
@@ -125,7 +128,7 @@ def _brief_downloads(filters: state.Filters) -> None:
         width="stretch",
     )
     if font is None:
-        st.caption(brief.FONT_MISSING)
+        st.caption(font_problem)
     st.download_button(
         "下载周报 Excel",
         audit.deferred(lambda: brief.xlsx_bytes(engine, scope, window, visible)),

@@ -194,7 +194,7 @@ def teams(slide: TeamsSlide, m: Meeting, drill: Drill) -> None:
     else:
         pct = labels.fraction_pct
         body = "".join(
-            f"<tr><td>{escape(str(r.name))}</td><td>{escape(str(r.township_name))}</td>"
+            f"<tr><td>{safe.html_name(r.name)}</td><td>{safe.html_name(r.township_name)}</td>"
             f"<td>{r.services:,}</td><td>{r.checked:,}</td><td><b>{pct(r.pass_rate)}</b></td>"
             f"<td>{pct(r.village_doctor_share)}</td></tr>"
             for r in rows.itertuples(index=False)
@@ -216,7 +216,7 @@ def alerts(slide: AlertsSlide, m: Meeting, drill: Drill) -> None:
     rows = []
     for count, unit, text, names in slide.items:
         mark = "mt-alert-on" if count else "mt-alert-off"
-        figure = f"{int(count):,}" if count else "✓ 0"
+        figure = labels.count(count) if count else "✓ 0"
         rows.append(
             f'<div class="mt-alert {mark}"><div class="mt-alert-count">{figure}'
             f'<span> {escape(unit)}</span></div><div class="mt-alert-text">{escape(text)}'

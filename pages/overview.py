@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import navigation, safe, state
+from dashboard import navigation, safe, small_cells, state
 from dashboard.charts import svg
 from dashboard.data import cached
 from pages.overview_kpi import card
-from views import labels, overview
+from views import chronic_cells, labels, overview
 
 CARDS_PER_ROW = 4  # four cards fit a 1440-px screen with readable type
 ALERT_ROWS_SHOWN = 40  # longer lists belong on the page the alert links to
@@ -20,6 +20,8 @@ if filters.window is None:
     st.info("数据库中还没有任何月份的数据，无法计算指标。")
     st.stop()
 view = cached(overview.build)(filters.scope, filters.window)
+# a township role: 推送不到位 of a few people reads <5, as on 慢病三色 (views.chronic_cells)
+view = chronic_cells.overview_seen(view, small_cells.floor(filters.visible))
 if not view.has_villages:
     st.info("所选范围内没有村（网格），请在左侧选择其他乡镇或县区。")
     st.stop()
@@ -103,7 +105,8 @@ def alert_details(alert, number: int) -> None:
 
 for number, alert in enumerate(view.alerts):
     with st.container(border=True):
-        st.markdown(f"⚠️ **{alert.count:,}** {alert.unit} {alert.subject}")
+        count = alert.count if isinstance(alert.count, str) else f"{alert.count:,}"  # <5
+        st.markdown(f"⚠️ **{count}** {alert.unit} {alert.subject}")
         if alert.items:
             st.markdown("、".join(safe.markdown(item) for item in alert.items))
         if alert.details is not None and not alert.details.empty:

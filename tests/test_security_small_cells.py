@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import navigation, small_cells, state
+from dashboard import navigation, small_cells
 from data_access.scope import Scope
 from pages import chronic_state
 from tests import handmade as hm
@@ -70,7 +70,7 @@ def _panel_script(url: str, visible) -> None:
     """The village panel alone (the map page around it is not needed to test its figures)."""
     import streamlit as st
 
-    from dashboard import data, database
+    from dashboard import data, database, state
     from data_access.engine import create_readonly_engine
     from data_access.periods import Period
     from data_access.scope import Scope

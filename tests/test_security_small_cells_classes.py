@@ -5,7 +5,9 @@ tests/test_security_small_cells_map.py's database, 西镇 at 2026-03 (all diseas
 - 一类村: 㵲水村 V3 25 rows, 3 red + 大寨村 V8 30 rows, 6 red → 55 rows, 9 red: 16.4%;
 - 二类村: 新寨村 V7 2 rows, 1 red → 50.0%: both counts below 5, so a township role sees `<5`
   and no red share (人数<5，不显示), a county role sees 50.0%;
-- 合计: 57 rows, 10 red → 17.5%: no small count, everyone sees it.
+- 合计: 57 rows, 10 red → 17.5%: no small count, everyone sees it; so a township role does
+  not see 一类's figures either (为防推算，不显示): 合计 − 一类 would give 二类's 2 and 1 away
+  (complementary suppression, views.masking.suppress).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from views.meeting import deck, village_slides
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 HIDDEN = "人数<5，不显示"
+PROTECTED = "为防推算，不显示"
 RED_ROW = "红标占比（2026年3月末）"  # the slide's row: the share at the period's end month
 
 
@@ -60,13 +63,13 @@ def _by_class(table: pd.DataFrame) -> dict:
 def test_class_comparison_masks_small_classes(engine):  # noqa: F811
     view = west_view(engine)
     shown = grid_map.class_comparison(view, 5)
-    assert shown.hidden == {2} and shown.below == 5
+    assert shown.hidden == {1, 2} and shown.protecting == {1} and shown.below == 5
     got = _by_class(shown.classes)
     assert got[2] == ("<5", "<5", None)
-    assert got[1][:2] == (55, 9) and got[1][2] == pytest.approx(9 / 55)
+    assert got[1] == ("不显示", "不显示", None)
     assert got[0][:2] == (57, 10) and got[0][2] == pytest.approx(10 / 57)
-    assert shown.figure(2, "red_share") is None
-    assert shown.figure(1, "red_share") == pytest.approx(9 / 55)
+    assert shown.figure(2, "red_share") is None and shown.figure(1, "red_share") is None
+    assert shown.hidden_text(1) == PROTECTED and shown.hidden_text(2) == HIDDEN
     # the model keeps the true figures: the county role's comparison is the model's
     assert _by_class(view.classes)[2] == (2, 1, 0.5)
     whole = grid_map.class_comparison(view, 0)
@@ -97,12 +100,12 @@ def test_the_red_share_change_hides_with_either_period():
     )
     view = grid_map.MapView(WEST, None, classes=now, previous_classes=before, class_changes=changes)
     shown = grid_map.class_comparison(view, 5)
-    assert shown.hidden == {2} and shown.hidden_changes == {1, 2}
+    assert shown.hidden == {1, 2} and shown.hidden_changes == {1, 2}  # 1 protects 2
     assert shown.changes["red_share"].tolist() == [None, None, -8.23]
     assert shown.changes["services_per_1000"].tolist() == [1.0, 2.0, 1.5]  # no patient count
     assert _by_class(shown.previous)[1] == ("<5", "<5", None)
     table = grid_map_tables.change_table(shown, "quarter").set_index("指标")
-    assert table.loc["红标占比（个百分点）"].tolist() == [HIDDEN, HIDDEN, "-8.2"]
+    assert table.loc["红标占比（个百分点）"].tolist() == [PROTECTED, HIDDEN, "-8.2"]
     assert grid_map.class_comparison(view, 0).changes["red_share"].tolist() == [-30.0, 8.33, -8.23]
 
 
@@ -113,7 +116,7 @@ def test_class_table_beside_the_map(engine):  # noqa: F811
     view = west_view(engine)
     masked = grid_map_tables.class_table(grid_map.class_comparison(view, 5), "quarter")
     row = masked.set_index("指标").loc["红标占比（%）"]
-    assert row.to_dict() == {"一类村": "16.4", "二类村": HIDDEN, "合计": "17.5"}
+    assert row.to_dict() == {"一类村": PROTECTED, "二类村": HIDDEN, "合计": "17.5"}
     shown = grid_map_tables.class_table(grid_map.class_comparison(view, 0), "quarter")
     assert shown.set_index("指标").loc["红标占比（%）", "二类村"] == "50.0"
 
@@ -145,7 +148,7 @@ def map_class_row(username: str) -> dict:
 
 
 def test_map_page_class_table_per_role(signed_in_env):
-    assert map_class_row("m_west") == {"一类村": "16.4", "二类村": HIDDEN, "合计": "17.5"}
+    assert map_class_row("m_west") == {"一类村": PROTECTED, "二类村": HIDDEN, "合计": "17.5"}
     assert map_class_row("m_county") == {"一类村": "16.4", "二类村": "50.0", "合计": "17.5"}
 
 
@@ -155,7 +158,8 @@ def test_meeting_slide_on_the_projector_per_role(signed_in_env):
         return "\n".join(str(m.value) for m in at.markdown)
 
     west, county = slide_text("m_west"), slide_text("m_county")
-    assert "人数&lt;5，不显示" in west and "50.0%" not in west and "16.4%" in west
+    assert "人数&lt;5，不显示" in west and "50.0%" not in west and "16.4%" not in west
+    assert PROTECTED in west
     assert "50.0%" in county and "不显示" not in county
 
 
@@ -170,10 +174,9 @@ def classes_slide(engine, visible: Scope, small: int) -> deck.Slide:  # noqa: F8
 
 def test_slide_hides_the_small_class_share(engine):  # noqa: F811
     slide = classes_slide(engine, TOWNSHIP_ROLE, 5)
-    assert dict(slide.rows)[RED_ROW] == {1: "16.4%", 2: HIDDEN}
-    assert slide.red_share[2] is None
-    assert slide.red_share[1] == pytest.approx(9 / 55)
-    assert slide.sheets["一类二类村"]["红标占比（%）"].tolist() == [16.36, HIDDEN]
+    assert dict(slide.rows)[RED_ROW] == {1: PROTECTED, 2: HIDDEN}
+    assert slide.red_share[2] is None and slide.red_share[1] is None
+    assert slide.sheets["一类二类村"]["红标占比（%）"].tolist() == [PROTECTED, HIDDEN]
     county = classes_slide(engine, COUNTY_ROLE, 0)
     assert dict(county.rows)[RED_ROW] == {1: "16.4%", 2: "50.0%"}
     assert county.sheets["一类二类村"]["红标占比（%）"].tolist() == [16.36, 50.0]
@@ -188,7 +191,7 @@ def _brief_sheet(engine, visible: Scope) -> list[tuple]:  # noqa: F811
 
 
 def test_brief_workbook_per_role(engine):  # noqa: F811
-    assert _brief_sheet(engine, TOWNSHIP_ROLE) == [16.36, HIDDEN]
+    assert _brief_sheet(engine, TOWNSHIP_ROLE) == [PROTECTED, HIDDEN]
     assert _brief_sheet(engine, COUNTY_ROLE) == [16.36, 50.0]
 
 
@@ -197,7 +200,7 @@ def test_brief_pdf_per_role(engine):  # noqa: F811
     window = window_for(engine, Period.parse("2026-Q1"))
     west = pdf_text(brief.pdf_bytes(engine, WEST, window, TOWNSHIP_ROLE))
     county = pdf_text(brief.pdf_bytes(engine, WEST, window, COUNTY_ROLE))
-    assert squeeze(f"{RED_ROW}16.4%{HIDDEN}") in west
+    assert squeeze(f"{RED_ROW}{PROTECTED}{HIDDEN}") in west
     assert squeeze(f"{RED_ROW}16.4%50.0%") in county
 
 
@@ -215,7 +218,7 @@ def _pptx_class_row(engine, visible: Scope) -> list[str]:  # noqa: F811
 
 
 def test_brief_pptx_per_role(engine):  # noqa: F811
-    assert _pptx_class_row(engine, TOWNSHIP_ROLE) == ["16.4%", HIDDEN]
+    assert _pptx_class_row(engine, TOWNSHIP_ROLE) == [PROTECTED, HIDDEN]
     assert _pptx_class_row(engine, COUNTY_ROLE) == ["16.4%", "50.0%"]
 
 
@@ -226,7 +229,7 @@ def test_map_json_class_comparison_per_role(users, db_url, tmp_path):  # noqa: F
     west = _export(db_url, tmp_path, "m_west", "--view", "map")
     got = {r["village_class"]: (r["patients"], r["red"], r["red_share"]) for r in west["classes"]}
     assert got[2] == ("<5", "<5", None)
-    assert got[1][:2] == (55, 9) and got[1][2] == pytest.approx(9 / 55)
+    assert got[1] == ("不显示", "不显示", None)
     assert got[0][:2] == (57, 10)
     county = _export(db_url, tmp_path, "m_county", "--view", "map", "--township", hm.WEST)
     got = {r["village_class"]: (r["patients"], r["red"], r["red_share"]) for r in county["classes"]}
@@ -240,8 +243,8 @@ def test_meeting_json_classes_slide_per_role(users, db_url, tmp_path):  # noqa: 
 
     west = classes("m_west")
     assert west["parts"]["red_share"]["2"] is None
-    assert dict(west["parts"]["rows"])[RED_ROW] == {"1": "16.4%", "2": HIDDEN}
-    assert [r["红标占比（%）"] for r in west["sheets"]["一类二类村"]] == [16.36, HIDDEN]
+    assert dict(west["parts"]["rows"])[RED_ROW] == {"1": PROTECTED, "2": HIDDEN}
+    assert [r["红标占比（%）"] for r in west["sheets"]["一类二类村"]] == [PROTECTED, HIDDEN]
     assert "0.5" not in json.dumps(west["parts"]["red_share"])
     county = classes("m_county", "--township", hm.WEST)
     assert county["parts"]["red_share"]["2"] == 0.5

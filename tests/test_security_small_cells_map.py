@@ -8,7 +8,9 @@ Hand-made database: tests/handmade.py plus, in 西镇 at 2026-03 (all diseases, 
 - 新寨村 V7 (二类): 1 red by the county + 1 green by the village → 2 rows, 1 red (50.0%);
   everything `<5` for a township role, and its red share is not shown;
 - 大寨村 V8: 24 green by the village + 6 red by the county → 30 rows, 6 red (20.0%): no
-  small count, everyone sees it.
+  small count, yet a township role does not see its red (不显示): with 一类's 9 red, 6 would
+  give 㵲水村's 3 away (complementary suppression, views.masking.suppress); nor 㵲水村's 25
+  rows: 西镇's 57 − 30 − 25 would give 新寨村's 2 away.
 """
 
 from __future__ import annotations
@@ -139,13 +141,12 @@ def test_red_share_fill_and_tooltip_masked_for_a_township_role(engine):
     view = west_view(engine)
     colours, texts, legend = map_layers.fills(view, "red_share", small=5)
     colour, text = _by_village(view, colours), _by_village(view, texts)
-    assert text == {hm.V3: "人数<5，不显示", V7: "人数<5，不显示", V8: "20.0%"}
-    assert colour[hm.V3] == colour[V7] == theme.MAP_NO_VALUE  # not their true class colour
-    assert colour[V8] in theme.MAP_SEQUENTIAL
-    # one value shown: one class, and the masked villages named in the legend
+    assert text == {hm.V3: "人数<5，不显示", V7: "人数<5，不显示", V8: "为防推算，不显示"}
+    assert colour[hm.V3] == colour[V7] == colour[V8] == theme.MAP_NO_VALUE
+    # no value shown: no class, and the hidden villages named in the legend with why
     assert legend.entries == (
-        (colour[V8], "全部"),
         (theme.MAP_NO_VALUE, "人数<5，不显示（2 个村）"),
+        (theme.MAP_NO_VALUE, "为防推算，不显示（1 个村）"),
     )
     # other layers are no patient counts: nothing masked
     _c, services, _l = map_layers.fills(view, "services", small=5)
@@ -167,8 +168,8 @@ def test_the_built_map_carries_no_masked_figure(engine, monkeypatch):
     masked = maps.map_html(map_layers.build_map(view, geometry, "red_share", 5))
     shown = maps.map_html(map_layers.build_map(view, geometry, "red_share", 0))
     hidden = "人数\\u003c5，不显示"  # as the page's script holds it (< escaped)
-    assert hidden in masked and "20.0%" in masked
-    assert "12.0%" not in masked and "50.0%" not in masked
+    assert hidden in masked and "为防推算，不显示" in masked
+    assert "12.0%" not in masked and "50.0%" not in masked and "20.0%" not in masked
     assert "12.0%" in shown and "50.0%" in shown and "人数\\u003c5" not in shown
 
 
@@ -243,9 +244,13 @@ def test_chronic_json_as_the_pages_show_it(users, db_url, tmp_path):
     west = _export(db_url, tmp_path, "m_west", "--view", "chronic")
     red = {r["village_code"]: r for r in west["red_villages"]}
     assert set(red) == {hm.V3, V8}  # V7 has fewer than 20 rows: not ranked by red share
-    assert (red[hm.V3]["patients"], red[hm.V3]["red"], red[hm.V3]["red_share"]) == (25, "<5", None)
-    assert (red[V8]["patients"], red[V8]["red"]) == (30, 6)
-    assert red[V8]["red_share"] == pytest.approx(0.2)
+    # 25 and 6 hidden (不显示) so that 新寨村's 2 rows and 㵲水村's 3 red cannot be worked out
+    assert (red[hm.V3]["patients"], red[hm.V3]["red"], red[hm.V3]["red_share"]) == (
+        "不显示",
+        "<5",
+        None,
+    )
+    assert (red[V8]["patients"], red[V8]["red"], red[V8]["red_share"]) == (30, "不显示", None)
     wrong = {r["village_code"]: r for r in west["mismatch_villages"]["rows"]}
     assert set(wrong) == {hm.V3}
     assert (wrong[hm.V3]["mismatched"], wrong[hm.V3]["mismatch_share"]) == ("<5", None)
@@ -264,12 +269,11 @@ def test_chronic_json_as_the_pages_show_it(users, db_url, tmp_path):
 def test_map_json_as_the_map_shows_it(users, db_url, tmp_path):
     west = _export(db_url, tmp_path, "m_west", "--view", "map")
     v = {r["village_code"]: r for r in west["villages"]}
-    assert [(v[c]["patients"], v[c]["red"], v[c]["red_share"]) for c in (hm.V3, V7)] == [
-        (25, "<5", None),
+    assert [(v[c]["patients"], v[c]["red"], v[c]["red_share"]) for c in (hm.V3, V7, V8)] == [
+        ("不显示", "<5", None),
         ("<5", "<5", None),
+        (30, "不显示", None),
     ]
-    assert (v[V8]["patients"], v[V8]["red"]) == (30, 6)
-    assert v[V8]["red_share"] == pytest.approx(0.2)
     county = _export(db_url, tmp_path, "m_county", "--view", "map", "--township", hm.WEST)
     v = {r["village_code"]: r for r in county["villages"]}
     assert [(v[c]["patients"], v[c]["red"]) for c in (hm.V3, V7, V8)] == [(25, 3), (2, 1), (30, 6)]

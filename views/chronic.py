@@ -39,20 +39,23 @@ class Mismatch:
     """推送不到位 at one month: rows managed at another level than their colour calls for."""
 
     rows: int  # all rows in scope (the base of the share)
-    mismatched: int  # 推送不到位, over all three colours
+    # 推送不到位, over all three colours (`<5` as a small-cell rule shows it: chronic_cells)
+    mismatched: int | str
     by_color: pd.DataFrame  # color, expected_level, patients, mismatched, mismatch_share
     misplaced: pd.DataFrame  # color, managed_level, patients: where the mismatched rows are
 
     @property
     def share(self) -> float | None:
-        return share(self.mismatched, self.rows)
+        return None if isinstance(self.mismatched, str) else share(self.mismatched, self.rows)
 
-    def of_color(self, color: str) -> int:
+    def of_color(self, color: str) -> int | str:
         found = self.by_color.loc[self.by_color["color"] == color, "mismatched"]
-        return int(found.iloc[0]) if len(found) else 0
+        if not len(found):
+            return 0
+        return found.iloc[0] if isinstance(found.iloc[0], str) else int(found.iloc[0])
 
     @property
-    def red_not_up(self) -> int:
+    def red_not_up(self) -> int | str:
         """红标未上转: red rows not managed by the county hospital (the red part)."""
         return self.of_color("red")
 

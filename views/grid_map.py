@@ -14,7 +14,7 @@ and apportioned to its villages by resident population (data_access.map).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -51,8 +51,8 @@ class Layer:
     digits: int = 1
     definition: str = ""
     no_values: str = "本期所有村都没有此项数据。"  # why the whole layer may be empty
-    # Patient counts (columns of MapView.villages) the value is formed from: a township role
-    # does not see it where one of them is small (dashboard.small_cells).
+    # Patient counts (columns of MapView.villages; a rate: its own column) the value is formed
+    # from: a township role does not see it where one of them is hidden (village_status).
     counts: tuple[str, ...] = ()
 
     def unit_for(self, period_kind: str) -> str:
@@ -109,6 +109,7 @@ LAYERS: dict[str, Layer] = {
             f"家庭医生签约率（指标 {map_figures.SIGNING_INDICATOR}）= Σ分子 ÷ Σ分母",
             f"数据库中没有本期村级的签约率指标（{map_figures.SIGNING_INDICATOR}）数据，"
             "签约率图层无值。",
+            counts=("sign_rate",),
         ),
         Layer(
             "funding",
@@ -239,6 +240,14 @@ class ClassComparison:
     changes: pd.DataFrame | None
     hidden: frozenset[int]  # classes whose red share is not shown
     hidden_changes: frozenset[int]  # classes whose red share change is not shown
+    # of `hidden`, the classes hidden only so that a small one cannot be worked out
+    protecting: frozenset[int] = frozenset()
+
+    def hidden_text(self, village_class: int) -> str:
+        """Why a class's red share (or its change) is not shown, in words."""
+        if village_class in self.protecting:
+            return masking.protected_words()
+        return masking.hidden_words(self.below)
 
     def figure(self, village_class: int, column: str) -> float | None:
         """A figure of a class as shown (None: no value, or not shown); not for counts."""
@@ -247,16 +256,41 @@ class ClassComparison:
         return _class_figure(self.classes, village_class, column)
 
 
-def _small_classes(classes: pd.DataFrame | None, below: int) -> frozenset[int]:
+def _class_status(classes: pd.DataFrame | None, below: int) -> pd.DataFrame | None:
+    """Per class row and count: "" / small / protect. The classes are shown with their total
+    (合计, the scope's 在管 on every page), so one small class hides another with it."""
     if classes is None or classes.empty:
+        return None
+    status = pd.DataFrame(index=classes.index)
+    parts = classes["village_class"] != TOTAL_CLASS
+    for column in CLASS_COUNTS:
+        status[column] = ""
+        status.loc[parts, column] = masking.suppress(
+            classes[parts], below, column, key="village_class"
+        )[0]
+        total = classes.loc[~parts, column].map(lambda c: masking.is_small(c, below))
+        status.loc[total[total].index, column] = masking.SMALL
+    return status
+
+
+def _classes_where(classes, status, state: str | None = None) -> frozenset[int]:
+    if status is None:
         return frozenset()
-    small = masking.hidden_rows(classes, below, CLASS_COUNTS)
-    return frozenset(int(c) for c in classes.loc[small, "village_class"])
+    rows = (status != "").any(axis=1) if state is None else (status == state).any(axis=1)
+    if state == masking.PROTECT:
+        rows &= ~(status == masking.SMALL).any(axis=1)
+    return frozenset(int(c) for c in classes.loc[rows, "village_class"])
 
 
 def class_comparison(view: MapView, below: int = 0) -> ClassComparison:
-    """The view's class comparison under the small-cell rule for `below` (0: none)."""
-    now, before = _small_classes(view.classes, below), _small_classes(view.previous_classes, below)
+    """The view's class comparison under the small-cell rule for `below` (0: none), with
+    complementary suppression (views.masking.suppress) against the total."""
+    status, status_before = (
+        _class_status(view.classes, below),
+        _class_status(view.previous_classes, below),
+    )
+    now = _classes_where(view.classes, status)
+    before = _classes_where(view.previous_classes, status_before)
     changes = view.class_changes
     if changes is not None and (now | before):
         changes = changes.copy()
@@ -264,21 +298,21 @@ def class_comparison(view: MapView, below: int = 0) -> ClassComparison:
         for column in CLASS_SHARES:
             changes[column] = changes[column].astype(object).where(~hidden, None)
 
-    def masked(table: pd.DataFrame | None) -> pd.DataFrame | None:
-        if table is None:
-            return None
-        return masking.mask_table(table, below, CLASS_COUNTS, CLASS_SHARES)
+    def masked(table: pd.DataFrame | None, state) -> pd.DataFrame | None:
+        if table is None or state is None:
+            return table
+        return masking.apply(table, state, below, CLASS_COUNTS, CLASS_SHARES)
 
+    protecting = _classes_where(view.classes, status, masking.PROTECT)
     return ClassComparison(
-        below, masked(view.classes), masked(view.previous_classes), changes, now, now | before
+        below,
+        masked(view.classes, status),
+        masked(view.previous_classes, status_before),
+        changes,
+        now,
+        now | before,
+        protecting | (_classes_where(view.previous_classes, status_before, masking.PROTECT) - now),
     )
-
-
-def with_classes_masked(view: MapView, below: int) -> MapView:
-    """The view with its class comparison as class_comparison shows it (the export's JSON);
-    the villages keep their figures (their renderers mask them village by village)."""
-    c = class_comparison(view, below)
-    return replace(view, classes=c.classes, previous_classes=c.previous, class_changes=c.changes)
 
 
 def _class_rows(figures: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
@@ -397,7 +431,6 @@ __all__ = [
     "class_comparison",
     "geometry",
     "unit_words",
-    "with_classes_masked",
 ]
 
 

@@ -173,7 +173,9 @@ def number(value, digits: int = 0) -> str:
 
 
 def count(value) -> str:
-    """A count with thousands separators (1,204), or —."""
+    """A count with thousands separators (1,204), or —; a masked one (`<5`) as it is."""
+    if isinstance(value, str):
+        return value
     return number(value, DIGITS["count"])
 
 

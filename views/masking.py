@@ -1,6 +1,13 @@
 """The small-cell rule for a given floor: patient counts from 1 to floor − 1 read `<floor`, and
 a share formed from such a count is not shown. 0 reveals nobody; a floor of 0 masks nothing.
 
+Complementary (secondary) suppression: a masked count must not be worked out from a total
+shown beside it minus the other counts. Where a group of counts is shown with its total (the
+villages of a township or of a class, the classes of the scope), `suppress` hides further
+counts of the group (`PROTECTED`, smallest first) until the hidden ones tell a reader nothing
+beyond "each masked one is below the floor"; a group that cannot reach that hides its total.
+Every output (page, slide, brief, export) takes its hidden cells from here.
+
 Pure, so that view models and slides apply it as the pages do. Who gets which floor (township
 roles, the DASHBOARD_SMALL_CELL setting) is the frame's decision: dashboard.small_cells.floor.
 """
@@ -70,3 +77,131 @@ def mask_records(
             row.update({s: None for s in shares if s in row})
         out.append(row)
     return out
+
+
+# --- complementary suppression -----------------------------------------------------------------
+
+SMALL, PROTECT = "small", "protect"  # a count below the floor / hidden to protect one
+# A count hidden only so that a small one cannot be worked out from a total (it is not small).
+PROTECTED = "不显示"
+
+
+def protected_words() -> str:
+    """What a share says whose counts were hidden to protect another's (tables, slide)."""
+    return "为防推算，不显示"
+
+
+def _reveals(small: list[float], protect: list[float], below: int) -> bool:
+    """Whether a known sum of these hidden counts narrows a small one below 1 … below − 1.
+
+    The reader knows each small count is in [1, below − 1] and each protecting one ≥ below;
+    a small count's range is then [lo, hi] with lo = max(1, S − Σ maxima of the others) and
+    hi = min(below − 1, S − Σ minima of the others).
+    """
+    if not small:
+        return False
+    total = sum(small) + sum(protect)
+    hi = total - (len(small) - 1) - len(protect) * below
+    lo = 1 if protect else total - (len(small) - 1) * (below - 1)
+    return hi < below - 1 or lo > 1
+
+
+def suppress(
+    cells: pd.DataFrame,
+    below: int,
+    count: str,
+    groups: Iterable[tuple[str, ...]] = ((),),
+    key: str | None = None,
+) -> tuple[pd.Series, set[tuple]]:
+    """Per row of `cells`: "" (shown), SMALL or PROTECT for the `count` column, when each of
+    `groups` (column tuples; () is the whole frame) is shown with its total; and the groups
+    (grouping, key) whose total must be hidden because no count is left to protect with.
+    Equal counts are taken in the order of the `key` column, so that every output listing
+    the same rows hides the same ones."""
+    status = pd.Series("", index=cells.index, dtype=object)
+    if not below or cells.empty:
+        return status, set()
+    order = cells.index
+    if key is not None:
+        cells = cells.sort_values(key, kind="stable")
+    values = cells[count].astype(float).fillna(0.0)
+    status = status.loc[cells.index]
+    status[values.map(lambda c: is_small(c, below))] = SMALL
+    groups = [tuple(g) for g in groups]
+    members = []
+    for grouping in groups:
+        if not grouping:
+            members.append(((), cells.index))
+            continue
+        by = list(grouping) if len(grouping) > 1 else grouping[0]
+        for value, index in cells.groupby(by, dropna=False).groups.items():
+            members.append(((grouping, value if isinstance(value, tuple) else (value,)), index))
+    exposed: set[tuple] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, index in members:
+            if name in exposed:
+                continue
+            group = status.loc[index]
+            small = values.loc[group[group == SMALL].index].tolist()
+            protect = values.loc[group[group == PROTECT].index].tolist()
+            if not _reveals(small, protect, below):
+                continue
+            shown = values.loc[group[group == ""].index]
+            shown = shown[shown > 0].sort_values(kind="stable")
+            if shown.empty:
+                exposed.add(name)
+                continue
+            status[shown.index[0]] = PROTECT
+            changed = True
+    return status.reindex(order), exposed
+
+
+def suppress_table(
+    table: pd.DataFrame,
+    below: int,
+    counts: Iterable[str],
+    shares: Iterable[str] = (),
+    groups: Iterable[tuple[str, ...]] = ((),),
+    key: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(a copy of `table` as shown, the status per count column): small counts read `<below`,
+    counts hidden to protect them read PROTECTED, and `shares` are empty on rows with any
+    hidden count. The table must hold every row of its groups (not a top-N list)."""
+    counts, groups = list(counts), [tuple(g) for g in groups]
+    status = pd.DataFrame(index=table.index)
+    for column in counts:
+        status[column] = suppress(table, below, column, groups, key)[0]
+    return apply(table, status, below, counts, shares), status
+
+
+def apply(
+    table: pd.DataFrame,
+    status: pd.DataFrame,
+    below: int,
+    counts: Iterable[str],
+    shares: Iterable[str] = (),
+) -> pd.DataFrame:
+    """`table` with the hidden cells of `status` (same index, one column per count) shown as
+    they read: `<below`, PROTECTED; `shares` empty on rows with any hidden count."""
+    if not below or table.empty:
+        return table
+    counts = [c for c in counts if c in status.columns]
+    out = table.copy()
+    for column in counts:
+        state = status[column].reindex(out.index).fillna("")
+        out[column] = out[column].astype(object)
+        out.loc[state == SMALL, column] = words(below)
+        out.loc[state == PROTECT, column] = PROTECTED
+    hidden = (status[counts].reindex(out.index).fillna("") != "").any(axis=1) if counts else None
+    if hidden is not None:
+        for column in shares:
+            out[column] = out[column].astype(object).where(~hidden, None)
+    return out
+
+
+def hidden_rate(denominator, below: int) -> bool:
+    """A rate over fewer than `below` people (0 < denominator < below) is not shown: 1/3 or
+    2/2 names what happened to one or two people."""
+    return is_small(denominator, below)

@@ -298,7 +298,9 @@ def _alerts(shapes, slide: AlertsSlide, m: deck.Meeting) -> None:
     items = slide.items
     table = pd.DataFrame(
         {
-            "数量": [f"{int(count):,} {unit}" if count else "✓ 0" for count, unit, _, _ in items],
+            "数量": [
+                f"{labels.count(count)} {unit}" if count else "✓ 0" for count, unit, _, _ in items
+            ],
             "事项": [subject for _, _, subject, _ in items],
             "明细（节选）": [names or labels.NO_VALUE for *_, names in items],
         }

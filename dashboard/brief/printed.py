@@ -148,7 +148,7 @@ def _alerts(slide: AlertsSlide) -> Printed:
     return Printed(
         pd.DataFrame(
             {
-                "数量": [f"{int(count):,} {unit}" for count, unit, _, _ in items],
+                "数量": [f"{labels.count(count)} {unit}" for count, unit, _, _ in items],
                 "事项": [text for _, _, text, _ in items],
                 "明细（节选）": [names or labels.NO_VALUE for *_, names in items],
             }

@@ -147,7 +147,7 @@ def league_html(
         )
     rows = []
     for r in t.itertuples(index=False):
-        name = safe.html(r.name)
+        name = safe.html_name(r.name)
         cells = [
             f"<td>{rank_text(r.rank)}</td>",
             f'<td style="{movement_style(r.change_text)}">{safe.html(r.change_text)}</td>',

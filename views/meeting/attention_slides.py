@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from views import labels
+from views import chronic_cells, labels
 from views import teams as team_view
 from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
 
@@ -33,7 +33,7 @@ class TeamsSlide(Slide):
 
 
 class AlertItem(NamedTuple):
-    count: int
+    count: int | str  # `<5` or 不显示 when masked (views.masking)
     unit: str
     subject: str
     names: str  # the first names, "" when the alert names nobody
@@ -117,18 +117,20 @@ def _names(alert) -> str:
     if not names:  # a count of rows (e.g. 推送不到位) names nobody
         return ""
     shown = "、".join(names[:NAMES_SHOWN])
-    return shown + (f" 等 {alert.count:,} {alert.unit}" if len(names) > NAMES_SHOWN else "")
+    return shown + (
+        f" 等 {labels.count(alert.count)} {alert.unit}" if len(names) > NAMES_SHOWN else ""
+    )
 
 
 def alerts(src: Sources, m: Meeting) -> Slide:
     """The 总览 alerts, as the page lists them (same counts, same wording)."""
-    found = src.overview().alerts
+    found = chronic_cells.overview_seen(src.overview(), src.small).alerts  # <5 as on 总览
     items = tuple(AlertItem(a.count, a.unit, a.subject, _names(a)) for a in found)
     sheets = {}
     sheets["需要关注"] = pd.DataFrame(
         {
             "事项": [subject for _, _, subject, _ in items],
-            "数量": [int(count) for count, *_ in items],
+            "数量": [count if isinstance(count, str) else int(count) for count, *_ in items],
             "单位": [unit for _, unit, *_ in items],
             "明细（节选）": [names for *_, names in items],
         }

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data_access.villages import VILLAGE_CLASSES
-from views import grid_map, labels, masking
+from views import grid_map, labels
 from views.common import month_words
 from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
 
@@ -48,7 +48,7 @@ def classes(src: Sources, m: Meeting) -> Slide:
     red_share = {c: figure(c, "red_share") for c in VILLAGE_CLASSES}
     services = {c: figure(c, "services_per_1000") for c in VILLAGE_CLASSES}
     red_text = {
-        c: masking.hidden_words(comparison.below)
+        c: comparison.hidden_text(c)
         if c in comparison.hidden
         else labels.pct(None if red_share[c] is None else 100 * red_share[c])
         for c in VILLAGE_CLASSES
