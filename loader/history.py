@@ -292,48 +292,58 @@ class UndoError(RuntimeError):
     """The load cannot be undone (its message is shown as it is)."""
 
 
+def _undo_refusal(loads: list[LoadEntry], load_id: int) -> str | None:
+    entry = next((e for e in loads if e.load_id == load_id), None)
+    if entry is None:
+        return f"没有编号为 {load_id} 的加载（python -m loader history 列出全部）"
+    if entry.undone_at:
+        return f"加载 {load_id} 已于 {entry.undone_at} 撤销"
+    later = [e.load_id for e in loads if e.load_id > load_id and not e.undone_at]
+    if later:
+        newer = "、".join(map(str, sorted(later, reverse=True)))
+        return f"加载 {load_id} 之后还有加载 {newer}：请先按从新到旧的顺序撤销它们"
+    return None
+
+
 def undo(url: str, load_id: int) -> LoadEntry:
     """Restore what load `load_id` replaced, in one transaction; return the load undone."""
     with open_writer(url) as writer:
         loads = list_loads(writer)
-        entry = next((e for e in loads if e.load_id == load_id), None)
-        if entry is None:
-            raise UndoError(f"没有编号为 {load_id} 的加载（python -m loader history 列出全部）")
-        if entry.undone_at:
-            raise UndoError(f"加载 {load_id} 已于 {entry.undone_at} 撤销")
-        later = [e.load_id for e in loads if e.load_id > load_id and not e.undone_at]
-        if later:
-            raise UndoError(
-                f"加载 {load_id} 之后还有加载 {'、'.join(map(str, sorted(later, reverse=True)))}："
-                "请先按从新到旧的顺序撤销它们"
-            )
-        cursor = writer.connection.cursor()
-        if writer.dialect.name == "duckdb":
-            cursor.execute("BEGIN TRANSACTION")
-        cursor.close()
-        present = set(sa.inspect(writer.engine).get_table_names())
-        tables = [t for t in HISTORY_TABLES if t.name in present]
-        # Children first: monthly facts, team assignments, then dimensions newest-first.
-        for table in tables:
-            if table.name in MONTHLY:
-                _undo_monthly(writer, table, load_id)
-        if any(t.name == "team_village" for t in tables):
-            _undo_pairs(writer, schema.metadata.tables["team_village"], load_id)
-        dimensions = [t for t in tables if t.name not in MONTHLY and t.name != "team_village"]
-        for table in reversed(dimensions):
-            _delete_added(writer, table, load_id)
-        for table in dimensions:
-            _restore_old(writer, table, load_id)
-        execute(
-            writer,
-            loader_load.update()
-            .where(loader_load.c.load_id == load_id)
-            .values(undone_at=now(), undone_by=os_user()),
-        )
-        writer.connection.commit()
-        if writer.dialect.name == "duckdb":
-            writer.connection.cursor().execute("CHECKPOINT")
-    return entry
+        refusal = _undo_refusal(loads, load_id)
+        if refusal is None:
+            _undo(writer, load_id)
+    if refusal is not None:
+        raise UndoError(refusal)
+    return next(e for e in loads if e.load_id == load_id)
+
+
+def _undo(writer: TableWriter, load_id: int) -> None:
+    cursor = writer.connection.cursor()
+    if writer.dialect.name == "duckdb":
+        cursor.execute("BEGIN TRANSACTION")
+    cursor.close()
+    present = set(sa.inspect(writer.engine).get_table_names())
+    tables = [t for t in HISTORY_TABLES if t.name in present]
+    # Children first: monthly facts, team assignments, then dimensions newest-first.
+    for table in tables:
+        if table.name in MONTHLY:
+            _undo_monthly(writer, table, load_id)
+    if any(t.name == "team_village" for t in tables):
+        _undo_pairs(writer, schema.metadata.tables["team_village"], load_id)
+    dimensions = [t for t in tables if t.name not in MONTHLY and t.name != "team_village"]
+    for table in reversed(dimensions):
+        _delete_added(writer, table, load_id)
+    for table in dimensions:
+        _restore_old(writer, table, load_id)
+    execute(
+        writer,
+        loader_load.update()
+        .where(loader_load.c.load_id == load_id)
+        .values(undone_at=now(), undone_by=os_user()),
+    )
+    writer.connection.commit()
+    if writer.dialect.name == "duckdb":
+        writer.connection.cursor().execute("CHECKPOINT")
 
 
 def _saved_select(table: sa.Table, load_id: int, kind: str) -> sa.Select:
