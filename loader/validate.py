@@ -564,8 +564,8 @@ def _example_rows(staging: Staging, report: Report, spec: TableSpec, source: Sou
     rows = [
         r
         for (r,) in staging.con.execute(
-            f"SELECT _row FROM {norm} WHERE {where} ORDER BY 1",
-            values,  # noqa: S608
+            f"SELECT _row FROM {norm} WHERE {where} ORDER BY 1",  # noqa: S608
+            values,
         ).fetchall()
     ]
     if rows:
