@@ -44,8 +44,7 @@ HEADER_SEARCH_ROWS = 10
 INSTRUCTIONS_SHEET = "说明"
 # Header search: the row naming the most contract columns among the first rows wins.
 CSV_DELIMITERS = ",;\t|"
-# Kinds whose text may name a subtotal row (合计/小计/总计); enumerations may not (累计 = 合计).
-SUBTOTAL_KINDS = ("text", "code6", "code9", "code12", "area_code")
+# A subtotal row names 合计/小计/总计 in any column but an enumeration's (合计 = 累计 there).
 SUBTOTAL = r"^\s*(合\s*计|小\s*计|总\s*计)|(合\s*计|小\s*计|总\s*计)\s*[:：]?\s*$"
 # Rows of a sheet shown by a progress bar.
 PROGRESS_MIN_ROWS = 50_000
@@ -133,7 +132,7 @@ class Staging:
                 selected.append(q(c.name))
         cells = [q(c.name) for c in spec.columns if c.name in present]
         blank = " AND ".join(f"NULLIF(trim(CAST({c} AS VARCHAR)), '') IS NULL" for c in cells)
-        texts = [q(c.name) for c in spec.columns if c.name in present and c.kind in SUBTOTAL_KINDS]
+        texts = [q(c.name) for c in spec.columns if c.name in present and c.enum is None]
         subtotal = " OR ".join(
             f"regexp_matches(CAST({c} AS VARCHAR), {literal(SUBTOTAL)})" for c in texts
         )
