@@ -10,9 +10,11 @@ numerator ≤ denominator, teams).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field, replace
 
 import duckdb
+from tqdm import tqdm
 
 from loader.columns import (
     AREA_DIGITS,
@@ -292,11 +294,21 @@ def validate(
     install_macros(staging)
     sources = staging.sources
     checker = Checker(staging, report, sources)
+    # One step per table read and checked, per table's relational checks, and the plan.
+    bar = tqdm(
+        total=2 * len(sources) + 2,
+        desc="检查",
+        unit="步",
+        file=sys.stderr,
+        disable=not staging.progress,
+    )
     for spec in TABLES:
         source = sources.get(spec.name)
         if source is None:
             create_typed(staging, f"norm_{spec.name}", spec, with_row=True)
             continue
+        bar.set_postfix_str(spec.name)
+        bar.update(1)
         checks = [
             (column, condition, reason, severity)
             for column in spec.columns
@@ -334,6 +346,8 @@ def validate(
         if spec.monthly and spec.name in sources
     }
     validation = Validation(report, sources, months)
+    bar.set_postfix_str("读取数据库")
+    bar.update(1)
     with phase("read the target database"):
         validation.target = target_loader(months)
     if validation.target.get("demo"):
@@ -352,11 +366,16 @@ def validate(
     for spec in TABLES:
         source = sources.get(spec.name)
         if source is not None:
+            bar.set_postfix_str(spec.name)
+            bar.update(1)
             with phase(f"relational checks {spec.name}"):
                 _relational_checks(checker, spec, source)
+    bar.set_postfix_str("计划")
     with phase("team coverage, plan"):
         _team_coverage(checker)
         plan_changes(staging, validation, options)
+    bar.update(bar.total - bar.n)
+    bar.close()
     return validation
 
 

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import audit, data, excel, safe, signin
+from data_access import load_history as load_history_reader
 from data_access import store
 
 user = signin.current_user()
@@ -42,7 +43,38 @@ def store_status() -> None:
             st.toast("已开始检查，若有新的数据提取将在后台更新。")
 
 
+def load_history() -> None:
+    """The loads of the monitoring database (python -m loader), newest first."""
+    db = data.database()
+    loads = load_history_reader.read_loads(db.source or db.engine)
+    with st.expander(f"数据加载记录（{len(loads)} 次）", expanded=False, icon=":material/upload:"):
+        if not loads:
+            st.caption("数据库中没有 python -m loader 的加载记录。")
+            return
+        table = pd.DataFrame(
+            {
+                "编号": [r["load_id"] for r in loads],
+                "时间": [r["loaded_at"] for r in loads],
+                "操作系统账号": [r["os_user"] for r in loads],
+                "文件": ["、".join(r["files"]) for r in loads],
+                "行数": [loader_counts(r["counts"]) for r in loads],
+                "状态": [f"已撤销（{r['undone_at']}）" if r["undone_at"] else "" for r in loads],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption("撤销一次加载：python -m loader undo --db URL 编号（从最新的开始）。")
+
+
+def loader_counts(counts: dict) -> str:
+    return "；".join(
+        f"{t} +{c.get('inserted', 0):,}" + (f" −{c['replaced']:,}" if c.get("replaced") else "")
+        + (f" ~{c['updated']:,}" if c.get("updated") else "")
+        for t, c in counts.items()
+    )  # fmt: skip
+
+
 store_status()
+load_history()
 rows = audit.read()
 if not rows:
     st.info("审计日志中还没有记录。")

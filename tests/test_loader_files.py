@@ -253,3 +253,14 @@ def test_severities(tmp_path, staging):
     kinds = {(p.severity, p.reason.split("：")[0].split("「")[0]) for p in report.problems}
     assert (ERROR, "无法识别的列") in kinds
     assert any(s == WARNING and "全角" in r for s, r in kinds)
+
+
+def test_the_shipped_example_mapping_reads():
+    from pathlib import Path
+
+    from loader.mapping import load_mapping
+
+    mapping = load_mapping(Path(__file__).parents[1] / "docs" / "mapping.example.toml")
+    assert mapping.table_for("慢病患者三色管理明细_202611.csv").name == "chronic_status"
+    assert mapping.values["indicator_code"] == {"QYL_001": "fd_sign"}
+    assert mapping.village_codes == {"522729101009": "522729101001"}

@@ -9,6 +9,7 @@ import hashlib
 
 import sqlalchemy as sa
 
+from data_access.load_history import read_loads
 from data_access.schema import metadata
 from demo.writer import writer_engine
 from loader.cli import main
@@ -122,3 +123,16 @@ def test_partial_month_replaces_one_township_and_undo_restores_everything(
     assert main(["undo", "--db", target, "2"]) == 1  # already undone
     assert main(["history", "--db", target]) == 0
     assert "已撤销" in capsys.readouterr().out
+    # The admin page reads the same list through data_access.
+    engine = writer_engine(target)
+    try:
+        loads = read_loads(engine)
+    finally:
+        engine.dispose()
+    assert [(r["load_id"], bool(r["undone_at"])) for r in loads] == [
+        (3, True),
+        (2, True),
+        (1, False),
+    ]
+    assert loads[1]["files"] == ["chronic_status.csv"]
+    assert loads[1]["counts"]["chronic_status"] == {"inserted": 1, "updated": 0, "replaced": 3}
