@@ -18,6 +18,7 @@ The workbook and database are deleted afterwards unless --keep.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -58,14 +59,23 @@ def county_tables(rows: int) -> dict[str, list[list]]:
         "county": [[COUNTY, "基准县", "基准州"]],
         "township": [[t, COUNTY, f"镇{t[-3:]}", f"镇{t[-3:]}卫生院"] for t in townships],
         "village": [
-            [v, v[:9], f"村{v[-6:]}", "一类" if i % 2 else "二类", 1200, 300, 8.5, 6.0, "好",
-             106.0 + i / 1000, 26.0]
+            [
+                v,
+                v[:9],
+                f"村{v[-6:]}",
+                "一类" if i % 2 else "二类",
+                1200,
+                300,
+                8.5,
+                6.0,
+                "好",
+                106.0 + i / 1000,
+                26.0,
+            ]
             for i, v in enumerate(villages)
         ],  # fmt: skip
         "team": [[t, t[:9], f"团队{t}", "队长"] for t in teams],
-        "team_village": [
-            [f"{v[:9]}-T{1 + int(v[-3:]) % TEAMS_PER_TOWNSHIP}", v] for v in villages
-        ],
+        "team_village": [[f"{v[:9]}-T{1 + int(v[-3:]) % TEAMS_PER_TOWNSHIP}", v] for v in villages],
     }
     per_month = rows // MONTHS
     chronic = []
@@ -104,17 +114,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=697_029)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--workbook", type=Path, help="reuse a workbook written before (--keep)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="loader-workbook-"))
     workbook = scratch / "数据模板.xlsx"
+    if args.workbook:
+        shutil.copy(args.workbook, workbook)
     url = f"duckdb:///{scratch / 'county.duckdb'}"
     report = str(scratch / "report.csv")
     try:
         started = time.perf_counter()
-        chronic = write_workbook(workbook, args.rows)
-        size = workbook.stat().st_size / 1e6
-        print(f"workbook: {chronic:,} chronic rows, {size:.1f} MB, written in "
-              f"{time.perf_counter() - started:.0f} s (openpyxl)")  # fmt: skip
+        if not args.workbook:
+            chronic = write_workbook(workbook, args.rows)
+            size = workbook.stat().st_size / 1e6
+            print(f"workbook: {chronic:,} chronic rows, {size:.1f} MB, written in "
+                  f"{time.perf_counter() - started:.0f} s (openpyxl)")  # fmt: skip
         loader = [sys.executable, "-m", "loader"]
         steps = [
             ("validate (no database)", [*loader, "validate", str(workbook), "--report", report]),
@@ -125,10 +139,17 @@ def main() -> int:
         ]  # fmt: skip
         code = 0
         for name, command in steps:
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             status, elapsed, output = timed(command)
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            print(f"{name}: exit {status}, {elapsed:.1f} s, peak RSS {max(peak, before):,.0f} MiB")
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            peak = after.ru_maxrss / 1024  # KiB → MiB, the largest child so far
+            # CPU time beside wall time: on a shared machine (load average far above the
+            # cores) the wall time says more about the neighbours than about the loader.
+            print(
+                f"{name}: exit {status}, {elapsed:.1f} s wall, {cpu:.1f} s CPU, "
+                f"peak RSS {peak:,.0f} MiB, load average {os.getloadavg()[0]:.1f}"
+            )
             if status:
                 print(output[-2000:])
                 code = status

@@ -390,6 +390,8 @@ def csv_problem(spec: TableSpec, file: str, exc: Exception) -> Problem:
 
 def _cell_text(value, kind: str) -> str | None:
     """An Excel cell as the text a CSV export would hold (codes typed as numbers keep all digits)."""
+    if type(value) is str:  # most cells: the fast path first
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, bool):

@@ -40,9 +40,13 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_SUM = " + ".join(f"{w} * CAST(nt(x)[{i}] AS INTEGER)" for i, w in enumerate(ID_WEIGHTS, start=1))
 FULL_WIDTH = "０１２３４５６７８９，．－／：＋ｅＥ"
 HALF_WIDTH = "0123456789,.-/:+eE"
+# Only a value with one of these is translated (translate() costs more than this test).
+FULL_WIDTH_CLASS = "[０-９，．－／：＋ｅＥ]"
 MACROS = rf"""
 CREATE OR REPLACE MACRO nt(x) AS NULLIF(trim(CAST(x AS VARCHAR)), '');
-CREATE OR REPLACE MACRO ntw(x) AS nt(translate(CAST(x AS VARCHAR), '{FULL_WIDTH}', '{HALF_WIDTH}'));
+CREATE OR REPLACE MACRO ntw(x) AS CASE
+    WHEN regexp_matches(CAST(x AS VARCHAR), '{FULL_WIDTH_CLASS}')
+    THEN nt(translate(CAST(x AS VARCHAR), '{FULL_WIDTH}', '{HALF_WIDTH}')) ELSE nt(x) END;
 CREATE OR REPLACE MACRO num(x) AS TRY_CAST(replace(ntw(x), ',', '') AS DOUBLE);
 CREATE OR REPLACE MACRO is_int(x) AS num(x) IS NOT NULL AND num(x) = floor(num(x));
 CREATE OR REPLACE MACRO ym(y, m) AS
@@ -130,9 +134,6 @@ def normalised(column: Column) -> str:
             return f"CAST({lookup} AS SMALLINT)"
         return lookup
     return f"nt({c})" if kind == "text" else f"ntw({c})"
-
-
-FULL_WIDTH_CLASS = "[０-９，．－／：＋]"
 
 
 def _format_check(column: Column, spec: TableSpec) -> list[tuple[str, str, str]]:
