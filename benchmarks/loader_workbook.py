@@ -129,6 +129,9 @@ def main() -> int:
             size = workbook.stat().st_size / 1e6
             print(f"workbook: {chronic:,} chronic rows, {size:.1f} MB, written in "
                   f"{time.perf_counter() - started:.0f} s (openpyxl)")  # fmt: skip
+        from benchmarks.machine import reference_ms
+
+        print(f"machine reference workload: {reference_ms():.0f} ms (lower is faster)")
         loader = [sys.executable, "-m", "loader"]
         steps = [
             ("validate (no database)", [*loader, "validate", str(workbook), "--report", report]),

@@ -54,7 +54,7 @@ def load_history() -> None:
         table = pd.DataFrame(
             {
                 "编号": [r["load_id"] for r in loads],
-                "时间": [r["loaded_at"] for r in loads],
+                "时间": [str(r["loaded_at"]).replace("T", " ")[:19] for r in loads],
                 "操作系统账号": [r["os_user"] for r in loads],
                 "文件": ["、".join(r["files"]) for r in loads],
                 "行数": [loader_counts(r["counts"]) for r in loads],
