@@ -246,10 +246,11 @@ class LoadEntry:
     undone_by: str | None
 
     def line(self) -> str:
-        """One line for `history`: the id first."""
+        """One line for `history`: id, time, files, OS account, rows per table."""
         files = "、".join(self.files) or "—"
         state = f"  已撤销（{self.undone_at}，{self.undone_by}）" if self.undone_at else ""
-        return f"{self.load_id}  {self.loaded_at}  {self.os_user}  {files}  {describe_counts(self.counts)}{state}"
+        counts = describe_counts(self.counts)
+        return f"{self.load_id}  {self.loaded_at}  {files}  {self.os_user}  {counts}{state}"
 
 
 def describe_counts(counts: dict) -> str:

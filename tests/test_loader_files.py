@@ -264,3 +264,31 @@ def test_the_shipped_example_mapping_reads():
     assert mapping.table_for("慢病患者三色管理明细_202611.csv").name == "chronic_status"
     assert mapping.values["indicator_code"] == {"QYL_001": "fd_sign"}
     assert mapping.village_codes == {"522729101009": "522729101001"}
+
+
+def test_sandiao_parcels_and_a_dbf_without_cpg(tmp_path, staging):
+    """A 三调 layer: 19-digit ZLDWDM per parcel, GBK field names and no .cpg (--encoding gbk)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    parcels = [(V1 + "0010001", 106.00), (V1 + "0020002", 106.01), (V2 + "0010001", 106.03)]
+    gdf = gpd.GeoDataFrame(
+        {"坐落代码": [code for code, _ in parcels]},
+        geometry=[box(x, 26.0, x + 0.01, 26.01) for _, x in parcels],
+        crs="EPSG:4490",
+    )
+    path = tmp_path / "三调.shp"
+    gdf.to_file(path, driver="ESRI Shapefile", encoding="gbk", engine="pyogrio")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    rows = county_rows()
+    rows.pop("chronic_status")
+    folder = write_csv_folder(tmp_path / "gbk", rows, encoding="gbk")  # --encoding: all files
+    staging.encoding = "gbk"
+    validation = check(folder, staging, None, path, "坐落代码")
+    assert not validation.report.errors, validation.report.errors
+    rows = staging.con.execute(
+        "SELECT village_code FROM norm_village_boundary ORDER BY 1"
+    ).fetchall()
+    assert rows == [(V1,), (V2,)]  # V1's two parcels merged into one outline
+    notes = [p.reason for p in validation.report.problems if p.severity == NOTE]
+    assert any("19 位三调坐落单位代码" in n and "2 个村" in n for n in notes)
