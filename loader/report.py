@@ -70,7 +70,7 @@ class Report:
     def notes(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == NOTE]
 
-    def summary(self, examples: int = 3, full: bool | None = None) -> str:
+    def summary(self, examples: int = 3, full: bool = False) -> str:
         """A few lines for the terminal: counts per table and reason, with example locations.
 
         Problems that follow from one root cause (a file not recognised) are grouped under it:
@@ -102,7 +102,7 @@ class Report:
                     f"{indent}[{severity}] {table}{col}: {items[0].reason}（{where}{more}）"
                 )
         if self.plan:
-            lines.append("加载内容（试运行：尚未写入）：" if full is False else "加载内容：")
+            lines.append("加载内容：")
             shown = self.plan if full else _shorten(self.plan)
             lines.extend(f"  {line}" for line in shown)
         return "\n".join(lines)

@@ -1,9 +1,12 @@
 """Writing a validated input to the target database in one transaction.
 
-Monthly tables (chronic_status, team_service, sample_check, indicator_value) lose exactly the
-months the input holds, then get the input's rows; the other tables are updated by key
-(new keys inserted, existing keys updated); team_village is replaced for the villages the
-input names. Loading the same input twice therefore gives the same database. Rows stream
+Monthly tables (chronic_status, team_service, sample_check, indicator_value) lose the rows
+of the (month, township) scopes the input holds (loader.plan; whole months only with
+--replace-months), then get the input's rows; the other tables are updated by key (new keys
+inserted, existing keys updated in the columns the input has only); team_village is
+replaced for the villages the input names. Every row deleted or overwritten is kept in the
+loader's history tables first (loader.history), in the same transaction, so that `undo`
+can restore it. Loading the same input twice therefore gives the same database. Rows stream
 from the staging database in Arrow batches through demo.writer (DuckDB scans the stream in
 one INSERT per month, PostgreSQL COPY in CSV, batched executemany elsewhere), so memory
 stays bounded.
