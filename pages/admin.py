@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import audit, data, excel, safe, signin
-from data_access import load_history as load_history_reader
-from data_access import store
+from views.load_history import COLUMNS as LOAD_COLUMNS
+from views.load_history import load_rows as load_history_rows
 
 user = signin.current_user()
 if user is None or not user.is_admin:
@@ -24,7 +24,7 @@ def store_status() -> None:
     with st.expander("分析库（页面读取的汇总数据）", expanded=False, icon=":material/database:"):
         current = keeper.current
         if current is not None:
-            info = store.read_info(current.engine)
+            info = current.info
             size = current.path.stat().st_size / 1e6 if current.path.exists() else 0.0
             st.markdown(
                 f"- 数据提取时间：{safe.markdown(info.get('extracted_at') or '未知')}\n"
@@ -36,7 +36,7 @@ def store_status() -> None:
         elif keeper.error:
             st.warning("最近一次更新失败：" + safe.reason(keeper.error))
         st.caption(
-            f"每 {store.CHECK_INTERVAL_S / 60:.0f} 分钟检查一次 data_meta.extracted_at，变化时在后台重建。"
+            f"每 {keeper.interval / 60:.0f} 分钟检查一次 data_meta.extracted_at，变化时在后台重建。"
         )
         if st.button("立即检查数据更新", icon=":material/refresh:"):
             keeper.refresh_now()
@@ -46,31 +46,14 @@ def store_status() -> None:
 def load_history() -> None:
     """The loads of the monitoring database (python -m loader), newest first."""
     db = data.database()
-    loads = load_history_reader.read_loads(db.source or db.engine)
+    loads = load_history_rows(db.source or db.engine)
     with st.expander(f"数据加载记录（{len(loads)} 次）", expanded=False, icon=":material/upload:"):
         if not loads:
             st.caption("数据库中没有 python -m loader 的加载记录。")
             return
-        table = pd.DataFrame(
-            {
-                "编号": [r["load_id"] for r in loads],
-                "时间": [str(r["loaded_at"]).replace("T", " ")[:19] for r in loads],
-                "操作系统账号": [r["os_user"] for r in loads],
-                "文件": ["、".join(r["files"]) for r in loads],
-                "行数": [loader_counts(r["counts"]) for r in loads],
-                "状态": [f"已撤销（{r['undone_at']}）" if r["undone_at"] else "" for r in loads],
-            }
-        )
+        table = pd.DataFrame(loads, columns=list(LOAD_COLUMNS))
         st.dataframe(table, hide_index=True, width="stretch")
         st.caption("撤销一次加载：python -m loader undo --db URL 编号（从最新的开始）。")
-
-
-def loader_counts(counts: dict) -> str:
-    return "；".join(
-        f"{t} +{c.get('inserted', 0):,}" + (f" −{c['replaced']:,}" if c.get("replaced") else "")
-        + (f" ~{c['updated']:,}" if c.get("updated") else "")
-        for t, c in counts.items()
-    )  # fmt: skip
 
 
 store_status()

@@ -15,6 +15,7 @@ from demo.writer import writer_engine
 from loader.cli import main
 from tests.loader_county import T_HEKOU, V1, V2, V3, county_rows, write_csv_folder
 from tests.test_loader import table_rows, target  # noqa: F401 - the four-dialect fixture
+from views.load_history import load_rows
 
 
 def checksums(url: str) -> dict[str, tuple[int, str]]:
@@ -136,3 +137,11 @@ def test_partial_month_replaces_one_township_and_undo_restores_everything(
     ]
     assert loads[1]["files"] == ["chronic_status.csv"]
     assert loads[1]["counts"]["chronic_status"] == {"inserted": 1, "updated": 0, "replaced": 3}
+    # … and the 审计日志 page's 数据加载记录 shows them so.
+    engine = writer_engine(target)
+    try:
+        shown = load_rows(engine)
+    finally:
+        engine.dispose()
+    assert [r["编号"] for r in shown] == [3, 2, 1]
+    assert shown[1]["行数"] == "chronic_status +1 −3" and shown[1]["状态"].startswith("已撤销（")
