@@ -18,15 +18,21 @@ import shapely
 from geo.io import BoundaryFileError, polygonal, to_wgs84
 from loader.columns import BY_NAME
 from loader.read import Source, Staging
-from loader.report import ERROR, WARNING, Problem, Report
+from loader.report import ERROR, NOTE, WARNING, Problem, Report
 
 SPEC = BY_NAME["village_boundary"]
 # Decimal places kept in the stored GeoJSON: 1e-6 degree is about 0.1 m.
 COORDINATE_GRID = 1e-6
+# 三调 坐落单位代码 (ZLDWDM): the 12-digit village code followed by 7 digits.
+ZLDWDM_DIGITS = 19
 
 
 def read_boundaries(
-    path: Path, code_field: str, staging: Staging, report: Report, layer: str | None = None
+    path: Path,
+    code_field: str,
+    staging: Staging,
+    report: Report,
+    layer: str | None = None,
 ) -> None:
     """Stage a boundary file as the `village_boundary` source (problems go to the report)."""
     path = Path(path)
@@ -38,7 +44,9 @@ def read_boundaries(
         fail("村边界有两个来源（工作表和边界文件），请只保留一个")
         return
     try:
-        gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+        # --encoding: a Shapefile's .dbf without its .cpg (GBK names otherwise turn to mojibake).
+        extra = {"encoding": staging.encoding} if staging.encoding else {}
+        gdf = gpd.read_file(path, layer=layer, engine="pyogrio", **extra)
     except Exception as exc:  # pyogrio raises its own error types per driver
         fail(f"无法读取边界文件：{str(exc).splitlines()[0]}")
         return
@@ -55,8 +63,12 @@ def read_boundaries(
         return
     source = Source(SPEC, path.name, layer, 0, ("village_code", "geojson"))
     rows, codes, texts = [], [], []
+    sandiao: set[str] = set()  # villages whose features carried 19-digit 三调 ZLDWDM codes
     for number, (code, geom) in enumerate(zip(gdf[code_field], gdf.geometry, strict=True), start=1):
         code_text = _code_text(code)
+        if code_text is not None and len(code_text) == ZLDWDM_DIGITS and code_text.isdigit():
+            code_text = code_text[:12]
+            sandiao.add(code_text)
         if geom is None or shapely.is_empty(geom):
             report.add(source.problem(ERROR, number, "geojson", code_text, "要素没有几何图形"))
             continue
@@ -80,7 +92,13 @@ def read_boundaries(
         codes.append(code_text)
         texts.append(repaired)
     frame = pd.DataFrame({"_row": rows, "village_code": codes, "geometry": texts})
-    frame = _merge_parts(frame, source, report)
+    if sandiao:
+        reason = (
+            f"{code_field} 是 19 位三调坐落单位代码（ZLDWDM）：已取前 12 位作为村代码，"
+            f"同一村的图斑已合并（{len(sandiao):,} 个村）"
+        )
+        report.add(source.problem(NOTE, None, "village_code", code_field, reason))
+    frame = _merge_parts(frame, source, report, sandiao)
     geojson = [
         shapely.to_geojson(shapely.set_precision(g, COORDINATE_GRID)) for g in frame["geometry"]
     ]
@@ -105,12 +123,17 @@ def read_boundaries(
     staging.sources[SPEC.name] = source
 
 
-def _merge_parts(frame: pd.DataFrame, source: Source, report: Report) -> pd.DataFrame:
-    """Several features of one village (multi-part exports) become one geometry."""
+def _merge_parts(
+    frame: pd.DataFrame, source: Source, report: Report, expected: set[str] = frozenset()
+) -> pd.DataFrame:
+    """Several features of one village (multi-part exports) become one geometry; for the
+    villages in `expected` (三调 parcels) that is the rule, said once by the caller."""
     repeated = frame["village_code"].notna() & frame["village_code"].duplicated(keep=False)
     if not repeated.any():
         return frame
     for code, group in frame[repeated].groupby("village_code"):
+        if code in expected:
+            continue
         rows = "、".join(str(r) for r in group["_row"])
         reason = f"同一个村有多个要素（第 {rows} 个），已合并为一个边界"
         report.add(

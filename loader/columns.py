@@ -8,6 +8,7 @@ needs (the kind of each value, keys, month columns).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -346,30 +347,51 @@ NON_NEGATIVE = {
 }
 
 
-_TOKEN_SPLIT = re.compile(r"[\s()（）:：]+")
+_TOKEN_SPLIT = re.compile(r"[\s()（）:：\[\]【】]+")
+# A unit in brackets at the end of a header: 常住人口(人), 面积（平方公里）, 金额[元], 人口【人】.
+_UNIT = re.compile(r"\s*[(\[【{<][^()\[\]【】{}<>]*[)\]】}>]\s*$")
+
+
+def normal_text(text: str) -> str:
+    """A header or name as compared: NFKC (full-width → half-width), no BOM, no outer spaces."""
+    return unicodedata.normalize("NFKC", str(text)).replace("\ufeff", "").strip()
+
+
+def without_unit(text: str) -> str:
+    """`常住人口(人)` → `常住人口`; a header without a bracketed unit stays as it is."""
+    stripped = _UNIT.sub("", text)
+    return stripped or text
 
 
 def match_header(text: object, spec: TableSpec) -> str | None:
-    """The contract column a header cell names: its code, its Chinese label, or both."""
+    """The contract column a header cell names: its code, its Chinese label, or both, with or
+    without a unit in brackets (常住人口(人), 面积（平方公里）, 金额[元]), full- or half-width."""
     if text is None:
         return None
-    cell = str(text).strip().lstrip("\ufeff")
+    cell = normal_text(text)
     if not cell:
         return None
     names = {c.name for c in spec.columns}
     for token in _TOKEN_SPLIT.split(cell):
         if token.lower() in names:
             return token.lower()
+    bare = without_unit(cell)
     for column in spec.columns:
-        if cell in (column.label, column.header):
+        label = normal_text(column.label)
+        if cell in (label, normal_text(column.header)) or bare in (label, without_unit(label)):
             return column.name
     return None
 
 
 def match_table(name: str) -> TableSpec | None:
     """The contract table a sheet or file name stands for (`village`, `村（网格） village`, `村（网格）`)."""
-    text = name.strip()
+    text = normal_text(name)
     for token in _TOKEN_SPLIT.split(text):
         if token.lower() in BY_NAME:
             return BY_NAME[token.lower()]
-    return next((spec for spec in TABLES if text == spec.label), None)
+    return next((spec for spec in TABLES if text == normal_text(spec.label)), None)
+
+
+def accepted_names(suffix: str = ".csv") -> str:
+    """The file names a folder may hold, for the message on a file that is not recognised."""
+    return "、".join(f"{spec.name}{suffix}（或 {spec.label}{suffix}）" for spec in TABLES)

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,21 +23,31 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 from charset_normalizer import from_bytes
-from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+from tqdm import tqdm
 
-from loader.columns import BY_NAME, TableSpec, match_header, match_table
-from loader.report import ERROR, WARNING, Problem, Report
+from loader.columns import BY_NAME, TableSpec, accepted_names, match_header, match_table
+from loader.mapping import Mapping
+from loader.report import ERROR, NOTE, WARNING, Problem, Report
 
 log = logging.getLogger("loader")
 
 GIS_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json")
-# Bytes looked at to tell UTF-8 from GBK/GB18030; a CSV export is uniform throughout.
+# Bytes per chunk when the whole file is decoded to find its encoding.
+ENCODING_CHUNK = 4 << 20
+# Bytes handed to charset-normalizer when neither UTF-8 nor GB18030 decodes the file.
 ENCODING_SAMPLE = 1 << 20
 TRANSCODE_CHUNK = 4 << 20
 EXCEL_BATCH_ROWS = 50_000
 # Rows searched for the header: some sheets carry a title row or two above it.
 HEADER_SEARCH_ROWS = 10
 INSTRUCTIONS_SHEET = "说明"
+# Header search: the row naming the most contract columns among the first rows wins.
+CSV_DELIMITERS = ",;\t|"
+# A subtotal row names 合计/小计/总计 in any column but an enumeration's (合计 = 累计 there).
+SUBTOTAL = r"^\s*(合\s*计|小\s*计|总\s*计)|(合\s*计|小\s*计|总\s*计)\s*[:：]?\s*$"
+# Rows of a sheet shown by a progress bar.
+PROGRESS_MIN_ROWS = 50_000
 
 
 @dataclass
@@ -49,6 +60,7 @@ class Source:
     header_row: int
     columns: tuple[str, ...]  # contract columns present in the input
     rows: int = 0
+    raw: dict[str, str] | None = None  # contract column → the header as the file writes it
 
     def problem(self, severity, row, column, value, reason) -> Problem:
         return Problem(severity, self.spec.name, self.file, self.sheet, row, column, value, reason)
@@ -91,18 +103,47 @@ class Staging:
         self.con.execute("SET temp_directory = ?", [str(self.folder / "spill")])
         self.con.execute("SET preserve_insertion_order = true")
         self.sources: dict[str, Source] = {}
+        self.mapping = Mapping()
+        self.encoding: str | None = None  # --encoding: overrides detection (CSV and .dbf)
+        self.progress = False
+        # Files and sheets not recognised as a table: the root cause of errors that follow.
+        self.unrecognised: list[str] = []
 
     def close(self) -> None:
         self.con.close()
 
     def define_view(self, spec: TableSpec, source_table: str, row_expr: str, present) -> None:
-        selected = [
-            q(c.name) if c.name in present else f"CAST(NULL AS VARCHAR) AS {q(c.name)}"
-            for c in spec.columns
-        ]
+        """`src_<table>`: every contract column as text, values mapped (--mapping), and `_skip`
+        naming rows that are not data (空行, 合计行), which validation sets aside."""
+        selected = []
+        for c in spec.columns:
+            if c.name not in present:
+                selected.append(f"CAST(NULL AS VARCHAR) AS {q(c.name)}")
+                continue
+            values = self.mapping.values_for(spec, c.name)
+            if values:
+                # Compared after trimming, as the mapping file's keys are.
+                branches = " ".join(
+                    f"WHEN {literal(k)} THEN {literal(v)}" for k, v in values.items()
+                )
+                key = f"trim(CAST({q(c.name)} AS VARCHAR))"
+                selected.append(f"CASE {key} {branches} ELSE {q(c.name)} END AS {q(c.name)}")
+            else:
+                selected.append(q(c.name))
+        cells = [q(c.name) for c in spec.columns if c.name in present]
+        blank = " AND ".join(f"NULLIF(trim(CAST({c} AS VARCHAR)), '') IS NULL" for c in cells)
+        texts = [q(c.name) for c in spec.columns if c.name in present and c.enum is None]
+        subtotal = " OR ".join(
+            f"regexp_matches(CAST({c} AS VARCHAR), {literal(SUBTOTAL)})" for c in texts
+        )
+        skip = f"CASE WHEN {blank or 'false'} THEN '空行' "
+        if subtotal:
+            skip += f"WHEN {subtotal} THEN '合计行' "
+        skip += "END"
         self.con.execute(
             f"CREATE OR REPLACE VIEW {q('src_' + spec.name)} AS "  # noqa: S608 - identifiers only
-            f"SELECT {row_expr} AS _row, {', '.join(selected)} FROM {q(source_table)}"
+            f"SELECT {row_expr} AS _row, {', '.join(selected)}, {skip} AS _skip "
+            f"FROM {q(source_table)}"
         )
 
 
@@ -120,7 +161,7 @@ def read_input(path: Path, staging: Staging, report: Report) -> list[Path]:
                 _read_csv_file(file, staging, report)
             elif suffix in GIS_SUFFIXES:
                 gis.append(file)
-            elif suffix in (".xlsx", ".xlsm"):
+            elif suffix in (".xlsx", ".xlsm", ".xlsb", ".ods"):
                 _read_workbook(file, staging, report)
         if not staging.sources and not gis:
             report.add(
@@ -130,21 +171,8 @@ def read_input(path: Path, staging: Staging, report: Report) -> list[Path]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         _read_csv_file(path, staging, report)
-    elif suffix in (".xlsx", ".xlsm"):
+    elif suffix in (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"):
         _read_workbook(path, staging, report)
-    elif suffix == ".xls":
-        report.add(
-            Problem(
-                ERROR,
-                "",
-                path.name,
-                None,
-                None,
-                None,
-                None,
-                "不支持 .xls，请在 Excel 中另存为 .xlsx",
-            )
-        )
     else:
         report.add(
             Problem(
@@ -154,18 +182,38 @@ def read_input(path: Path, staging: Staging, report: Report) -> list[Path]:
     return []
 
 
+def header_name(cell, spec: TableSpec, mapping: Mapping) -> str | None:
+    """The contract column of a header cell: the mapping file first, then the contract's names."""
+    return mapping.column_for(cell, spec) or match_header(cell, spec)
+
+
 def _map_headers(
-    cells: list, spec: TableSpec, file: str, sheet: str | None, row: int, report: Report
+    cells: list,
+    spec: TableSpec,
+    file: str,
+    sheet: str | None,
+    row: int,
+    report: Report,
+    mapping: Mapping,
 ) -> list[str | None] | None:
-    """Header cells → contract column names; None (with errors reported) when unusable."""
+    """Header cells → contract column names; None (with errors reported) when unusable.
+
+    A header that names no contract column is an error (a column ignored silently would
+    leave its values unloaded, or worse): map it in the mapping file or name it with
+    --ignore-column. The table is still read, so that its other problems are reported too.
+    """
     mapped: list[str | None] = []
     seen: set[str] = set()
     ok = True
     for cell in cells:
-        name = match_header(cell, spec)
+        name = header_name(cell, spec, mapping)
         if name is None and cell is not None and str(cell).strip():
-            reason = "无法识别的列，已忽略"
-            report.add(Problem(WARNING, spec.name, file, sheet, row, None, cell, reason))
+            if not mapping.ignored(cell):
+                reason = (
+                    f"无法识别的列「{str(cell).strip()}」：请在映射文件 [columns.{spec.name}] 中"
+                    f'指定它对应的列，或加上 --ignore-column "{str(cell).strip()}" 明确忽略'
+                )
+                report.add(Problem(ERROR, spec.name, file, sheet, row, None, cell, reason))
         elif name in seen:
             report.add(Problem(ERROR, spec.name, file, sheet, row, name, cell, "列重复出现"))
             ok = False
@@ -187,23 +235,36 @@ def _map_headers(
 def detect_encoding(path: Path) -> str:
     """`utf-8-sig`, `utf-16`, `utf-8`, `gb18030`, or else what charset-normalizer finds.
 
-    Chinese Excel saves CSV in GBK (GB18030 is its superset); a short GBK file is easily
-    mistaken for another code page by a detector, so GB18030 is tried before guessing.
+    The whole file is decoded (in chunks), not a sample: an export whose first megabyte is
+    ASCII (codes and numbers) and whose names come later is GBK all the same. Chinese Excel
+    saves CSV in GBK (GB18030 is its superset); a short GBK file is easily mistaken for
+    another code page by a detector, so GB18030 is tried before guessing.
     """
     with path.open("rb") as fh:
-        sample = fh.read(ENCODING_SAMPLE)
-    if sample.startswith(codecs.BOM_UTF8):
+        head = fh.read(4)
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"  # Excel's 「Unicode 文本」
     for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        if _decodes(path, encoding):
             return encoding
-        except UnicodeDecodeError:
-            pass
+    with path.open("rb") as fh:
+        sample = fh.read(ENCODING_SAMPLE)
     best = from_bytes(sample).best()
     return best.encoding if best else "gb18030"
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(ENCODING_CHUNK):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _transcode(path: Path, encoding: str, target: Path) -> None:
@@ -215,12 +276,45 @@ def _transcode(path: Path, encoding: str, target: Path) -> None:
         dst.write(decoder.decode(b"", final=True))
 
 
+def _has_quotes(path: Path) -> bool:
+    """Whether the file quotes any cell (a quoted cell may hold a line break: Alt+Enter)."""
+    with path.open("rb") as fh:
+        while chunk := fh.read(TRANSCODE_CHUNK):
+            if b'"' in chunk:
+                return True
+    return False
+
+
+def unrecognised(staging: Staging, report: Report, file: str, sheet: str | None, what: str) -> None:
+    """A file or sheet that is no table: say which names are accepted."""
+    staging.unrecognised.append(f"{file}" + (f" / {sheet}" if sheet else ""))
+    suffix = ".csv" if sheet is None else ""
+    reason = (
+        f"{what}不是数据表名，已忽略。可用的名称：{accepted_names(suffix)}；"
+        "或在映射文件 [files] 中指定它是哪张表（--mapping）"
+    )
+    report.add(Problem(WARNING, "", file, sheet, None, None, None, reason))
+
+
+def table_of(name: str, staging: Staging) -> TableSpec | None:
+    spec = staging.mapping.table_for(name) or match_table(Path(name).stem if "." in name else name)
+    return spec if spec is not None and spec.name in BY_NAME else None
+
+
+def find_header(rows: list[list], spec: TableSpec, mapping: Mapping) -> int | None:
+    """Index of the row that names the most contract columns (title lines above it are skipped)."""
+    best, index = 0, None
+    for i, cells in enumerate(rows):
+        named = sum(1 for c in cells if header_name(c, spec, mapping))
+        if named > best:
+            best, index = named, i
+    return index
+
+
 def _read_csv_file(path: Path, staging: Staging, report: Report) -> None:
-    spec = match_table(path.stem)
-    if spec is None or spec.name not in BY_NAME:
-        report.add(
-            Problem(WARNING, "", path.name, None, None, None, None, "文件名不是数据表名，已忽略")
-        )
+    spec = table_of(path.name, staging)
+    if spec is None:
+        unrecognised(staging, report, path.name, None, "文件名")
         return
     if spec.name in staging.sources:
         report.add(
@@ -228,21 +322,33 @@ def _read_csv_file(path: Path, staging: Staging, report: Report) -> None:
         )
         return
     try:
-        encoding = detect_encoding(path)
+        encoding = staging.encoding or detect_encoding(path)
         readable = path
-        if encoding not in ("utf-8", "utf-8-sig"):
+        if encoding.lower().replace("_", "-") not in ("utf-8", "utf-8-sig", "utf8"):
             readable = staging.folder / f"{spec.name}.utf8.csv"
             _transcode(path, encoding, readable)
         with readable.open(encoding="utf-8-sig", newline="") as fh:
-            first = fh.readline()
+            head = [fh.readline() for _ in range(HEADER_SEARCH_ROWS)]
     except (UnicodeDecodeError, LookupError) as exc:
         report.add(
             Problem(ERROR, spec.name, path.name, None, None, None, None, f"无法识别文件编码：{exc}")
         )
         return
-    delimiter = max(",;\t", key=first.count)
-    header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
-    mapped = _map_headers(header, spec, path.name, None, 1, report)
+    # The delimiter and header line that name the most contract columns: exports often put
+    # a title line (or two) above the header.
+    best = (0, ",", 0, [])
+    for delimiter in CSV_DELIMITERS:
+        rows = list(csv.reader(io.StringIO("".join(head)), delimiter=delimiter))
+        index = find_header(rows, spec, staging.mapping)
+        if index is not None:
+            named = sum(1 for c in rows[index] if header_name(c, spec, staging.mapping))
+            if named > best[0]:
+                best = (named, delimiter, index, rows[index])
+    _, delimiter, skip, header = best
+    if skip:
+        reason = f"表头在第 {skip + 1} 行，已跳过上方 {skip} 行标题"
+        report.add(Problem(NOTE, spec.name, path.name, None, skip + 1, None, None, reason))
+    mapped = _map_headers(header, spec, path.name, None, skip + 1, report, staging.mapping)
     if mapped is None:
         return
     names = [name or f"_ignored_{i}" for i, name in enumerate(mapped)]
@@ -252,12 +358,15 @@ def _read_csv_file(path: Path, staging: Staging, report: Report) -> None:
         # while normalising (loader.validate). row_number() over the file's order, +1 for
         # the header line, is the line number people see in a spreadsheet or editor.
         # A view holds no parameters: the path, names and delimiter are written as literals.
+        # The parallel reader cannot follow a line break inside quotes: files that quote
+        # any cell are read by one thread.
         columns = ", ".join(map(literal, names))
+        parallel = "false" if _has_quotes(readable) else "true"
         staging.con.execute(
-            f"CREATE OR REPLACE VIEW {q(raw)} AS SELECT row_number() OVER () + 1 AS _row, * "  # noqa: S608 - literals are escaped
+            f"CREATE OR REPLACE VIEW {q(raw)} AS SELECT row_number() OVER () + {skip + 1} AS _row, * "  # noqa: S608 - literals are escaped
             f"FROM read_csv({literal(str(readable))}, header = true, all_varchar = true, "
             f"names = [{columns}], delim = {literal(delimiter)}, quote = '\"', escape = '\"', "
-            "null_padding = true, encoding = 'utf-8')"
+            f"null_padding = true, encoding = 'utf-8', skip = {skip}, parallel = {parallel})"
         )
     except duckdb.Error as exc:
         report.add(csv_problem(spec, path.name, exc))
@@ -265,7 +374,10 @@ def _read_csv_file(path: Path, staging: Staging, report: Report) -> None:
     present = {n for n in mapped if n}
     staging.define_view(spec, raw, "_row", present)
     # rows are counted when the file is read, in the normalising pass.
-    staging.sources[spec.name] = Source(spec, path.name, None, 1, tuple(sorted(present)))
+    raw_names = {n: str(c).strip() for c, n in zip(header, mapped, strict=False) if n}
+    staging.sources[spec.name] = Source(
+        spec, path.name, None, skip + 1, tuple(sorted(present)), raw=raw_names
+    )
 
 
 def csv_problem(spec: TableSpec, file: str, exc: Exception) -> Problem:
@@ -278,6 +390,8 @@ def csv_problem(spec: TableSpec, file: str, exc: Exception) -> Problem:
 
 def _cell_text(value, kind: str) -> str | None:
     """An Excel cell as the text a CSV export would hold (codes typed as numbers keep all digits)."""
+    if type(value) is str:  # most cells: the fast path first
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -293,43 +407,46 @@ def _cell_text(value, kind: str) -> str | None:
 
 
 def _read_workbook(path: Path, staging: Staging, report: Report) -> None:
+    """A workbook through calamine (Rust): 700k rows in seconds where openpyxl took minutes."""
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a damaged file
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for a damaged file
         report.add(Problem(ERROR, "", path.name, None, None, None, None, f"无法打开工作簿：{exc}"))
         return
     try:
-        for ws in wb.worksheets:
-            if ws.title.strip() == INSTRUCTIONS_SHEET:
+        for name in wb.sheet_names:
+            if name.strip() == INSTRUCTIONS_SHEET:
                 continue
-            spec = match_table(ws.title)
+            spec = table_of(name, staging)
             if spec is None:
-                reason = "工作表名不是数据表名，已忽略"
-                report.add(Problem(WARNING, "", path.name, ws.title, None, None, None, reason))
+                unrecognised(staging, report, path.name, name, "工作表名")
                 continue
             if spec.name in staging.sources:
                 reason = "同一张表有两个来源"
-                report.add(Problem(ERROR, spec.name, path.name, ws.title, None, None, None, reason))
+                report.add(Problem(ERROR, spec.name, path.name, name, None, None, None, reason))
                 continue
-            _read_sheet(ws, spec, path.name, staging, report)
+            _read_sheet(wb.get_sheet_by_name(name), spec, path.name, staging, report)
     finally:
         wb.close()
 
 
 def _read_sheet(ws, spec: TableSpec, file: str, staging: Staging, report: Report) -> None:
-    rows = ws.iter_rows(values_only=True)
-    header_row, header = 0, None
-    for header_row, cells in enumerate(rows, start=1):
-        if any(match_header(c, spec) for c in cells):
-            header = list(cells)
+    # Rows as Excel numbers them: calamine starts at the first used cell.
+    first_row = (ws.start[0] if ws.start else 0) + 1
+    rows = ws.iter_rows()
+    head: list[list] = []
+    for cells in rows:
+        head.append(list(cells))
+        if len(head) >= HEADER_SEARCH_ROWS:
             break
-        if header_row >= HEADER_SEARCH_ROWS:
-            break
-    if header is None:
+    index = find_header(head, spec, staging.mapping)
+    if index is None:
         reason = "找不到表头行（应为模板中的「中文名 列代码」）"
-        report.add(Problem(ERROR, spec.name, file, ws.title, None, None, None, reason))
+        report.add(Problem(ERROR, spec.name, file, ws.name, None, None, None, reason))
         return
-    mapped = _map_headers(header, spec, file, ws.title, header_row, report)
+    header_row = first_row + index
+    header = head[index]
+    mapped = _map_headers(header, spec, file, ws.name, header_row, report, staging.mapping)
     if mapped is None:
         return
     present = [n for n in mapped if n]
@@ -339,21 +456,39 @@ def _read_sheet(ws, spec: TableSpec, file: str, staging: Staging, report: Report
     staging.con.execute(f"CREATE OR REPLACE TABLE {q(table)} (_row BIGINT, {columns})")
     batch: list[list] = []
     count = 0
-    for number, cells in enumerate(rows, start=header_row + 1):
-        values = [_cell_text(cells[i] if i < len(cells) else None, k) for i, n, k in positions]
-        if all(v is None for v in values):
-            continue  # blank rows (often formatted but empty) are not data
-        batch.append([number, *values])
-        if len(batch) >= EXCEL_BATCH_ROWS:
-            count += _append(staging, table, present, batch)
-            batch = []
-    count += _append(staging, table, present, batch)
+    bar = tqdm(
+        total=max(ws.height - index - 1, 0),
+        desc=f"读取 {spec.name}",
+        unit="行",
+        unit_scale=True,
+        file=sys.stderr,
+        disable=not staging.progress or ws.height < PROGRESS_MIN_ROWS,
+    )
+
+    def remaining():
+        yield from head[index + 1 :]
+        yield from rows
+
+    with bar:
+        for number, cells in enumerate(remaining(), start=header_row + 1):
+            values = [_cell_text(cells[i] if i < len(cells) else None, k) for i, n, k in positions]
+            if all(v is None for v in values):
+                continue  # blank rows (often formatted but empty) are not data
+            batch.append([number, *values])
+            if len(batch) >= EXCEL_BATCH_ROWS:
+                count += _append(staging, table, present, batch)
+                bar.update(len(batch))
+                batch = []
+        count += _append(staging, table, present, batch)
     if count == 0:
         # A sheet left empty is a table not provided (the template has one for every table).
         staging.con.execute(f"DROP TABLE {q(table)}")
         return
     staging.define_view(spec, table, "_row", set(present))
-    staging.sources[spec.name] = Source(spec, file, ws.title, header_row, tuple(present), count)
+    raw_names = {n: str(c).strip() for c, n in zip(header, mapped, strict=False) if n}
+    staging.sources[spec.name] = Source(
+        spec, file, ws.name, header_row, tuple(present), count, raw=raw_names
+    )
 
 
 def _append(staging: Staging, table: str, names: list[str], batch: list[list]) -> int:

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 
 ERROR = "错误"
 WARNING = "警告"
+NOTE = "提示"  # what the loader did on its own (rows skipped, codes shortened); never blocks
 # Rows listed one by one per check; the rest are counted in one line, so that a file with a
 # million bad rows still gives a report a person can open.
 MAX_ROWS_PER_CHECK = 200
@@ -27,6 +28,8 @@ class Problem:
     column: str | None  # contract column code
     value: object
     reason: str
+    # The root cause this problem follows from (e.g. 文件未识别：省平台团队.csv), if known.
+    cause: str | None = None
 
     def as_row(self) -> list:
         return [
@@ -38,10 +41,11 @@ class Problem:
             "" if self.value is None else str(self.value),
             self.reason,
             self.table,
+            self.cause or "",
         ]
 
 
-HEADER = ["级别", "文件", "工作表", "行", "列", "值", "问题", "表"]
+HEADER = ["级别", "文件", "工作表", "行", "列", "值", "问题", "表", "根本原因"]
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     # What a load would do, one line each (rows per table, months replaced).
     plan: list[str] = field(default_factory=list)
+    plan_hidden: int = 0  # plan lines left out of the terminal summary (all are in the report)
 
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
@@ -61,20 +66,45 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == WARNING]
 
-    def summary(self, examples: int = 3) -> str:
-        """A few lines for the terminal: counts per table and reason, with example locations."""
-        lines = [f"错误 {len(self.errors)} 条，警告 {len(self.warnings)} 条"]
-        groups: dict[tuple, list[Problem]] = {}
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == NOTE]
+
+    def summary(self, examples: int = 3, full: bool = False) -> str:
+        """A few lines for the terminal: counts per table and reason, with example locations.
+
+        Problems that follow from one root cause (a file not recognised) are grouped under it:
+        fixing the cause removes them all.
+        """
+        lines = [
+            f"错误 {len(self.errors)} 条，警告 {len(self.warnings)} 条，提示 {len(self.notes)} 条"
+        ]
+        by_cause: dict[str | None, list[Problem]] = {}
         for p in self.problems:
-            groups.setdefault((p.severity, p.table, p.column, _reason_kind(p.reason)), []).append(p)
-        for (severity, table, column, _), items in sorted(groups.items(), key=_group_order):
-            where = "、".join(_where(p) for p in items[:examples])
-            more = f" 等 {len(items)} 处" if len(items) > examples else ""
-            col = f".{column}" if column else ""
-            lines.append(f"  [{severity}] {table}{col}: {items[0].reason}（{where}{more}）")
+            by_cause.setdefault(p.cause, []).append(p)
+        for cause, problems in sorted(
+            by_cause.items(), key=lambda i: (i[0] is not None, i[0] or "")
+        ):
+            indent = "  "
+            if cause is not None:
+                errors = sum(1 for p in problems if p.severity == ERROR)
+                lines.append(f"  {cause} → 以下 {errors:,} 条错误均由此引起")
+                indent = "      "
+            groups: dict[tuple, list[Problem]] = {}
+            for p in problems:
+                key = (p.severity, p.table, p.column, _reason_kind(p.reason))
+                groups.setdefault(key, []).append(p)
+            for (severity, table, column, _), items in sorted(groups.items(), key=_group_order):
+                where = "、".join(_where(p) for p in items[:examples])
+                more = f" 等 {len(items)} 处" if len(items) > examples else ""
+                col = f".{column}" if column else ""
+                lines.append(
+                    f"{indent}[{severity}] {table}{col}: {items[0].reason}（{where}{more}）"
+                )
         if self.plan:
             lines.append("加载内容：")
-            lines.extend(f"  {line}" for line in self.plan)
+            shown = self.plan if full else _shorten(self.plan)
+            lines.extend(f"  {line}" for line in shown)
         return "\n".join(lines)
 
     def write(self, path: Path) -> Path:
@@ -97,14 +127,43 @@ class Report:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
-        for letter, width in zip("ABCDEFGH", (6, 28, 16, 8, 18, 24, 60, 18), strict=True):
+        widths = (6, 28, 16, 8, 18, 24, 60, 18, 40)
+        for letter, width in zip("ABCDEFGHI", widths, strict=True):
             ws.column_dimensions[letter].width = width
         summary = wb.create_sheet("摘要")
-        for line in self.summary(examples=5).splitlines():
+        for line in self.summary(examples=5, full=True).splitlines():
             summary.append([line])
         summary.column_dimensions["A"].width = 120
+        plan = wb.create_sheet("计划")
+        for line in self.plan:
+            plan.append([line])
+        plan.column_dimensions["A"].width = 120
         wb.save(path)
         return path
+
+
+# Lines per table of the plan shown in the terminal; the report's 计划 sheet has them all.
+PLAN_LINES_SHOWN = 40
+
+
+def _shorten(plan: list[str]) -> list[str]:
+    shown: list[str] = []
+    hidden = 0
+    run = 0
+    for line in plan:
+        if not line.startswith("  "):
+            if hidden:
+                shown.append(f"  ……另有 {hidden:,} 行，见完整报告的「计划」")
+            run, hidden = 0, 0
+            shown.append(line)
+        elif run < PLAN_LINES_SHOWN:
+            run += 1
+            shown.append(line)
+        else:
+            hidden += 1
+    if hidden:
+        shown.append(f"  ……另有 {hidden:,} 行，见完整报告的「计划」")
+    return shown
 
 
 def _reason_kind(reason: str) -> str:
@@ -114,7 +173,7 @@ def _reason_kind(reason: str) -> str:
 
 def _group_order(item):
     (severity, table, column, reason), _ = item
-    return (severity != ERROR, table, column or "", reason)
+    return ((ERROR, WARNING, NOTE).index(severity), table, column or "", reason)
 
 
 def _where(p: Problem) -> str:

@@ -6,9 +6,11 @@ ever opening the database for writing: a broken file leaves it byte for byte unc
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -18,7 +20,8 @@ from loader.columns import TABLES, TableSpec
 from loader.read import Staging, q
 
 # Dimension tables are small (villages number in the thousands, outlines a few KB each):
-# they are copied whole. Monthly fact tables are only counted per month.
+# they are copied whole. Monthly fact tables: only the rows of the months in the file.
+COPY_ROWS = 100_000
 
 
 class TargetError(RuntimeError):
@@ -61,6 +64,8 @@ def load_target(staging: Staging, url: str | None, months: dict[str, list[str]])
     info: dict = {"demo": False, "month_rows": {}, "tables": set()}
     for spec in TABLES:
         create_typed(staging, f"db_{spec.name}", spec, with_row=False)
+        if spec.monthly:
+            create_typed(staging, f"dbm_{spec.name}", spec, with_row=False)
     if url is None or file_database_missing(url):
         return info
     try:
@@ -76,7 +81,7 @@ def load_target(staging: Staging, url: str | None, months: dict[str, list[str]])
                     continue
                 table = schema.metadata.tables[spec.name]
                 if spec.monthly:
-                    info["month_rows"][spec.name] = _month_rows(conn, table, months.get(spec.name))
+                    _copy_months(conn, staging, spec, table, months.get(spec.name))
                     continue
                 _copy_dimension(conn, staging, spec, table)
             if "data_meta" in present:
@@ -85,6 +90,9 @@ def load_target(staging: Staging, url: str | None, months: dict[str, list[str]])
                     sa.select(meta.c.meta_value).where(meta.c.meta_key == "demo")
                 ).scalar()
                 info["demo"] = str(demo or "").strip().lower() in ("true", "1", "yes")
+                info["source"] = conn.execute(
+                    sa.select(meta.c.meta_value).where(meta.c.meta_key == "source")
+                ).scalar()
     except sa.exc.SQLAlchemyError as exc:
         raise TargetError(str(exc).splitlines()[0]) from exc
     finally:
@@ -92,15 +100,34 @@ def load_target(staging: Staging, url: str | None, months: dict[str, list[str]])
     return info
 
 
-def _month_rows(conn, table: sa.Table, months: list[str] | None) -> dict[str, int]:
+def _copy_months(conn, staging: Staging, spec: TableSpec, table: sa.Table, months) -> None:
+    """The database's rows of the file's months into `dbm_<table>`: the plan compares them
+    with the file's per township (rows added, removed, changed)."""
     if not months:
-        return {}
-    query = (
-        sa.select(table.c.month, sa.func.count())
-        .where(table.c.month.in_(months))
-        .group_by(table.c.month)
-    )
-    return {m: int(n) for m, n in conn.execute(query).all()}
+        return
+    names = [c.name for c in spec.columns]
+    query = sa.select(*(table.c[n] for n in names)).where(table.c.month.in_(months))
+    result = conn.execution_options(stream_results=True).execute(query)
+    target = q(f"dbm_{spec.name}")
+    casts = ", ".join(f"CAST({q(c.name)} AS {duck_type(c.kind)})" for c in spec.columns)
+    while rows := result.fetchmany(COPY_ROWS):
+        columns = list(zip(*rows, strict=True))
+        frame = pa.table(
+            {
+                n: pa.array([None if v is None else _plain(v) for v in col])
+                for n, col in zip(names, columns, strict=True)
+            }
+        )
+        staging.con.register("db_batch", frame)
+        try:
+            staging.con.execute(f"INSERT INTO {target} SELECT {casts} FROM db_batch")  # noqa: S608
+        finally:
+            staging.con.unregister("db_batch")
+
+
+def _plain(value):
+    """Decimal (MySQL/PostgreSQL numerics) as float; everything else as it is."""
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _copy_dimension(conn, staging: Staging, spec: TableSpec, table: sa.Table) -> None:

@@ -10,9 +10,11 @@ numerator ≤ denominator, teams).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, replace
 
 import duckdb
+from tqdm import tqdm
 
 from loader.columns import (
     AREA_DIGITS,
@@ -27,24 +29,45 @@ from loader.columns import (
     TableSpec,
     accepted_values,
 )
+from loader.plan import PlanOptions, plan_changes
 from loader.read import Source, Staging, csv_problem, literal, phase, q
-from loader.report import ERROR, MAX_ROWS_PER_CHECK, WARNING, Problem, Report, counted
+from loader.report import ERROR, MAX_ROWS_PER_CHECK, NOTE, WARNING, Problem, Report, counted
 from loader.target import create_typed, duck_type
 
 # Staging macros: the normalisation of one text cell, shared by checks and the typed copy.
-MACROS = r"""
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# ISO 7064 MOD 11-2: Σ digit × weight over the first 17 digits picks the 18th from 10X98765432.
+ID_SUM = " + ".join(f"{w} * CAST(nt(x)[{i}] AS INTEGER)" for i, w in enumerate(ID_WEIGHTS, start=1))
+FULL_WIDTH = "０１２３４５６７８９，．－／：＋ｅＥ"
+HALF_WIDTH = "0123456789,.-/:+eE"
+# Only a value with one of these is translated (translate() costs more than this test).
+FULL_WIDTH_CLASS = "[０-９，．－／：＋ｅＥ]"
+MACROS = rf"""
 CREATE OR REPLACE MACRO nt(x) AS NULLIF(trim(CAST(x AS VARCHAR)), '');
-CREATE OR REPLACE MACRO num(x) AS TRY_CAST(replace(nt(x), ',', '') AS DOUBLE);
+CREATE OR REPLACE MACRO ntw(x) AS CASE
+    WHEN regexp_matches(CAST(x AS VARCHAR), '{FULL_WIDTH_CLASS}')
+    THEN nt(translate(CAST(x AS VARCHAR), '{FULL_WIDTH}', '{HALF_WIDTH}')) ELSE nt(x) END;
+CREATE OR REPLACE MACRO num(x) AS TRY_CAST(replace(ntw(x), ',', '') AS DOUBLE);
 CREATE OR REPLACE MACRO is_int(x) AS num(x) IS NOT NULL AND num(x) = floor(num(x));
 CREATE OR REPLACE MACRO ym(y, m) AS
     CASE WHEN TRY_CAST(m AS INTEGER) BETWEEN 1 AND 12 THEN y || '-' || lpad(m, 2, '0') END;
+CREATE OR REPLACE MACRO excel_serial(x) AS regexp_full_match(ntw(x), '[2-7]\d{{4}}(\.0+)?');
 CREATE OR REPLACE MACRO month_of(x) AS CASE
-    WHEN regexp_full_match(x, '\d{4}-(0[1-9]|1[0-2])') THEN x
-    WHEN regexp_full_match(nt(x), '\d{6}') THEN ym(nt(x)[1:4], nt(x)[5:6])
-    WHEN regexp_full_match(nt(x), '(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(\s*[-/.]\s*\d{1,2}\s*日?)?([ T].*)?')
-    THEN ym(regexp_extract(nt(x), '^(\d{4})', 1), regexp_extract(nt(x), '^\d{4}\s*[-/.年]\s*(\d{1,2})', 1))
+    WHEN regexp_full_match(x, '\d{{4}}-(0[1-9]|1[0-2])') THEN x
+    WHEN regexp_full_match(ntw(x), '\d{{6}}') THEN ym(ntw(x)[1:4], ntw(x)[5:6])
+    WHEN regexp_full_match(ntw(x), '(19|20)\d{{2}}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])')
+    THEN ym(ntw(x)[1:4], ntw(x)[5:6])
+    WHEN excel_serial(x)
+    THEN strftime(DATE '1899-12-30' + CAST(TRY_CAST(ntw(x) AS DOUBLE) AS INTEGER), '%Y-%m')
+    WHEN regexp_full_match(ntw(x), '(\d{{4}})\s*[-/.年]\s*(\d{{1,2}})\s*月?(\s*[-/.]?\s*\d{{1,2}}\s*日?)?([ T].*)?')
+    THEN ym(regexp_extract(ntw(x), '^(\d{{4}})', 1), regexp_extract(ntw(x), '^\d{{4}}\s*[-/.年]\s*(\d{{1,2}})', 1))
 END;
-CREATE OR REPLACE MACRO sci(x) AS regexp_matches(nt(x), '\d[eE]\+?\d');
+CREATE OR REPLACE MACRO sci(x) AS regexp_matches(ntw(x), '\d[eE]\+?\d');
+CREATE OR REPLACE MACRO code_of(x, n) AS CASE
+    WHEN n = 12 AND regexp_full_match(ntw(x), '\d{{19}}') THEN ntw(x)[1:12] ELSE ntw(x) END;
+CREATE OR REPLACE MACRO id_card(x) AS regexp_full_match(nt(x), '\d{{17}}[\dXx]')
+    AND substr('10X98765432', 1 + ({ID_SUM}) % 11, 1) = upper(nt(x)[18]);
+CREATE OR REPLACE MACRO person_name(x) AS regexp_full_match(nt(x), '[一-鿿]{{2,4}}(·[一-鿿]{{1,8}})?');
 """
 CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
@@ -60,6 +83,8 @@ class Validation:
     sources: dict[str, Source]
     months: dict[str, list[str]] = field(default_factory=dict)  # monthly table → months in file
     target: dict = field(default_factory=dict)
+    # monthly table → the (month, scope) units a load deletes before inserting (loader.plan)
+    scopes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -80,7 +105,7 @@ def install_macros(staging: Staging) -> None:
         codes = ", ".join(literal(code) for code in ENUMS[name])
         staging.con.execute(
             f"CREATE OR REPLACE MACRO {q('enum_' + name)}(x) AS CASE WHEN x IN ({codes}) THEN x "
-            f"ELSE CASE lower(nt(x)) {branches} END END"
+            f"ELSE CASE lower(ntw(x)) {branches} END END"
         )
 
 
@@ -94,57 +119,113 @@ def normalised(column: Column) -> str:
         return f"num({c})"
     if kind == "month":
         return f"month_of({c})"
+    if kind in CODE_DIGITS:
+        return f"code_of({c}, {CODE_DIGITS[kind]})"
+    if kind == "area_code":
+        return f"code_of({c}, length(ntw({c})) - 7 * CAST(length(ntw({c})) = 19 AS INTEGER))"
     enum = column.enum
     if enum is not None:
         lookup = f"{q('enum_' + enum)}({c})"
         if enum in OPEN_ENUMS:
-            return f"COALESCE({lookup}, nt({c}))"
+            return f"COALESCE({lookup}, ntw({c}))"
         if kind == "bool":
             return f"CAST({lookup} = 'true' AS BOOLEAN)"
         if enum == "village_class":
             return f"CAST({lookup} AS SMALLINT)"
         return lookup
-    return f"nt({c})"
+    return f"nt({c})" if kind == "text" else f"ntw({c})"
 
 
-def _format_check(column: Column) -> list[tuple[str, str]]:
-    """(condition on the text, reason) pairs for one column."""
+def _format_check(column: Column, spec: TableSpec) -> list[tuple[str, str, str]]:
+    """(condition on the text, reason, severity) for one column."""
     c = q(column.name)
-    present = f"nt({c}) IS NOT NULL"
+    kind = column.kind
+    text = "ntw" if kind != "text" else "nt"
+    present = f"{text}({c}) IS NOT NULL"
     checks = []
     if column.required:
-        checks.append((f"nt({c}) IS NULL", "必填项为空"))
-    kind = column.kind
+        checks.append((f"nt({c}) IS NULL", "必填项为空", ERROR))
+    if kind != "text":
+        checks.append(
+            (
+                f"regexp_matches(CAST({c} AS VARCHAR), '{FULL_WIDTH_CLASS}')",
+                "含全角数字或标点（如 ５２２７），已按半角读取，请确认",
+                WARNING,
+            )
+        )
     if kind in CODE_DIGITS:
         digits = CODE_DIGITS[kind]
-        digits_only = f"regexp_full_match(nt({c}), '\\d{{{digits}}}')"
+        digits_only = f"regexp_full_match(ntw({c}), '\\d{{{digits}}}')"
+        if digits == 12:
+            checks.append(
+                (
+                    f"regexp_full_match(ntw({c}), '\\d{{19}}')",
+                    "19 位三调坐落单位代码（ZLDWDM），已取前 12 位作为村代码",
+                    NOTE,
+                )
+            )
+            digits_only = f"regexp_full_match(ntw({c}), '\\d{{12}}|\\d{{19}}')"
         # The cheap test first: AND evaluates its later terms only on rows that got that far.
         checks.append(
             (
                 f"{present} AND NOT {digits_only} AND sci({c})",
                 f"代码被写成了科学计数法，请把该列设为文本格式后重新输入 {digits} 位代码",
+                ERROR,
             )
         )
         checks.append(
-            (f"{present} AND NOT {digits_only} AND NOT sci({c})", f"应为 {digits} 位数字代码")
+            (
+                f"{present} AND NOT {digits_only} AND NOT sci({c})",
+                f"应为 {digits} 位数字代码",
+                ERROR,
+            )
         )
     elif kind == "area_code":
         checks.append(
             (
-                f"{present} AND NOT regexp_full_match(nt({c}), '\\d{{6}}|\\d{{9}}|\\d{{12}}')",
+                f"{present} AND NOT regexp_full_match(ntw({c}), '\\d{{6}}|\\d{{9}}|\\d{{12}}|\\d{{19}}')",
                 "应为 6、9 或 12 位数字代码",
+                ERROR,
             )
         )
     elif kind == "int":
-        checks.append((f"{present} AND NOT is_int({c})", "应为整数"))
+        checks.append((f"{present} AND NOT is_int({c})", "应为整数", ERROR))
     elif kind == "real":
-        checks.append((f"{present} AND num({c}) IS NULL", "应为数字"))
+        checks.append((f"{present} AND num({c}) IS NULL", "应为数字", ERROR))
     elif kind == "month":
-        checks.append((f"{present} AND month_of({c}) IS NULL", "月份应为 YYYY-MM，如 2026-01"))
+        checks.append(
+            (f"{present} AND month_of({c}) IS NULL", "月份应为 YYYY-MM，如 2026-01", ERROR)
+        )
+        checks.append(
+            (
+                f"{present} AND excel_serial({c})",
+                "看起来是 Excel 日期序号（如 46112 = 2026-03-31），已换算为月份，请确认",
+                WARNING,
+            )
+        )
     elif column.enum is not None and column.enum not in OPEN_ENUMS:
         labels = "、".join(ENUMS[column.enum].values())
         checks.append(
-            (f"{present} AND ({normalised(column)}) IS NULL", f"不是有效取值，可选：{labels}")
+            (
+                f"{present} AND ({normalised(column)}) IS NULL",
+                f"不是有效取值，可选：{labels}",
+                ERROR,
+            )
+        )
+    if spec.name == "chronic_status" and column.name == "patient_id":
+        checks.append(
+            (
+                f"id_card({c})",
+                "患者编号像是身份证号（18 位且校验位正确）：不得填写身份证号，请换成脱敏编号（如哈希）",
+                ERROR,
+            )
+        )
+        checks.append(
+            (
+                f"person_name({c})",
+                "患者编号像是姓名：不得填写患者姓名，请换成脱敏编号（如哈希）",
+                ERROR,
+            )
         )
     return checks
 
@@ -157,57 +238,103 @@ class Checker:
         self.report = report
         self.sources = sources
 
-    def rows(self, source: Source, severity: str, column: str | None, sql: str, reason, params=()):
-        """Report rows of `sql` (selecting _row, value[, detail]); reason may be a function of detail."""
+    def rows(
+        self,
+        source: Source,
+        severity: str,
+        column: str | None,
+        sql: str,
+        reason,
+        params=(),
+        raw: bool = False,
+        cause: str | None = None,
+    ):
+        """Report rows of `sql` (selecting _row, value[, detail]); reason may be a function of detail.
+
+        raw: show the value as the file writes it (转诊, not referral), read back from the
+        input for the reported rows only.
+        """
         limited = (
             f"SELECT *, count(*) OVER () AS _n FROM ({sql}) ORDER BY 1 LIMIT {MAX_ROWS_PER_CHECK}"  # noqa: S608
         )
         found = self.staging.con.execute(limited, list(params)).fetchall()
+        shown: dict = {}
+        if raw and found and column is not None:
+            numbers = ", ".join(str(int(r[0])) for r in found if r[0] is not None)
+            if numbers:
+                shown = dict(
+                    self.staging.con.execute(
+                        f"SELECT _row, {q(column)} FROM {q('src_' + source.spec.name)} "  # noqa: S608
+                        f"WHERE _row IN ({numbers})"
+                    ).fetchall()
+                )
         for record in found:
             row, value, *detail = record[:-1]
+            value = shown.get(row, value)
             text = reason(*detail) if callable(reason) else reason
-            self.report.add(source.problem(severity, row, column, value, text))
+            problem = source.problem(severity, row, column, value, text)
+            self.report.add(replace(problem, cause=cause) if cause else problem)
         if found and found[0][-1] > len(found):
             more = found[0][-1] - len(found)
             base = reason(*found[0][2:-1]) if callable(reason) else reason
-            self.report.add(
-                counted(severity, source.spec.name, source.file, source.sheet, column, more, base)
+            line = counted(
+                severity, source.spec.name, source.file, source.sheet, column, more, base
             )
+            self.report.add(replace(line, cause=cause) if cause else line)
         return len(found)
 
 
-def validate(staging: Staging, report: Report, target_loader) -> Validation:
+SKIPPED = {"空行": "空行，已跳过", "合计行": "合计/小计/总计行（不是数据），已跳过"}
+
+
+def validate(
+    staging: Staging, report: Report, target_loader, options: PlanOptions | None = None
+) -> Validation:
     """Run every check; `target_loader(months)` copies the database's rows into staging."""
+    options = options or PlanOptions()
     install_macros(staging)
     sources = staging.sources
     checker = Checker(staging, report, sources)
+    # One step per table read and checked, per table's relational checks, and the plan.
+    bar = tqdm(
+        total=2 * len(sources) + 2,
+        desc="检查",
+        unit="步",
+        file=sys.stderr,
+        disable=not staging.progress,
+    )
     for spec in TABLES:
         source = sources.get(spec.name)
         if source is None:
             create_typed(staging, f"norm_{spec.name}", spec, with_row=True)
             continue
+        bar.set_postfix_str(spec.name)
+        bar.update(1)
         checks = [
-            (column, condition, reason)
+            (column, condition, reason, severity)
             for column in spec.columns
             if column.name in source.columns or column.required
-            for condition, reason in _format_check(column)
+            for condition, reason, severity in _format_check(column, spec)
         ]
         # One pass reads the input (for a CSV file, the file itself), writes the typed table
         # and marks each row's failed checks in a bitmask; rows are fetched only for checks
         # that failed somewhere.
         with phase(f"read, check and normalise {spec.name}"):
             try:
-                failed = _normalise(staging, spec, [condition for _, condition, _ in checks])
+                failed = _normalise(staging, spec, [condition for _, condition, _, _ in checks])
             except duckdb.Error as exc:  # a CSV file's malformed row shows up as it is read
                 report.add(csv_problem(spec, source.file, exc))
                 del sources[spec.name]
                 create_typed(staging, f"norm_{spec.name}", spec, with_row=True)
                 continue
         src = q(f"src_{spec.name}")
-        for bit, (column, condition, reason) in enumerate(checks):
+        for bit, (column, condition, reason, severity) in enumerate(checks):
             if failed >> bit & 1:
-                sql = f"SELECT _row, {q(column.name)} FROM {src} WHERE {condition}"  # noqa: S608
-                checker.rows(source, ERROR, column.name, sql, reason)
+                sql = (
+                    f"SELECT _row, {q(column.name)} FROM {src} WHERE _skip IS NULL AND {condition}"  # noqa: S608
+                )
+                checker.rows(source, severity, column.name, sql, reason)
+        _set_aside(staging, report, spec, source)
     months = {
         spec.name: [
             m
@@ -220,6 +347,8 @@ def validate(staging: Staging, report: Report, target_loader) -> Validation:
         if spec.monthly and spec.name in sources
     }
     validation = Validation(report, sources, months)
+    bar.set_postfix_str("读取数据库")
+    bar.update(1)
     with phase("read the target database"):
         validation.target = target_loader(months)
     if validation.target.get("demo"):
@@ -238,12 +367,35 @@ def validate(staging: Staging, report: Report, target_loader) -> Validation:
     for spec in TABLES:
         source = sources.get(spec.name)
         if source is not None:
+            bar.set_postfix_str(spec.name)
+            bar.update(1)
             with phase(f"relational checks {spec.name}"):
                 _relational_checks(checker, spec, source)
+    bar.set_postfix_str("计划")
     with phase("team coverage, plan"):
         _team_coverage(checker)
-        _plan(staging, validation)
+        plan_changes(staging, validation, options)
+    bar.update(bar.total - bar.n)
+    bar.close()
     return validation
+
+
+def _set_aside(staging: Staging, report: Report, spec: TableSpec, source: Source) -> None:
+    """Say which rows are not data (blank, 合计, the template's example) and drop them."""
+    norm = q(f"norm_{spec.name}")
+    found = staging.con.execute(
+        f"SELECT _skip, count(*), list(_row ORDER BY _row)[1:5] FROM {norm} "  # noqa: S608
+        "WHERE _skip IS NOT NULL GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    for kind, count, first in found:
+        where = "、".join(map(str, first)) + (" 等" if count > len(first) else "")
+        reason = f"{count:,} 行{SKIPPED[kind]}（第 {where} 行）"
+        report.add(source.problem(NOTE, first[0], None, None, reason))
+    if found:
+        staging.con.execute(f"DELETE FROM {norm} WHERE _skip IS NOT NULL")  # noqa: S608
+    _example_rows(staging, report, spec, source)
+    staging.con.execute(f"ALTER TABLE {norm} DROP COLUMN _skip")  # noqa: S608
+    source.rows = staging.con.execute(f"SELECT count(*) FROM {norm}").fetchall()[0][0]  # noqa: S608
 
 
 def _normalise(staging: Staging, spec: TableSpec, conditions: list[str]) -> int:
@@ -259,8 +411,9 @@ def _normalise(staging: Staging, spec: TableSpec, conditions: list[str]) -> int:
     )
     norm = q(f"norm_{spec.name}")
     staging.con.execute(
-        f"CREATE OR REPLACE TABLE {norm} AS SELECT _row, {typed}, "  # noqa: S608 - identifiers only
-        f"CAST({bits or 0} AS BIGINT) AS _failed FROM {q('src_' + spec.name)}"
+        f"CREATE OR REPLACE TABLE {norm} AS SELECT _row, {typed}, _skip, "  # noqa: S608 - identifiers only
+        f"CASE WHEN _skip IS NULL THEN CAST({bits or 0} AS BIGINT) ELSE 0 END AS _failed "
+        f"FROM {q('src_' + spec.name)}"
     )
     rows, failed = staging.con.execute(
         f"SELECT count(*), coalesce(bit_or(_failed), 0) FROM {norm}"  # noqa: S608
@@ -291,7 +444,10 @@ def _relational_checks(checker: Checker, spec: TableSpec, source: Source) -> Non
     )
     # Same key already in the database with other values: a warning (the file wins).
     if not spec.monthly:
-        others = [c.name for c in spec.columns if c.name not in spec.key]
+        # Only columns the file has: a column it leaves out keeps its stored values.
+        others = [
+            c.name for c in spec.columns if c.name not in spec.key and c.name in source.columns
+        ]
         if spec.name == "village_boundary":
             others = []
         if others:
@@ -327,7 +483,13 @@ def _relational_checks(checker: Checker, spec: TableSpec, source: Source) -> Non
         )
         label = BY_NAME[parent].label
         checker.rows(
-            source, ERROR, column, sql, f"在 {parent}（{label}）中找不到：文件和数据库中都没有"
+            source,
+            ERROR,
+            column,
+            sql,
+            f"在 {parent}（{label}）中找不到：文件和数据库中都没有",
+            raw=True,
+            cause=_missing_cause(checker, parent),
         )
     if spec.name == "indicator_value":
         _indicator_value_checks(checker, source)
@@ -353,7 +515,13 @@ def _relational_checks(checker: Checker, spec: TableSpec, source: Source) -> Non
             )
             reason = f"超出中国范围（{low}–{high}），请检查经纬度是否填反"
             checker.rows(source, WARNING, column, sql, reason, (low, high))
-    _example_rows(checker, spec, source)
+
+
+def _missing_cause(checker: Checker, parent: str) -> str | None:
+    """Why a parent table is missing from this input, when a file was not recognised."""
+    if parent in checker.sources or not checker.staging.unrecognised:
+        return None
+    return "文件未识别：" + "、".join(checker.staging.unrecognised)
 
 
 def _indicator_value_checks(checker: Checker, source: Source) -> None:
@@ -396,7 +564,8 @@ def _indicator_value_checks(checker: Checker, source: Source) -> None:
     )
 
 
-def _example_rows(checker: Checker, spec: TableSpec, source: Source) -> None:
+def _example_rows(staging: Staging, report: Report, spec: TableSpec, source: Source) -> None:
+    """The template's example row (示例县) is never data: it is left out, with a note."""
     from loader.template import EXAMPLE_COUNTY, EXAMPLES  # the template owns its examples
 
     example = EXAMPLES.get(spec.name)
@@ -409,10 +578,21 @@ def _example_rows(checker: Checker, spec: TableSpec, source: Source) -> None:
     # Compared after normalising (on the typed table, not another pass over the input): the
     # example's 绿标 and a row's green are the same value.
     columns = [source.spec.column(c) for c in present]
-    values = staging_values(checker.staging, columns, [str(example[c]) for c in present])
-    where = " AND ".join(f"{q(c)} = ?" for c in present)
-    sql = f"SELECT _row, {q(present[0])} FROM {q('norm_' + spec.name)} WHERE {where}"  # noqa: S608
-    checker.rows(source, WARNING, None, sql, "这是模板的示例行，请删除或换成本县数据", values)
+    values = staging_values(staging, columns, [str(example[c]) for c in present])
+    where = " AND ".join(f"{q(c)} IS NOT DISTINCT FROM ?" for c in present)
+    norm = q("norm_" + spec.name)
+    rows = [
+        r
+        for (r,) in staging.con.execute(
+            f"SELECT _row FROM {norm} WHERE {where} ORDER BY 1",  # noqa: S608
+            values,
+        ).fetchall()
+    ]
+    if rows:
+        listed = "、".join(map(str, rows[:5]))
+        reason = f"模板的示例行（{EXAMPLE_COUNTY} 示例县），不是数据，已跳过（第 {listed} 行）"
+        report.add(source.problem(NOTE, rows[0], None, None, reason))
+        staging.con.execute(f"DELETE FROM {norm} WHERE {where}", values)  # noqa: S608
 
 
 def staging_values(staging: Staging, columns: list[Column], texts: list[str]) -> list:
@@ -449,29 +629,3 @@ def _team_coverage(checker: Checker) -> None:
         )
         if village is not None:
             checker.rows(village, WARNING, "village_code", sql, "没有任何团队服务这个村")
-
-
-def _plan(staging: Staging, validation: Validation) -> None:
-    """One line per table: rows to load and what they replace."""
-    month_rows = validation.target.get("month_rows", {})
-    for spec in TABLES:
-        source = validation.sources.get(spec.name)
-        if source is None:
-            continue
-        norm = q(f"norm_{spec.name}")
-        rows = staging.con.execute(f"SELECT count(*) FROM {norm}").fetchall()[0][0]  # noqa: S608
-        where = f"{source.file}" + (f" / {source.sheet}" if source.sheet else "")
-        if spec.monthly:
-            months = validation.months.get(spec.name, [])
-            replaced = sum(month_rows.get(spec.name, {}).values())
-            span = f"{months[0]}–{months[-1]}" if len(months) > 1 else "".join(months)
-            line = f"{spec.name}：{rows:,} 行，{len(months)} 个月（{span}）"
-            if replaced:
-                line += f"，替换数据库中这些月份已有的 {replaced:,} 行"
-        else:
-            on = " AND ".join(f"n.{q(k)} = b.{q(k)}" for k in spec.key)
-            existing = staging.con.execute(
-                f"SELECT count(*) FROM {norm} n WHERE EXISTS (SELECT 1 FROM {q('db_' + spec.name)} b WHERE {on})"  # noqa: S608
-            ).fetchall()[0][0]
-            line = f"{spec.name}：{rows:,} 行（新增 {rows - existing:,}，更新 {existing:,}）"
-        validation.report.plan.append(f"{line}  ← {where}")

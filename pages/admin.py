@@ -4,6 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import audit, data, excel, safe, signin
+from views.load_history import COLUMNS as LOAD_COLUMNS
+from views.load_history import load_rows as load_history_rows
 
 user = signin.current_user()
 if user is None or not user.is_admin:
@@ -41,7 +43,21 @@ def store_status() -> None:
             st.toast("已开始检查，若有新的数据提取将在后台更新。")
 
 
+def load_history() -> None:
+    """The loads of the monitoring database (python -m loader), newest first."""
+    db = data.database()
+    loads = load_history_rows(db.source or db.engine)
+    with st.expander(f"数据加载记录（{len(loads)} 次）", expanded=False, icon=":material/upload:"):
+        if not loads:
+            st.caption("数据库中没有 python -m loader 的加载记录。")
+            return
+        table = pd.DataFrame(loads, columns=list(LOAD_COLUMNS))
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption("撤销一次加载：python -m loader undo --db URL 编号（从最新的开始）。")
+
+
 store_status()
+load_history()
 rows = audit.read()
 if not rows:
     st.info("审计日志中还没有记录。")

@@ -18,6 +18,7 @@ from shapely.geometry import Polygon, box
 
 from data_access.schema import metadata
 from loader.columns import BY_NAME
+from loader.history import history_metadata
 from loader.template import build_template
 
 COUNTY = "990801"
@@ -265,8 +266,9 @@ PG_ADMIN = os.environ.get(
 MYSQL_ADMIN = os.environ.get(
     "TEST_MYSQL_ADMIN_URL", "mysql+pymysql://root@127.0.0.1:3306/yfrh_test?charset=utf8mb4"
 )
-# Other test modules use yfrh_test at the same time: the loader's tests keep to their own.
-LOADER_DB = "yfrh_loader_test"
+# Other test modules use yfrh_test at the same time: the loader's tests keep to their own
+# (per checkout, after YFRH_TEST_DB).
+LOADER_DB = os.environ.get("YFRH_TEST_DB", "yfrh_test") + "_loader"
 
 
 def server_url(dialect: str) -> str:
@@ -296,6 +298,7 @@ def server_url(dialect: str) -> str:
     url = admin.set(database=LOADER_DB).render_as_string(hide_password=False)
     clean = sa.create_engine(url)
     metadata.drop_all(clean)
+    history_metadata.drop_all(clean)  # the loader's own history tables too
     clean.dispose()
     return url
 

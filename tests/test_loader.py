@@ -96,7 +96,9 @@ def test_csv_gbk_and_shapefile_then_workbook_then_new_month(target, tmp_path, ca
     assert outline["type"] == "Polygon"
     assert min(x for x, _ in outline["coordinates"][0]) == pytest.approx(106.0)
     meta = dict(table_rows(target, "data_meta", "meta_key"))
-    assert meta["source"].startswith("csv") and meta["extracted_at"][:2] == "20"
+    # The source describes the database as a whole, with the latest month loaded.
+    assert meta["source"] == "本县监测数据（最近加载：2026-02）"
+    assert meta["extracted_at"][:2] == "20"
     assert "demo" not in meta
 
     # The same data again, now from the filled template: the database does not change.
@@ -127,9 +129,16 @@ def test_csv_gbk_and_shapefile_then_workbook_then_new_month(target, tmp_path, ca
         "red": 1,
         "green": 1,
     }
-    # Loading March again (changed) replaces exactly March.
+    # Loading March again with only 河口镇's rows replaces 河口镇's March and keeps 石桥乡's p4.
     march["chronic_status"].pop()
+    march["chronic_status"][0]["color"] = "黄标"
     write_csv_folder(new_folder, march, encoding="utf-8")
     assert load("--db", target, new_folder, "--report", report) == 0, capsys.readouterr()
     final = table_rows(target, "chronic_status", "month, patient_id, disease")
-    assert final == old + [after[len(old)]]
+    assert final[: len(old)] == old
+    assert [r[1] + "/" + r[4] for r in final[len(old) :]] == ["p1/yellow", "p4/green"]
+    # The whole month goes only when asked for (--replace-months): then p4 is removed.
+    args = ["--db", target, new_folder, "--report", report, "--replace-months"]
+    assert load(*args) == 0, capsys.readouterr()
+    final = table_rows(target, "chronic_status", "month, patient_id, disease")
+    assert [r[1] for r in final[len(old) :]] == ["p1"]
