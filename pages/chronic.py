@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import navigation, small_cells, state, theme
+from dashboard import navigation, signin, small_cells, state, theme
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import chronic as charts
 from dashboard.data import cached
@@ -178,7 +178,7 @@ def mismatch(view: ChronicView, colors: dict) -> None:
     mismatch_villages(view, areas[areas["mismatched"] > 0])
 
 
-@st.fragment  # choosing an area reruns this list only
+@signin.fragment  # choosing an area reruns this list only
 def mismatch_villages(view: ChronicView, areas: pd.DataFrame) -> None:
     """The villages behind the figures above, for all areas or the one chosen."""
     st.markdown(f"**{labels.MISMATCH}的村**")

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import audit, data, small_cells, state
+from dashboard import audit, data, signin, small_cells, state
 from dashboard.data import cached
 from data_access.scope import Scope
 from pages import meeting_panels as panels
@@ -208,7 +208,7 @@ def _auto(keys: list[str]) -> None:
     key = st.session_state.get(state.S_SLIDE)
     position = keys.index(key) if key in keys else 0
 
-    @st.fragment(run_every=seconds + TIMER_SHIFT_SECONDS * position)
+    @signin.fragment(run_every=seconds + TIMER_SHIFT_SECONDS * position)
     def tick() -> None:
         _key, since = st.session_state[state.S_SLIDE_SHOWN_AT]
         if time.monotonic() - since >= AUTO_SLACK * seconds:
