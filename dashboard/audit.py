@@ -267,7 +267,8 @@ def _files() -> list[Path]:
     """Every file of the trail, oldest first."""
     base = folder()
     current = base / FILE_NAME
-    return rotated_files(base) + ([current] if current.exists() else [])
+    # Regular files only: a device or pipe in the folder is never read (it may never end).
+    return [p for p in rotated_files(base) + [current] if p.is_file()]
 
 
 def read(limit: int = 5000) -> list[dict]:
