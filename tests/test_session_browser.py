@@ -32,14 +32,19 @@ WAIT_MS = 90_000
 LINK = f"chronic?county={hm.A}&township={hm.WEST}&period=2026-03&tab=mismatch"
 
 
-def settle(page) -> None:
-    """Until the script has run and drawn either the sign-in form or a page."""
+SIGNED_IN = """() => !document.querySelector("input[type=password]") &&
+    [...document.querySelectorAll("[data-testid='stSidebar'] button")]
+        .some(b => b.textContent.includes("退出登录"))"""
+
+
+def signed_in(page) -> None:
+    """Until the page shows a signed-in page (fails after WAIT_MS with the form still there)."""
+    page.wait_for_function(SIGNED_IN, timeout=WAIT_MS)
     page.wait_for_selector(SCRIPT_DONE, timeout=WAIT_MS)
-    page.wait_for_function(
-        """() => document.querySelector("input[type=password]") ||
-                 document.querySelector("[data-testid='stMain'] [data-testid='stElementContainer']")""",
-        timeout=WAIT_MS,
-    )
+
+
+def sign_in_form(page) -> None:
+    page.wait_for_selector("input[type=password]", timeout=WAIT_MS)
     page.wait_for_selector(SCRIPT_DONE, timeout=WAIT_MS)
 
 
@@ -79,32 +84,28 @@ def test_a_township_session_lasts_through_reload_new_tab_and_meeting(server):
     base, folder = server
     with browser_page() as page:
         page.goto(f"{base}/{LINK}")
-        settle(page)
-        assert shows_sign_in(page)
+        sign_in_form(page)
         sign_in(page, "west")
         # Back on the page asked for, with its tab, through the grant route.
         page.wait_for_url(lambda url: "/chronic?" in url and "tab=mismatch" in url, timeout=WAIT_MS)
-        settle(page)
-        assert not shows_sign_in(page)
+        signed_in(page)
         no_traceback(page)
         cookie = {c["name"]: c for c in page.context.cookies()}["yfrh_session"]
         assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
         assert page.evaluate("document.cookie").find("yfrh_session") < 0  # scripts cannot read it
 
         page.reload()
-        settle(page)
-        assert not shows_sign_in(page) and "tab=mismatch" in page.url
+        signed_in(page)
+        assert "tab=mismatch" in page.url
 
         tab = page.context.new_page()
         tab.goto(f"{base}/{LINK}")
-        settle(tab)
-        assert not shows_sign_in(tab)
+        signed_in(tab)
         assert tab.get_by_role("tab", name="推送不到位", selected=True).count() == 1
 
         meeting = page.context.new_page()
         meeting.goto(f"{base}/?county={hm.A}&township={hm.WEST}&period=2026-03&mode=meeting")
-        settle(meeting)
-        assert not shows_sign_in(meeting)
+        signed_in(meeting)
         no_traceback(meeting)
         meeting.close()
         tab.close()
@@ -112,18 +113,15 @@ def test_a_township_session_lasts_through_reload_new_tab_and_meeting(server):
         # The account leaves the account file: the team ranking selector (a fragment) is
         # the next interaction, and it ends at the sign-in form.
         page.goto(f"{base}/teams?county={hm.A}&township={hm.WEST}&period=2026-03")
-        settle(page)
-        assert not shows_sign_in(page)
+        signed_in(page)
         users = folder / "users.toml"
         users.write_text(users.read_text("utf-8").replace("[users.west]", "[users.gone]"))
         page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first.click()
         page.get_by_role("option").nth(1).click()
-        page.wait_for_selector("input[type=password]", timeout=WAIT_MS)
-        settle(page)
+        sign_in_form(page)
         assert SIGN_IN_TITLE in page.inner_text("body")
         page.reload()
-        settle(page)
-        assert shows_sign_in(page)
+        sign_in_form(page)
     rows = (folder / "audit" / "audit.jsonl").read_text("utf-8")
     assert '"session_ended"' in rows and '"reason": "account"' in rows
 
@@ -132,10 +130,10 @@ def test_a_download_after_the_account_is_removed_gives_no_file(server):
     base, folder = server
     with browser_page() as page:
         page.goto(f"{base}/teams?county={hm.A}&township={hm.WEST}&period=2026-03&tab=list")
-        settle(page)
+        sign_in_form(page)
         sign_in(page, "west")
         page.wait_for_url(lambda url: "/teams?" in url, timeout=WAIT_MS)
-        settle(page)
+        signed_in(page)
         button = page.get_by_role("button", name="下载 CSV")
         button.wait_for(timeout=WAIT_MS)
         users = folder / "users.toml"
@@ -157,8 +155,7 @@ def test_a_download_after_the_account_is_removed_gives_no_file(server):
             path = got[0].path()
             assert path is None or "团队" not in Path(path).read_text("utf-8", errors="replace")
         page.reload()
-        settle(page)
-        assert shows_sign_in(page)
+        sign_in_form(page)
 
 
 @pytest.mark.parametrize("fault", ["unwritable", "full"])
@@ -197,20 +194,19 @@ def test_sign_in_is_refused_when_the_trail_cannot_be_written(tmp_path, fault):
     try:
         with streamlit_server(db, script="serve.py", env=env) as base, browser_page() as page:
             page.goto(f"{base}/?county={hm.A}")
-            settle(page)
+            sign_in_form(page)
             sign_in(page, "west")
             page.get_by_text("审计日志暂时无法写入").wait_for(timeout=WAIT_MS)
-            settle(page)
-            assert shows_sign_in(page)
+            sign_in_form(page)
             no_traceback(page)
             page.screenshot(path=str(tmp_path / f"refused_{fault}.png"))
             # The administrator gets in and reads why on the 审计日志 page.
             page.goto(f"{base}/")
-            settle(page)
+            sign_in_form(page)
             sign_in(page, "admin")
-            page.wait_for_selector("input[type=password]", state="detached", timeout=WAIT_MS)
+            signed_in(page)
             page.goto(f"{base}/admin")
-            settle(page)
+            signed_in(page)
             page.get_by_text("审计日志无法写入").first.wait_for(timeout=WAIT_MS)
             no_traceback(page)
             page.screenshot(path=str(tmp_path / f"admin_{fault}.png"), full_page=True)
@@ -222,3 +218,60 @@ def test_sign_in_is_refused_when_the_trail_cannot_be_written(tmp_path, fault):
     finally:
         if mounted:
             subprocess.run(["umount", str(audit_dir)], check=False)
+
+
+def test_oidc_sign_in_takes_the_role_from_a_claim(tmp_path):
+    """st.login against a real OpenID Connect provider (oidc-provider-mock) started here; the
+    account `li` is not in the account file, so role and area come from its claims."""
+    from oidc_provider_mock import User, run_server_in_thread
+
+    from tests.browser import free_port
+
+    claims = {"preferred_username": "li", "name": "李科长", "email": "li@example.org",
+              "dashboard_role": "township", "county": hm.A, "townships": [hm.WEST]}  # fmt: skip
+    with run_server_in_thread(user_claims=[User(sub="li", claims=claims)]) as provider:
+        issuer = f"http://localhost:{provider.server_port}"
+        port = free_port()
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text(
+            f"""[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "test-only-{os.getpid()}-a-long-random-string"
+client_id = "dashboard"
+client_secret = "dashboard-secret"
+server_metadata_url = "{issuer}/.well-known/openid-configuration"
+""",
+            encoding="utf-8",
+        )
+        db = sqlite_file(tmp_path / "h.sqlite", hm.ROWS)
+        env = {
+            "DASHBOARD_AUTH": None,
+            "DASHBOARD_USERS_FILE": str(accounts_file(tmp_path)),
+            "DASHBOARD_AUDIT_DIR": str(tmp_path / "audit"),
+            "DASHBOARD_AUTH_DIR": str(tmp_path / "auth"),
+            "DASHBOARD_STORE_DIR": str(tmp_path / "store"),
+        }
+        args = ("--secrets.files", str(secrets))
+        with (
+            streamlit_server(db, port=port, script="serve.py", env=env, args=args) as base,
+            browser_page() as page,
+        ):
+            page.goto(f"{base}/teams?county={hm.A}&period=2026-03")
+            sign_in_form(page)
+            page.get_by_role("button", name="使用统一身份认证登录").click()
+            page.wait_for_url(lambda url: url.startswith(issuer), timeout=WAIT_MS)
+            page.locator("input[name=sub]").fill("li")
+            page.get_by_role("button", name="Authorize").click()
+            page.wait_for_url(lambda url: url.startswith(base), timeout=WAIT_MS)
+            signed_in(page)
+            no_traceback(page)
+            names = {c["name"] for c in page.context.cookies()}
+            assert "yfrh_session" in names
+            assert "李科长（乡镇）" in page.text_content("[data-testid='stSidebar']")
+            page.reload()
+            signed_in(page)
+    rows = [r for r in (tmp_path / "audit" / "audit.jsonl").read_text("utf-8").splitlines()]
+    sign_ins = [r for r in rows if '"sign_in"' in r]
+    assert sign_ins and '"method": "oidc"' in sign_ins[0] and '"role": "township"' in sign_ins[0]
+    views = [r for r in rows if '"page_view"' in r]
+    assert views and all(f'"scope": "{hm.A}/{hm.WEST}"' in r for r in views)
