@@ -210,12 +210,13 @@ class Lockout:
 
     @staticmethod
     def _keys(username: str, address: str | None, accounts: Accounts) -> list[tuple]:
-        where = address or "local"
-        return [
-            ("pair", f"{username}|{where}", accounts.max_failures),
-            ("address", where, accounts.address_max_failures),
+        keys = [
+            ("pair", f"{username}|{address or 'local'}", accounts.max_failures),
             ("account", username, accounts.account_max_failures),
         ]
+        if address:  # unknown (this machine, no proxy header): not one key for everybody
+            keys.append(("address", address, accounts.address_max_failures))
+        return keys
 
     def locked_for(
         self, username: str, accounts: Accounts, address: str | None = None, now=None
