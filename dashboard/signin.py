@@ -88,9 +88,12 @@ def _guard(sid: str) -> callable:
 
 
 def _set_actor(user: User | None, sid: str | None) -> None:
+    """This thread's actor for the trail; the scope is the last run's filters' (a fragment's
+    run has no filters of its own), replaced by app.py once this run's filters are drawn."""
+    filters = st.session_state.get(state.S_FILTERS)
     audit.set_actor(
         user.username if user else None,
-        None,
+        audit.scope_words(filters.scope) if filters is not None else None,
         websession.short_id(sid),
         address(),
         _guard(sid) if sid else None,
