@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,20 @@ def test_oidc_roles_from_the_account_file_or_the_claims():
     assert "缺少乡镇" in auth.oidc_user(
         {"sub": "4", "email": "q", "dashboard_role": "township", "county": hm.A}, accounts
     )
+
+
+def test_the_server_refuses_to_start_on_nonsense_settings(tmp_path):
+    """`streamlit run dashboard/serve.py` imports serve.py first: a Chinese line, exit 2."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "users.toml"
+    bad.write_text("[settings]\nlockout_minutes = 0\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", "import dashboard.serve"],
+        cwd=APP.parents[1], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "DASHBOARD_USERS_FILE": str(bad)},
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "启动失败" in done.stderr and "lockout_minutes" in done.stderr
+    assert "Traceback" not in done.stderr
