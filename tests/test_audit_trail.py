@@ -181,3 +181,12 @@ def test_cli_export_is_refused_when_the_trail_cannot_be_written(tmp_path, monkey
     assert export.main(["--db", url, "--period", "2026-Q1", "-o", str(out)]) == 5
     assert not out.exists()
     assert "审计日志无法写入" in capsys.readouterr().err
+
+
+def test_users_see_no_error_details_links_or_table_downloads():
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parents[1] / ".streamlit" / "config.toml").read_text())
+    client = config["client"]
+    assert client["showErrorDetails"] == "none" and client["showErrorLinks"] is False
+    assert client["disableDataExport"] is True  # the toolbar's CSV: neither audited nor safe
