@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import time
 from urllib.parse import quote, urlencode
 
 import streamlit as st
@@ -29,6 +30,8 @@ S_LAST_DRILL = "s_audit_last_drill"  # the village/team/area last written to the
 S_OFF_TOASTED = "s_auth_off_toasted"  # the meeting's "sign-in is off" toast was shown
 W_USERNAME, W_PASSWORD = "w_auth_username", "w_auth_password"
 
+# A session row's last_seen is written at most this often (idle expiry is in minutes).
+TOUCH_S = 15
 NO_ACCOUNTS_HINT = (
     "请管理员添加账号：运行 `python -m dashboard.auth hash` 生成密码哈希，写入 "
     "`.streamlit/users.toml`（或环境变量 `DASHBOARD_USERS_FILE` 指定的文件，格式见 README），"
@@ -244,7 +247,7 @@ def require(db: database.Database) -> User | None:
     sid = st.session_state.get(S_SID) or websession.unsign(
         st.context.cookies.get(websession.COOKIE)
     )
-    user = None
+    user, record = None, None
     if sid:
         record = websession.lookup(sid)
         result = auth.session_user(record, accounts)
@@ -257,7 +260,8 @@ def require(db: database.Database) -> User | None:
             st.session_state.pop(S_SID, None)
     if user is None:
         _form(accounts, oidc)
-    websession.touch(sid)
+    if record is None or time.time() - record.last_seen > TOUCH_S:
+        websession.touch(sid)
     st.session_state[S_USER] = user  # role or area changes apply at once
     st.session_state[S_SID] = sid
     _set_actor(user, sid)
@@ -275,10 +279,11 @@ def still_signed_in(touch: bool = True) -> bool:
         accounts = auth.load_accounts()
     except auth.AccountsError:
         return False
-    result = auth.session_user(websession.lookup(sid), accounts)
+    record = websession.lookup(sid)
+    result = auth.session_user(record, accounts)
     if not isinstance(result, User):
         return False
-    if touch:
+    if touch and time.time() - record.last_seen > TOUCH_S:
         websession.touch(sid)
     _set_actor(result, sid)
     return True

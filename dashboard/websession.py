@@ -61,14 +61,23 @@ def _db_path() -> Path:
     return folder() / "sessions.sqlite"
 
 
+_ready: set[Path] = set()  # files whose tables this process has made sure of
+
+
 def _connect() -> sqlite3.Connection:
     path = _db_path()
+    if path in _ready and path.exists():
+        con = sqlite3.connect(path, timeout=10, isolation_level=None)
+        con.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never corrupt
+        return con
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fresh = not path.exists()
     con = sqlite3.connect(path, timeout=10, isolation_level=None)
     if fresh:
         os.chmod(path, 0o600)
     con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    _ready.add(path)
     con.executescript(
         """
         CREATE TABLE IF NOT EXISTS sessions (
