@@ -313,15 +313,21 @@ def fragment(func=None, *, run_every=None):
     return wrap(func) if func is not None else wrap
 
 
+# What a user drilled into, for the trail: row field → session key; each page's state module
+# registers its own (the frame imports no page).
+DRILL_KEYS: dict[str, str] = {}
+
+
+def register_drill(field: str, session_key: str) -> None:
+    """Name a session key whose value is a drill-down (a village, a team, an area) to audit."""
+    DRILL_KEYS[field] = session_key
+
+
 def audit_drill() -> None:
     """One `drill` row when the village, team or area a user drilled into changes (the panel
     of a village on the map, a team's detail, the 推送不到位 list of an area). A row that
     cannot be written refuses the view (AuditError), as a page view does."""
-    drill = {
-        "village": st.session_state.get(state.S_MAP_VILLAGE) or None,
-        "team": st.session_state.get(state.S_TEAM) or None,
-        "area": st.session_state.get(state.W_CHRONIC_AREA) or None,
-    }
+    drill = {name: st.session_state.get(key) for name, key in DRILL_KEYS.items()}
     drill = {k: str(v)[:64] for k, v in drill.items() if v}
     if st.session_state.get(S_LAST_DRILL, {}) == drill:
         return

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import audit, navigation, state
+from dashboard import audit, navigation
+from pages import teams_state
 from tests import handmade as hm
 from tests.test_auth import APP, TIMEOUT_S, accounts_file, sign_in, texts
 
@@ -146,7 +147,7 @@ def test_sign_in_is_refused_when_the_trail_cannot_be_written(app_env, monkeypatc
 
 def test_rows_name_session_and_what_was_drilled_into(app_env):
     at = sign_in(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run(), "county_a")
-    at.session_state[state.S_TEAM] = "T2"
+    at.session_state[teams_state.S_TEAM] = "T2"
     at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["teams"][0])).run()
     assert not at.exception, [e.message for e in at.exception]
     rows = lines(app_env / "audit")
@@ -190,3 +191,10 @@ def test_users_see_no_error_details_links_or_table_downloads():
     client = config["client"]
     assert client["showErrorDetails"] == "none" and client["showErrorLinks"] is False
     assert client["disableDataExport"] is True  # the toolbar's CSV: neither audited nor safe
+
+
+def test_every_fragment_checks_the_session():
+    """A fragment reruns alone: only signin.fragment asks whether its session still holds."""
+    pages = Path(APP).parents[1] / "pages"
+    found = [p.name for p in pages.glob("*.py") if "st.fragment" in p.read_text("utf-8")]
+    assert found == []
