@@ -18,8 +18,17 @@ rendered*, the server's CPU seconds, the bytes moved and the server's RSS:
   reached by its sidebar link (an in-app navigation: no page load, as a user moves around);
 - the server restarted on the store just built: the first visit again (no build).
 
-A navigation is `page.goto` (a new Streamlit session, the browser's HTTP cache kept, as for a
-user who opens a link); the clock runs from just before the call.
+A navigation is `page.goto` in the open tab (a *same-tab load*: a new Streamlit session, the
+tab's renderer and the browser's HTTP cache kept, as for a reload); the clock runs from just
+before the call.
+
+`--user-loads` measures instead what a user feels, per view and for a bare Streamlit page
+(benchmarks/bare/app.py, started beside the dashboard: the floor) in the same run and
+browser: a *new-tab load* (a new tab of the same browser, as for a link from chat, a
+bookmark or an alert mail: a new renderer compiles Streamlit's scripts again), a *same-tab
+load*, and an *in-app navigation* by the sidebar link (no page load); each row prints the
+1-minute load average and Chromium's own CPU seconds next to the time, and the table gives
+each figure as a ratio to the bare page's of the same kind.
 
 "Fully rendered" is decided in the page, on every animation frame, by `IDLE_JS`. The page
 is idle when all of these hold:
@@ -237,8 +246,11 @@ def rss_mb(pid: int) -> float:
 class Server:
     """`streamlit run dashboard/app.py` on the database, sign-in off, its own store folder."""
 
-    def __init__(self, url: str, port: int, store_dir: Path, log: Path) -> None:
+    def __init__(
+        self, url: str, port: int, store_dir: Path, log: Path, script: Path | None = None
+    ) -> None:
         self.url, self.port, self.store_dir, self.log = url, port, store_dir, log
+        self.script = script or ROOT / "dashboard" / "app.py"
         self.proc: subprocess.Popen | None = None
         self.base = f"http://127.0.0.1:{port}"
 
@@ -252,7 +264,7 @@ class Server:
             "PYTHONUNBUFFERED": "1",
         }
         cmd = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(self.script),
             "--server.port", str(self.port), "--server.address", "127.0.0.1",
             "--server.headless", "true",
         ]  # fmt: skip
@@ -314,14 +326,19 @@ class Browser:
         self.browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
-        context = self.browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-        context.add_init_script(IDLE_JS)
-        self.page = context.new_page()
+        self.context = self.browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        self.context.add_init_script(IDLE_JS)
         self.ws_bytes = self.http_bytes = 0
-        self.page.on("websocket", self._socket)
-        cdp = context.new_cdp_session(self.page)
+        self.page = self.new_page()
+
+    def new_page(self):
+        """A new tab of the same browser (its HTTP cache shared), with the byte counters."""
+        page = self.context.new_page()
+        page.on("websocket", self._socket)
+        cdp = self.context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.on("Network.loadingFinished", self._loaded)
+        return page
 
     def _socket(self, ws) -> None:
         def count(payload) -> None:
@@ -352,8 +369,11 @@ class Browser:
             now_ms = time.time() * 1000
             if b:
                 why = b["why"]
+                # A new document may mount the app mid-run (its first "running" is not an
+                # attribute change the observer sees): a finished run counts then.
+                ran = b["runs"] > runs_before or (runs_before == 0 and b["done"] is not None)
                 if (
-                    b["runs"] > runs_before
+                    ran
                     and b["idle"] is not None
                     and b["idle"] >= b["last"]
                     and now_ms - b["idle"] >= QUIET_MS
@@ -380,6 +400,7 @@ class Bench:
 
     def measure(self, name: str, act, navigation: bool, timeout: float = TIMEOUT_S) -> dict:
         page, pid = self.browser.page, self.server.proc.pid
+        load1 = os.getloadavg()[0]
         runs_before = 0 if navigation else self.browser.state()["runs"]
         self.browser.ws_bytes = self.browser.http_bytes = 0
         cpu0, client0, start = cpu_seconds(pid), chromium_cpu_seconds(), time.time()
@@ -391,13 +412,14 @@ class Bench:
             "ws": self.browser.ws_bytes / MB,
             "http": self.browser.http_bytes / MB,
             "rss": rss_mb(pid),
+            "load1": load1,
         }
         self.exceptions += page.locator("[data-testid='stException']").count()
         self.rows[name].append(row)
         print(
             f"  {name:34s} {row['s']:6.2f} s (script {row['script']:5.2f} s, {row['runs']} runs)"
             f"  cpu {row['cpu']:5.2f} s  chromium {row['client']:5.2f} s  ws {row['ws']:6.3f} MB"
-            f"  http {row['http']:6.3f} MB  rss {row['rss']:5.0f} MB",
+            f"  http {row['http']:6.3f} MB  rss {row['rss']:5.0f} MB  load {load1:5.2f}",
             flush=True,
         )
         return row
@@ -408,6 +430,17 @@ class Bench:
 
     def click(self, name: str, act) -> dict:
         return self.measure(name, act, False)
+
+    def new_tab(self, name: str, path: str, timeout: float = TIMEOUT_S) -> dict:
+        """Open `path` in a new tab of the same browser (a link from chat, a bookmark, an
+        alert mail): a new renderer compiles Streamlit's scripts again; the HTTP cache is
+        kept. The previous tab is closed once the new one is measured."""
+        old = self.browser.page
+        self.browser.page = self.browser.new_page()
+        try:
+            return self.visit(name, path, timeout)
+        finally:
+            old.close()
 
 
 def with_period(path: str, period: str) -> str:
@@ -582,6 +615,93 @@ def report(bench: Bench, facts: dict, args, url: str, load_start: str) -> None:
         )
 
 
+# --- what a user feels: same tab, new tab, sidebar link, against a bare Streamlit page ---------
+
+BARE_APP = ROOT / "benchmarks" / "bare" / "app.py"
+BARE = ("空白页", "/bare")
+USER_PAGES = PAGES[:5]  # the five views; the meeting opens in its own tab anyway
+KINDS = ("new tab", "same tab", "sidebar link")
+
+
+def run_user(args, url: str) -> tuple[dict, dict]:
+    """Each view and a bare Streamlit page (the floor), in one run and one browser: a
+    same-tab load (goto in the open tab), a new-tab load and an in-app sidebar link, warm."""
+    from playwright.sync_api import sync_playwright
+
+    temp = tempfile.mkdtemp(prefix="bench-user-")
+    store_dir = args.store_dir or Path(temp) / "store"
+    app = Server(url, args.port, store_dir, Path(temp) / "streamlit.log")
+    bare = Server(url, args.port + 1, Path(temp) / "bare-store", Path(temp) / "bare.log", BARE_APP)
+    rows: dict[str, list[dict]] = defaultdict(list)
+    facts: dict = {"load_start": load_average()}
+    try:
+        with sync_playwright() as p:
+            browser = Browser(p)
+            try:
+                app.start(), bare.start()
+                on_app, on_bare = Bench(app, browser), Bench(bare, browser)
+                on_app.rows = on_bare.rows = rows
+                print("first visits (the first waits for the store build) …", flush=True)
+                on_app.visit("first visit 总览", "/", BUILD_TIMEOUT_S)
+                for name, path in USER_PAGES[1:]:
+                    on_app.visit(f"first visit {name}", path)
+                on_bare.visit(f"first visit {BARE[0]}", BARE[1])
+                for r in range(args.repeat):
+                    print(f"repeat {r + 1}/{args.repeat}", flush=True)
+                    for bench, (name, path) in [(on_bare, BARE)] + [
+                        (on_app, p) for p in USER_PAGES
+                    ]:
+                        bench.visit(f"{name} same tab", path)
+                        bench.new_tab(f"{name} new tab", path)
+                    on_bare.visit("空白页二 (start)", "/bare2")
+                    on_bare.click(f"{BARE[0]} sidebar link", click_nav(BARE[0]))
+                    on_app.visit("总览 (start)", "/")
+                    for name, _ in [*USER_PAGES[1:], USER_PAGES[0]]:
+                        on_app.click(f"{name} sidebar link", click_nav(name))
+                facts["exceptions"] = on_app.exceptions + on_bare.exceptions
+            finally:
+                browser.close()
+                app.stop()
+                bare.stop()
+    finally:
+        if not args.keep:
+            shutil.rmtree(temp, ignore_errors=True)
+    facts["load_end"] = load_average()
+    return rows, facts
+
+
+def report_user(rows: dict, facts: dict, args, url: str) -> None:
+    print()
+    print(f"machine: {machine()}")
+    print(f"load average (1/5/15 min): start {facts['load_start']}, end {facts['load_end']}")
+    print(f"database: {describe_url(url)} ({args.engine}, {args.scale}); {args.repeat} repeats")
+    print(f"exceptions on screen: {facts['exceptions']}")
+    print()
+    print(
+        "Medians. Time: navigation or click → fully rendered; Chromium CPU: all its processes;"
+        " × = ratio to the bare page's same kind; load = 1-minute load average at the start."
+    )
+    print()
+    print("| page | kind | n | time | × bare | Chromium CPU | × bare | server CPU | load |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+
+    def med(name: str, key: str) -> float | None:
+        got = rows.get(name)
+        return statistics.median(r[key] for r in got) if got else None
+
+    for name, _ in [BARE, *USER_PAGES]:
+        for kind in KINDS:
+            key = f"{name} {kind}"
+            if key not in rows:
+                continue
+            t, c = med(key, "s"), med(key, "client")
+            bt, bc = med(f"{BARE[0]} {kind}", "s"), med(f"{BARE[0]} {kind}", "client")
+            print(
+                f"| {name} | {kind} | {len(rows[key])} | {t:.2f} s | {t / bt:.1f}× | {c:.2f} s"
+                f" | {c / bc:.1f}× | {med(key, 'cpu'):.2f} s | {med(key, 'load1'):.1f} |"
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=("duckdb", "postgresql", "mysql"), default="duckdb")
@@ -594,8 +714,18 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8599)
     parser.add_argument("--store-dir", type=Path, help="analytics store folder (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder and its log")
+    parser.add_argument(
+        "--user-loads",
+        action="store_true",
+        help="only what a user feels: new tab, same tab and sidebar link per view beside a "
+        "bare Streamlit page (benchmarks/bare/app.py) in the same run",
+    )
     args = parser.parse_args()
     url = args.url or default_url(args.engine, args.scale, args.folder)
+    if args.user_loads:
+        rows, facts = run_user(args, url)
+        report_user(rows, facts, args, url)
+        return 0
     load_start = load_average()
     bench, facts = run(args, url)
     report(bench, facts, args, url, load_start)

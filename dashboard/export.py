@@ -6,6 +6,8 @@ python -m dashboard.export --db URL --period 2026-Q1 [--county C] [--township T]
     [--user NAME]   (as that account sees it: scope clamped to its area, leagues cut)
 
 Every file written (or JSON printed) is an `export` row of the audit trail (what, scope).
+One JSON name per figure, the view models' own: 推送不到位 is `mismatched` in the classic
+report too (it was `managed_level_mismatch`; same figure), 红标未上转 `red_not_up`.
 """
 
 from __future__ import annotations
@@ -132,13 +134,13 @@ def build_report(
         "chronic_colors": [],
         "chronic_previous_month": ch.before,
         "chronic_transitions": [],
-        "managed_level_mismatch": 0,
+        "mismatched": 0,  # 推送不到位 (the views' mismatch.mismatched; was managed_level_mismatch)
         "red_not_up": 0,
     }
     if ch.month is not None:
         dist = ch.by_disease
         report["chronic_colors"] = _records(dist, ["disease", "color", "patients"])
-        report["managed_level_mismatch"] = ch.mismatch.mismatched
+        report["mismatched"] = ch.mismatch.mismatched
         report["red_not_up"] = ch.mismatch.red_not_up
         if ch.transitions is not None:
             report["chronic_transitions"] = _records(

@@ -38,9 +38,12 @@ def _expected_level(c):
 
 
 def mismatch_condition(c):
-    """True for rows (columns `c`) whose managing level differs from their colour's level."""
+    """推送不到位, the one definition (DATA_CONTRACT.md, Counting): true for rows (columns `c`)
+    whose managing level differs from their colour's level — a missing level, or a colour
+    outside the three, differs too. Every count of it, in SQL or after it in memory, sums
+    rows this condition marked (chronic_levels.managed_levels' `mismatched`)."""
     expected = _expected_level(c)
-    return sa.or_(expected.is_(None), c.managed_level != expected)
+    return sa.or_(expected.is_(None), c.managed_level.is_(None), c.managed_level != expected)
 
 
 def scope_conditions(scope: Scope, disease: str | None = None, c=cs):

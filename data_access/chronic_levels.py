@@ -2,6 +2,8 @@
 
 A green patient belongs to the village clinic, yellow to the township health center, red to
 the county hospital (chronic.EXPECTED_LEVEL). Counts are rows, one per patient and disease.
+Which rows are 推送不到位 is decided once, in SQL (chronic.mismatch_condition); the frames
+here only sum the `mismatched` counts it gives, never compare levels again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from data_access.chronic import (
     COLOR_RANK,
     EXPECTED_LEVEL,
     by_area,
+    mismatch_condition,
     per_village,
     scope_conditions,
     sum_rows,
@@ -32,28 +35,30 @@ MISMATCH_VILLAGES_MAX = 200
 def managed_levels(
     engine: Db, scope: Scope, month: str, disease: str | None = None
 ) -> pd.DataFrame:
-    """Patients by colour and the level actually managing them at one month."""
+    """Patients by colour and the level actually managing them at one month, and how many of
+    them are 推送不到位 (`mismatched`: all of the group's rows, or none)."""
     rows = chronic_rows(engine)
     c = rows.c
     query = where(
-        sa.select(c.color, c.managed_level, rows_count(rows))
+        sa.select(
+            c.color, c.managed_level, rows_count(rows), rows_count(rows, mismatch_condition(c))
+        )
         .where(c.month == month)
         .group_by(c.color, c.managed_level)
         .order_by(c.color, c.managed_level),
         *scope_conditions(scope, disease, c),
     )
     with engine.connect() as conn:
-        return frame(conn.execute(query), ["color", "managed_level", "patients"])
+        return frame(conn.execute(query), ["color", "managed_level", "patients", "mismatched"])
 
 
 def mismatch_by_color(levels: pd.DataFrame) -> pd.DataFrame:
     """Per colour (so per level it belongs to): patients, those managed elsewhere, their share."""
     rows = []
     for color, group in levels.groupby("color", sort=False):
-        expected = EXPECTED_LEVEL.get(color)
-        wrong = group.loc[group["managed_level"] != expected, "patients"].sum()
+        wrong = group["mismatched"].sum()
         total = group["patients"].sum()
-        rows.append((color, expected, int(total), int(wrong), share(wrong, total)))
+        rows.append((color, EXPECTED_LEVEL.get(color), int(total), int(wrong), share(wrong, total)))
     df = pd.DataFrame(
         rows, columns=["color", "expected_level", "patients", "mismatched", "mismatch_share"]
     )
@@ -62,7 +67,7 @@ def mismatch_by_color(levels: pd.DataFrame) -> pd.DataFrame:
 
 def misplaced(levels: pd.DataFrame) -> pd.DataFrame:
     """The rows of `managed_levels` not at their colour's level: where those patients are."""
-    wrong = levels[levels["managed_level"] != levels["color"].map(EXPECTED_LEVEL)]
+    wrong = levels[levels["mismatched"] > 0].drop(columns="mismatched")
     order = wrong["color"].map(COLOR_RANK)
     return (
         wrong.assign(rank=order)

@@ -343,35 +343,45 @@ def class_comparison(figures: pd.DataFrame) -> pd.DataFrame:
     Funding per capita counts only villages with a funding row (a missing row is missing
     data, not zero funds), as the overview does.
     """
-    records = []
     groups = [(c, g) for c, g in figures.groupby("village_class", sort=True)]
-    for cls, group in [*groups, (0, figures)]:
-        population = pd.to_numeric(group["population"]).fillna(0)
-        funded = group["funding"].notna()
-        served = group["services"].notna()
-        records.append(
-            {
-                "village_class": int(cls),
-                "villages": len(group),
-                "population": int(population.sum()),
-                "funding": _sum(group["funding"]),
-                "funding_per_capita": ratio(_sum(group["funding"]), population[funded].sum()),
-                "services": _sum(group["services"]),
-                "services_per_1000": ratio(
-                    None
-                    if _sum(group["services"]) is None
-                    else PER_RESIDENTS * _sum(group["services"]),
-                    population[served].sum(),
-                ),
-                "patients": int(group["patients"].sum()),
-                "red": int(group["red"].sum()),
-                "red_share": ratio(group["red"].sum(), group["patients"].sum()),
-                "sign_num": _sum(group["sign_num"]),
-                "sign_den": _sum(group["sign_den"]),
-                "sign_rate": ratio(_sum(group["sign_num"]), _sum(group["sign_den"]), PERCENT_UNIT),
-            }
-        )
+    return pd.DataFrame(
+        [{"village_class": int(cls), **_sums(group)} for cls, group in [*groups, (0, figures)]]
+    )
+
+
+def county_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """Per county (county_code, county_name): the figures class_comparison forms per class,
+    from the same sums, and class2_share, the share of its villages that are 二类 (0–1)."""
+    records = []
+    for (code, name), group in figures.groupby(["county_code", "county_name"], sort=True):
+        row = {"county_code": code, "county_name": name, **_sums(group)}
+        row["class2_share"] = ratio(int((group["village_class"] == 2).sum()), len(group))
+        records.append(row)
     return pd.DataFrame(records)
+
+
+def _sums(group: pd.DataFrame) -> dict:
+    """Villages, population and each ratio formed from the group's sums."""
+    population = pd.to_numeric(group["population"]).fillna(0)
+    funded = group["funding"].notna()
+    served = group["services"].notna()
+    return {
+        "villages": len(group),
+        "population": int(population.sum()),
+        "funding": _sum(group["funding"]),
+        "funding_per_capita": ratio(_sum(group["funding"]), population[funded].sum()),
+        "services": _sum(group["services"]),
+        "services_per_1000": ratio(
+            None if _sum(group["services"]) is None else PER_RESIDENTS * _sum(group["services"]),
+            population[served].sum(),
+        ),
+        "patients": int(group["patients"].sum()),
+        "red": int(group["red"].sum()),
+        "red_share": ratio(group["red"].sum(), group["patients"].sum()),
+        "sign_num": _sum(group["sign_num"]),
+        "sign_den": _sum(group["sign_den"]),
+        "sign_rate": ratio(_sum(group["sign_num"]), _sum(group["sign_den"]), PERCENT_UNIT),
+    }
 
 
 def class_mismatches(figures: pd.DataFrame) -> pd.DataFrame:

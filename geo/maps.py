@@ -213,17 +213,25 @@ def clicked_area(properties: dict | None) -> tuple[str | None, str | None]:
 
 
 def _village_layer(
-    frame: gpd.GeoDataFrame, tooltip: list[tuple[str, str]], point: bool, grid: float
+    frame: gpd.GeoDataFrame,
+    tooltip: list[tuple[str, str]],
+    point: bool,
+    grid: float,
+    code_col: str = "village_code",
+    kind: str | None = None,
 ):
-    """Villages filled by `fill`, highlighted on hover, with the tooltip's columns as text.
+    """Villages (or, with `kind`, other areas) filled by `fill`, highlighted on hover, with
+    the tooltip's columns as text.
 
     Properties are `code` and `v` (indexes into the layer's lookup: fill, then the tooltip
     columns); a village feature has no `kind` (clicked_area reads it as a village).
     """
     columns = [frame["fill"].tolist()] + [frame[col].tolist() for col, _ in tooltip]
     lookup, rows = lookup_columns(columns)
+    extra = {"kind": kind} if kind else {}
     props = [
-        {"code": str(code), "v": row} for code, row in zip(frame["village_code"], rows, strict=True)
+        {"code": str(code), **extra, "v": row}
+        for code, row in zip(frame[code_col], rows, strict=True)
     ]
     weight, edge, opacity = (1.5, OUTLINE_COLOR, 0.95) if point else (0.7, VILLAGE_EDGE, 0.85)
     return JsonLayer(
@@ -236,6 +244,51 @@ def _village_layer(
         lookup=lookup,
         compact=True,
     )
+
+
+def _base_map(assets: Assets, tiles: Tiles | None) -> folium.Map:
+    """An empty map with the app's Leaflet, look and (optional) intranet tiles."""
+    m = folium.Map(
+        location=None,
+        tiles=None,
+        zoom_control=False,  # Leaflet's has English titles; _Extras adds one saying 放大/缩小
+        control_scale=False,  # folium's scale adds miles; _Extras adds a metric one
+        zoom_snap=0.25,
+        max_zoom=MAX_ZOOM,
+        attribution_control=tiles is not None,
+    )
+    # Instance attributes override folium's CDN lists; streamlit-folium reads the same ones.
+    m.default_js = list(assets.js)
+    m.default_css = list(assets.css)
+    m.get_root().header.add_child(Element(MAP_CSS), name="yf_map_css")
+    if tiles is not None:
+        folium.TileLayer(tiles=tiles.url, attr=html.escape(tiles.attribution) or " ").add_to(m)
+    return m
+
+
+def build_county_map(
+    counties: gpd.GeoDataFrame,
+    *,
+    tooltip: list[tuple[str, str]],
+    legend: Legend,
+    assets: Assets,
+    bounds: tuple[float, float, float, float],
+    tiles: Tiles | None = None,
+) -> folium.Map:
+    """Counties filled by their `fill` column, with clickable name labels and tooltips: the
+    whole-province map, whose villages (7,000 shapes, 2 MB) wait until a county is chosen.
+
+    counties: county_code, name, fill and the tooltip columns (plain text, escaped here);
+    a click on a county reports kind `county` (clicked_area).
+    """
+    grid = grid_for(tolerance_for(bounds))
+    m = _base_map(assets, tiles)
+    if not counties.empty:
+        _village_layer(counties, tooltip, False, grid, "county_code", "county").add_to(m)
+        _labels(counties, "county_code", "county", grid).add_to(m)
+    minx, miny, maxx, maxy = bounds
+    MapExtras(legend.to_html(), 0.0, None, [[miny, minx], [maxy, maxx]]).add_to(m)
+    return m
 
 
 def build_map(
@@ -260,21 +313,7 @@ def build_map(
     of the simplification that fits `bounds` (geo.processing.grid_for).
     """
     grid = grid_for(tolerance_for(bounds))
-    m = folium.Map(
-        location=None,
-        tiles=None,
-        zoom_control=False,  # Leaflet's has English titles; _Extras adds one saying 放大/缩小
-        control_scale=False,  # folium's scale adds miles; _Extras adds a metric one
-        zoom_snap=0.25,
-        max_zoom=MAX_ZOOM,
-        attribution_control=tiles is not None,
-    )
-    # Instance attributes override folium's CDN lists; streamlit-folium reads the same ones.
-    m.default_js = list(assets.js)
-    m.default_css = list(assets.css)
-    m.get_root().header.add_child(Element(MAP_CSS), name="yf_map_css")
-    if tiles is not None:
-        folium.TileLayer(tiles=tiles.url, attr=html.escape(tiles.attribution) or " ").add_to(m)
+    m = _base_map(assets, tiles)
 
     for frame, point in ((villages, False), (points, True)):
         if frame is not None and not frame.empty:

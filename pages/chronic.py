@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import navigation, signin, small_cells, state, theme
-from dashboard.charts import PLOTLY_CONFIG
+from dashboard.charts import PLOTLY_CONFIG, svg
 from dashboard.charts import chronic as charts
 from dashboard.data import cached
 from pages import chronic_state
@@ -31,6 +31,11 @@ def end_label(month: str) -> str:
 
 def chart(fig, key: str) -> None:
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key)
+
+
+def bars(markup: str) -> None:
+    """Server-drawn 绿黄红 bars (dashboard.charts.svg): the default tab loads no Plotly."""
+    st.markdown(svg.CSS + markup, unsafe_allow_html=True)
 
 
 def village_table(df, unit: str, count_title: str, count_col: str, share_col: str, share_title):
@@ -83,19 +88,20 @@ def distribution(view: ChronicView, colors: dict) -> None:
     with area_col:
         st.markdown(f"**各{view.level_word}**（红标占比高的在上）")
         order = charts.red_first(view.by_area, "area_code", names)
-        chart(charts.share_bars(view.by_area, "area_code", order, colors, view.unit), "cs_area")
+        bars(charts.share_bars_html(view.by_area, "area_code", order, colors, view.unit))
     with class_col:
         st.markdown("**按村类别**（一类：集中易服务；二类：分散偏远）")
-        fig = charts.share_bars(
-            view.by_class, "village_class", class_names, colors, view.unit, narrow=True
+        bars(
+            charts.share_bars_html(
+                view.by_class, "village_class", class_names, colors, view.unit, narrow=True
+            )
         )
-        chart(fig, "cs_class")
     if view.disease is None and len(view.by_disease):
         st.markdown("**各病种**（同一患者患两种病在两个病种各计 1 人）")
         diseases = {
             d: labels.DISEASE_LABELS.get(d, d) for d in dict.fromkeys(view.by_disease["disease"])
         }
-        chart(charts.share_bars(view.by_disease, "disease", diseases, colors, "人"), "cs_disease")
+        bars(charts.share_bars_html(view.by_disease, "disease", diseases, colors, "人"))
 
 
 def trend(view: ChronicView, colors: dict) -> None:

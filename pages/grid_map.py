@@ -23,6 +23,10 @@ from views import grid_map
 
 W_UP_COUNTY, W_UP_ALL = "w_map_up_county", "w_map_up_all"  # 返回 buttons
 W_MAP = "w_map_leaflet"
+W_SEARCH = "w_map_village_search"  # the search box over the village list
+# The village list under the map holds the search's matches, never every village (7,000 in a
+# province were 208 KB sent on every run): enough to pick from, few enough to read.
+VILLAGE_OPTIONS_MAX = 50
 # Tall enough for a county's outline at 1440×900 with the header above it.
 MAP_HEIGHT_PX = 600
 MISMATCH_LIST_MAX = 30  # longer lists scroll; the count above says how many in all
@@ -121,7 +125,9 @@ def map_section() -> None:
             state.drill_to(None, ())
             st.rerun(scope="app")
     layer = grid_map.LAYERS[layer_key]
-    if len(geo.counties) > 1:
+    if view.at_county_level:
+        how = "全市（州）按县区着色，数值为各县区全部村的合计；点击县区查看该县各村。"
+    elif len(geo.counties) > 1:
         how = "点击县名称下钻到该县（放大后显示乡镇名称，也可点击）；点击村查看详情。"
     elif len(geo.townships) > 1:
         how = "点击乡镇名称下钻到该乡镇；点击村查看详情。"
@@ -151,17 +157,41 @@ def map_section() -> None:
             st.rerun(scope="app")
 
     open_village = grid_map_state.map_village(set(names))
-    st.session_state[grid_map_state.W_MAP_VILLAGE] = open_village
-    st.selectbox(
-        "查看村详情（或在地图上点击村）",
-        list(names),
-        format_func=lambda c: f"{names[c]}（{c}）",
-        key=grid_map_state.W_MAP_VILLAGE,
-        placeholder="选择一个村…",
-        on_change=_on_village_chosen,
-    )
+    village_picker(open_village)
     if open_village:
         village_dialog(open_village)
+
+
+def village_picker(open_village: str | None) -> None:
+    """A search box and the list of its matches (at most VILLAGE_OPTIONS_MAX villages)."""
+    search_col, pick_col = st.columns([2, 3], vertical_alignment="bottom")
+    query = search_col.text_input(
+        "查找村",
+        key=W_SEARCH,
+        placeholder="输入村名、乡镇名或村代码",
+        max_chars=40,
+    )
+    codes, total = grid_map.find_villages(view.villages, query, VILLAGE_OPTIONS_MAX)
+    if open_village and open_village not in codes:
+        codes = [open_village, *codes]  # the open village stays selectable
+    st.session_state[grid_map_state.W_MAP_VILLAGE] = open_village
+    pick_col.selectbox(
+        "查看村详情（或在地图上点击村）",
+        codes,
+        format_func=lambda c: f"{names[c]}（{c}）",
+        key=grid_map_state.W_MAP_VILLAGE,
+        placeholder="选择一个村…" if codes else "没有找到符合的村",
+        on_change=_on_village_chosen,
+    )
+    if query.strip():
+        shown = (
+            f"，列出前 {VILLAGE_OPTIONS_MAX} 个，请输入更多字缩小范围" if total > len(codes) else ""
+        )
+        st.caption(f"找到 {total:,} 个村{shown}。")
+    elif total > len(codes):
+        st.caption(
+            f"共 {total:,} 个村，列表只列出前 {VILLAGE_OPTIONS_MAX} 个：输入村名查找其他村。"
+        )
 
 
 def _unplaced() -> None:

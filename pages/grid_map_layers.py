@@ -219,8 +219,93 @@ def build_map(view: grid_map.MapView, geo: MapGeometry, key: str, small: int = 0
     )
 
 
+# The county map's tooltip: (column, alias); `layer_value` is the chosen layer's figure.
+COUNTY_TOOLTIP = [
+    ("name", "县区"),
+    ("villages_text", "村（网格）"),
+    ("population_text", "常住人口"),
+]
+CLASS2_SHARE_LABEL = "二类村占比"  # the class layer at county level
+
+
+def county_fills(
+    view: grid_map.MapView, key: str, small: int = 0
+) -> tuple[list[str], list[str], maps.Legend]:
+    """(fill colour, value text) per county of view.county_figures, and the legend: each
+    layer's figure from the county's sums; for the class layer, the share of 二类 villages.
+    A county whose patient counts are below `small` gets the no-value fill and says why."""
+    layer = grid_map.LAYERS[key]
+    counties = view.county_figures
+    kind = view.window.period.kind
+    hidden = masking.hidden_rows(counties, small, layer.counts).tolist()
+    raw = view.county_values(key)
+    scale = 100.0 if layer.column is None else layer.scale
+    values = [
+        None if hide or pd.isna(v) else float(v) * scale
+        for v, hide in zip(raw, hidden, strict=True)
+    ]
+    breaks = classes.nice_breaks(values)
+    palette = classes.spread(theme.MAP_SEQUENTIAL, len(breaks) + 1)
+    index = classes.classify(values, breaks)
+    colours = [palette[i] if i >= 0 else theme.MAP_NO_VALUE for i in index]
+    digits = 1 if layer.column is None else layer.digits
+    fmt = (lambda v: f"{v:,.{digits}f}") if digits else (lambda v: f"{v:,.0f}")
+    entries = list(zip(palette, classes.range_labels(breaks, fmt), strict=True))
+    if not (index >= 0).any():
+        entries = []
+    missing = sum(1 for i, hide in zip(index, hidden, strict=True) if i < 0 and not hide)
+    if missing:
+        entries.append((theme.MAP_NO_VALUE, f"无数据（{missing} 个县区）"))
+    if sum(hidden):
+        entries.append(
+            (theme.MAP_NO_VALUE, f"{masking.hidden_words(small)}（{sum(hidden)} 个县区）")
+        )
+    if layer.column is None:
+        title, texts = f"{CLASS2_SHARE_LABEL}（%）", [labels.fraction_pct(v) for v in raw]
+    else:
+        title = f"{layer.label}（{layer.unit_for(kind)}）"
+        texts = [
+            masking.hidden_words(small) if hide else layer.text(v, kind)
+            for v, hide in zip(raw, hidden, strict=True)
+        ]
+    legend = maps.Legend(title, tuple(entries), "各县区按其全部村的合计计算；点击县区查看各村")
+    return colours, texts, legend
+
+
+def build_county_map(view: grid_map.MapView, geo: MapGeometry, key: str, small: int = 0):
+    """The map of several counties: county outlines filled by the layer's county figure."""
+    layer = grid_map.LAYERS[key]
+    colours, texts, legend = county_fills(view, key, small)
+    figures = view.county_figures
+    table = pd.DataFrame(
+        {
+            "county_code": figures["county_code"],
+            "villages_text": [f"{labels.number(v)} 个" for v in figures["villages"]],
+            "population_text": [f"{labels.number(p)} 人" for p in figures["population"]],
+            "fill": colours,
+            "layer_value": texts,
+        }
+    )
+    tooltip = [
+        *COUNTY_TOOLTIP,
+        ("layer_value", layer.label if layer.column else CLASS2_SHARE_LABEL),
+    ]
+    counties = geo.counties.merge(table, on="county_code")
+    return maps.build_county_map(
+        counties,
+        tooltip=tooltip,
+        legend=legend,
+        assets=maps.leaflet_assets(leaflet_url()),
+        bounds=geo.bounds,
+        tiles=tiles(),
+    )
+
+
 def _built_map(scope: Scope, window: Window, key: str, config: tuple, small: int):
-    return build_map(cached(grid_map.build)(scope, window), geometry(scope), key, small)
+    view = cached(grid_map.build)(scope, window)
+    if view.at_county_level:  # villages when a county is chosen
+        return build_county_map(view, geometry(scope), key, small)
+    return build_map(view, geometry(scope), key, small)
 
 
 def map_for(scope: Scope, window: Window, key: str, visible: Scope | None):

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import navigation, safe, small_cells, state, theme
-from dashboard.charts import PLOTLY_CONFIG
-from dashboard.charts.chronic import share_bars
+from dashboard.charts import svg
+from dashboard.charts.chronic import share_bars_html
 from dashboard.data import cached
 from views import grid_map, grid_map_village, labels
 from views.common import Window, month_end_words
@@ -67,11 +67,12 @@ def _services(panel: grid_map_village.VillagePanel) -> None:
         },
     )
     st.caption(panel.services_note + "。")
-    st.page_link(
-        navigation.page("teams"),
-        label="查看该团队的工作量",
-        icon=":material/arrow_forward:",
-        query_params={state.URL_TEAM: info["team_id"]},
+    # In-app, with the filters: the team's detail tab in the same scope and period.
+    navigation.link(
+        "teams",
+        "查看该团队的工作量",
+        state.current(),
+        {state.URL_TEAM: info["team_id"], state.URL_TAB: "detail"},
     )
 
 
@@ -100,12 +101,12 @@ def _colors(panel: grid_map_village.VillagePanel) -> None:
         if d in set(mix["disease"])
     }
     colors = theme.management_colors(state.colorblind())
-    fig = share_bars(mix, "disease", names, colors, narrow=True)
-    # no mode bar: over a chart this small it covers the legend
     if small_cells.share_hidden(mix["patients"], visible):  # its bars would give them away
         st.caption(f"部分病种的人数{small_cells.words()}，不显示各病种构成。")
     else:
-        st.plotly_chart(fig, config={**PLOTLY_CONFIG, "displayModeBar": False}, width="stretch")
+        # server-drawn (no Plotly): the panel opens with the map, the bars need no interaction
+        bars = share_bars_html(mix, "disease", names, colors, narrow=True)
+        st.markdown(svg.CSS + bars, unsafe_allow_html=True)
     kind = panel.window.period.kind
     red_share = grid_map.LAYERS["red_share"].text(panel.figures.get("red_share"), kind)
     red_words = f"红标占比 {red_share}（与地图图层相同）"

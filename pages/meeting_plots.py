@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import safe, theme
+from dashboard import palette, safe
 from dashboard.charts import chronic as chronic_charts
 from dashboard.charts import style
 from views.common import month_words
-from views.meeting.deck import Slide
+from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 
 INK = "#111111"  # tick labels as dark as the text: grey washes out on a projector
 FONT_PX = 22  # axis labels and legends: the 20-px floor for labels, with a margin
@@ -39,7 +39,7 @@ def ranking_bars(rows: pd.DataFrame, max_height: int) -> go.Figure:
         safe.plotly_markup(HIGHLIGHT, int(r), n) if h else safe.plotly(f"{int(r)}  {n}")
         for r, n, h in zip(rows["rank"], rows["name"], rows["highlight"], strict=True)
     ]
-    colors = [theme.ACCENT if h or not any_chosen else OTHER_BAR for h in rows["highlight"]]
+    colors = [palette.ACCENT if h or not any_chosen else OTHER_BAR for h in rows["highlight"]]
     text = [
         f"{s} 分  {m}".rstrip()  # the ranking view's score text: the page's digits
         for s, m in zip(rows["score_text"], rows["move"], strict=True)
@@ -67,10 +67,10 @@ def ranking_bars(rows: pd.DataFrame, max_height: int) -> go.Figure:
     return fig
 
 
-def color_bars(slide: Slide, colors: dict, max_height: int) -> go.Figure:
+def color_bars(slide: ColorsSlide, colors: dict, max_height: int) -> go.Figure:
     """The 慢病三色 page's 100% bars by disease, at projector size."""
-    names = slide.parts["diseases"]
-    fig = chronic_charts.share_bars(slide.parts["by_disease"], "disease", names, colors)
+    names = slide.diseases
+    fig = chronic_charts.share_bars(slide.by_disease, "disease", names, colors)
     fig.update_traces(textfont_size=TEXT_PX)
     fig.update_layout(uniformtext_minsize=FONT_PX - 2)
     fig = projector(fig, min(max_height, FRAME_PX + 90 * max(len(names), 2)))
@@ -78,15 +78,15 @@ def color_bars(slide: Slide, colors: dict, max_height: int) -> go.Figure:
     return fig
 
 
-def transition_flow(slide: Slide, colors: dict, height: int) -> go.Figure:
+def transition_flow(slide: TransitionsSlide, colors: dict, height: int) -> go.Figure:
     """The 慢病三色 page's Sankey (新纳入 and 退出管理 included), at projector size."""
-    flows = slide.parts["flows"][["from_color", "to_color", "patients"]]
+    flows = slide.flows[["from_color", "to_color", "patients"]]
     fig = chronic_charts.transition_sankey(
         flows,
         colors,
-        f"{month_words(slide.parts['before'])}末",
-        f"{month_words(slide.parts['month'])}末",
-        unit=slide.parts["unit"],
+        f"{month_words(slide.before)}末",
+        f"{month_words(slide.month)}末",
+        unit=slide.unit,
     )
     fig.update_traces(textfont_size=TEXT_PX, node_thickness=34, node_pad=28)
     fig.update_annotations(font_size=TEXT_PX)

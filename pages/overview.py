@@ -5,12 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import navigation, safe, state
+from dashboard.charts import svg
 from dashboard.data import cached
 from pages.overview_kpi import card
 from views import labels, overview
 
 CARDS_PER_ROW = 4  # four cards fit a 1440-px screen with readable type
 ALERT_ROWS_SHOWN = 40  # longer lists belong on the page the alert links to
+ALERT_DETAILS_KEY = "yf_alert_details_"  # + the alert's number: its expander
 
 filters = state.current()
 st.title("总览")
@@ -27,6 +29,7 @@ if not view.has_data:
 
 # --- headline indicators -------------------------------------------------------------------
 st.subheader("核心指标")
+st.markdown(svg.CSS, unsafe_allow_html=True)  # the sparklines' look, once per page
 for start in range(0, len(view.kpis), CARDS_PER_ROW):
     row = view.kpis[start : start + CARDS_PER_ROW]
     for column, kpi in zip(st.columns(CARDS_PER_ROW), row, strict=False):
@@ -72,26 +75,39 @@ with chronic_col, st.container(border=True):
 
 # --- alerts ------------------------------------------------------------------------------------
 st.subheader("需要关注")
-for alert in view.alerts:
+
+
+def alert_details(alert, number: int) -> None:
+    """The alert's rows in an expander; the table is drawn only when it is opened: a data
+    grid is a script of its own that the browser would load and draw for every alert."""
+    details = st.expander(
+        f"明细（{len(alert.details):,} 行）", key=f"{ALERT_DETAILS_KEY}{number}", on_change="rerun"
+    )
+    with details:
+        if not details.open:
+            return
+        shown = alert.details.head(ALERT_ROWS_SHOWN)
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config={  # 1,204 not 1204: the one number rule (views.labels)
+                col: st.column_config.NumberColumn(format=labels.COLUMN_FORMATS[kind])
+                for col in shown.columns
+                if (kind := labels.column_kind(str(col), shown[col]))
+            },
+        )
+        if len(alert.details) > ALERT_ROWS_SHOWN:
+            st.caption(f"只列出前 {ALERT_ROWS_SHOWN} 行，完整名单见链接的页面或周报。")
+
+
+for number, alert in enumerate(view.alerts):
     with st.container(border=True):
         st.markdown(f"⚠️ **{alert.count:,}** {alert.unit} {alert.subject}")
         if alert.items:
             st.markdown("、".join(safe.markdown(item) for item in alert.items))
         if alert.details is not None and not alert.details.empty:
-            with st.expander(f"明细（{len(alert.details):,} 行）"):
-                shown = alert.details.head(ALERT_ROWS_SHOWN)
-                st.dataframe(
-                    shown,
-                    hide_index=True,
-                    width="stretch",
-                    column_config={  # 1,204 not 1204: the one number rule (views.labels)
-                        col: st.column_config.NumberColumn(format=labels.COLUMN_FORMATS[kind])
-                        for col in shown.columns
-                        if (kind := labels.column_kind(str(col), shown[col]))
-                    },
-                )
-                if len(alert.details) > ALERT_ROWS_SHOWN:
-                    st.caption(f"只列出前 {ALERT_ROWS_SHOWN} 行，完整名单见链接的页面或周报。")
+            alert_details(alert, number)
         navigation.link(alert.page, alert.link_label, filters, alert.link_params)
 if not view.alerts:
     st.success("本期没有需要特别关注的事项。")

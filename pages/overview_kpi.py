@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, safe, theme
+from dashboard.charts import svg
 from views import labels
 from views.overview import Kpi
 
@@ -45,17 +46,15 @@ def definition_help(kpi: Kpi, previous_label: str) -> str:
     )
 
 
-def trend_chart(kpi: Kpi):
-    """The card's sparkline: the months' values in the attainment band's colour, the target
-    dashed; None with fewer than two months of values."""
-    if sum(v is not None for _, v in kpi.trend) < 2:
-        return None
-    months = [m for m, _ in kpi.trend]
-    values = [v for _, v in kpi.trend]
-    return charts.sparkline(
-        [charts.month_tick(m, first=True) for m in months],
-        values,
-        [labels.indicator_value(v, kpi.unit) for v in values],
+def trend_chart(kpi: Kpi) -> str:
+    """The card's sparkline (server-drawn SVG, no Plotly): the months' values in the
+    attainment band's colour, the target dashed; '' with fewer than two months of values."""
+    points = [
+        svg.SparkPoint(charts.month_tick(m, first=True), v, labels.indicator_value(v, kpi.unit))
+        for m, v in kpi.trend
+    ]
+    return svg.sparkline(
+        points,
         theme.ATTAINMENT_COLORS[kpi.band],
         target=kpi.target,
         target_text=f"目标 {labels.indicator_value(kpi.target, kpi.unit, 0)}",
@@ -76,9 +75,9 @@ def card(kpi: Kpi, previous_label: str) -> None:
             delta_description=f"较{previous_label}" if delta else None,
             help=definition_help(kpi, previous_label),
         )
-        fig = trend_chart(kpi)
-        if fig is not None:
-            st.plotly_chart(fig, config=charts.PLOTLY_CONFIG, key=f"{key}_trend")
+        spark = trend_chart(kpi)
+        if spark:
+            st.markdown(spark, unsafe_allow_html=True)
         if kpi.value is not None:
             st.badge(f"{symbol} {word} · 目标 {target}", color=color)
             if delta is None and kpi.no_change_reason:

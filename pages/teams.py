@@ -25,6 +25,7 @@ TAB_OF_LABEL = {label: tab for tab, label in TABS.items()}
 MAX_ECHO = 24  # longest URL text echoed back in a notice
 TABLE_HEIGHT_PX = 560  # about 15 rows: the list stays on one screen with its buttons
 MONTHLY_BY = {"service_type": "按服务类型", "member_level": "按成员层级"}
+W_QUALITY_PLOT = "w_team_quality_plot"  # the expander of the volume × pass-rate scatter
 
 filters = state.current()
 st.title("团队工作量")
@@ -156,7 +157,7 @@ def ranking() -> None:
     if rows.empty:
         st.info(f"本期没有团队有“{teams.MEASURES[measure][0]}”的值。")
     else:
-        st.plotly_chart(charts.ranking(rows, measure), config=PLOTLY_CONFIG)
+        st.markdown(charts.ranking_html(rows, measure), unsafe_allow_html=True)
     missing = view.unranked(measure)
     if not missing.empty:
         st.caption(
@@ -175,10 +176,10 @@ def monthly() -> None:
         "分组", list(MONTHLY_BY), format_func=MONTHLY_BY.get, default="service_type",
         key=teams_state.W_TEAM_MONTHLY_BY, label_visibility="collapsed",
     )  # fmt: skip
-    fig = charts.monthly_stack(
+    columns = charts.monthly_stack_html(
         view.monthly, view.trend_months, by or "service_type", view.window.period.months
     )
-    st.plotly_chart(fig, config=PLOTLY_CONFIG)
+    st.markdown(columns, unsafe_allow_html=True)
     st.caption("近 12 个月，阴影为所选期间。")
 
 
@@ -188,14 +189,20 @@ def quality() -> None:
     if view.no_checks_reason:
         st.info(view.no_checks_reason)
         return
-    fig = charts.volume_quality(
-        checked,
-        view.flagged_teams,
-        view.high_volume_threshold,
-        view.thresholds["low_pass_rate"],
-        view.thresholds["min_checked"],
-    )
-    st.plotly_chart(fig, config=PLOTLY_CONFIG)
+    # The scatter pays for Plotly (hover over hundreds of teams): drawn only when opened, so
+    # the page a user lands on loads no Plotly; the flagged teams are listed below anyway.
+    with st.expander(
+        "散点图：各团队服务量与合格率（可悬停查看团队）", key=W_QUALITY_PLOT, on_change="rerun"
+    ) as plot:
+        if plot.open:
+            fig = charts.volume_quality(
+                checked,
+                view.flagged_teams,
+                view.high_volume_threshold,
+                view.thresholds["low_pass_rate"],
+                view.thresholds["min_checked"],
+            )
+            st.plotly_chart(fig, config=PLOTLY_CONFIG)
     for r in view.flagged_teams.itertuples(index=False):
         busy = f"（{HIGH_VOLUME_WORDS}）" if r.high_volume else ""
         st.markdown(
@@ -216,7 +223,7 @@ def village_share() -> None:
     if bars.empty:
         st.info(f"{view.window.label}没有团队服务记录。")
         return
-    st.plotly_chart(charts.village_share(bars.head(charts.RANK_MAX)), config=PLOTLY_CONFIG)
+    st.markdown(charts.village_share_html(bars.head(charts.RANK_MAX)), unsafe_allow_html=True)
     shown = f"占比最低的 {charts.RANK_MAX} 个；" if len(bars) > charts.RANK_MAX else ""
     st.caption(
         f"{shown}{view.below_median_count} 个团队低于所在县区中位数"

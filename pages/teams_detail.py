@@ -15,6 +15,11 @@ from pages import teams_state
 from views import labels, teams
 from views.teams import FLAG, FLAG_RULE, TeamDetail
 
+# The team list holds at most this many teams (a prefecture has hundreds): a search box
+# narrows it, so no run sends every team's name.
+TEAM_OPTIONS_MAX = 100
+W_TEAM_SEARCH = "w_team_search"
+
 SELECT_WIDTH_PX = 520  # room for the longest team name with its township
 METRICS_PER_ROW = 4  # a seven-digit figure with its unit still fits a quarter of 1440 px
 
@@ -87,9 +92,25 @@ def _points(detail: TeamDetail) -> None:
 def render(names: dict[str, str], filters: state.Filters, amount: float | None) -> None:
     """The team selectbox and, for the chosen team, its figures, members, villages and months."""
     teams_state.seed_team_widget()
+    chosen = st.session_state.get(teams_state.W_TEAM) or ""
+    chosen = chosen if chosen in names else ""
+    options = [t for t in names if t != chosen]
+    query = ""
+    if len(names) > TEAM_OPTIONS_MAX:  # a prefecture's teams: search, then pick
+        query = st.text_input(
+            "查找团队", key=W_TEAM_SEARCH, placeholder="输入团队名或编号", width=SELECT_WIDTH_PX
+        )
+        words = "".join(query.split()).casefold()
+        options = [t for t in options if words in f"{names[t]}{t}".casefold()]
+    shown = options[: TEAM_OPTIONS_MAX - (1 if chosen else 0)]
+    if len(options) > len(shown):
+        st.caption(
+            f"{'找到' if query.strip() else '共'} {len(options) + bool(chosen):,} 个团队，"
+            f"列表只列出前 {len(shown) + bool(chosen)} 个：输入团队名查找其他团队。"
+        )
     team_id = st.selectbox(
         "选择团队",
-        ["", *names],
+        ["", *([chosen] if chosen else []), *shown],
         format_func=lambda t: names.get(t, "请选择团队…"),
         key=teams_state.W_TEAM,
         on_change=teams_state.on_team_widget_change,

@@ -105,8 +105,8 @@ def test_pdf_titles_and_figures_match_the_export(engine, made, name):
     villages = {r["village_class"]: r["villages"] for r in report["village_classes"]}
     assert f"村（网格）{villages.get(1, 0)}个{villages.get(2, 0)}个" in text
     assert "每千人服务量（次/千人·季）" in text and "每千人服务量（次）" not in text
-    if report["managed_level_mismatch"]:
-        assert f"{report['managed_level_mismatch']:,}人次推送不到位" in text
+    if report["mismatched"]:
+        assert f"{report['mismatched']:,}人次推送不到位" in text
 
 
 @pytest.mark.parametrize("name", list(SCOPES))
@@ -158,8 +158,8 @@ def test_workbook_figures_match_the_export(made, name):
         assert (got["抽查（人次）"], got["合格（人次）"]) == (row["checked"], row["passed"])
     alerts = sheets["需要关注"].set_index("事项")
     mismatch = [i for i in alerts.index if i.startswith(labels.MISMATCH)]
-    if report["managed_level_mismatch"]:
-        assert alerts.loc[mismatch[0], "数量"] == report["managed_level_mismatch"]
+    if report["mismatched"]:
+        assert alerts.loc[mismatch[0], "数量"] == report["mismatched"]
     else:
         assert mismatch == []
 

@@ -54,7 +54,7 @@ def test_export_county_quarter(db_url, tmp_path):
         ("hypertension", "green", "red", 1),
         ("hypertension", "red", "yellow", 1),
     ]
-    assert report["managed_level_mismatch"] == 3
+    assert report["mismatched"] == 3
     teams = {t["team_id"]: t for t in report["team_workload"]}
     assert set(teams) == {"T1", "T2", "T3"}
     assert teams["T1"]["services"] == 21 and teams["T1"]["points"] == 36.5
@@ -73,7 +73,7 @@ def test_export_township_to_stdout(db_url):
     report = json.loads(result.stdout)
     assert report["scope"] == {"county": hm.A, "townships": [hm.WEST]}
     assert [t["team_id"] for t in report["team_workload"]] == ["T2", "T3"]
-    assert report["managed_level_mismatch"] == 1
+    assert report["mismatched"] == 1
 
 
 def test_export_period_without_data(db_url):

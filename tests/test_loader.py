@@ -83,7 +83,7 @@ def test_csv_gbk_and_shapefile_then_workbook_then_new_month(target, tmp_path, ca
         ("diabetes", "green"): 1,
         ("diabetes", "yellow"): 1,
     }
-    assert figures["managed_level_mismatch"] == 1  # p1's diabetes: green, managed by the township
+    assert figures["mismatched"] == 1  # p1's diabetes: green, managed by the township
     workload = {r["team_id"]: r for r in figures["team_workload"]}
     assert (workload["T1"]["services"], workload["T1"]["points"]) == (14, 26.0)  # 10×2 + 4×1.5
     assert (workload["T2"]["services"], workload["T2"]["points"]) == (6, 9.0)

@@ -180,13 +180,13 @@ def test_classes_slide_formats_the_model(engine):
     m = deck.Meeting(deck.header(engine, COUNTY_A), window)
     slide = village_slides.classes(src, m)
     view = src.grid_map()
-    assert slide.parts["per_capita"] == {1: 50.0, 2: 80.0}
-    assert slide.parts["red_share"] == pytest.approx({1: 1 / 3, 2: 0.0})
+    assert slide.per_capita == {1: 50.0, 2: 80.0}
+    assert slide.red_share == pytest.approx({1: 1 / 3, 2: 0.0})
     for c in (1, 2):
-        assert slide.parts["per_capita"][c] == view.class_figure(c, "funding_per_capita")
-        assert slide.parts["services"][c] == view.class_figure(c, "services_per_1000")
+        assert slide.per_capita[c] == view.class_figure(c, "funding_per_capita")
+        assert slide.services[c] == view.class_figure(c, "services_per_1000")
     assert slide.message == "二类村人均经费 80.0 元，高于一类村的 50.0 元（是其 1.60 倍）"
-    assert dict(slide.parts["rows"])["村（网格）"] == {1: "2 个", 2: "1 个"}
+    assert dict(slide.rows)["村（网格）"] == {1: "2 个", 2: "1 个"}
     sheet = slide.sheets["一类二类村"]
     assert sheet["重点人群"].tolist() == [550, 200]
     assert sheet["有经费记录村的常住人口"].tolist() == [1000, 500]
@@ -305,3 +305,38 @@ def test_layer_and_village_follow_the_url(monkeypatch, sqlite_url):
     assert at.query_params["layer"] == "funding"
     at.button_group(key="w_map_layer").set_value("class").run()
     assert "layer" not in at.query_params
+
+
+def test_several_counties_open_at_county_level(engine):
+    """The whole area: one figure per county from its villages' sums, drawn as county shapes
+    (no village shape is sent until a county is chosen)."""
+    view = grid_map.build(engine, Scope(), q1(engine))
+    assert view.at_county_level and not grid_map.build(engine, COUNTY_A, q1(engine)).at_county_level
+    a = view.county_figures.set_index("county_code").loc[hm.A]
+    # county A = V1, V2, V3: the class comparison's totals worked out above
+    assert (a["villages"], a["population"]) == (3, 2300)
+    assert a["services_per_1000"] == pytest.approx(31000 / 2300)
+    assert a["red_share"] == pytest.approx(0.25)
+    assert a["sign_rate"] == pytest.approx(700 / 23)
+    assert a["funding_per_capita"] == pytest.approx(60.0)
+    assert a["class2_share"] == pytest.approx(1 / 3)  # V2 is 二类
+    colours, texts, legend = grid_map_layers.county_fills(view, "red_share")
+    row = view.county_figures["county_code"].tolist().index(hm.A)
+    assert texts[row] == "25.0%" and legend.title == "红标占比（%）"
+    _c, texts, legend = grid_map_layers.county_fills(view, "class")
+    assert texts[row] == "33.3%" and legend.title.startswith("二类村占比")
+
+
+def test_county_map_sends_counties_not_villages(engine, monkeypatch):
+    from geo import maps
+
+    monkeypatch.setattr(grid_map_layers, "leaflet_url", lambda: "/app/static/vendor/leaflet")
+    monkeypatch.setattr(grid_map_layers, "tiles", lambda: None)
+    view = grid_map.build(engine, Scope(), q1(engine))
+    geo = grid_map.geometry(engine, Scope())
+    page = maps.map_html(grid_map_layers.build_county_map(view, geo, "services"))
+    assert '"kind":"county","v"' in page  # clickable county shapes: a click drills down
+    for village in (hm.V1, hm.V2, hm.V3, hm.V4):
+        assert f'"code":"{village}"' not in page
+    villages = maps.map_html(grid_map_layers.build_map(view, geo, "services"))
+    assert f'"code":"{hm.V1}"' in villages

@@ -64,8 +64,8 @@ def test_kpis_against_target(engine):
     # fup (sum, lower is better): (2+3+1+0+1+2)/(20+10+20+5+20+10) = 9/85 = 10.6%; 10/10.6 = 0.94.
     # pvs (county level, sum): (40+50+0)/(100+100+0) = 45.0%; 45/50 = 0.90 → close.
     # ehr (last, 2026-03): (90+40)/(100+50) = 86.7%; 86.7/90 = 0.96 → close.
-    tiles = missed.parts["tiles"] + kpis.parts["tiles"]
-    values = {t["code"]: (t["value"], t["band"]) for t in tiles}
+    tiles = missed.tiles + kpis.tiles
+    values = {t.code: (t.value, t.band) for t in tiles}
     assert values == {
         "htn": ("70.0%", "met"),
         "fup": ("10.6%", "close"),
@@ -74,47 +74,45 @@ def test_kpis_against_target(engine):
     }
     assert kpis.message == "4 项指标中 1 项达标、3 项接近目标"
     # Short of target first, furthest first (0.90, 0.94, 0.96); the met one after.
-    assert [t["code"] for t in missed.parts["tiles"]] == ["pvs", "fup", "ehr"]
-    assert [t["code"] for t in kpis.parts["tiles"]] == ["htn"]
+    assert [t.code for t in missed.tiles] == ["pvs", "fup", "ehr"]
+    assert [t.code for t in kpis.tiles] == ["htn"]
     assert missed.message == "3 项指标未达目标：3 项接近目标"
     # 2025-Q4 has no indicator rows (and data in only one month): no change to show, rather
     # than a change from zero — the reason instead.
-    assert {t["change"] for t in tiles} == {
-        "2025年第4季度数据不全（仅 1 个月有数据），无法同口径比较"
-    }
+    assert {t.change for t in tiles} == {"2025年第4季度数据不全（仅 1 个月有数据），无法同口径比较"}
 
 
 def test_kpis_of_a_township_explain_county_only_indicators(engine):
     kpis = slides_of(engine, Scope(hm.A, (hm.EAST,)), Q1)["kpis"]
-    pvs = next(t for t in kpis.parts["tiles"] if t["code"] == "pvs")
-    assert pvs["value"] == "—" and pvs["reason"] == "仅在县级统计，乡镇无此值"
+    pvs = next(t for t in kpis.tiles if t.code == "pvs")
+    assert pvs.value == "—" and pvs.reason == "仅在县级统计，乡镇无此值"
 
 
 def test_colors_and_transitions(engine):
     slides = slides_of(engine, Scope(hm.A), Q1)
     colors = slides["colors"]
     # 2026-03 in 清河县: p1 htn red, p1 diabetes green, p2 htn yellow, p3 htn green.
-    assert colors.parts["totals"] == {"green": 2, "yellow": 1, "red": 1}
+    assert colors.totals == {"green": 2, "yellow": 1, "red": 1}
     # 2025-12: p1 htn green, p1 diabetes green, p2 htn red, p4 diabetes yellow → 1 of 4 red.
     assert colors.message == "2026年3月末在管 4 人次：红标 1 人次（25.0%），2025年12月末为 25.0%"
     moves = slides["transitions"]
     # In both months: p1 htn green→red (worse), p1 diabetes green→green, p2 htn red→yellow;
     # p3 is new (新纳入), p4 left (退出): both sides add up to the two months' distributions.
-    assert moves.parts["moved"] == {"worse": 1, "better": 1, "same": 1, "entered": 1, "left": 1}
-    assert moves.parts["before_sides"] == {"green": 2, "yellow": 1, "red": 1}
-    assert moves.parts["after_sides"] == colors.parts["totals"]
-    assert moves.parts["into_red"] == 1
+    assert moves.moved == {"worse": 1, "better": 1, "same": 1, "entered": 1, "left": 1}
+    assert moves.before_sides == {"green": 2, "yellow": 1, "red": 1}
+    assert moves.after_sides == colors.totals
+    assert moves.into_red == 1
     assert moves.message.startswith("2025年12月末 → 2026年3月末：1 人次加重")
 
 
 def test_classes_tilt(engine):
     classes = slides_of(engine, Scope(hm.A), Q1)["classes"]
     # 2026 funds: 三台村 (一类, 1,000 people) 50,000 → 50.0; 高坡村 (二类, 500) 40,000 → 80.0.
-    assert classes.parts["per_capita"] == {1: 50.0, 2: 80.0}
+    assert classes.per_capita == {1: 50.0, 2: 80.0}
     assert classes.message == "二类村人均经费 80.0 元，高于一类村的 50.0 元（是其 1.60 倍）"
     # 2026-03 red share: 一类 1 of 3 rows (p1 htn), 二类 0 of 1.
-    assert classes.parts["red_share"] == pytest.approx({1: 1 / 3, 2: 0.0})
-    rows = dict(classes.parts["rows"])
+    assert classes.red_share == pytest.approx({1: 1 / 3, 2: 0.0})
+    rows = dict(classes.rows)
     assert rows["村（网格）"] == {1: "2 个", 2: "1 个"}
 
 
@@ -129,12 +127,12 @@ def test_classes_tilt(engine):
 def test_classes_services_name_their_period(engine, period, unit):
     """每千人服务量 carries the unit of the map's layer and table and of 团队工作量."""
     classes = slides_of(engine, Scope(hm.A), period)["classes"]
-    rows = dict(classes.parts["rows"])
+    rows = dict(classes.rows)
     label = f"每千人服务量（{unit}）"
     assert [name for name in rows if "千人" in name] == [label]
     if period == Q1:  # 一类 (14 + 10) / 1,800 × 1,000 = 13.3; 二类 7 / 500 × 1,000 = 14.0
         assert rows[label] == {1: "13", 2: "14"}
-    assert classes.parts["services_unit"] == unit
+    assert classes.services_unit == unit
     sheet = classes.sheets["一类二类村"]
     assert [c for c in sheet.columns if "千人" in c] == [label]
 
@@ -145,11 +143,11 @@ def test_flagged_teams_and_alerts(engine):
     # The flag is the team's own 抽查 (the 总览 alert's rule): T1 7/10 = 70% < 80% on 10
     # re-checks → flagged. High volume is only a reference over every team of the database:
     # Q1 services T5 1, T2 7+3 = 10, T1 10+5+4+2 = 21 → upper quartile 10 + 0.5 × 11 = 15.5.
-    assert teams.parts["threshold"] == pytest.approx(15.5)
-    assert list(teams.parts["rows"]["team_id"]) == ["T1"]
-    assert teams.parts["flagged"] == 1
+    assert teams.threshold == pytest.approx(15.5)
+    assert list(teams.rows["team_id"]) == ["T1"]
+    assert teams.flagged == 1
     assert teams.message == "1 个团队抽查合格率低于 80%（抽查不少于 10 人次）"
-    alerts = slides["alerts"].parts["items"]
+    alerts = slides["alerts"].items
     items = {text[:6]: (count, unit) for count, unit, text, _names in alerts}
     # 推送不到位 over all colours: p1 htn (red at township), p2 (yellow at county), p3 (green
     # at township) = 3 人次, of which 红标未上转 1; every village served; T1 under 80%;

@@ -208,16 +208,14 @@ def test_tables_are_short(county):
 
 
 def test_long_tables_point_to_the_workbook():
+    """A table slide (deck.TableSlide: what a new slide of one table is; an unregistered
+    slide type no longer falls back to its first sheet, see test_slide_registry)."""
     import pandas as pd
 
     m = deck.Meeting(Header(Scope(), "测试市", None, freshness="数据截至 2026-04-01"), None)
-    slide = deck.Slide("unknown_key", message="一张新幻灯片")
-    slide.sheets["明细"] = pd.DataFrame({"村": [f"村{i}" for i in range(30)], "人数": range(30)})
-    deck.SLIDE_TITLES.setdefault("unknown_key", "新幻灯片")
-    try:
-        prs = Presentation(io.BytesIO(brief_pptx.render(m, [slide])))
-    finally:
-        del deck.SLIDE_TITLES["unknown_key"]
+    rows = pd.DataFrame({"村": [f"村{i}" for i in range(30)], "人数": range(30)})
+    slide = deck.TableSlide(kind=deck.Kind.ALERTS, message="一张新幻灯片", table=rows)
+    prs = Presentation(io.BytesIO(brief_pptx.render(m, [slide])))
     (table,) = [s.table for s in prs.slides[0].shapes if s.has_table]
     assert len(table.rows) == 1 + TABLE_ROWS_MAX
     assert table.cell(1, 0).text == "村0"

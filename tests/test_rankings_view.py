@@ -261,7 +261,7 @@ def test_page_slides_and_export_render_the_model(monkeypatch, handmade_url, tmp_
     slides = {s.key: s for s in meeting.slides}
     engine.dispose()
     for key, league in (("counties", view.counties), ("townships", view.townships)):
-        rows = slides[key].parts["league"]
+        rows = slides[key].league
         assert rows["score_text"].tolist() == league.table["score_text"].tolist(), key
         assert rows["rank"].tolist() == league.table["rank"].tolist(), key
         sheet = next(iter(slides[key].sheets.values()))

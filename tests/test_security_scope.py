@@ -136,10 +136,10 @@ def test_slides_and_brief_workbook_show_no_other_area(engine):
     window = window_for(engine, FEB)
     meeting = deck.build(engine, TOWNSHIP_ROLE, window, TOWNSHIP_ROLE)
     slides = {s.key: s for s in meeting.slides}
-    assert slides["counties"].parts["league"]["name"].tolist() == ["清河县"]
-    assert slides["counties"].parts["total"] == 3
+    assert slides["counties"].league["name"].tolist() == ["清河县"]
+    assert slides["counties"].total == 3
     assert slides["counties"].message.startswith("清河县综合得分 100.0，在全部 3 个县区中排第 1 名")
-    assert slides["townships"].parts["league"]["name"].tolist() == ["西镇"]
+    assert slides["townships"].league["name"].tolist() == ["西镇"]
     assert "2 个乡镇中排第 1 名" in slides["townships"].message
 
     book = openpyxl.load_workbook(

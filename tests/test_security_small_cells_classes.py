@@ -170,12 +170,12 @@ def classes_slide(engine, visible: Scope, small: int) -> deck.Slide:  # noqa: F8
 
 def test_slide_hides_the_small_class_share(engine):  # noqa: F811
     slide = classes_slide(engine, TOWNSHIP_ROLE, 5)
-    assert dict(slide.parts["rows"])[RED_ROW] == {1: "16.4%", 2: HIDDEN}
-    assert slide.parts["red_share"][2] is None
-    assert slide.parts["red_share"][1] == pytest.approx(9 / 55)
+    assert dict(slide.rows)[RED_ROW] == {1: "16.4%", 2: HIDDEN}
+    assert slide.red_share[2] is None
+    assert slide.red_share[1] == pytest.approx(9 / 55)
     assert slide.sheets["一类二类村"]["红标占比（%）"].tolist() == [16.36, HIDDEN]
     county = classes_slide(engine, COUNTY_ROLE, 0)
-    assert dict(county.parts["rows"])[RED_ROW] == {1: "16.4%", 2: "50.0%"}
+    assert dict(county.rows)[RED_ROW] == {1: "16.4%", 2: "50.0%"}
     assert county.sheets["一类二类村"]["红标占比（%）"].tolist() == [16.36, 50.0]
 
 

@@ -161,9 +161,9 @@ def test_slide_figures_equal_the_model(engine):
     for scope in SCOPES.values():
         view = teams.build(engine, scope, Q1_WINDOW)
         slide = _slide(engine, scope, Q1_WINDOW)
-        assert slide.parts["flagged"] == view.flagged_count == 1
-        assert slide.parts["teams"] == len(view.teams)
-        assert list(slide.parts["rows"]["team_id"]) == ["T1"]
+        assert slide.flagged == view.flagged_count == 1
+        assert slide.teams == len(view.teams)
+        assert list(slide.rows["team_id"]) == ["T1"]
         assert slide.message == f"1 个团队{teams.FLAG_RULE}"
         sheet = slide.sheets["团队工作量"].set_index("团队编号")
         assert sheet.loc["T1", teams.FLAG_COLUMN] == "⚑ 是"
@@ -175,8 +175,8 @@ def test_slide_of_a_month_without_checks_says_so(engine):
     slide = _slide(engine, SCOPES["county"], feb)
     assert not slide.empty
     assert slide.message == "2026年2月没有抽查记录，本期不标记团队（4 个团队）"
-    assert "抽查按季度开展" in slide.parts["no_checks"]
-    assert slide.parts["flagged"] == 0 and slide.parts["rows"].empty
+    assert "抽查按季度开展" in slide.no_checks
+    assert slide.flagged == 0 and slide.rows.empty
 
 
 # --- the page, under AppTest --------------------------------------------------------------------

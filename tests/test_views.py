@@ -138,15 +138,13 @@ def test_slides_render_the_view_models(engine):
     meeting = deck.build(engine, COUNTY_A, w)
     slides = {s.key: s for s in meeting.slides}
     view = chronic.build(engine, COUNTY_A, w)
-    colors = slides["colors"].parts
-    assert colors["total"] == view.total == 4
-    assert colors["totals"] == {"green": 2, "yellow": 1, "red": 1}
-    flows = slides["transitions"].parts
-    assert flows["moved"] == {"worse": 1, "better": 1, "same": 1, "entered": 1, "left": 1}
-    assert flows["before_sides"] == view.transitions.side("from_color")
-    alerts = dict(
-        (subject[:5], count) for count, _unit, subject, _ in slides["alerts"].parts["items"]
-    )
+    colors = slides["colors"]
+    assert colors.total == view.total == 4
+    assert colors.totals == {"green": 2, "yellow": 1, "red": 1}
+    flows = slides["transitions"]
+    assert flows.moved == {"worse": 1, "better": 1, "same": 1, "entered": 1, "left": 1}
+    assert flows.before_sides == view.transitions.side("from_color")
+    alerts = dict((subject[:5], count) for count, _unit, subject, _ in slides["alerts"].items)
     assert alerts["推送不到位"] == view.mismatch.mismatched == 3
 
 
@@ -178,7 +176,7 @@ def test_export_view_writes_the_model(sqlite_url, tmp_path, name, builder):
 def test_classic_export_counts_rows_for_the_mismatch(sqlite_url, tmp_path, capsys):
     assert export.main(["--db", sqlite_url, "--period", "2026-Q1", "--county", hm.A]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["managed_level_mismatch"] == 3 and report["red_not_up"] == 1
+    assert report["mismatched"] == 3 and report["red_not_up"] == 1
     assert report["chronic_unit"] == "人次"
 
 

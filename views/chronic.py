@@ -168,15 +168,17 @@ class ChronicView:
     def share_of(self, color: str) -> float | None:
         return share(self.count(color), self.total)
 
-    def share_change(self, color: str) -> float | None:
-        """Change of the colour's share since `before`, in percentage points."""
+    def previous_share_of(self, color: str) -> float | None:
+        """The colour's share at `before` (None: no earlier month, or nobody then)."""
         if self.previous_distribution is None:
             return None
         prev = self.previous_distribution
-        total = int(prev["patients"].sum())
-        now = self.share_of(color)
         found = prev.loc[prev["color"] == color, "patients"]
-        before = share(int(found.iloc[0]) if len(found) else 0, total)
+        return share(int(found.sum()), int(prev["patients"].sum()))
+
+    def share_change(self, color: str) -> float | None:
+        """Change of the colour's share since `before`, in percentage points."""
+        now, before = self.share_of(color), self.previous_share_of(color)
         if now is None or before is None:
             return None
         return 100 * (now - before)

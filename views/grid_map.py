@@ -156,6 +156,9 @@ class MapView:
     mismatches: pd.DataFrame = field(default_factory=pd.DataFrame)  # + reason code
     townships: pd.DataFrame = field(default_factory=pd.DataFrame)  # code, name, county, villages
     counties: pd.DataFrame = field(default_factory=pd.DataFrame)  # code, name, villages
+    # Per county: each layer's figure from the county's sums (data_access.map.county_figures),
+    # drawn when the scope is several counties (the map opens at county level).
+    county_figures: pd.DataFrame = field(default_factory=pd.DataFrame)
     rule: dict = field(default_factory=dict)  # the thresholds of the mismatch rule
 
     @property
@@ -188,6 +191,17 @@ class MapView:
         """The layer's value per village (aligned with `villages`); the class for `class`."""
         layer = LAYERS[key]
         return self.villages[layer.column or "village_class"]
+
+    @property
+    def at_county_level(self) -> bool:
+        """Several counties in scope: the map draws counties (their outlines and figures);
+        choosing one draws its villages."""
+        return self.scope.county_code is None and len(self.counties) > 1
+
+    def county_values(self, key: str) -> pd.Series:
+        """The layer's figure per county (aligned with `county_figures`); for `class`, the
+        share of 二类 villages (0–1)."""
+        return self.county_figures[LAYERS[key].column or "class2_share"]
 
     def class_figure(self, village_class: int, column: str) -> float | None:
         return _class_figure(self.classes, village_class, column)
@@ -340,6 +354,7 @@ def build(engine: Db, scope: Scope, window: Window) -> MapView:
         mismatches=map_figures.class_mismatches(figures).drop(columns="chronic_month"),
         townships=_areas(figures, "township_code", "township_name", "county_code"),
         counties=_areas(figures, "county_code", "county_name"),
+        county_figures=map_figures.county_figures(figures),
         rule={
             "remote_distance_km": map_figures.REMOTE_DISTANCE_KM,
             "remote_road": map_figures.REMOTE_ROAD,
@@ -384,3 +399,29 @@ __all__ = [
     "unit_words",
     "with_classes_masked",
 ]
+
+
+# --- finding a village by name (the map's search box) --------------------------------------
+
+
+def find_villages(villages: pd.DataFrame, query: str, limit: int) -> tuple[list[str], int]:
+    """Codes of the villages whose name, township name or code contains `query` (case and
+    spaces ignored; all villages for an empty query), those whose name starts with it first,
+    then in the view's order; at most `limit`, with how many matched in all."""
+    words = "".join(str(query or "").split()).casefold()
+    if villages.empty:
+        return [], 0
+    codes = villages["village_code"].astype(str)
+    names = villages["name"].astype(str).str.casefold()
+    if not words:
+        return codes.head(limit).tolist(), len(codes)
+    towns = villages["township_name"].astype(str).str.casefold()
+    found = (
+        names.str.contains(words, regex=False)
+        | towns.str.contains(words, regex=False)
+        | codes.str.casefold().str.contains(words, regex=False)
+    )
+    starts = names.str.startswith(words)
+    order = pd.DataFrame({"code": codes, "first": ~starts})[found.to_numpy()]
+    order = order.sort_values("first", kind="stable")
+    return order["code"].head(limit).tolist(), int(found.sum())

@@ -2,7 +2,8 @@
 
 Dataclasses become objects with their fields and their argument-free properties (the
 figures a renderer derives, e.g. a total or a share), DataFrames become lists of records,
-numpy scalars become Python numbers and NaN becomes null.
+numpy scalars become Python numbers and NaN becomes null. An object with a `__json__()`
+method (a slide: views.meeting.deck.Slide) is written as what that method returns.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def jsonable(value: Any) -> Any:
         return [{str(k): jsonable(v) for k, v in row.items()} for row in value.to_dict("records")]
     if isinstance(value, pd.Series):
         return [jsonable(v) for v in value.tolist()]
+    if callable(getattr(value, "__json__", None)) and not isinstance(value, type):
+        return jsonable(value.__json__())  # a model with its own export shape (a slide)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
         for name in _properties(type(value)):

@@ -1,7 +1,8 @@
 """The brief's charts as PNG images, drawn by matplotlib on this machine (plotly's image export
 needs a browser it downloads, which an intranet machine cannot).
 
-One function per slide that has a chart: Slide in, PNG bytes out (None when nothing to draw).
+One drawing per slide type, registered as views.meeting.registry's Output.PDF_CHART: the
+slide's fields in, a matplotlib Figure out (None: no chart for it).
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ import numpy as np
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from dashboard import theme
+from dashboard import palette
 from dashboard.brief.fonts import CjkFont
 from data_access.chronic import COLORS
 from data_access.villages import VILLAGE_CLASSES
 from views import labels
 from views.common import month_words
-from views.meeting.deck import Slide
+from views.meeting.attention_slides import AlertsSlide, TeamsSlide
+from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
+from views.meeting.deck import Cover, NoData, Slide, TableSlide
+from views.meeting.indicator_slides import KpiSlide, RankingSlide
+from views.meeting.registry import Output, drawer, nothing, register
+from views.meeting.village_slides import ClassesSlide
 
 WIDTH_IN = 7.4  # the A4 text width (190 mm) at print size
 DPI = 200  # sharp on paper, a few hundred kB per chart
@@ -40,18 +46,22 @@ def _figure(height_in: float, cols: int = 1) -> tuple[Figure, list]:
     return fig, list(axes)
 
 
-def _kpis(slide: Slide) -> Figure | None:
-    tiles = slide.parts["tiles"]
+register(Output.PDF_CHART, NoData, Cover, TableSlide, AlertsSlide)(nothing)
+
+
+@register(Output.PDF_CHART, KpiSlide)
+def _kpis(slide: KpiSlide) -> Figure | None:
+    tiles = slide.tiles
     if not tiles:
         return None
     fig, (ax,) = _figure(0.6 + ROW_IN * len(tiles))
-    names = [t["name"] for t in tiles]
-    reached = [0.0 if t["attainment"] is None else 100.0 * t["attainment"] for t in tiles]
-    colors = [theme.ATTAINMENT_COLORS[t["band"]] for t in tiles]
+    names = [t.name for t in tiles]
+    reached = [0.0 if t.attainment is None else 100.0 * t.attainment for t in tiles]
+    colors = [palette.ATTAINMENT_COLORS[t.band] for t in tiles]
     y = np.arange(len(tiles))
     ax.barh(y, reached, color=colors)
     for i, t in enumerate(tiles):
-        ax.text(reached[i] + 1, i, f"{t['value']}（目标 {t['target']}）", va="center")
+        ax.text(reached[i] + 1, i, f"{t.value}（目标 {t.target}）", va="center")
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 140)
@@ -60,13 +70,14 @@ def _kpis(slide: Slide) -> Figure | None:
     return fig
 
 
-def _ranking(slide: Slide) -> Figure:
-    rows = slide.parts["league"]
+@register(Output.PDF_CHART, RankingSlide)
+def _ranking(slide: RankingSlide) -> Figure:
+    rows = slide.league
     rows = rows[rows["rank"].notna()]
     chosen = rows["highlight"].any()
     fig, (ax,) = _figure(0.6 + ROW_IN * len(rows))
     y = np.arange(len(rows))
-    colors = [theme.ACCENT if not chosen or h else "#8fa9c4" for h in rows["highlight"]]
+    colors = [palette.ACCENT if not chosen or h else "#8fa9c4" for h in rows["highlight"]]
     ax.barh(y, rows["score"], color=colors)
     # The ranking view's score text: the digits the page and the slide show.
     for i, (score, text, move) in enumerate(
@@ -80,75 +91,74 @@ def _ranking(slide: Slide) -> Figure:
     return fig
 
 
-def _colors(slide: Slide) -> Figure:
-    sheet = slide.sheets["绿黄红构成"]
-    fig, (ax,) = _figure(0.7 + ROW_IN * 1.2 * len(sheet))
-    y = np.arange(len(sheet))
-    left = np.zeros(len(sheet))
-    totals = sheet["合计"].replace(0, np.nan).to_numpy(dtype=float)
+@register(Output.PDF_CHART, ColorsSlide)
+def _colors(slide: ColorsSlide) -> Figure:
+    rows = slide.rows
+    fig, (ax,) = _figure(0.7 + ROW_IN * 1.2 * len(rows))
+    y = np.arange(len(rows))
+    left = np.zeros(len(rows))
     for color in COLORS:
-        counts = sheet[labels.COLOR_LABELS[color]].to_numpy(dtype=float)
-        shares = np.nan_to_num(100 * counts / totals)
+        # a row without patients draws no bar (its shares are None)
+        shares = np.array([100 * (r.shares[color] or 0.0) for r in rows])
         ax.barh(
             y,
             shares,
             left=left,
-            color=theme.MANAGEMENT_COLORS[color],
+            color=palette.MANAGEMENT_COLORS[color],
             label=labels.COLOR_LABELS[color],
         )
         for i, s in enumerate(shares):
             if s >= 6:  # narrower parts cannot hold their label
                 ax.text(left[i] + s / 2, i, f"{s:.1f}%", ha="center", va="center",
-                        color=theme.MANAGEMENT_TEXT_COLORS[color])  # fmt: skip
+                        color=palette.MANAGEMENT_TEXT_COLORS[color])  # fmt: skip
         left += shares
-    ax.set_yticks(y, sheet["病种"])
+    ax.set_yticks(y, [r.label for r in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"占比（{month_words(slide.parts['month'])}末，人次）")
+    ax.set_xlabel(f"占比（{month_words(slide.month)}末，人次）")
     ax.legend(ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     return fig
 
 
-def _transitions(slide: Slide) -> Figure:
-    matrix = slide.parts["matrix"].pivot_table(
-        index="from_color", columns="to_color", values="patients", aggfunc="sum"
-    )
-    matrix = matrix.reindex(index=list(COLORS), columns=list(COLORS)).fillna(0)
+@register(Output.PDF_CHART, TransitionsSlide)
+def _transitions(slide: TransitionsSlide) -> Figure:
+    """The colours kept at both ends (新纳入 and 退出管理 are in the printed table)."""
+    matrix = slide.matrix
+    counts = np.array([[matrix.count(f, t) for t in COLORS] for f in COLORS], dtype=float)
     fig, (ax,) = _figure(2.6)
-    ax.imshow(matrix.to_numpy(), cmap="Blues", aspect="auto")
-    top = float(matrix.to_numpy().max() or 1)
+    ax.imshow(counts, cmap="Blues", aspect="auto")
+    top = float(counts.max() or 1)
     for i in range(3):
         for j in range(3):
-            n = matrix.iat[i, j]
+            n = counts[i, j]
             ax.text(j, i, f"{int(n):,}", ha="center", va="center",
                     color="white" if n > top / 2 else "#111111")  # fmt: skip
     names = [labels.COLOR_LABELS[c] for c in COLORS]
     ax.set_xticks(range(3), [f"本期{n}" for n in names])
     ax.set_yticks(range(3), [f"上期{n}" for n in names])
-    ax.set_title(
-        f"{month_words(slide.parts['before'])}末 → {month_words(slide.parts['month'])}末（人次）"
-    )
+    ax.set_title(f"{month_words(slide.before)}末 → {month_words(slide.month)}末（人次）")
     return fig
 
 
-def _classes(slide: Slide) -> Figure | None:
-    p = slide.parts
+@register(Output.PDF_CHART, ClassesSlide)
+def _classes(slide: ClassesSlide) -> Figure | None:
     fig, axes = _figure(2.4, cols=3)
     names = [labels.CLASS_LABELS[c] for c in VILLAGE_CLASSES]
-    colors = [theme.CLASS_COLORS[c] for c in VILLAGE_CLASSES]
+    colors = [palette.CLASS_COLORS[c] for c in VILLAGE_CLASSES]
 
     def texts(values: list, fmt: str) -> list[str]:
         return [labels.NO_VALUE if v is None else fmt.format(v) for v in values]
 
-    red = [None if p["red_share"][c] is None else 100 * p["red_share"][c] for c in VILLAGE_CLASSES]
-    per_capita = [p["per_capita"][c] for c in VILLAGE_CLASSES]
-    services = [p["services"][c] for c in VILLAGE_CLASSES]
+    red_share = slide.red_share
+    red = [None if red_share[c] is None else 100 * red_share[c] for c in VILLAGE_CLASSES]
+    per_capita = [slide.per_capita[c] for c in VILLAGE_CLASSES]
+    services = [slide.services[c] for c in VILLAGE_CLASSES]
     # (title, bar heights, bar labels); the red share as the slide writes it (why it is not
     # shown to a township role where a count is small)
     panels = (
-        (f"{p['year']}年人均公卫经费（元）", per_capita, texts(per_capita, "{:.1f}")),
-        (f"每千人服务量（{p['services_unit']}）", services, texts(services, "{:,.0f}")),
-        ("红标占比（%）", red, [p["red_text"][c] for c in VILLAGE_CLASSES]),
+        (f"{slide.year}年人均公卫经费（元）", per_capita, texts(per_capita, "{:.1f}")),
+        (f"每千人服务量（{slide.services_unit}）", services, texts(services, "{:,.0f}")),
+        ("红标占比（%）", red, [slide.red_text[c] for c in VILLAGE_CLASSES]),
     )
     for ax, (title, values, shown_texts) in zip(axes, panels, strict=True):
         shown = [0 if v is None else v for v in values]
@@ -160,54 +170,41 @@ def _classes(slide: Slide) -> Figure | None:
     return fig
 
 
-def _teams(slide: Slide) -> Figure | None:
-    w = slide.parts["workload"]
+@register(Output.PDF_CHART, TeamsSlide)
+def _teams(slide: TeamsSlide) -> Figure | None:
+    w = slide.workload
     w = w[w["checked"] > 0]
     if w.empty:
         return None
     fig, (ax,) = _figure(3.2)
-    low = slide.parts["low_pass_rate"]
+    low = slide.low_pass_rate
     plain, flagged = w[~w["flagged"]], w[w["flagged"]]
     ax.scatter(
         plain["services"],
         100 * plain["pass_rate"].astype(float),
         s=14,
-        color=theme.ACCENT,
+        color=palette.ACCENT,
         label="团队",
     )
     if not flagged.empty:
         ax.scatter(flagged["services"], 100 * flagged["pass_rate"].astype(float), s=40,
-                   marker="X", color=theme.FLAG_COLOR, label=f"合格率低于 {low:.0%}")  # fmt: skip
+                   marker="X", color=palette.FLAG_COLOR, label=f"合格率低于 {low:.0%}")  # fmt: skip
     for r in flagged.itertuples(index=False):
         ax.annotate(str(r.name), (r.services, 100 * r.pass_rate), fontsize=FONT_PT - 1,
                     xytext=(4, 3), textcoords="offset points")  # fmt: skip
-    ax.axhline(100 * low, color=theme.FLAG_COLOR, linestyle="--", linewidth=1)
-    threshold = slide.parts["threshold"]  # high volume, over the whole database: a reference
+    ax.axhline(100 * low, color=palette.FLAG_COLOR, linestyle="--", linewidth=1)
+    threshold = slide.threshold  # high volume, over the whole database: a reference
     if threshold is not None and threshold <= w["services"].max() * 1.2:
-        ax.axvline(threshold, color=theme.NEUTRAL, linestyle=":", linewidth=1)
+        ax.axvline(threshold, color=palette.NEUTRAL, linestyle=":", linewidth=1)
     ax.set_xlabel("服务总量（人次）")
     ax.set_ylabel("抽查合格率（%）")
     ax.legend(frameon=False, ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return fig
 
 
-CHARTS = {
-    "kpis_missed": _kpis,
-    "kpis": _kpis,
-    "counties": _ranking,
-    "townships": _ranking,
-    "colors": _colors,
-    "transitions": _transitions,
-    "classes": _classes,
-    "teams": _teams,
-}
-
-
 def chart_png(slide: Slide, font: CjkFont) -> bytes | None:
     """The slide's chart as a PNG in the Chinese font, or None (no chart, or nothing to show)."""
-    draw = CHARTS.get(slide.key)
-    if draw is None or slide.empty:
-        return None
+    draw = drawer(Output.PDF_CHART, slide)
     rc = {"font.family": [font.family], "font.size": FONT_PT, "axes.unicode_minus": False}
     with rc_context(rc):
         fig = draw(slide)

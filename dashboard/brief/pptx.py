@@ -2,9 +2,9 @@
 and tables that stay editable in PowerPoint and WPS.
 
 It renders `views.meeting.deck.MeetingView` — the Slide objects the projector and the PDF
-render — from their message, parts and sheets only: it never queries, so its figures are the
-export JSON's (`export --view meeting`). A slide this module has no drawing for (or whose
-parts changed shape) shows its first sheet as a table.
+render — from their message and fields only: it never queries, so its figures are the
+export JSON's (`export --view meeting`). One body drawing per slide type, registered as
+views.meeting.registry's Output.PPTX; a slide type without one raises NoRenderer.
 
     render(meeting, slides) -> bytes
 """
@@ -20,12 +20,18 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches
 
-from dashboard import theme
+from dashboard import palette
 from dashboard.brief import pptx_kit as kit
 from data_access.chronic import COLORS
 from views import labels
 from views.common import month_words
 from views.meeting import deck
+from views.meeting.attention_slides import AlertsSlide, TeamsSlide
+from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
+from views.meeting.deck import Cover, NoData, TableSlide
+from views.meeting.indicator_slides import KpiSlide, RankingSlide
+from views.meeting.registry import Output, drawer, nothing, register
+from views.meeting.village_slides import ClassesSlide
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's widescreen default
 MARGIN = Inches(0.45)
@@ -76,17 +82,21 @@ def _big_numbers(shapes, box, figures: list[tuple[str, str, str, str]]) -> None:
     kit.text(shapes, box, lines)
 
 
-def _first_sheet(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
-    """Any slide: its first sheet as a table (e.g. a slide whose parts are new to the brief)."""
-    if not slide.sheets:
-        return
-    _frame_table(shapes, _body(), next(iter(slide.sheets.values())))
+register(Output.PPTX, NoData)(nothing)  # the head says why: no body
 
 
-def _cover(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
-    title = [(f"{labels.APP_TITLE}周例会", 44, True, theme.ACCENT)]
+@register(Output.PPTX, TableSlide)
+def _table(shapes, slide: TableSlide, m: deck.Meeting) -> None:
+    _frame_table(shapes, _body(), slide.table)
+    if slide.note:
+        _note(shapes, slide.note)
+
+
+@register(Output.PPTX, Cover)
+def _cover(shapes, slide: Cover, m: deck.Meeting) -> None:
+    title = [(f"{labels.APP_TITLE}周例会", 44, True, palette.ACCENT)]
     if m.demo:
-        title.append((f"【{labels.DEMO_BADGE}】不代表任何真实地区", 20, True, theme.FLAG_COLOR))
+        title.append((f"【{labels.DEMO_BADGE}】不代表任何真实地区", 20, True, palette.FLAG_COLOR))
     title += [
         (f"{m.scope_words} · {m.period_label}", TITLE_PT, True, kit.INK),
         (f"对比{m.previous_label or labels.NO_VALUE} · {m.freshness}", NOTE_PT + 2, False,
@@ -95,7 +105,7 @@ def _cover(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
     if slide.empty:
         title.append((slide.empty, MESSAGE_PT, True, kit.INK))
     kit.text(shapes, (MARGIN, Inches(0.6), WIDTH - 2 * MARGIN, Inches(2.4)), title)
-    agenda = slide.parts.get("agenda", [])
+    agenda = slide.agenda
     half = (len(agenda) + 1) // 2
     for col, items in enumerate((agenda[:half], agenda[half:])):
         box = (MARGIN + col * Inches(6.2), Inches(3.3), Inches(6.0), Inches(3.6))
@@ -104,66 +114,61 @@ def _cover(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
                                enumerate(items)])  # fmt: skip
 
 
-def _kpis(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
-    tiles = slide.parts.get("tiles", [])[:TABLE_ROWS_MAX]
+@register(Output.PPTX, KpiSlide)
+def _kpis(shapes, slide: KpiSlide, m: deck.Meeting) -> None:
+    tiles = slide.tiles[:TABLE_ROWS_MAX]
     if not tiles:
         kit.text(shapes, _body(), [("本页没有需要列出的指标。", MESSAGE_PT, False, kit.INK)])
         return
     status = [
-        f"{labels.ATTAINMENT_SYMBOLS[t['band']]} {labels.ATTAINMENT_WORDS[t['band']]}"
-        if t["reason"] is None
-        else t["reason"]
+        f"{labels.ATTAINMENT_SYMBOLS[t.band]} {labels.ATTAINMENT_WORDS[t.band]}"
+        if t.reason is None
+        else t.reason
         for t in tiles
     ]
-    same_unit = len({t["unit"] for t in tiles}) == 1 and all(
-        t["value_number"] is not None for t in tiles
-    )
+    same_unit = len({t.unit for t in tiles}) == 1 and all(t.value_number is not None for t in tiles)
     if same_unit:  # one axis for all: value against target
-        unit = tiles[0]["unit"] or ""
+        unit = tiles[0].unit or ""
         fmt = '0.0"%"' if unit == "%" else "#,##0.0"
         graph = kit.chart(
             shapes, _body(0, 0.5), XL_CHART_TYPE.BAR_CLUSTERED,
-            [t["name"] for t in tiles],
-            [("本期", [t["value_number"] for t in tiles], theme.ACCENT),
-             ("目标", [t["target_number"] for t in tiles], "B8C2CC")],
+            [t.name for t in tiles],
+            [("本期", [t.value_number for t in tiles], palette.ACCENT),
+             ("目标", [t.target_number for t in tiles], "B8C2CC")],
             number_format=fmt, label_position=kit.OUTSIDE,
         )  # fmt: skip
         graph.category_axis.reverse_order = True
         table = pd.DataFrame(
-            {"指标": [t["name"] for t in tiles], "达标情况": status,
-             "较上期": [t["change"] or labels.NO_VALUE for t in tiles]}
+            {"指标": [t.name for t in tiles], "达标情况": status,
+             "较上期": [t.change or labels.NO_VALUE for t in tiles]}
         )  # fmt: skip
         _frame_table(shapes, _body(0.52, 1.0), table)
     else:
         table = pd.DataFrame(
-            {"指标": [t["name"] for t in tiles], "本期": [t["value"] for t in tiles],
-             "目标": [t["target"] for t in tiles], "达标情况": status,
-             "较上期": [t["change"] or labels.NO_VALUE for t in tiles]}
+            {"指标": [t.name for t in tiles], "本期": [t.value for t in tiles],
+             "目标": [t.target for t in tiles], "达标情况": status,
+             "较上期": [t.change or labels.NO_VALUE for t in tiles]}
         )  # fmt: skip
         _frame_table(shapes, _body(), table)
-    more = len(slide.parts["tiles"]) - len(tiles)
+    more = len(slide.tiles) - len(tiles)
     if more > 0:
         _note(shapes, f"另有 {more} 项指标，{EXCEL_NOTE}。")
 
 
-def _ranking(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
-    rows = slide.parts.get("rows")
-    needed = {"name", "score", "score_text", "rank"}
-    if not isinstance(rows, pd.DataFrame) or not needed <= set(rows.columns):
-        _first_sheet(shapes, slide, m)
-        return
+@register(Output.PPTX, RankingSlide)
+def _ranking(shapes, slide: RankingSlide, m: deck.Meeting) -> None:
+    rows = slide.rows
     rows = rows[rows["score"].notna()].head(TABLE_ROWS_MAX + 3)
-    chosen = rows["highlight"] if "highlight" in rows.columns else pd.Series(False, rows.index)
-    moves = rows["move"] if "move" in rows.columns else pd.Series("", rows.index)
+    chosen = rows["highlight"]
     names = [
         f"{'▶ ' if h else ''}{int(r)}  {n}  {mv}".rstrip()
-        for r, n, h, mv in zip(rows["rank"], rows["name"], chosen, moves, strict=True)
+        for r, n, h, mv in zip(rows["rank"], rows["name"], chosen, rows["move"], strict=True)
     ]
     graph = kit.chart(
         shapes, _body(0, 0.8), XL_CHART_TYPE.BAR_CLUSTERED, names,
         # The ranking view's score text as the bar value: the page's digits, cut not rounded.
-        [("综合得分", [float(s) for s in rows["score_text"]], theme.ACCENT)],
-        number_format="0." + "0" * slide.parts["decimals"], label_position=kit.OUTSIDE,
+        [("综合得分", [float(s) for s in rows["score_text"]], palette.ACCENT)],
+        number_format="0." + "0" * slide.decimals, label_position=kit.OUTSIDE,
     )  # fmt: skip
     graph.category_axis.reverse_order = True
     graph.value_axis.minimum_scale, graph.value_axis.maximum_scale = 0, 100  # 百分制: honest bars
@@ -173,74 +178,66 @@ def _ranking(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
                 point = graph.plots[0].series[0].points[i]
                 point.format.fill.solid()
                 point.format.fill.fore_color.rgb = kit.rgb(OTHER_BAR)
-    league = next(iter(slide.sheets.values()), rows)
     note = (
         "▶ 所选范围；名次后为较上期的变化（↑ 上升、↓ 下降、– 不变、新 = 上期无名次）"
-        if slide.parts.get("comparable", True)
-        else f"▶ 所选范围；名次不比较：{slide.parts['no_change_reason']}"
+        if slide.comparable
+        else f"▶ 所选范围；名次不比较：{slide.no_change_reason}"
     )
     kit.text(shapes, _body(0.81, 1.0), [(note, NOTE_PT + 2, False, kit.MUTED)])
-    if len(league) > len(rows):
-        _note(shapes, f"共 {len(league)} 个，完整排名{EXCEL_NOTE}。")
+    if len(slide.league) > len(rows):
+        _note(shapes, f"共 {len(slide.league)} 个，完整排名{EXCEL_NOTE}。")
 
 
-def _colors(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
-    p = slide.parts
-    total = p["total"]
+@register(Output.PPTX, ColorsSlide)
+def _colors(shapes, slide: ColorsSlide, m: deck.Meeting) -> None:
+    unit = slide.unit
     _big_numbers(
         shapes,
         _body(0, 0.2),
         [
-            (labels.COLOR_LABELS[c], labels.pct(100 * p["totals"][c] / total if total else None),
-             f"{p['totals'][c]:,} {p['unit']}", theme.MANAGEMENT_COLORS[c])
+            (labels.COLOR_LABELS[c], labels.fraction_pct(slide.shares[c]),
+             f"{slide.totals[c]:,} {unit}", palette.MANAGEMENT_COLORS[c])
             for c in COLORS
         ],
     )  # fmt: skip
-    wide = p["by_disease"].pivot_table(
-        index="disease", columns="color", values="patients", aggfunc="sum"
-    )
-    diseases = list(p["diseases"])
-    wide = wide.reindex(index=diseases, columns=list(COLORS)).fillna(0).astype(int)
+    rows = slide.disease_rows
     graph = kit.chart(
         shapes, _body(0.22, 1.0), XL_CHART_TYPE.BAR_STACKED_100,
-        [p["diseases"][d] for d in diseases],
-        [(f"{labels.COLOR_LABELS[c]}（{p['unit']}）", [int(n) for n in wide[c]],
-          theme.MANAGEMENT_COLORS[c]) for c in COLORS],
+        [r.label for r in rows],
+        [(f"{labels.COLOR_LABELS[c]}（{unit}）", [r.counts[c] for r in rows],
+          palette.MANAGEMENT_COLORS[c]) for c in COLORS],
         label_position=kit.CENTER,
     )  # fmt: skip
     graph.category_axis.reverse_order = True
-    _note(shapes, f"按病种，{month_words(p['month'])}末；条长为占比，数字为{p['unit']}")
+    _note(shapes, f"按病种，{month_words(slide.month)}末；条长为占比，数字为{unit}")
 
 
-def _transitions(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
-    p = slide.parts
-    moved, unit = p["moved"], p["unit"]
+@register(Output.PPTX, TransitionsSlide)
+def _transitions(shapes, slide: TransitionsSlide, m: deck.Meeting) -> None:
+    moved, unit = slide.moved, slide.unit
     _big_numbers(
         shapes,
         _body(0, 0.2),
         [
-            ("加重", f"{moved['worse']:,}", f"其中转为红标 {p['into_red']:,}",
-             theme.MANAGEMENT_COLORS["red"]),
-            ("好转", f"{moved['better']:,}", unit, theme.MANAGEMENT_COLORS["green"]),
+            ("加重", f"{moved['worse']:,}", f"其中转为红标 {slide.into_red:,}",
+             palette.MANAGEMENT_COLORS["red"]),
+            ("好转", f"{moved['better']:,}", unit, palette.MANAGEMENT_COLORS["green"]),
             ("不变", f"{moved['same']:,}", unit, kit.INK),
         ],
     )  # fmt: skip
-    flows = p["flows"]
-    before, after = f"{month_words(p['before'])}末", f"{month_words(p['month'])}末"
-    sources = [*COLORS, None]
+    matrix = slide.matrix
+    before, after = f"{month_words(slide.before)}末", f"{month_words(slide.month)}末"
     categories = [
-        f"{before}{labels.COLOR_LABELS[c]}" if c else labels.ENTERED_LABEL for c in sources
+        f"{before}{labels.COLOR_LABELS[c]}" if c else labels.ENTERED_LABEL for c in matrix.ends
     ]
-    series = []
-    for target in sources:
-        values = []
-        for source in sources:
-            mask = flows["from_color"].isna() if source is None else flows["from_color"] == source
-            mask &= flows["to_color"].isna() if target is None else flows["to_color"] == target
-            values.append(int(flows.loc[mask, "patients"].sum()))
-        name = f"{after}{labels.COLOR_LABELS[target]}" if target else labels.LEFT_LABEL
-        color = theme.MANAGEMENT_COLORS[target] if target else theme.NEUTRAL
-        series.append((name, values, color))
+    series = [
+        (
+            f"{after}{labels.COLOR_LABELS[target]}" if target else labels.LEFT_LABEL,
+            [matrix.count(source, target) for source in matrix.ends],
+            palette.MANAGEMENT_COLORS[target] if target else palette.NEUTRAL,
+        )
+        for target in matrix.ends
+    ]
     graph = kit.chart(
         shapes, _body(0.22, 1.0), XL_CHART_TYPE.BAR_STACKED_100, categories, series,
         label_position=kit.CENTER,
@@ -249,11 +246,9 @@ def _transitions(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
     _note(shapes, f"每条：{before}一种颜色的患者，分段为其{after}的颜色；条长为占比，数字为{unit}")
 
 
-def _classes(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
-    rows = slide.parts.get("rows")
-    if not isinstance(rows, list) or not all(isinstance(v, dict) for _, v in rows):
-        _first_sheet(shapes, slide, m)
-        return
+@register(Output.PPTX, ClassesSlide)
+def _classes(shapes, slide: ClassesSlide, m: deck.Meeting) -> None:
+    rows = slide.rows
     table = pd.DataFrame(
         {
             "项目": [name for name, _ in rows],
@@ -262,56 +257,45 @@ def _classes(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
             },
         }
     )
-    per_capita = slide.parts.get("per_capita") or {}
+    per_capita = slide.per_capita
     if all(per_capita.get(c) is not None for c in (1, 2)):
         _frame_table(shapes, _body(0, 0.6), table)
         kit.chart(
             shapes, _body(0.63, 1.0), XL_CHART_TYPE.COLUMN_CLUSTERED,
             [labels.CLASS_LABELS[c] for c in (1, 2)],
-            [(f"{slide.parts.get('year', '')}年人均公卫经费（元）",
-              [round(per_capita[c], 1) for c in (1, 2)], theme.ACCENT)],
+            [(f"{slide.year}年人均公卫经费（元）",
+              [round(per_capita[c], 1) for c in (1, 2)], palette.ACCENT)],
             number_format="#,##0.0", label_position=kit.OUTSIDE,
         )  # fmt: skip
     else:
         _frame_table(shapes, _body(), table)
 
 
-def _teams(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
-    p = slide.parts
-    rows = p.get("rows")
-    needed = {"name", "township_name", "services", "checked", "pass_rate"}
-    if not isinstance(rows, pd.DataFrame) or not needed <= set(rows.columns):
-        _first_sheet(shapes, slide, m)
-        return
+@register(Output.PPTX, TeamsSlide)
+def _teams(shapes, slide: TeamsSlide, m: deck.Meeting) -> None:
+    rows = slide.rows
     table = pd.DataFrame(
         {
             "团队": rows["name"],
             "乡镇": rows["township_name"],
             "服务量（人次）": rows["services"],
             "抽查（人次）": rows["checked"],
-            labels.PASS_RATE: [_pct(v) for v in rows["pass_rate"]],
+            labels.PASS_RATE: [labels.fraction_pct(v) for v in rows["pass_rate"]],
         }
     )
-    head = p.get("caption", "")
     kit.text(shapes, (MARGIN, BODY_TOP - Inches(0.05), WIDTH, Inches(0.45)),
-             [(head, 20, True, kit.INK)])  # fmt: skip
+             [(slide.caption, 20, True, kit.INK)])  # fmt: skip
     box = _body()
     _frame_table(shapes, (box[0], box[1] + Inches(0.45), box[2], box[3] - Inches(0.9)), table)
-    more = f"另有 {p['more']} 个未列出，{EXCEL_NOTE}。" if p.get("more") else ""
-    rule = f"⚑ 标记规则：{p['rule']}。" if p.get("rule") else ""
+    more = f"另有 {slide.more} 个未列出，{EXCEL_NOTE}。" if slide.more else ""
+    rule = f"⚑ 标记规则：{slide.rule}。" if slide.rule else ""
     if rule or more:
         _note(shapes, rule + more)
 
 
-def _pct(fraction) -> str:
-    return labels.pct(None if fraction is None or pd.isna(fraction) else 100 * fraction)
-
-
-def _alerts(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
-    items = slide.parts.get("items")
-    if items is None:
-        _first_sheet(shapes, slide, m)
-        return
+@register(Output.PPTX, AlertsSlide)
+def _alerts(shapes, slide: AlertsSlide, m: deck.Meeting) -> None:
+    items = slide.items
     table = pd.DataFrame(
         {
             "数量": [f"{int(count):,} {unit}" if count else "✓ 0" for count, unit, _, _ in items],
@@ -319,25 +303,11 @@ def _alerts(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
             "明细（节选）": [names or labels.NO_VALUE for *_, names in items],
         }
     )
-    _frame_table(shapes, _body(), table, emphasis={i for i, it in enumerate(items) if it[0]})
-
-
-BODIES = {
-    "cover": _cover,
-    "kpis_missed": _kpis,
-    "kpis": _kpis,
-    "counties": _ranking,
-    "townships": _ranking,
-    "colors": _colors,
-    "transitions": _transitions,
-    "classes": _classes,
-    "teams": _teams,
-    "alerts": _alerts,
-}
+    _frame_table(shapes, _body(), table, emphasis={i for i, it in enumerate(items) if it.count})
 
 
 def _head(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
-    kit.bar(shapes, (0, 0, WIDTH, Inches(1.0)), theme.ACCENT)
+    kit.bar(shapes, (0, 0, WIDTH, Inches(1.0)), palette.ACCENT)
     kit.text(
         shapes,
         (MARGIN, Inches(0.12), Inches(7.4), Inches(0.8)),
@@ -389,10 +359,9 @@ def render(m: deck.Meeting, slides: list[deck.Slide], generated: str | None = No
     for number, slide in enumerate(slides, start=1):
         page = prs.slides.add_slide(blank)
         shapes = page.shapes
-        if slide.key != "cover":
+        if not isinstance(slide, Cover):
             _head(shapes, slide, m)
-        if not slide.empty or slide.key == "cover":
-            BODIES.get(slide.key, _first_sheet)(shapes, slide, m)
+        drawer(Output.PPTX, slide)(shapes, slide, m)
         _foot(shapes, m, f"{number} / {len(slides)}", generated)
     out = io.BytesIO()
     prs.save(out)

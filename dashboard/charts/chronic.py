@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import safe, theme
-from dashboard.charts import month_tick, style
+from dashboard.charts import month_tick, style, svg
 from data_access.chronic import COLORS
 from views import labels
 
@@ -109,6 +109,36 @@ def share_bars(
     fig = style(fig, height=_bars_height(len(rows), BAR_PX_TWO_LINES if narrow else BAR_PX))
     fig.update_layout(margin={"r": OUTSIDE_LABEL_PX})
     return fig
+
+
+def share_rows(shares: pd.DataFrame, key: str, names: dict, colors: dict) -> list[svg.BarRow]:
+    """The rows share_bars draws (in `names` order), as plain figures for svg.stacked_bars:
+    each colour's count and share, and the last colour's count and share written after."""
+    by_color = {c: shares[shares["color"] == c].set_index(key).reindex(list(names)) for c in COLORS}
+    rows = []
+    for k in names:
+        parts = []
+        for c in COLORS:
+            row = by_color[c].loc[k]
+            n = 0 if pd.isna(row["patients"]) else int(row["patients"])
+            f = None if pd.isna(row["share"]) else float(row["share"])
+            parts.append(
+                svg.BarPart(
+                    labels.COLOR_LABELS[c], n, f, colors[c], theme.MANAGEMENT_TEXT_COLORS[c]
+                )
+            )
+        last = parts[-1]
+        rows.append(
+            svg.BarRow(str(names[k]), tuple(parts), _count_share(last.count, last.share or 0))
+        )
+    return rows
+
+
+def share_bars_html(
+    shares: pd.DataFrame, key: str, names: dict, colors: dict, unit: str = "人", narrow=False
+) -> str:
+    """share_bars as server-drawn HTML (no Plotly): the same figures and labels."""
+    return svg.stacked_bars(share_rows(shares, key, names, colors), unit, narrow)
 
 
 def _latest(trend: pd.DataFrame, color: str) -> str:

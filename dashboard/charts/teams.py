@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.charts import month_tick, style
+from dashboard.charts import month_tick, style, svg
 from views import labels
 from views.teams import FLAG, HIGH_VOLUME_WORDS, MEASURES
 
@@ -199,3 +199,86 @@ def village_share(bars: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(title="村级成员提供的服务占比（%）", range=[0, 110])
     fig.update_layout(showlegend=len(medians) > 1)
     return style(fig, height=_bars_height(len(bars)))
+
+
+# --- the same charts drawn on the server (no Plotly): what 概况 lands on -----------------------
+
+
+def ranking_html(rows: pd.DataFrame, measure: str) -> str:
+    """ranking() as server-drawn bars: the same order, values and texts."""
+    title, percent, digits = MEASURES[measure]
+    scale = 100 if percent else 1
+    top = 100 if percent else float((rows["value"] * scale).max() or 1)
+    bars = [
+        svg.ValueBar(
+            str(r.label),
+            None if pd.isna(r.value) else float(r.value) * scale,
+            _value_text(r.value, percent, digits),
+            theme.ACCENT,
+            f"{r.label}：{title} {_value_text(r.value, percent, digits)}",
+        )
+        for r in rows.itertuples(index=False)
+    ]
+    axis = top if percent else top * LABEL_ROOM
+    return svg.value_bars(bars, axis, title + ("（%）" if percent else ""))
+
+
+def village_share_html(bars: pd.DataFrame) -> str:
+    """village_share() as server-drawn bars: lowest first, ▼ below the county median, the
+    median as a dashed line (one county) or a tick on each bar (several)."""
+    below = bars["share"] < bars["median"]
+    medians = bars["median"].dropna().unique()
+    one = len(medians) == 1
+    rows = []
+    for r, low in zip(bars.itertuples(index=False), below, strict=True):
+        text = labels.pct(100 * r.share) + (" ▼" if low else "")
+        tip = f"{r.label}：{labels.VILLAGE_DOCTOR_SHARE} {labels.pct(100 * r.share)}"
+        if not pd.isna(r.median):
+            tip += f"；所在县区中位数 {labels.pct(100 * r.median)}"
+        rows.append(
+            svg.ValueBar(
+                str(r.label),
+                float(r.share) * 100,
+                text,
+                theme.NEUTRAL if low else theme.ACCENT,
+                tip,
+                None if one or pd.isna(r.median) else float(r.median) * 100,
+            )
+        )
+    reference = (
+        (float(medians[0]) * 100, f"全县中位数 {labels.pct(100 * medians[0])}") if one else None
+    )
+    return svg.value_bars(
+        rows,
+        110,
+        "村级成员提供的服务占比（%）",
+        reference,
+        ticks=[0, 20, 40, 60, 80, 100],
+        colors=(theme.FLAG_COLOR, theme.FLAG_COLOR),
+    )
+
+
+def monthly_stack_html(
+    monthly: pd.DataFrame, months: tuple[str, ...], by: str, highlight: tuple[str, ...] = ()
+) -> str:
+    """monthly_stack() as server-drawn columns: the same series, order, colours and shading."""
+    names, colors = (
+        (labels.SERVICE_LABELS, theme.SERVICE_COLORS)
+        if by == "service_type"
+        else (labels.LEVEL_LABELS, theme.LEVEL_COLORS)
+    )
+    totals = monthly.groupby([by, "month"])["services"].sum()
+    keys = [k for k in names if k in totals.index.get_level_values(0)]
+    keys += sorted(set(totals.index.get_level_values(0)) - set(keys))
+    series = [
+        svg.Series(
+            names.get(k, k),
+            colors.get(k, theme.NEUTRAL),
+            tuple(int(totals.get((k, m), 0)) for m in months),
+        )
+        for k in keys
+    ]
+    ticks = [month_tick(m, i == 0, stacked=True) for i, m in enumerate(months)]
+    shaded = frozenset(i for i, m in enumerate(months) if m in highlight)
+    names = [month_tick(m, i == 0) for i, m in enumerate(months)]
+    return svg.stacked_columns(ticks, series, "人次", "服务人次", shaded, names)

@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import NamedTuple
+
 import pandas as pd
 
 from views import labels
 from views import teams as team_view
-from views.meeting.deck import Meeting, Slide, Sources
+from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
 
 # Rows a room can read on one slide; the brief's workbook lists every team.
 TEAM_ROWS_MAX = 8
 # Names listed after an alert's count; the workbook has the full lists.
 NAMES_SHOWN = 5
+
+
+@dataclass(**FIGURE)
+class TeamsSlide(Slide):
+    rows: pd.DataFrame  # the teams listed (views.teams' workload columns)
+    more: int  # further teams not listed
+    caption: str  # what the list is
+    rule: str  # the flag's rule in words
+    flagged: int
+    teams: int
+    workload: pd.DataFrame  # every team (the brief's scatter)
+    threshold: float | None  # high volume, over the whole database
+    low_pass_rate: float
+    min_checked: int
+    no_checks: str | None  # why nobody is flagged this period (no 抽查 at all)
+
+
+class AlertItem(NamedTuple):
+    count: int
+    unit: str
+    subject: str
+    names: str  # the first names, "" when the alert names nobody
+
+
+@dataclass(**FIGURE)
+class AlertsSlide(Slide):
+    items: tuple[AlertItem, ...]
 
 
 def _round_pct(fraction):
@@ -20,44 +50,28 @@ def _round_pct(fraction):
 
 def teams(src: Sources, m: Meeting) -> Slide:
     """The teams flagged by their own 抽查 (the page's and the 总览 alert's rule and count)."""
-    slide = Slide("teams")
     view = src.teams()
     if not view.has_teams:
-        slide.empty = "所选范围内没有家庭医生团队。"
-        return slide
+        return NoData(kind=Kind.TEAMS, empty="所选范围内没有家庭医生团队。")
     if not view.has_activity:
-        slide.empty = f"{m.period_label}所选范围内没有团队服务和抽查记录。"
-        return slide
+        return NoData(kind=Kind.TEAMS, empty=f"{m.period_label}所选范围内没有团队服务和抽查记录。")
     workload = view.teams
     flagged = view.flagged_teams
     min_checked = view.thresholds["min_checked"]
     if view.no_checks_reason:
-        slide.message = f"{m.period_label}没有抽查记录，本期不标记团队（{len(workload)} 个团队）"
+        message = f"{m.period_label}没有抽查记录，本期不标记团队（{len(workload)} 个团队）"
         shown, caption = flagged, ""
     elif flagged.empty:
-        slide.message = f"本期没有团队{team_view.FLAG_RULE}（{len(workload)} 个团队）"
+        message = f"本期没有团队{team_view.FLAG_RULE}（{len(workload)} 个团队）"
         enough = workload[workload["checked"] >= min_checked]
         shown, caption = (
             enough.sort_values(["pass_rate", "team_id"]),
             f"{labels.PASS_RATE}最低的团队",
         )
     else:
-        slide.message = f"{len(flagged)} 个团队{team_view.FLAG_RULE}"
+        message = f"{len(flagged)} 个团队{team_view.FLAG_RULE}"
         shown, caption = flagged, f"{team_view.FLAG} {labels.PASS_RATE}低的团队"
-    slide.parts.update(
-        rows=shown.head(TEAM_ROWS_MAX),
-        more=max(len(shown) - TEAM_ROWS_MAX, 0),
-        caption=caption,
-        rule=team_view.FLAG_RULE,
-        flagged=view.flagged_count,
-        teams=len(workload),
-        workload=workload,
-        threshold=view.high_volume_threshold,
-        low_pass_rate=view.thresholds["low_pass_rate"],
-        min_checked=min_checked,
-        no_checks=view.no_checks_reason,
-    )
-    slide.sheets["团队工作量"] = pd.DataFrame(
+    sheet = pd.DataFrame(
         {
             "团队编号": workload["team_id"],
             "团队": workload["name"],
@@ -77,7 +91,22 @@ def teams(src: Sources, m: Meeting) -> Slide:
             team_view.HIGH_VOLUME_WORDS: workload["high_volume"].map({True: "是", False: ""}),
         }
     )
-    return slide
+    return TeamsSlide(
+        kind=Kind.TEAMS,
+        message=message,
+        sheets={"团队工作量": sheet},
+        rows=shown.head(TEAM_ROWS_MAX),
+        more=max(len(shown) - TEAM_ROWS_MAX, 0),
+        caption=caption,
+        rule=team_view.FLAG_RULE,
+        flagged=view.flagged_count,
+        teams=len(workload),
+        workload=workload,
+        threshold=view.high_volume_threshold,
+        low_pass_rate=view.thresholds["low_pass_rate"],
+        min_checked=min_checked,
+        no_checks=view.no_checks_reason,
+    )
 
 
 def _names(alert) -> str:
@@ -93,12 +122,10 @@ def _names(alert) -> str:
 
 def alerts(src: Sources, m: Meeting) -> Slide:
     """The 总览 alerts, as the page lists them (same counts, same wording)."""
-    slide = Slide("alerts")
     found = src.overview().alerts
-    items = [(a.count, a.unit, a.subject, _names(a)) for a in found]
-    slide.message = f"本期 {len(items)} 类事项需要关注" if items else "本期没有需要特别关注的事项"
-    slide.parts["items"] = items
-    slide.sheets["需要关注"] = pd.DataFrame(
+    items = tuple(AlertItem(a.count, a.unit, a.subject, _names(a)) for a in found)
+    sheets = {}
+    sheets["需要关注"] = pd.DataFrame(
         {
             "事项": [subject for _, _, subject, _ in items],
             "数量": [int(count) for count, *_ in items],
@@ -108,5 +135,10 @@ def alerts(src: Sources, m: Meeting) -> Slide:
     )
     for a in found:
         if a.details is not None and not a.details.empty:
-            slide.sheets[f"明细_{a.subject[:20]}"] = a.details
-    return slide
+            sheets[f"明细_{a.subject[:20]}"] = a.details
+    return AlertsSlide(
+        kind=Kind.ALERTS,
+        message=f"本期 {len(items)} 类事项需要关注" if items else "本期没有需要特别关注的事项",
+        sheets=sheets,
+        items=items,
+    )

@@ -1,15 +1,22 @@
-"""The meeting's slides as plain content: titles, the one message, figures and tables.
+"""The meeting's slides as typed content: titles, the one message, figures and tables.
 
 No Streamlit here. A slide only formats the view models of the views it summarises
 (views.overview, views.chronic, …), so the projector, the weekly brief and the export show
 the numbers the pages show. `Sources` hands the slides those view models: cached in the app
 (pages.meeting), built once each over one engine in the export CLI (`DirectSources`).
+
+Each slide is a frozen dataclass (a subclass of `Slide`) with every figure its renderers
+draw, ready: shares, previous shares, the transition matrix, labels and the workbook's
+sheets. Its type is the key the renderers dispatch on (views.meeting.registry); `Kind` is
+its place in the meeting (URL value and title).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -22,20 +29,36 @@ from views import grid_map as grid_map_view
 from views import teams as teams_view
 from views.common import Header, Window, header
 
-# key → title, in the order of the meeting (PRODUCT.md: KPIs, ranking, 绿黄红, classes, teams,
-# alerts). `townships` exists only when a county is in scope. The KPIs take two slides, those
-# short of target first: one slide of ten tiles is ~30 numbers, more than a room reads.
+
+class Kind(StrEnum):
+    """The meeting's slides in order (PRODUCT.md: KPIs, ranking, 绿黄红, classes, teams,
+    alerts); the value is the slide's URL key. `townships` exists only when a county is in
+    scope. The KPIs take two slides, those short of target first: one slide of ten tiles is
+    ~30 numbers, more than a room reads."""
+
+    COVER = "cover"
+    KPIS_MISSED = "kpis_missed"
+    KPIS = "kpis"
+    COUNTIES = "counties"
+    TOWNSHIPS = "townships"
+    COLORS = "colors"
+    TRANSITIONS = "transitions"
+    CLASSES = "classes"
+    TEAMS = "teams"
+    ALERTS = "alerts"
+
+
 SLIDE_TITLES = {
-    "cover": "医防融合周例会",
-    "kpis_missed": "未达目标的指标",
-    "kpis": "其余核心指标",
-    "counties": "县区综合排名",
-    "townships": "乡镇综合排名",
-    "colors": "慢病患者绿黄红构成",
-    "transitions": "绿黄红变化",
-    "classes": "二类村与一类村",
-    "teams": "重点关注团队",
-    "alerts": "需要关注",
+    Kind.COVER: "医防融合周例会",
+    Kind.KPIS_MISSED: "未达目标的指标",
+    Kind.KPIS: "其余核心指标",
+    Kind.COUNTIES: "县区综合排名",
+    Kind.TOWNSHIPS: "乡镇综合排名",
+    Kind.COLORS: "慢病患者绿黄红构成",
+    Kind.TRANSITIONS: "绿黄红变化",
+    Kind.CLASSES: "二类村与一类村",
+    Kind.TEAMS: "重点关注团队",
+    Kind.ALERTS: "需要关注",
 }
 
 
@@ -141,40 +164,86 @@ class Meeting:
         return f"{title} · {self.scope_words} · {self.period_label}"
 
 
-@dataclass
+FIGURE = {"frozen": True, "kw_only": True, "eq": False}  # every slide dataclass: immutable
+
+
+@dataclass(**FIGURE)
 class Slide:
-    """One slide: a title, the one message, and what the renderers draw.
+    """What every slide has: its kind, the one message, why it is empty, its sheets.
 
     `empty` says why there is nothing to show (the renderers then show only that sentence);
-    `sheets` are the slide's figures as tables with Chinese headers (the brief's workbook);
-    `parts` holds what the slide and the brief's chart draw (frames and numbers by name).
+    `sheets` are the slide's figures as tables with Chinese headers (the brief's workbook,
+    written as they are; no renderer reads them back). The figures a slide draws are the
+    fields of its subclass; this base is never drawn itself.
     """
 
-    key: str
+    kind: Kind
     message: str = ""
     empty: str | None = None
-    sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
-    parts: dict[str, Any] = field(default_factory=dict)
+    sheets: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.kind.value
 
     @property
     def title(self) -> str:
-        return SLIDE_TITLES[self.key]
+        return SLIDE_TITLES[self.kind]
+
+    def figures(self) -> dict[str, Any]:
+        """The subclass's fields by name (what the export JSON writes as `parts`)."""
+        common = {f.name for f in dataclasses.fields(Slide)}
+        return {
+            f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in common
+        }
+
+    def __json__(self) -> dict[str, Any]:
+        """The export's shape of a slide (`export --view meeting`), as before the types."""
+        return {
+            "key": self.key,
+            "message": self.message,
+            "empty": self.empty,
+            "sheets": dict(self.sheets),
+            "parts": self.figures(),
+            "title": self.title,
+        }
+
+
+@dataclass(**FIGURE)
+class NoData(Slide):
+    """A slide with nothing to draw: only `empty`, the sentence saying why."""
+
+    empty: str
+
+
+@dataclass(**FIGURE)
+class Cover(Slide):
+    agenda: tuple[str, ...]  # the titles of the slides that follow
+
+
+@dataclass(**FIGURE)
+class TableSlide(Slide):
+    """A slide that is one short table of text cells (as shown) under its message; a new
+    slide of this shape needs no drawing of its own in any renderer."""
+
+    table: pd.DataFrame
+    note: str = ""
 
 
 def slide_keys(scope: Scope, period: Period | None) -> list[str]:
     """The slides of a meeting over this scope, in order."""
     if period is None:
-        return ["cover"]
-    return [k for k in SLIDE_TITLES if k != "townships" or scope.county_code is not None]
+        return [Kind.COVER.value]
+    return [k.value for k in Kind if k is not Kind.TOWNSHIPS or scope.county_code is not None]
 
 
 def cover(m: Meeting) -> Slide:
-    agenda = [SLIDE_TITLES[k] for k in slide_keys(m.scope, m.period) if k != "cover"]
-    slide = Slide("cover", parts={"agenda": agenda})
+    agenda = tuple(SLIDE_TITLES[Kind(k)] for k in slide_keys(m.scope, m.period) if k != "cover")
     if m.period is None:
-        slide.empty = "数据库中还没有任何月份的数据，无法准备例会。"
-        return slide
-    slide.sheets["说明"] = pd.DataFrame(
+        return Cover(
+            kind=Kind.COVER, agenda=agenda, empty="数据库中还没有任何月份的数据，无法准备例会。"
+        )
+    sheet = pd.DataFrame(
         {
             "项目": ["范围", "期间", "对比期", "数据", "演示数据"],
             "内容": [
@@ -186,28 +255,41 @@ def cover(m: Meeting) -> Slide:
             ],
         }
     )
-    return slide
+    return Cover(kind=Kind.COVER, agenda=agenda, sheets={"说明": sheet})
+
+
+def _builders() -> dict[Kind, Callable[[Sources, Meeting], Slide]]:
+    # Imported here: the slide modules import Slide and Meeting from this one.
+    from views.meeting import attention_slides, chronic_slides, indicator_slides, village_slides
+
+    return {
+        Kind.KPIS_MISSED: indicator_slides.kpis_missed,
+        Kind.KPIS: indicator_slides.kpis,
+        Kind.COUNTIES: indicator_slides.counties,
+        Kind.TOWNSHIPS: indicator_slides.townships,
+        Kind.COLORS: chronic_slides.colors,
+        Kind.TRANSITIONS: chronic_slides.transitions,
+        Kind.CLASSES: village_slides.classes,
+        Kind.TEAMS: attention_slides.teams,
+        Kind.ALERTS: attention_slides.alerts,
+    }
+
+
+def slide_types() -> list[type[Slide]]:
+    """Every slide type the meeting's builders make (each renderer draws all of them)."""
+    _builders()  # imports the slide modules
+
+    def below(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *below(sub))]
+
+    return [t for t in below(Slide) if t.__module__.startswith("views.meeting.")]
 
 
 def build_slide(key: str, src: Sources, m: Meeting) -> Slide:
     """One slide's content (only the view models it needs are built)."""
-    if key == "cover" or m.period is None:
+    if key == Kind.COVER or m.period is None:
         return cover(m)
-    # Imported here: the slide modules import Slide and Meeting from this one.
-    from views.meeting import attention_slides, chronic_slides, indicator_slides, village_slides
-
-    builders = {
-        "kpis_missed": indicator_slides.kpis_missed,
-        "kpis": indicator_slides.kpis,
-        "counties": indicator_slides.counties,
-        "townships": indicator_slides.townships,
-        "colors": chronic_slides.colors,
-        "transitions": chronic_slides.transitions,
-        "classes": village_slides.classes,
-        "teams": attention_slides.teams,
-        "alerts": attention_slides.alerts,
-    }
-    return builders[key](src, m)
+    return _builders()[Kind(key)](src, m)
 
 
 @dataclass(frozen=True)

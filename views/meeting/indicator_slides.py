@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from data_access.scope import Scope
 from views import labels, rankings
-from views.meeting.deck import Meeting, Slide, Sources
+from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
 
 # Bars a room can read on one slide; the brief's workbook lists every area.
 RANK_ROWS_MAX = 12
@@ -27,21 +29,56 @@ def _round(value, digits: int = 2):
     return None if value is None or pd.isna(value) else round(float(value), digits)
 
 
-def _tile(k) -> dict:
+@dataclass(**FIGURE)
+class Tile:
     """One KPI as the slides show it: text as on the tiles, numbers for the brief's charts."""
-    return {
-        "code": k.code,
-        "name": k.name,
-        "value": labels.indicator_value(k.value, k.unit),
-        "target": labels.indicator_value(k.target, k.unit, 0),
-        "band": k.band,
-        "attainment": k.attainment,
-        "change": change_words(k) if k.value is not None else "",
-        "reason": k.no_value_reason,
-        "unit": k.unit,
-        "value_number": _round(k.value),
-        "target_number": _round(k.target),
-    }
+
+    code: str
+    name: str
+    value: str  # as shown, with its unit
+    target: str
+    band: str  # met / close / missed / none (views.labels.attainment_band)
+    attainment: float | None
+    change: str  # vs the previous period, as shown ("" without a value)
+    reason: str | None  # why there is no value
+    unit: str | None
+    value_number: float | None
+    target_number: float | None
+
+
+@dataclass(**FIGURE)
+class KpiSlide(Slide):
+    tiles: tuple[Tile, ...]
+
+
+@dataclass(**FIGURE)
+class RankingSlide(Slide):
+    rows: pd.DataFrame  # the bars shown: the top ones, plus any highlighted row further down
+    league: pd.DataFrame  # every ranked row (the user's own only, when cut to them)
+    area: str  # 县区 / 乡镇
+    drill: bool  # the room may drill into an area from this slide
+    drill_to: tuple[Scope, ...]  # per row of `rows`: the scope a drill into it opens
+    decimals: int
+    total: int  # areas ranked in all (rows may be the user's own only)
+    comparable: bool
+    no_change_reason: str | None
+    county: Scope | None = None  # the townships' county
+
+
+def _tile(k) -> Tile:
+    return Tile(
+        code=k.code,
+        name=k.name,
+        value=labels.indicator_value(k.value, k.unit),
+        target=labels.indicator_value(k.target, k.unit, 0),
+        band=k.band,
+        attainment=k.attainment,
+        change=change_words(k) if k.value is not None else "",
+        reason=k.no_value_reason,
+        unit=k.unit,
+        value_number=_round(k.value),
+        target_number=_round(k.target),
+    )
 
 
 def below_target(kpi) -> bool:
@@ -49,13 +86,13 @@ def below_target(kpi) -> bool:
     return kpi.attainment is not None and kpi.attainment < 1
 
 
-def _no_kpis(slide: Slide, view, m: Meeting) -> bool:
-    """Say why there is nothing to show; True when so."""
+def _no_kpis(kind: Kind, view, m: Meeting) -> NoData | None:
+    """The slide saying why there is nothing to show, or None."""
     if not view.kpis:
-        slide.empty = "数据库中没有官方考核指标（indicator 表为空）。"
-    elif all(k.band == "none" for k in view.kpis):
-        slide.empty = f"{m.period_label}没有任何指标数据。"
-    return slide.empty is not None
+        return NoData(kind=kind, empty="数据库中没有官方考核指标（indicator 表为空）。")
+    if all(k.band == "none" for k in view.kpis):
+        return NoData(kind=kind, empty=f"{m.period_label}没有任何指标数据。")
+    return None
 
 
 def _band_counts(kpis) -> str:
@@ -89,29 +126,34 @@ def _kpi_sheet(kpis, previous_label: str) -> pd.DataFrame:
 def kpis_missed(src: Sources, m: Meeting) -> Slide:
     """The indicators short of target first: the few numbers the meeting has to discuss."""
     view = src.overview()
-    slide = Slide("kpis_missed")
-    if _no_kpis(slide, view, m):
-        return slide
+    empty = _no_kpis(Kind.KPIS_MISSED, view, m)
+    if empty:
+        return empty
     below = sorted((k for k in view.kpis if below_target(k)), key=lambda k: (k.attainment, k.code))
     if below:
-        slide.message = f"{len(below)} 项指标未达目标：" + _band_counts(below)
+        message = f"{len(below)} 项指标未达目标：" + _band_counts(below)
     else:
-        slide.message = f"本期没有未达目标的指标（共 {len(view.kpis)} 项）"
-    slide.parts["tiles"] = [_tile(k) for k in below]
-    slide.sheets["未达目标指标"] = _kpi_sheet(below, m.previous_label)
-    return slide
+        message = f"本期没有未达目标的指标（共 {len(view.kpis)} 项）"
+    return KpiSlide(
+        kind=Kind.KPIS_MISSED,
+        message=message,
+        sheets={"未达目标指标": _kpi_sheet(below, m.previous_label)},
+        tiles=tuple(_tile(k) for k in below),
+    )
 
 
 def kpis(src: Sources, m: Meeting) -> Slide:
     """Every other indicator (met, or without a value); the workbook lists all of them."""
     view = src.overview()
-    slide = Slide("kpis")
-    if _no_kpis(slide, view, m):
-        return slide
-    slide.message = f"{len(view.kpis)} 项指标中 " + _band_counts(view.kpis)
-    slide.parts["tiles"] = [_tile(k) for k in view.kpis if not below_target(k)]
-    slide.sheets["核心指标"] = _kpi_sheet(view.kpis, m.previous_label)
-    return slide
+    empty = _no_kpis(Kind.KPIS, view, m)
+    if empty:
+        return empty
+    return KpiSlide(
+        kind=Kind.KPIS,
+        message=f"{len(view.kpis)} 项指标中 " + _band_counts(view.kpis),
+        sheets={"核心指标": _kpi_sheet(view.kpis, m.previous_label)},
+        tiles=tuple(_tile(k) for k in view.kpis if not below_target(k)),
+    )
 
 
 def score_words(score, decimals: int) -> str:
@@ -182,43 +224,66 @@ def _ranking_message(league: pd.DataFrame, area: str, within: str, total: int) -
     )
 
 
-def _parts(slide: Slide, league: rankings.League, rows: pd.DataFrame, drill: bool) -> None:
-    slide.parts.update(
-        rows=_shown(rows),
+def _ranking(
+    kind: Kind,
+    league: rankings.League,
+    rows: pd.DataFrame,
+    message: str,
+    sheets: dict,
+    drill_to,  # area code → the scope a drill into it opens; None: no drill here
+    county: Scope | None = None,
+) -> RankingSlide:
+    shown = _shown(rows)
+    return RankingSlide(
+        kind=kind,
+        message=message,
+        sheets=sheets,
+        rows=shown,
         league=rows,
         area=league.area_label,
-        drill=drill,
+        drill=drill_to is not None,
+        drill_to=tuple(drill_to(c) for c in shown["area_code"]) if drill_to else (),
         decimals=league.decimals,
-        total=league.total_ranked,  # areas ranked in all (rows may be the user's own only)
+        total=league.total_ranked,
         comparable=league.comparable,
         no_change_reason=league.no_change_reason,
+        county=county,
     )
 
 
 def counties(src: Sources, m: Meeting) -> Slide:
-    slide = Slide("counties")
-    view = src.rankings()
-    league = view.counties
+    league = src.rankings().counties
     if league is None or not league.has_ranks:
-        slide.empty = f"{m.period_label}没有任何计分指标的数据，无法排名。"
-        return slide
+        return NoData(
+            kind=Kind.COUNTIES, empty=f"{m.period_label}没有任何计分指标的数据，无法排名。"
+        )
     rows = _league(league)
-    slide.message = _ranking_message(rows, "县区", "全部", league.total_ranked)
-    _parts(slide, league, rows, m.scope.is_all)
-    slide.sheets["县区排名"] = _sheet(rows, "县区", m.previous_label)
-    return slide
+    return _ranking(
+        Kind.COUNTIES,
+        league,
+        rows,
+        _ranking_message(rows, "县区", "全部", league.total_ranked),
+        {"县区排名": _sheet(rows, "县区", m.previous_label)},
+        Scope if m.scope.is_all else None,
+    )
 
 
 def townships(src: Sources, m: Meeting) -> Slide:
-    slide = Slide("townships")
     league = src.rankings().townships
     if league is None or not league.has_ranks:
-        slide.empty = f"{m.period_label}{m.county_name}的乡镇没有计分指标的数据，无法排名。"
-        return slide
+        return NoData(
+            kind=Kind.TOWNSHIPS,
+            empty=f"{m.period_label}{m.county_name}的乡镇没有计分指标的数据，无法排名。",
+        )
     rows = _league(league)
-    slide.message = _ranking_message(rows, "乡镇", m.county_name or "", league.total_ranked)
-    # Drill from the county into one township; a township scope already is the drill.
-    _parts(slide, league, rows, not m.scope.township_codes)
-    slide.parts["county"] = Scope(m.scope.county_code)
-    slide.sheets[f"{m.county_name}乡镇排名"] = _sheet(rows, "乡镇", m.previous_label)
-    return slide
+    county = m.scope.county_code
+    return _ranking(
+        Kind.TOWNSHIPS,
+        league,
+        rows,
+        _ranking_message(rows, "乡镇", m.county_name or "", league.total_ranked),
+        {f"{m.county_name}乡镇排名": _sheet(rows, "乡镇", m.previous_label)},
+        # Drill from the county into one township; a township scope already is the drill.
+        None if m.scope.township_codes else (lambda code: Scope(county, (code,))),
+        Scope(county),
+    )

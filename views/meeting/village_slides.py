@@ -6,20 +6,31 @@ the brief and the page show the same figures, under the same small-cell rule for
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from data_access.villages import VILLAGE_CLASSES
 from views import grid_map, labels, masking
 from views.common import month_words
-from views.meeting.deck import Meeting, Slide, Sources
+from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
+
+
+@dataclass(**FIGURE)
+class ClassesSlide(Slide):
+    rows: tuple[tuple[str, dict[int, str]], ...]  # (figure, {class: text as shown})
+    per_capita: dict[int, float | None]  # 元/人 by class
+    red_share: dict[int, float | None]  # None where there is none or it is not shown
+    red_text: dict[int, str]  # as shown, with why where it is not
+    services: dict[int, float | None]  # per 1,000 residents, in `services_unit`
+    services_unit: str
+    year: int
 
 
 def classes(src: Sources, m: Meeting) -> Slide:
-    slide = Slide("classes")
     view = src.grid_map()
     if not view.has_villages:
-        slide.empty = "所选范围内没有村（网格）。"
-        return slide
+        return NoData(kind=Kind.CLASSES, empty="所选范围内没有村（网格）。")
     year, month = view.year, view.chronic_month
     # 次/千人·季 …: the unit the map's layer and table and 团队工作量 give the same figure
     per_1000 = grid_map.LAYERS["services"].unit_for(view.window.period.kind)
@@ -42,7 +53,7 @@ def classes(src: Sources, m: Meeting) -> Slide:
         else labels.pct(None if red_share[c] is None else 100 * red_share[c])
         for c in VILLAGE_CLASSES
     }
-    rows = [
+    rows = (
         ("村（网格）", {c: f"{count(c, 'villages'):,} 个" for c in VILLAGE_CLASSES}),
         (
             "常住人口",
@@ -59,11 +70,11 @@ def classes(src: Sources, m: Meeting) -> Slide:
         ),
         (f"每千人服务量（{per_1000}）", {c: labels.number(services[c]) for c in VILLAGE_CLASSES}),
         (f"红标占比（{month_words(month)}末）", red_text),
-    ]
+    )
     c1, c2 = per_capita[1], per_capita[2]
     if c1 and c2:
         verdict = "高于" if c2 > c1 else "低于" if c2 < c1 else "等于"
-        slide.message = f"二类村人均经费 {c2:,.1f} 元，{verdict}一类村的 {c1:,.1f} 元" + (
+        message = f"二类村人均经费 {c2:,.1f} 元，{verdict}一类村的 {c1:,.1f} 元" + (
             f"（是其 {view.tilt['funding_per_capita']:.2f} 倍）"
             if c2 > c1
             else "（政策要求向二类村倾斜）"
@@ -71,20 +82,11 @@ def classes(src: Sources, m: Meeting) -> Slide:
             else ""
         )
     else:
-        slide.message = (
+        message = (
             f"二类村 {count(2, 'villages'):,} 个、一类村 {count(1, 'villages'):,} 个；"
             f"{year}年没有可比的经费数据"
         )
-    slide.parts.update(
-        rows=rows,
-        per_capita=per_capita,
-        red_share=red_share,  # None where there is none or it is not shown
-        red_text=red_text,  # as shown, with why where it is not
-        services=services,
-        services_unit=per_1000,
-        year=year,
-    )
-    slide.sheets["一类二类村"] = pd.DataFrame(
+    sheet = pd.DataFrame(
         {
             "村类别": [labels.CLASS_LABELS[c] for c in VILLAGE_CLASSES],
             "特点": [labels.CLASS_MEANING[c] for c in VILLAGE_CLASSES],
@@ -109,4 +111,15 @@ def classes(src: Sources, m: Meeting) -> Slide:
             ],
         }
     )
-    return slide
+    return ClassesSlide(
+        kind=Kind.CLASSES,
+        message=message,
+        sheets={"一类二类村": sheet},
+        rows=rows,
+        per_capita=per_capita,
+        red_share=red_share,
+        red_text=red_text,
+        services=services,
+        services_unit=per_1000,
+        year=year,
+    )
