@@ -32,15 +32,23 @@ log = logging.getLogger("dashboard")
 S_LAST_VIEW = "s_audit_last_view"  # the (page, scope, period) last written to the audit trail
 
 
-def _audit_view(user, page_title: str, current: state.Filters) -> None:
-    """One audit row per page, scope and period a session looks at (not per rerun)."""
+def _audit_view(user, page_title: str, current: state.Filters, admin_page: bool) -> None:
+    """One audit row per page, scope and period a session looks at (not per rerun); while the
+    trail cannot be written, every run tries again and is refused when it fails (an
+    administrator may still open 审计日志, to see why)."""
     scope = current.scope
     where = "全部" if scope.is_all else "/".join([scope.county_code or "", *scope.township_codes])
-    audit.set_actor(user.username if user else None, where)
+    audit.set_scope(where)
     view = (page_title, where, current.period.key if current.period else None)
-    if st.session_state.get(S_LAST_VIEW) != view:
-        st.session_state[S_LAST_VIEW] = view
+    if st.session_state.get(S_LAST_VIEW) == view and audit.health() is None:
+        return
+    try:
         audit.record("page_view", page=view[0], scope=view[1], period=view[2])
+    except audit.AuditError:
+        if not (user is not None and user.is_admin and admin_page):
+            signin.refuse_audit_down()
+        return
+    st.session_state[S_LAST_VIEW] = view
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,7 +84,8 @@ def main() -> None:
         state.drop_unknown_params()
         signin.sidebar(user, meeting_mode)
         current = filters.render()
-        _audit_view(user, "例会模式" if meeting_mode else page.title, current)
+        admin_page = page.title == navigation.ADMIN[1] and not meeting_mode
+        _audit_view(user, "例会模式" if meeting_mode else page.title, current, admin_page)
         if meeting_mode:  # every address runs the slides (pages/meeting_mode.py)
             try:
                 page.run()
@@ -92,9 +101,14 @@ def main() -> None:
             if early:
                 notices.warning(state.notice_text(early), icon=":material/link_off:")
             page.run()
+            if user is not None:
+                signin.audit_drill()
             late = state.pop_notices()
             if late:
                 notices.warning(state.notice_text(early + late), icon=":material/link_off:")
+    except audit.AuditError:
+        if not (user is not None and user.is_admin):
+            signin.refuse_audit_down()
     except sa.exc.SQLAlchemyError as exc:
         log.warning("query failed on %s: %s", db.key, safe.exception_reason(exc))
         database.error_page(

@@ -6,9 +6,14 @@ env DASHBOARD_USERS_FILE); passwords are bcrypt hashes made with
 accounts refuses to start unless DASHBOARD_AUTH=off (then every page says sign-in is off).
 
     [settings]                     # optional; defaults below
-    idle_minutes = 30
-    max_failures = 5
-    lockout_minutes = 15
+    idle_minutes = 30              # no click for this long ends a session
+    max_failures = 5               # wrong passwords for one account from one address …
+    lockout_minutes = 15           # … lock that pair this long (doubling on each repeat)
+    address_max_failures = 20      # wrong passwords from one address, any account
+    account_max_failures = 50      # wrong passwords for one account, any address
+    oidc_role_claim = "dashboard_role"   # st.login accounts: the claims naming role and area
+    oidc_county_claim = "county"
+    oidc_townships_claim = "townships"
 
     [users.zhang]
     name = "张三"
@@ -22,7 +27,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -30,6 +34,7 @@ from pathlib import Path
 
 import bcrypt
 
+from dashboard import websession
 from data_access.engine import REPO_ROOT
 from data_access.scope import Scope
 
@@ -43,6 +48,21 @@ ROLE_LABELS = {"admin": "管理员", "leader": "局领导", "county": "县区", 
 IDLE_MINUTES = 30
 MAX_FAILURES = 5
 LOCKOUT_MINUTES = 15
+# One address trying many accounts (password spraying), and many addresses trying one account
+# (distributed guessing): higher limits, so that a colleague who mistypes never hits them and
+# nobody elsewhere can lock the administrator out of his own desk with a few tries.
+ADDRESS_MAX_FAILURES = 20
+ACCOUNT_MAX_FAILURES = 50
+# Settings: (default, lowest, highest) — 0, a negative number or text is refused at start.
+SETTINGS = {
+    "idle_minutes": (IDLE_MINUTES, 1, 24 * 60),
+    "max_failures": (MAX_FAILURES, 1, 100),
+    "lockout_minutes": (LOCKOUT_MINUTES, 1, 24 * 60),
+    "address_max_failures": (ADDRESS_MAX_FAILURES, 1, 10_000),
+    "account_max_failures": (ACCOUNT_MAX_FAILURES, 1, 10_000),
+}
+OIDC_CLAIMS = {"oidc_role_claim": "dashboard_role", "oidc_county_claim": "county",
+               "oidc_townships_claim": "townships"}  # fmt: skip
 
 
 class AccountsError(ValueError):
@@ -97,6 +117,24 @@ class Accounts:
     idle_s: float = IDLE_MINUTES * 60
     max_failures: int = MAX_FAILURES
     lockout_s: float = LOCKOUT_MINUTES * 60
+    address_max_failures: int = ADDRESS_MAX_FAILURES
+    account_max_failures: int = ACCOUNT_MAX_FAILURES
+    claims: dict[str, str] = field(default_factory=lambda: dict(OIDC_CLAIMS))
+
+
+def _setting(settings: dict, name: str) -> int:
+    default, low, high = SETTINGS[name]
+    value = settings.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise AccountsError(
+            f"[settings] {name} = {str(value)[:20]!r} 无效：应为 {low} 到 {high} 的整数"
+        )
+    if not low <= value <= high:
+        raise AccountsError(
+            f"[settings] {name} = {value} 无效：应为 {low} 到 {high} 的整数"
+            + ("（0 会关闭这项保护，不允许）" if value == 0 else "")
+        )
+    return int(value)
 
 
 def users_file() -> Path:
@@ -130,11 +168,25 @@ def load_accounts(path: Path | None = None) -> Accounts:
             username, entry.get("name", username), role, county, townships,
             entry["password_hash"],
         )  # fmt: skip
+    if not isinstance(settings, dict):
+        raise AccountsError("[settings] 应为一个表")
+    unknown = set(settings) - set(SETTINGS) - set(OIDC_CLAIMS)
+    if unknown:
+        raise AccountsError(f"[settings] 中有不认识的设置：{'、'.join(sorted(unknown))[:80]}")
+    claims = {}
+    for name, default in OIDC_CLAIMS.items():
+        value = settings.get(name, default)
+        if not isinstance(value, str) or not value.strip():
+            raise AccountsError(f"[settings] {name} 无效：应为声明（claim）的名字")
+        claims[name] = value.strip()
     return Accounts(
         users,
-        idle_s=float(settings.get("idle_minutes", IDLE_MINUTES)) * 60,
-        max_failures=int(settings.get("max_failures", MAX_FAILURES)),
-        lockout_s=float(settings.get("lockout_minutes", LOCKOUT_MINUTES)) * 60,
+        idle_s=_setting(settings, "idle_minutes") * 60,
+        max_failures=_setting(settings, "max_failures"),
+        lockout_s=_setting(settings, "lockout_minutes") * 60,
+        address_max_failures=_setting(settings, "address_max_failures"),
+        account_max_failures=_setting(settings, "account_max_failures"),
+        claims=claims,
     )
 
 
@@ -147,39 +199,53 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
 
 
-# --- lockout: failures per account, shared by every session of the server process ----------
+# --- lockout: per account+address, per address and per account, kept across restarts ------------
 class Lockout:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._failures: dict[str, list[float]] = {}
-        self._until: dict[str, float] = {}
+    """Failure counts and lockouts in data/auth/sessions.sqlite (dashboard/websession.py).
 
-    def locked_for(self, username: str, now: float | None = None) -> float:
-        """Seconds the account stays locked (0 when it is not)."""
-        now = time.time() if now is None else now
-        return max(0.0, self._until.get(username, 0.0) - now)
+    Three keys: the account from one address (`max_failures`, the one a user who mistypes
+    meets), the address for any account (`address_max_failures`: spraying), and the account
+    from any address (`account_max_failures`: guessing from many machines). Each lockout of
+    the same key within a day lasts twice the one before."""
 
-    def failed(self, username: str, accounts: Accounts, now: float | None = None) -> bool:
-        """Count a failure; True when it locks the account."""
-        now = time.time() if now is None else now
-        with self._lock:
-            recent = [t for t in self._failures.get(username, []) if now - t < accounts.lockout_s]
-            recent.append(now)
-            self._failures[username] = recent
-            if len(recent) >= accounts.max_failures:
-                self._until[username] = now + accounts.lockout_s
-                self._failures[username] = []
-                return True
-            return False
+    @staticmethod
+    def _keys(username: str, address: str | None, accounts: Accounts) -> list[tuple]:
+        keys = [
+            ("pair", f"{username}|{address or 'local'}", accounts.max_failures),
+            ("account", username, accounts.account_max_failures),
+        ]
+        if address:  # unknown (this machine, no proxy header): not one key for everybody
+            keys.append(("address", address, accounts.address_max_failures))
+        return keys
 
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username, None)
+    def locked_for(
+        self, username: str, accounts: Accounts, address: str | None = None, now=None
+    ) -> float:
+        """Seconds until a sign-in of this account from this address may be tried (0: now)."""
+        return max(
+            websession.locked_for(kind, key, now)
+            for kind, key, _ in self._keys(username, address, accounts)
+        )
+
+    def failed(
+        self, username: str, accounts: Accounts, address: str | None = None, now=None
+    ) -> bool:
+        """Count a failure; True when it locks the account, the address or both."""
+        locks = [
+            websession.count_failure(kind, key, limit, accounts.lockout_s, now)
+            for kind, key, limit in self._keys(username, address, accounts)
+        ]
+        return any(locks)
+
+    def succeeded(self, username: str, address: str | None = None) -> None:
+        websession.clear_failures("pair", f"{username}|{address or 'local'}")
 
 
-def check_password(accounts: Accounts, lockout: Lockout, username: str, password: str) -> str:
+def check_password(
+    accounts: Accounts, lockout: Lockout, username: str, password: str, address: str | None = None
+) -> str:
     """'ok', 'locked', 'now_locked' or 'wrong' (unknown users are 'wrong', after a hash)."""
-    if lockout.locked_for(username) > 0:
+    if lockout.locked_for(username, accounts, address) > 0:
         return "locked"
     user = accounts.users.get(username)
     # An unknown name costs a hash too, so timing does not tell which names exist.
@@ -189,9 +255,58 @@ def check_password(accounts: Accounts, lockout: Lockout, username: str, password
     except ValueError:
         ok = False
     if ok and user:
-        lockout.succeeded(username)
+        lockout.succeeded(username, address)
         return "ok"
-    return "now_locked" if lockout.failed(username, accounts) else "wrong"
+    return "now_locked" if lockout.failed(username, accounts, address) else "wrong"
+
+
+def oidc_user(claims: dict, accounts: Accounts) -> User | str:
+    """The user an OpenID Connect sign-in stands for, or why there is none (Chinese).
+
+    An account of the same name in the account file (the `preferred_username`, else the
+    `email`) gives role and area; otherwise the provider's claims do (names in [settings])."""
+    username = str(
+        claims.get("preferred_username") or claims.get("email") or claims.get("sub") or ""
+    )
+    if not username:
+        return "统一身份认证未提供用户名。"
+    name = str(claims.get("name") or username)
+    if username in accounts.users:
+        known = accounts.users[username]
+        return User(username, known.name, known.role, known.county, known.townships)
+    role = claims.get(accounts.claims["oidc_role_claim"])
+    if role not in ROLE_LABELS:
+        return f"统一身份认证账号 {username[:40]} 没有本系统的角色（声明 {accounts.claims['oidc_role_claim']}）。"
+    county = claims.get(accounts.claims["oidc_county_claim"])
+    townships = claims.get(accounts.claims["oidc_townships_claim"]) or ()
+    if isinstance(townships, str):
+        townships = [t for t in townships.replace(",", " ").split() if t]
+    if role in ("county", "township") and not county:
+        return f"统一身份认证账号 {username[:40]} 缺少县区（声明 {accounts.claims['oidc_county_claim']}）。"
+    if role == "township" and not townships:
+        return f"统一身份认证账号 {username[:40]} 缺少乡镇（声明 {accounts.claims['oidc_townships_claim']}）。"
+    return User(username, name, role, str(county) if county else None,
+                tuple(str(t) for t in townships))  # fmt: skip
+
+
+def session_user(
+    record: websession.Record | None, accounts: Accounts, now: float | None = None
+) -> User | str:
+    """The user of an open session row, or why the session is over ('expired', 'account')."""
+    import json
+
+    now = time.time() if now is None else now
+    if record is None:
+        return "ended"
+    if now - record.last_seen > accounts.idle_s:
+        return "expired"
+    if record.kind == "oidc":
+        user = oidc_user(json.loads(record.claims or "{}"), accounts)
+        return user if isinstance(user, User) else "account"
+    user = accounts.users.get(record.username)
+    if user is None or websession.fingerprint(user.password_hash) != record.fingerprint:
+        return "account"  # removed from the account file, or its password changed
+    return user
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -244,7 +245,11 @@ def main(argv: list[str] | None = None) -> int:
         user, visible = _account(args.user), None
         if user is not None:
             scope, visible = user.clamp(scope), user.area
-        audit.set_actor(f"cli:{user.username if user else _os_user()}", audit.scope_words(scope))
+        # --user is what the caller says; the OS account is who ran it (both on every row).
+        audit.set_actor(
+            f"cli:{user.username if user else _os_user()}", audit.scope_words(scope),
+            os_user=_os_user(), pid=os.getpid(),
+        )  # fmt: skip
         if args.format != "json":
             from dashboard import brief  # matplotlib and fpdf2: loaded for the brief only
 
@@ -273,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     except sa.exc.SQLAlchemyError as exc:
         reason = safe.exception_reason(exc)
         return _fail(3, f"database {describe_url(args.db)} unavailable: {reason}")
+    except audit.AuditError as exc:  # nothing is written that the trail does not hold
+        return _fail(5, f"{exc} — export refused")
     except OSError as exc:  # the output file cannot be written
         return _fail(4, f"cannot write {args.output.name if args.output else 'output'}: "
                      f"{exc.strerror or safe.exception_reason(exc)}")  # fmt: skip
@@ -293,12 +300,12 @@ def _account(username: str | None) -> auth.User | None:
 
 def _os_user() -> str:
     """Who ran the CLI, for the audit trail (the server account when there is no --user)."""
-    import getpass
+    import pwd
 
-    try:
-        return getpass.getuser()
+    try:  # the real uid's account: unlike getpass.getuser(), not taken from $USER/$LOGNAME
+        return pwd.getpwuid(os.getuid()).pw_name
     except (KeyError, OSError):
-        return "unknown"
+        return f"uid:{os.getuid()}"
 
 
 def _fail(code: int, message: str) -> int:

@@ -1,31 +1,50 @@
-"""The sign-in gate of the frame (Streamlit side of dashboard.auth) and the signed-in user."""
+"""The sign-in gate of the frame (Streamlit side of dashboard.auth) and the signed-in user.
+
+A sign-in (password form or st.login's OpenID Connect) opens a session row
+(dashboard/websession.py); the browser gets its HttpOnly cookie through the grant route and
+every later run, fragment (`fragment` below) and download (audit.deferred's guard) checks
+that row again: sign-out, idle expiry, a removed account or a changed password end it at the
+next interaction of any kind.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import logging
 import time
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
-from dashboard import audit, auth, database, safe
+from dashboard import audit, auth, database, safe, state, websession
 from dashboard.auth import User
 
+log = logging.getLogger(__name__)
+
 S_USER = "s_auth_user"  # the signed-in User
-S_LAST_SEEN = "s_auth_last_seen"  # time.time() of the session's last run (idle expiry)
-S_EXPIRED = "s_auth_expired"  # the session just expired: say so on the sign-in form
+S_SID = "s_auth_sid"  # the session id of this tab's row (dashboard/websession.py)
+S_EXPIRED = "s_auth_expired"  # why the last session ended: say so on the sign-in form
 S_MODE = "s_auth_mode"  # "on", "off" (DASHBOARD_AUTH=off) or "demo"
+S_LAST_DRILL = "s_audit_last_drill"  # the village/team/area last written to the audit trail
 S_OFF_TOASTED = "s_auth_off_toasted"  # the meeting's "sign-in is off" toast was shown
 W_USERNAME, W_PASSWORD = "w_auth_username", "w_auth_password"
 
+# A session row's last_seen is written at most this often (idle expiry is in minutes).
+TOUCH_S = 15
 NO_ACCOUNTS_HINT = (
     "请管理员添加账号：运行 `python -m dashboard.auth hash` 生成密码哈希，写入 "
     "`.streamlit/users.toml`（或环境变量 `DASHBOARD_USERS_FILE` 指定的文件，格式见 README），"
     "然后重试。仅在受控测试环境中，可设置 `DASHBOARD_AUTH=off` 明确关闭登录。"
 )
-
-
-@st.cache_resource(show_spinner=False)
-def _lockout() -> auth.Lockout:
-    return auth.Lockout()
+AUDIT_DOWN = (
+    "审计日志暂时无法写入，为保证每次登录、查看和下载都有记录，系统暂停服务。"
+    "请联系管理员（管理员登录后在“审计日志”页面可以看到原因）。"
+)
+ENDED = {
+    "expired": "长时间未操作，已自动退出登录。请重新登录。",
+    "account": "账号或密码已变更，请重新登录。",
+}
 
 
 def current_user() -> User | None:
@@ -33,74 +52,311 @@ def current_user() -> User | None:
     return st.session_state.get(S_USER)
 
 
-def _sign_out(reason: str) -> None:
-    user = st.session_state.pop(S_USER, None)
-    if user is not None:
-        audit.record(reason, user=user.username)
+def address() -> str | None:
+    """The browser's address: the connection's, or X-Real-IP / X-Forwarded-For's last hop when
+    the connection comes from this machine (the documented nginx front); None on loopback."""
+    direct = st.context.ip_address  # None for 127.0.0.1 and ::1
+    if isinstance(direct, str) and direct:
+        return direct[:64]
+    try:
+        headers = dict(st.context.headers)
+    except Exception:  # no browser connection (AppTest)
+        return None
+    real = headers.get("X-Real-IP") or headers.get("x-real-ip")
+    chain = headers.get("X-Forwarded-For") or headers.get("x-forwarded-for") or ""
+    forwarded = real if isinstance(real, str) and real else str(chain).split(",")[-1]
+    return forwarded.strip()[:64] or None
 
 
-def _form(accounts: auth.Accounts) -> None:
+def oidc_configured() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section (st.login's provider)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file, or one that does not parse: no OpenID Connect
+        return False
+
+
+def _guard(sid: str) -> callable:
+    """What a deferred download asks before it builds: None while the session holds."""
+
+    def check() -> str | None:
+        try:
+            accounts = auth.load_accounts()
+        except auth.AccountsError:
+            return "account_file"
+        result = auth.session_user(websession.lookup(sid), accounts)
+        return None if isinstance(result, User) else result
+
+    return check
+
+
+def _set_actor(user: User | None, sid: str | None) -> None:
+    """This thread's actor for the trail; the scope is the last run's filters' (a fragment's
+    run has no filters of its own), replaced by app.py once this run's filters are drawn."""
+    filters = st.session_state.get(state.S_FILTERS)
+    audit.set_actor(
+        user.username if user else None,
+        audit.scope_words(filters.scope) if filters is not None else None,
+        websession.short_id(sid),
+        address(),
+        _guard(sid) if sid else None,
+    )
+
+
+def _end(sid: str, why: str, username: str | None) -> None:
+    """End a session row and say why on the trail (a trail that cannot be written is logged)."""
+    websession.end(sid, why)
+    st.session_state.pop(S_USER, None)
+    st.session_state.pop(S_SID, None)
+    st.session_state[S_EXPIRED] = why
+    try:
+        audit.record("expired" if why == "expired" else "session_ended", user=username, reason=why)
+    except audit.AuditError:
+        pass  # logged by audit.record; the session ends all the same
+
+
+def _redirect(url: str) -> None:
+    """Send the browser to a URL of this server (what st.login does to reach its route)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        msg = ForwardMsg()
+        msg.auth_redirect.url = url
+        ctx.enqueue(msg)
+
+
+def _here() -> str:
+    """The path and query the browser asked for (where to return after the cookie is set)."""
+    url = st.context.url or ""
+    path = "/" + url.split("://", 1)[-1].split("/", 1)[-1] if "://" in url else "/"
+    query = urlencode(st.query_params.to_dict())
+    return websession.safe_next(path + (f"?{query}" if query else ""))
+
+
+def _open_session(user: User, kind: str, claims: dict | None = None) -> bool:
+    """Record the sign-in, open the row, and hand the browser its cookie; False when refused
+    because the trail cannot be written (administrators still get in, to see why)."""
+    where = address()
+    fp = websession.fingerprint(user.password_hash) if kind == "password" else "oidc"
+    sid, grant = websession.create(
+        user.username, fp, kind, where, json.dumps(claims, ensure_ascii=False) if claims else None
+    )
+    _set_actor(user, sid)
+    try:
+        audit.record("sign_in", user=user.username, role=user.role, method=kind)
+    except audit.AuditError:
+        if not user.is_admin:
+            websession.end(sid, "audit_failed")
+            st.error(AUDIT_DOWN, icon=":material/gpp_bad:")
+            return False
+        log.error("AUDIT DOWN: administrator %s signed in (not in the trail)", user.username)
+    st.session_state[S_USER] = user
+    st.session_state[S_SID] = sid
+    if websession.routes_mounted:  # swap the grant for the cookie, then back to this page
+        _redirect(f"{websession.GRANT_ROUTE}?t={grant}&next={quote(_here(), safe='')}")
+        st.stop()
+    return True
+
+
+def _record_attempt(event: str, username: str, **fields) -> bool:
+    """An attempt on the trail; False (and a message) when the trail cannot be written."""
+    try:
+        audit.record(event, user=username[:64], **fields)
+    except audit.AuditError:
+        st.error(AUDIT_DOWN, icon=":material/gpp_bad:")
+        return False
+    return True
+
+
+def _oidc(accounts: auth.Accounts) -> None:
+    """The OpenID Connect half of the form: a fresh st.login opens a session of ours."""
+    info = st.user
+    if info.get("is_logged_in"):
+        claims = {k: v for k, v in info.to_dict().items() if k not in ("tokens",)}
+        fresh = websession.oidc_login_fresh(claims)
+        user = auth.oidc_user(claims, accounts)
+        if isinstance(user, str):
+            _set_actor(None, None)
+            _record_attempt("sign_in_failed", str(claims.get("sub", "")), method="oidc")
+            st.error(user)
+        elif fresh and _open_session(user, "oidc", claims):
+            st.rerun()
+    if st.button("使用统一身份认证登录", type="primary", icon=":material/badge:"):
+        if info.get("is_logged_in"):
+            st.logout()  # an old provider sign-in: sign in again there
+        else:
+            st.login()
+
+
+def _form(accounts: auth.Accounts, oidc: bool) -> None:
     st.title("医防融合监测 · 登录")
-    if st.session_state.pop(S_EXPIRED, False):
-        st.info("长时间未操作，已自动退出登录。请重新登录。")
+    why = st.session_state.pop(S_EXPIRED, None)
+    if why in ENDED:
+        st.info(ENDED[why])
+    if oidc:
+        _oidc(accounts)
+        if not accounts.users:
+            st.stop()
+        st.caption("或使用本系统账号：")
     with st.form("signin"):
         username = st.text_input("账号", key=W_USERNAME)
         password = st.text_input("密码", type="password", key=W_PASSWORD)
         submitted = st.form_submit_button("登录", type="primary")
     if not submitted:
         st.stop()
-    lockout = _lockout()
-    result = auth.check_password(accounts, lockout, username.strip(), password)
-    name = safe.markdown(username.strip()[:40])
+    username = username.strip()
+    where = address()
+    _set_actor(None, None)
+    lockout = auth.Lockout()
+    result = auth.check_password(accounts, lockout, username, password, where)
     if result == "ok":
-        user = accounts.users[username.strip()]
-        st.session_state[S_USER] = user
-        st.session_state[S_LAST_SEEN] = time.time()
-        audit.record("sign_in", user=user.username, role=user.role)
-        st.rerun()
+        if _open_session(accounts.users[username], "password"):
+            st.rerun()
+        st.stop()
+    event = {"wrong": "sign_in_failed", "locked": "sign_in_locked", "now_locked": "locked"}
+    if not _record_attempt(event[result], username, address=where):
+        st.stop()
     if result == "wrong":
-        audit.record("sign_in_failed", user=username.strip()[:64])
         st.error("账号或密码不正确。")
     else:
-        if result == "now_locked":
-            audit.record("locked", user=username.strip()[:64])
-        minutes = max(1, round(lockout.locked_for(username.strip()) / 60))
-        st.error(f"账号 {name} 登录失败次数过多，已锁定，请 {minutes} 分钟后再试。")
+        minutes = max(1, round(lockout.locked_for(username, accounts, where) / 60))
+        st.error(
+            f"账号 {safe.markdown(username[:40])} 登录失败次数过多，已锁定，请 {minutes} 分钟后再试。"
+        )
     st.stop()
 
 
 def require(db: database.Database) -> User | None:
     """Sign-in before anything else is drawn; returns the user, None when sign-in is off."""
-    if db.builds_demo:
-        st.session_state[S_MODE] = "demo"
-        return None
-    if auth.auth_switched_off():
-        st.session_state[S_MODE] = "off"
+    if db.builds_demo or auth.auth_switched_off():
+        st.session_state[S_MODE] = "demo" if db.builds_demo else "off"
+        _set_actor(None, None)
         return None
     st.session_state[S_MODE] = "on"
     try:
         accounts = auth.load_accounts()
     except auth.AccountsError as exc:
         database.error_page("账号文件无效", str(exc), "请管理员修正账号文件后重试。")
-    if not accounts.users:
+    oidc = oidc_configured()
+    if not accounts.users and not oidc:
         database.error_page(
             "尚未配置登录账号", "连接的是正式数据库，但没有任何账号。", NO_ACCOUNTS_HINT
         )
-    user = current_user()
-    now = time.time()
-    if user is not None and now - st.session_state.get(S_LAST_SEEN, now) > accounts.idle_s:
-        _sign_out("expired")
-        st.session_state[S_EXPIRED] = True
-        user = None
-    if user is not None and user.username not in accounts.users:  # account removed
-        _sign_out("sign_out")
-        user = None
+    sid = st.session_state.get(S_SID) or websession.unsign(
+        st.context.cookies.get(websession.COOKIE)
+    )
+    user, record = None, None
+    if sid:
+        record = websession.lookup(sid)
+        result = auth.session_user(record, accounts)
+        if isinstance(result, User):
+            user = result
+        elif record is not None:
+            _end(sid, result, record.username)
+        else:
+            st.session_state.pop(S_USER, None)
+            st.session_state.pop(S_SID, None)
     if user is None:
-        _form(accounts)
-    user = accounts.users[user.username]  # role or area changes apply at once
-    st.session_state[S_USER] = user
-    st.session_state[S_LAST_SEEN] = now
+        _form(accounts, oidc)
+    if record is None or time.time() - record.last_seen > TOUCH_S:
+        websession.touch(sid)
+    st.session_state[S_USER] = user  # role or area changes apply at once
+    st.session_state[S_SID] = sid
+    _set_actor(user, sid)
     return user
+
+
+def still_signed_in(touch: bool = True) -> bool:
+    """The session of this run still holds (always True with sign-in off)."""
+    if st.session_state.get(S_MODE) != "on":
+        return True
+    sid = st.session_state.get(S_SID)
+    if not sid:
+        return False
+    try:
+        accounts = auth.load_accounts()
+    except auth.AccountsError:
+        return False
+    record = websession.lookup(sid)
+    result = auth.session_user(record, accounts)
+    if not isinstance(result, User):
+        return False
+    if touch and time.time() - record.last_seen > TOUCH_S:
+        websession.touch(sid)
+    _set_actor(result, sid)
+    return True
+
+
+def fragment(func=None, *, run_every=None):
+    """st.fragment that first checks the session: a fragment rerun after sign-out, expiry or
+    an account change reruns the whole app instead, which shows the sign-in form. Timed
+    fragments (the meeting's slide timer) do not count as activity for idle expiry."""
+
+    def wrap(body):
+        @functools.wraps(body)
+        def guarded(*args, **kwargs):
+            if not still_signed_in(touch=run_every is None):
+                st.rerun(scope="app")
+            result = body(*args, **kwargs)
+            try:
+                audit_drill()
+            except audit.AuditError:
+                user = current_user()
+                if user is None or not user.is_admin:
+                    refuse_audit_down()
+            return result
+
+        return st.fragment(guarded, run_every=run_every)
+
+    return wrap(func) if func is not None else wrap
+
+
+# What a user drilled into, for the trail: row field → session key; each page's state module
+# registers its own (the frame imports no page).
+DRILL_KEYS: dict[str, str] = {}
+
+
+def register_drill(field: str, session_key: str) -> None:
+    """Name a session key whose value is a drill-down (a village, a team, an area) to audit."""
+    DRILL_KEYS[field] = session_key
+
+
+def audit_drill() -> None:
+    """One `drill` row when the village, team or area a user drilled into changes (the panel
+    of a village on the map, a team's detail, the 推送不到位 list of an area). A row that
+    cannot be written refuses the view (AuditError), as a page view does."""
+    drill = {name: st.session_state.get(key) for name, key in DRILL_KEYS.items()}
+    drill = {k: str(v)[:64] for k, v in drill.items() if v}
+    if st.session_state.get(S_LAST_DRILL, {}) == drill:
+        return
+    if drill:
+        audit.record("drill", **drill)
+    st.session_state[S_LAST_DRILL] = drill
+
+
+def refuse_audit_down() -> None:
+    """The page a user sees instead of what they asked for while the trail cannot be written."""
+    st.error(AUDIT_DOWN, icon=":material/gpp_bad:")
+    st.stop()
+
+
+def sign_out() -> None:
+    sid = st.session_state.pop(S_SID, None)
+    user = st.session_state.pop(S_USER, None)
+    websession.end(sid, "sign_out")
+    try:
+        audit.record("sign_out", user=user.username if user else None)
+    except audit.AuditError:
+        pass  # logged; signing out is never refused
+    if user is not None and websession.oidc_kind(sid):
+        st.logout()  # also ends st.login's own cookie (and the provider's session, if it can)
+        st.stop()
+    if websession.routes_mounted:
+        _redirect(websession.SIGN_OUT_ROUTE)
+        st.stop()
+    st.rerun()
 
 
 def sidebar(user: User | None, meeting_mode: bool = False) -> None:
@@ -125,5 +381,4 @@ def sidebar(user: User | None, meeting_mode: bool = False) -> None:
     role = auth.ROLE_LABELS[user.role]
     st.sidebar.caption(f"{safe.markdown(user.name)}（{role}）")
     if st.sidebar.button("退出登录", key="w_auth_sign_out", icon=":material/logout:"):
-        _sign_out("sign_out")
-        st.rerun()
+        sign_out()

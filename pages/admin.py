@@ -1,5 +1,7 @@
 """审计日志: the audit trail for administrators (sign-ins, failures, page views, exports)."""
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -56,19 +58,46 @@ def load_history() -> None:
         st.caption("撤销一次加载：python -m loader undo --db URL 编号（从最新的开始）。")
 
 
+
+def trail_status() -> None:
+    """Whether the trail is being written and whether its chain of hashes is intact."""
+    failure = audit.health()
+    writable = audit.writable()
+    if failure is not None or writable is not None:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(failure[0])) if failure else ""
+        reason = safe.reason(failure[1] if failure else writable)
+        st.error(
+            f"**审计日志无法写入**{f'（{when} 起）' if when else ''}：{safe.markdown(reason)}。"
+            "在恢复之前，其他用户的登录、页面和下载都会被拒绝；管理员本人的操作只写入服务器日志。"
+            f"请检查审计目录 `{safe.markdown(audit.folder().name)}` 的磁盘空间和写权限（环境变量 "
+            f"{audit.ENV_DIR}）。",
+            icon=":material/gpp_bad:",
+        )
+    intact, checked, where = audit.verify()
+    if intact:
+        st.caption(f"完整性校验通过：{checked:,} 条记录的哈希链完整（每行记有上一行的哈希）。")
+    else:
+        st.error(f"**审计日志完整性校验未通过**：{safe.markdown(where)}。已校验 {checked:,} 条。",
+                 icon=":material/report:")  # fmt: skip
+
+
 store_status()
+trail_status()
 load_history()
 rows = audit.read()
 if not rows:
     st.info("审计日志中还没有记录。")
     st.stop()
 df = pd.DataFrame(rows)
-columns = [c for c in ("time", "event", "user", "page", "scope", "period", "what") if c in df]
-table = df[columns].rename(
-    columns={"time": "时间", "event": "事件", "user": "用户", "page": "页面", "scope": "范围",
-             "period": "期间", "what": "内容"}
-)  # fmt: skip
-st.caption(f"最近 {len(table):,} 条，最新的在前。日志文件只追加，按大小轮转，不写入监测数据库。")
+names = {"time": "时间", "event": "事件", "user": "用户", "address": "来源地址",
+         "session": "会话", "page": "页面", "scope": "范围", "period": "期间", "what": "内容",
+         "village": "村", "team": "团队", "area": "地区", "reason": "原因", "os_user": "系统账号"}  # fmt: skip
+columns = [c for c in names if c in df]
+table = df[columns].rename(columns=names)
+st.caption(
+    f"最近 {len(table):,} 条，最新的在前。日志文件只追加，按大小轮转，保留 "
+    f"{audit.retention_days()} 天（{audit.ENV_RETENTION}），不写入监测数据库。"
+)
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
     "导出 CSV", audit.deferred(lambda: excel.to_csv_bytes(table)), file_name="审计日志.csv",

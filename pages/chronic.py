@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import navigation, small_cells, state, theme
+from dashboard import navigation, signin, small_cells, state, theme
 from dashboard.charts import PLOTLY_CONFIG, svg
 from dashboard.charts import chronic as charts
 from dashboard.data import cached
@@ -205,7 +205,7 @@ def mismatch(view: ChronicView, colors: dict, below: int, cells) -> None:
     mismatch_villages(view, areas[areas["mismatched"] > 0], below, cells)
 
 
-@st.fragment  # choosing an area reruns this list only
+@signin.fragment  # choosing an area reruns this list only
 def mismatch_villages(view: ChronicView, areas: pd.DataFrame, below: int, cells) -> None:
     """The villages behind the figures above, for all areas or the one chosen."""
     st.markdown(f"**{labels.MISMATCH}的村**")

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import safe, small_cells, state
+from dashboard import safe, signin, small_cells, state
 from dashboard.data import cached
 from geo import maps
 from pages import grid_map_layers as map_layers
@@ -91,7 +91,7 @@ def _clicked(result: dict | None) -> tuple[str | None, str | None]:
     return kind, code
 
 
-@st.fragment
+@signin.fragment
 def map_section() -> None:
     layer_key = grid_map_state.map_layer(tuple(grid_map.LAYERS), grid_map.DEFAULT_LAYER)
     st.session_state[grid_map_state.W_MAP_LAYER] = layer_key

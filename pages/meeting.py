@@ -14,7 +14,7 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import audit, data, small_cells, state
+from dashboard import audit, data, signin, small_cells, state
 from dashboard.data import cached
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
@@ -197,7 +197,7 @@ def _auto(keys: list[str]) -> None:
     key = st.session_state.get(meeting_state.S_SLIDE)
     position = keys.index(key) if key in keys else 0
 
-    @st.fragment(run_every=seconds + TIMER_SHIFT_SECONDS * position)
+    @signin.fragment(run_every=seconds + TIMER_SHIFT_SECONDS * position)
     def tick() -> None:
         _key, since = st.session_state[meeting_state.S_SLIDE_SHOWN_AT]
         if time.monotonic() - since >= AUTO_SLACK * seconds:

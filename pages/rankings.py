@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import audit, excel, safe, state
+from dashboard import audit, excel, safe, signin, state
 from dashboard.charts import ranking_tables as tables
 from dashboard.data import cached
 from pages import rankings_parts as parts
@@ -114,7 +114,7 @@ with tabs["lost"]:
 with tabs["whatif"]:
     if tabs["whatif"].open:
         # A weight changed reruns the simulation only, not the page.
-        st.fragment(parts.what_if_tab)(view)
+        signin.fragment(parts.what_if_tab)(view)
 
 with tabs["method"]:
     if tabs["method"].open:

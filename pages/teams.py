@@ -131,7 +131,7 @@ def headline() -> None:
         st.caption(" ".join(notes))
 
 
-@st.fragment  # its widgets rerun this section only
+@signin.fragment  # its widgets rerun this section only
 def ranking() -> None:
     st.subheader("团队排名")
     measure = st.selectbox(
@@ -166,7 +166,7 @@ def ranking() -> None:
         )
 
 
-@st.fragment  # its widgets rerun this section only
+@signin.fragment  # its widgets rerun this section only
 def monthly() -> None:
     st.subheader("服务逐月")
     if view.monthly.empty:

@@ -99,16 +99,32 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db_url: str | None, port: int | None = None, timeout_s: float = 120):
-    """Run `streamlit run dashboard/app.py` on localhost; yield its base URL."""
+def streamlit_server(
+    db_url: str | None,
+    port: int | None = None,
+    timeout_s: float = 120,
+    script: str = "app.py",
+    env: dict[str, str | None] | None = None,
+    args: tuple[str, ...] = (),
+):
+    """Run `streamlit run dashboard/<script>` on localhost; yield its base URL. `env` adds to
+    (None: removes from) the environment; serve.py mounts the session cookie's routes."""
     port = port or free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    environ = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for key, value in (env or {}).items():
+        if value is None:
+            environ.pop(key, None)
+        else:
+            environ[key] = value
     if db_url:
-        env["DASHBOARD_DB_URL"] = db_url
-        env.setdefault("DASHBOARD_AUTH", "off")  # generated databases: sign-in switched off
+        environ["DASHBOARD_DB_URL"] = db_url
+        if "DASHBOARD_AUTH" not in (env or {}):
+            environ.setdefault("DASHBOARD_AUTH", "off")  # generated databases: sign-in off
+    env = environ
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / script),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        *args,
     ]  # fmt: skip
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -22,6 +22,8 @@ from tests.browser import (
 
 # The audit trail of app runs in tests goes to a scratch folder, not the checkout's data/.
 os.environ.setdefault("DASHBOARD_AUDIT_DIR", tempfile.mkdtemp(prefix="yfrh_audit_"))
+# Session rows and lockout counters (dashboard/websession.py) likewise.
+os.environ.setdefault("DASHBOARD_AUTH_DIR", tempfile.mkdtemp(prefix="yfrh_auth_"))
 # Tests run the app on hand-made databases: sign-in is switched off explicitly, as an
 # administrator would; tests/test_auth.py removes the switch to test the sign-in itself.
 os.environ.setdefault("DASHBOARD_AUTH", "off")

@@ -97,4 +97,37 @@ def test_audit_log_download_is_audited_as_the_admin(env, downloads):  # noqa: F8
     click(downloads["审计日志.csv"])
     rows = exports(env)
     assert len(rows) == 1
-    assert rows[0][0] == "s_admin" and rows[0][2] == "csv: 时间、事件、用户、页面、范围、期间"
+    assert rows[0][0] == "s_admin" and rows[0][2] == "csv: 时间、事件、用户、会话、页面、范围、期间"
+
+
+@pytest.mark.parametrize("change", ["removed", "expired", "signed_out"])
+def test_download_is_refused_after_the_session_ends(env, downloads, change):  # noqa: F811
+    from dashboard import audit, websession
+
+    at = signed_in("s_county", county=hm.A, period="2026-03")
+    at.query_params["tab"] = "list"
+    at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["teams"][0])).run()
+    build = downloads[f"团队工作量_{hm.A}_2026-03.csv"]
+    sid = at.session_state["s_auth_sid"]
+    if change == "removed":
+        users = env / "users.toml"
+        users.write_text(users.read_text("utf-8").replace("[users.s_county]", "[users.x]"), "utf-8")
+    elif change == "expired":
+        websession.touch(sid, now=0.0)
+    else:
+        websession.end(sid, "sign_out")
+    failed = []
+    worker = threading.Thread(target=lambda: _try(build, failed))
+    worker.start()
+    worker.join()
+    assert failed and isinstance(failed[0], audit.SessionEnded)
+    assert exports(env) == []
+    refused = [r for r in events(env) if r["event"] == "export_refused"]
+    assert refused and refused[0]["user"] == "s_county"
+
+
+def _try(build, failed: list) -> None:
+    try:
+        build()
+    except Exception as exc:
+        failed.append(exc)
