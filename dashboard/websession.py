@@ -10,7 +10,7 @@ account file, or when its password hash changes. Every run, fragment and downloa
 
 A Streamlit script cannot set an HttpOnly cookie (it talks over a websocket), so after a sign-in
 the page is sent, once, to `/yfrh-auth/grant?t=…&next=…`: a route of our own, mounted beside
-Streamlit's with st.App (dashboard/serve.py), that swaps the one-time grant (60 s) for the
+Streamlit's with st.App (dashboard/app.py), that swaps the one-time grant (60 s) for the
 cookie and redirects to the page the user asked for. Plain Python and Starlette; no Streamlit
 import, so the export CLI and tests use it too.
 
@@ -46,8 +46,8 @@ SIGN_OUT_ROUTE = f"{ROUTE_PREFIX}/signout"
 GRANT_S = 60  # a grant is swapped for the cookie at once; a minute covers a slow page
 # The cookie outlives no working day by much; the row's idle expiry ends sessions sooner.
 COOKIE_MAX_AGE_S = 12 * 3600
-# Set by dashboard/serve.py when the grant route is mounted (not under AppTest or a plain
-# `streamlit run dashboard/app.py`, where a sign-in lasts as long as the browser tab).
+# Set by dashboard/app.py when the grant route is mounted (not under AppTest or a plain
+# `streamlit run dashboard/frame.py`, where a sign-in lasts as long as the browser tab).
 routes_mounted = False
 
 _lock = threading.Lock()
@@ -317,7 +317,7 @@ def clear_failures(kind: str, key: str) -> None:
         con.execute("UPDATE failures SET count = 0 WHERE kind = ? AND key = ?", (kind, key))
 
 
-# --- the cookie route (mounted by dashboard/serve.py) --------------------------------------------
+# --- the cookie route (mounted by dashboard/app.py) --------------------------------------------
 def safe_next(target: str | None) -> str:
     """A path on this server to go to after the cookie is set ("/" for anything else)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

@@ -58,7 +58,6 @@ def load_history() -> None:
         st.caption("撤销一次加载：python -m loader undo --db URL 编号（从最新的开始）。")
 
 
-
 def trail_status() -> None:
     """Whether the trail is being written and whether its chain of hashes is intact."""
     failure = audit.health()

@@ -24,7 +24,7 @@ from views import grid_map, grid_map_cells, labels, masking
 from views.common import Window
 from views.domain import Scope
 
-# Streamlit serves the static folder beside the entry script (dashboard/app.py).
+# Streamlit serves the static folder beside the entry script (dashboard/app.py and the frame it mounts).
 STATIC_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "static"
 LEAFLET_DIR = STATIC_DIR / "vendor" / "leaflet"
 LEAFLET_URL_PATH = "app/static/vendor/leaflet"

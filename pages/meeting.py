@@ -1,6 +1,6 @@
 """例会模式 on screen: one full-screen slide at a time, moved by keys, buttons or a timer.
 
-The frame (dashboard/app.py) calls `render` instead of the page when the URL has
+The frame (dashboard/frame.py) calls `render` instead of the page when the URL has
 `mode=meeting`; the filters still come from the URL (drawn into a sidebar nobody sees).
 Keys: → / Space / PageDown next, ← / PageUp back (a presenter's clicker sends these),
 Backspace leaves a drill-down — whatever control has focus (pages.meeting_presenter).

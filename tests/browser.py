@@ -108,7 +108,7 @@ def streamlit_server(
     args: tuple[str, ...] = (),
 ):
     """Run `streamlit run dashboard/<script>` on localhost; yield its base URL. `env` adds to
-    (None: removes from) the environment; serve.py mounts the session cookie's routes."""
+    (None: removes from) the environment; app.py mounts the session cookie's routes."""
     port = port or free_port()
     environ = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for key, value in (env or {}).items():

@@ -12,7 +12,7 @@ from dashboard import navigation
 from tests import handmade as hm
 from tests.dbs import sqlite_file, write_rows
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 # A cold first run imports plotly, pandas and the drivers; later runs are fast.
 TIMEOUT_S = 120
 

@@ -14,7 +14,7 @@ from data_access.scope import Scope
 from tests import handmade as hm
 from tests.dbs import sqlite_file
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120
 PASSWORD = "correct horse"
 HASH = auth.hash_password(PASSWORD)  # one hash for every account: bcrypt is slow on purpose
@@ -286,14 +286,14 @@ def test_oidc_roles_from_the_account_file_or_the_claims():
 
 
 def test_the_server_refuses_to_start_on_nonsense_settings(tmp_path):
-    """`streamlit run dashboard/serve.py` imports serve.py first: a Chinese line, exit 2."""
+    """`streamlit run dashboard/app.py` imports app.py first: a Chinese line, exit 2."""
     import subprocess
     import sys
 
     bad = tmp_path / "users.toml"
     bad.write_text("[settings]\nlockout_minutes = 0\n", encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-c", "import dashboard.serve"],
+        [sys.executable, "-c", "import dashboard.app"],
         cwd=APP.parents[1], capture_output=True, text=True, timeout=120,
         env={**os.environ, "DASHBOARD_USERS_FILE": str(bad)},
     )  # fmt: skip

@@ -172,7 +172,7 @@ def test_a_part_without_share_is_empty(share):
 
 # --- the pages -------------------------------------------------------------------------------
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120  # a cold first run imports pandas and the drivers
 
 

@@ -348,7 +348,7 @@ def test_red_share_villages(engine):
 
 # --- the page -------------------------------------------------------------------------------
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "chronic.py"
 TIMEOUT_S = 120  # a cold first run imports plotly, pandas and the drivers
 

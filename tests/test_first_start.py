@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import database
 from demo import generator
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120
 WAIT_S = 60  # the fake build's longest wait for the test to let it finish
 

@@ -190,7 +190,7 @@ def test_relative_imports_resolve_to_the_modules_they_name():
         "dashboard.state",
     }
     dynamic = "__import__('pages.meeting')\nimportlib.import_module('.teams', package='pages')\n"
-    assert {"pages.meeting", "pages.teams"} <= imported_modules(dynamic, "dashboard/app.py")
+    assert {"pages.meeting", "pages.teams"} <= imported_modules(dynamic, "dashboard/frame.py")
 
 
 def test_import_forms_are_all_read():

@@ -27,7 +27,7 @@ from views.common import window_for
 from views.jsonable import jsonable
 from views.meeting import deck, village_slides
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120  # a cold first run imports plotly, pandas, folium and the drivers
 COUNTY_A = Scope(hm.A)
 

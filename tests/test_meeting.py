@@ -18,7 +18,7 @@ from tests.dbs import dialect_params, loaded_database, sqlite_file
 from views.common import window_for
 from views.meeting import deck
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120  # a cold first run imports plotly, pandas and the drivers
 Q1 = Period.parse("2026-Q1")
 

@@ -18,7 +18,7 @@ from tests import handmade as hm
 from tests.dbs import sqlite_file
 from views.meeting import deck
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120
 PROJECTOR = (1920, 1080)
 DEMO_PERIOD = "2026-Q3"

@@ -203,7 +203,7 @@ def test_what_if_shows_official_scores_as_the_league_does(engine):
 
 # --- renderers: the page, the slides and the export show the one model --------------------------
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120
 
 

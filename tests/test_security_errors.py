@@ -15,7 +15,7 @@ from tests import handmade as hm
 from tests import hostile
 from tests.dbs import READER, loaded_database, sqlite_file, write_rows
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120
 SECRET = "hunter2secret"
 

@@ -30,7 +30,7 @@ from views import rankings
 from views.common import window_for
 from views.meeting import deck
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120
 PASSWORD = "scope test"
 HASH = auth.hash_password(PASSWORD)

@@ -44,7 +44,7 @@ from views import grid_map
 from views.common import window_for
 from views.meeting import deck, village_slides
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 HIDDEN = "人数<5，不显示"
 PROTECTED = "为防推算，不显示"
 RED_ROW = "红标占比（2026年3月末）"  # the slide's row: the share at the period's end month

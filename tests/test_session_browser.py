@@ -1,4 +1,4 @@
-"""A session for the working day, in Chromium against `streamlit run dashboard/serve.py`.
+"""A session for the working day, in Chromium against `streamlit run dashboard/app.py`.
 
 Signed in as a township head on a deep link, the reload, a new tab on the same link and
 例会模式 show the page without a sign-in form; the cookie is HttpOnly and SameSite=Strict. After
@@ -76,7 +76,7 @@ def server(tmp_path):
         "DASHBOARD_AUTH_DIR": str(tmp_path / "auth"),
         "DASHBOARD_STORE_DIR": str(tmp_path / "store"),
     }
-    with streamlit_server(db, script="serve.py", env=env) as base:
+    with streamlit_server(db, script="app.py", env=env) as base:
         yield base, tmp_path
 
 
@@ -192,7 +192,7 @@ def test_sign_in_is_refused_when_the_trail_cannot_be_written(tmp_path, fault):
         "DASHBOARD_STORE_DIR": str(tmp_path / "store"),
     }
     try:
-        with streamlit_server(db, script="serve.py", env=env) as base, browser_page() as page:
+        with streamlit_server(db, script="app.py", env=env) as base, browser_page() as page:
             page.goto(f"{base}/?county={hm.A}")
             sign_in_form(page)
             sign_in(page, "west")
@@ -253,7 +253,7 @@ server_metadata_url = "{issuer}/.well-known/openid-configuration"
         }
         args = ("--secrets.files", str(secrets))
         with (
-            streamlit_server(db, port=port, script="serve.py", env=env, args=args) as base,
+            streamlit_server(db, port=port, script="app.py", env=env, args=args) as base,
             browser_page() as page,
         ):
             page.goto(f"{base}/teams?county={hm.A}&period=2026-03")

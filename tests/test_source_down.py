@@ -18,7 +18,7 @@ from tests import handmade as hm
 from tests.dbs import sqlite_file
 from tests.test_security_scope import HASH, PASSWORD
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 BANNER = "数据源暂时无法连接，显示的是 2026-04-02 08:00 时的数据"
 
 

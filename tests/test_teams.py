@@ -476,7 +476,7 @@ def test_chart_helpers():
 
 # --- the page under AppTest -------------------------------------------------------------------
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120  # a cold first run imports plotly, pandas and the drivers
 
 

@@ -181,7 +181,7 @@ def test_slide_of_a_month_without_checks_says_so(engine):
 
 # --- the page, under AppTest --------------------------------------------------------------------
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "teams.py"
 TIMEOUT_S = 120  # a cold first run imports plotly, pandas and the drivers
 

@@ -30,7 +30,7 @@ from views.common import window, window_for
 from views.jsonable import jsonable
 from views.meeting import deck
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 Q1 = Period.parse("2026-Q1")
 COUNTY_A = Scope(hm.A)
