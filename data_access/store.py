@@ -39,7 +39,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access import meta
+from data_access import meta, quality
 from data_access.engine import REPO_ROOT, backend_of, create_readonly_engine, describe_url
 from data_access.periods import Period, periods_with_data
 from data_access.relations import (
@@ -53,7 +53,7 @@ from data_access.schema import chronic_status, data_meta, metadata, village
 log = logging.getLogger(__name__)
 
 # Bump when the store's tables change: a store of another format is rebuilt, never read.
-FORMAT = "2"
+FORMAT = "3"
 # Contract tables copied as they are (everything but the patient rows).
 COPIED = tuple(t for t in metadata.sorted_tables if t is not chronic_status)
 # Rows per batch read from the source: bounded memory whatever the table's size.
@@ -357,7 +357,7 @@ def _chronic(source: Engine, duck, staging: Path, built: Engine, progress: Progr
     duck.execute(f"ATTACH '{staging}' AS staging")
     duck.execute(
         "CREATE TABLE staging.rows (month VARCHAR, patient_id VARCHAR, disease VARCHAR,"
-        " township_code VARCHAR, color VARCHAR)"
+        " township_code VARCHAR, color VARCHAR, village_code VARCHAR)"
     )
     columns = (cs.month, cs.patient_id, cs.village_code, cs.disease, cs.color, cs.managed_level)
     queries = [sa.select(*columns).where(cs.month == month) for month in months]
@@ -374,7 +374,7 @@ def _chronic(source: Engine, duck, staging: Path, built: Engine, progress: Progr
                 )
                 duck.execute(
                     "INSERT INTO staging.rows SELECT i.month, i.patient_id, i.disease,"
-                    " v.township_code, i.color FROM incoming i"
+                    " v.township_code, i.color, i.village_code FROM incoming i"
                     " LEFT JOIN village v ON v.village_code = i.village_code"
                 )
             finally:
@@ -399,7 +399,19 @@ def _chronic(source: Engine, duck, staging: Path, built: Engine, progress: Progr
             [before, end],
         )
         duck.execute("INSERT INTO chronic_move_pair VALUES (?, ?)", [before, end])
+    progress(0.97, "统计数据质量…")
+    _quality(duck, built)
     duck.execute("DETACH staging")
+
+
+def _quality(duck, built: Engine) -> None:
+    """chronic_quality from the staging rows: the query the source path runs (one text)."""
+    rows = sa.table(
+        "rows",
+        *(sa.column(c) for c in ("month", "patient_id", "village_code", "disease", "color")),
+        schema="staging",
+    )
+    duck.execute("INSERT INTO chronic_quality " + _sql(built, quality.quality_counts(rows)))
 
 
 # Seconds to wait for a child that was told to stop, or that ended, before giving up on it.
