@@ -371,6 +371,10 @@ def open_map_village(code: str | None) -> None:
     st.session_state[S_MAP_VILLAGE] = code or ""
 
 
+# --- 数据质量: which flags the list shows (全部 / 团队 / 村 / 乡镇); not in the URL -----------
+W_QUALITY_LEVEL = "w_quality_level"
+
+
 # --- 例会模式: the projector slides ------------------------------------------------------------
 # `mode=meeting` turns the frame into full-screen slides; write_url leaves it alone, so the
 # filters keep working from the URL. `slide` names the slide shown (a key, not an index: a

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import audit, data, small_cells, state
+from dashboard import audit, data, quality_settings, small_cells, state
 from dashboard.data import cached
 from data_access.scope import Scope
 from pages import meeting_panels as panels
@@ -41,6 +41,7 @@ class CachedSources(deck.Sources):
     def __init__(self, filters: state.Filters):
         self.scope, self.window, self.visible = filters.scope, filters.window, filters.visible
         self.small = small_cells.floor(filters.visible)
+        self.quality_thresholds = quality_settings.thresholds()
 
     def view(self, builder, **options):
         return cached(builder)(self.scope, self.window, **options)

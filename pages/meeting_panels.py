@@ -197,6 +197,34 @@ def teams(slide: Slide, m: Meeting, drill: Drill) -> None:
     )
 
 
+def quality(slide: Slide, m: Meeting, drill: Drill) -> None:
+    p = slide.parts
+    numbers, table = st.columns([1, 3])
+    with numbers:
+        html_block(
+            '<div class="mt-stack">'
+            + big_number("提示", f"{p['count']:,}", "条，建议核查")
+            + big_number(
+                "严重程度高", f"{p['high']:,}", "条", theme.FLAG_COLOR if p["high"] else None
+            )
+            + "</div>"
+        )
+    with table:
+        if not p["rows"]:
+            html_block('<div class="mt-subempty">本期没有数据质量提示。</div>')
+        else:
+            head = "".join(f"<th>{escape(h)}</th>" for h in p["headers"])
+            body = "".join(
+                f"<tr><td><b>{escape(level)}</b></td>"
+                + "".join(f"<td>{escape(str(v))}</td>" for v in values)
+                + "</tr>"
+                for _severity, level, *values in p["rows"]
+            )
+            html_block(f'<table class="mt-table"><tr>{head}</tr>{body}</table>')
+        more = f"另有 {p['more']} 条未列出，见周报。" if p["more"] else ""
+        html_block(f'<div class="mt-note">{escape(p["note"])}{escape(more)}</div>')
+
+
 def alerts(slide: Slide, m: Meeting, drill: Drill) -> None:
     rows = []
     for count, unit, text, names in slide.parts["items"]:
@@ -220,6 +248,7 @@ PANELS = {
     "transitions": transitions,
     "classes": classes,
     "teams": teams,
+    "quality": quality,
     "alerts": alerts,
 }
 

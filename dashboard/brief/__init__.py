@@ -23,7 +23,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from dashboard import audit, excel, safe, small_cells, theme
+from dashboard import audit, excel, quality_settings, safe, small_cells, theme
 from dashboard.brief import images, printed
 from dashboard.brief.fonts import MISSING as FONT_MISSING
 from dashboard.brief.fonts import CjkFont, FontMissing, cjk_font, require
@@ -77,7 +77,9 @@ def file_stem(scope: Scope, period: Period) -> str:
 def build(engine, scope: Scope, window: Window | None, visible: Scope | None = None):
     """(Meeting, slides) of the brief: the meeting's view model over `engine`, as a user who
     sees `visible` sees it (leagues cut, small patient counts masked)."""
-    view = deck.build(engine, scope, window, visible, small_cells.floor(visible))
+    view = deck.build(
+        engine, scope, window, visible, small_cells.floor(visible), quality_settings.thresholds()
+    )
     return view.meeting, view.slides
 
 

@@ -322,6 +322,29 @@ def _alerts(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
     _frame_table(shapes, _body(), table, emphasis={i for i, it in enumerate(items) if it[0]})
 
 
+def _quality(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
+    p = slide.parts
+    rows = p.get("rows")
+    if rows is None:
+        _first_sheet(shapes, slide, m)
+        return
+    _big_numbers(
+        shapes,
+        _body(0.0, 0.2),
+        [
+            ("提示", f"{p['count']:,}", "条，建议核查", theme.ACCENT),
+            ("严重程度高", f"{p['high']:,}", "条", theme.FLAG_COLOR if p["high"] else kit.INK),
+        ],
+    )
+    if rows:
+        table = pd.DataFrame([values for _severity, *values in rows], columns=p["headers"])
+        box = _body(0.22, 1.0)
+        _frame_table(shapes, (box[0], box[1], box[2], box[3] - Inches(0.45)), table,
+                     emphasis={i for i, r in enumerate(rows) if r[0] == "high"})  # fmt: skip
+    more = f"另有 {p['more']} 条未列出，{EXCEL_NOTE}。" if p.get("more") else ""
+    _note(shapes, p.get("note", "") + more)
+
+
 BODIES = {
     "cover": _cover,
     "kpis_missed": _kpis,
@@ -332,6 +355,7 @@ BODIES = {
     "transitions": _transitions,
     "classes": _classes,
     "teams": _teams,
+    "quality": _quality,
     "alerts": _alerts,
 }
 

@@ -117,6 +117,11 @@ def _alerts(slide: Slide) -> pd.DataFrame:
     )
 
 
+def _quality(slide: Slide) -> pd.DataFrame:
+    rows = slide.parts["rows"]
+    return pd.DataFrame([values for _severity, *values in rows], columns=slide.parts["headers"])
+
+
 TABLES = {
     "kpis_missed": _kpis,
     "kpis": _kpis,
@@ -126,6 +131,7 @@ TABLES = {
     "transitions": _transitions,
     "classes": _classes,
     "teams": _teams,
+    "quality": _quality,
     "alerts": _alerts,
 }
 

@@ -17,10 +17,11 @@ from sqlalchemy.engine import Engine
 
 from data_access.periods import Period
 from data_access.scope import Scope
-from views import chronic, overview, rankings
+from views import chronic, overview, quality, rankings
 from views import grid_map as grid_map_view
 from views import teams as teams_view
 from views.common import Header, Window, header
+from views.quality_flags import Thresholds
 
 # key → title, in the order of the meeting (PRODUCT.md: KPIs, ranking, 绿黄红, classes, teams,
 # alerts). `townships` exists only when a county is in scope. The KPIs take two slides, those
@@ -35,6 +36,7 @@ SLIDE_TITLES = {
     "transitions": "绿黄红变化",
     "classes": "二类村与一类村",
     "teams": "重点关注团队",
+    "quality": "数据质量提示",
     "alerts": "需要关注",
 }
 
@@ -51,6 +53,8 @@ class Sources:
 
     visible: Scope | None = None
     small: int = 0
+    # The administrator's 数据质量 thresholds (dashboard.quality_settings; None: defaults).
+    quality_thresholds: Thresholds | None = None
 
     def view(self, builder: Callable[..., Any], **options: Any) -> Any:
         raise NotImplementedError
@@ -70,6 +74,9 @@ class Sources:
     def rankings(self) -> rankings.RankingsView:
         return self.view(rankings.build, visible=self.visible)
 
+    def quality(self) -> quality.QualityView:
+        return self.view(quality.build, thresholds=self.quality_thresholds, small=self.small)
+
 
 class DirectSources(Sources):
     """Builds each view model directly over one engine (export CLI, brief files, tests)."""
@@ -81,9 +88,10 @@ class DirectSources(Sources):
         window: Window,
         visible: Scope | None = None,
         small: int = 0,
+        thresholds: Thresholds | None = None,
     ):
         self.engine, self.scope, self.window, self.visible = engine, scope, window, visible
-        self.small = small
+        self.small, self.quality_thresholds = small, thresholds
         self._built: dict = {}
 
     def view(self, builder: Callable[..., Any], **options: Any) -> Any:
@@ -194,7 +202,13 @@ def build_slide(key: str, src: Sources, m: Meeting) -> Slide:
     if key == "cover" or m.period is None:
         return cover(m)
     # Imported here: the slide modules import Slide and Meeting from this one.
-    from views.meeting import attention_slides, chronic_slides, indicator_slides, village_slides
+    from views.meeting import (
+        attention_slides,
+        chronic_slides,
+        indicator_slides,
+        quality_slides,
+        village_slides,
+    )
 
     builders = {
         "kpis_missed": indicator_slides.kpis_missed,
@@ -205,6 +219,7 @@ def build_slide(key: str, src: Sources, m: Meeting) -> Slide:
         "transitions": chronic_slides.transitions,
         "classes": village_slides.classes,
         "teams": attention_slides.teams,
+        "quality": quality_slides.quality,
         "alerts": attention_slides.alerts,
     }
     return builders[key](src, m)
@@ -224,9 +239,11 @@ def build(
     window: Window | None,
     visible: Scope | None = None,
     small: int = 0,
+    thresholds: Thresholds | None = None,
 ) -> MeetingView:
     """Every slide of the meeting over one engine (the weekly brief's content), for a user
-    who sees `visible` (None: everything) with the small-cell floor `small` (0: none)."""
+    who sees `visible` (None: everything) with the small-cell floor `small` (0: none) and
+    the 数据质量 `thresholds` (None: defaults)."""
     m = Meeting(header(engine, scope), window)
-    src = DirectSources(engine, scope, window, visible, small) if window else None
+    src = DirectSources(engine, scope, window, visible, small, thresholds) if window else None
     return MeetingView(m, [build_slide(k, src, m) for k in slide_keys(scope, m.period)])
