@@ -7,6 +7,9 @@ What it holds (aggregates only, no patient identifiers):
 - `chronic_count`: chronic rows per month, village, disease, colour and managed level;
 - `chronic_move`: rows of one (patient, disease) at two months, per township at each end,
   colour at each end and disease, for every month pair a period can ask for (`needed_pairs`);
+- `chronic_quality` (data_access.quality): per month and village, rows whose colour changed
+  since the patient's previous row, green → red → green flip-flops, and patients also
+  recorded in another village that month — what 数据质量 needs of the patient rows;
 - `store_info`: the source, its `extracted_at` and when the store was built.
 
 The source is read with plain SELECTs (one per table, one per month of `chronic_status`),
