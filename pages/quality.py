@@ -12,7 +12,8 @@ from views import common, quality
 from views.quality_flags import LEVEL_LABELS
 
 CARDS_SHOWN = 40  # flags drawn as cards; the full list is the table and its download
-SEVERITY_ICONS = {"high": "🔴", "medium": "🟠"}
+# Badges, not emoji: an intranet PC may have no colour-emoji font (Chromium draws a box).
+SEVERITY_BADGES = {"high": ":red-badge[严重程度高]", "medium": ":orange-badge[严重程度中]"}
 LEVELS = {"all": "全部", **LEVEL_LABELS}
 
 filters = state.current()
@@ -40,8 +41,8 @@ if not view.has_entities:
 
 with st.container(border=True):
     st.markdown("**提示是什么、不是什么**")
-    st.markdown(f"✅ {quality.WHAT_A_FLAG_IS}")
-    st.markdown(f"⛔ {quality.WHAT_A_FLAG_IS_NOT}")
+    st.markdown(f":material/fact_check: {quality.WHAT_A_FLAG_IS}")
+    st.markdown(f":material/block: {quality.WHAT_A_FLAG_IS_NOT}")
 
 cols = st.columns(4)
 cols[0].metric("提示", f"{view.count:,} 条", help="所选范围与期间内的全部提示")
@@ -64,7 +65,7 @@ def flag_card(flag) -> None:
     entity = flag.entity
     with st.container(border=True):
         st.markdown(
-            f"{SEVERITY_ICONS[flag.severity]} **{flag.kind}** · 严重程度{flag.severity_label} · "
+            f"{SEVERITY_BADGES[flag.severity]} **{flag.kind}** · "
             f"{LEVEL_LABELS[entity.level]} **{safe.markdown(entity.name)}**"
             f"（{safe.markdown(entity.where)}）"
         )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from views.meeting.deck import Meeting, Slide, Sources
 from views.quality_flags import LEVEL_LABELS
 
-# Flags a room can read on one slide; the brief's workbook lists every one.
-ROWS_MAX = 8
+# Flags a room can read on one slide (five rows of projector type fit its body); the
+# brief's workbook lists every one.
+ROWS_MAX = 5
 NOTE = "提示是建议核查的线索，不是结论，也不是对任何团队或个人的指控。"
-HEADERS = ("严重程度", "类型", "对象", "所在乡镇", "数字")
+HEADERS = ("严重程度", "类型", "对象（乡镇）", "数字")
 
 
 def quality(src: Sources, m: Meeting) -> Slide:
@@ -24,8 +25,8 @@ def quality(src: Sources, m: Meeting) -> Slide:
             f.severity,
             f.severity_label,
             f.kind,
-            f"{LEVEL_LABELS[f.entity.level]} {f.entity.name}",
-            f.entity.township_name,
+            f"{LEVEL_LABELS[f.entity.level]} {f.entity.name}"
+            + ("" if f.entity.level == "township" else f"（{f.entity.township_name}）"),
             f.figure,
         )
         for f in view.flags[:ROWS_MAX]
