@@ -233,3 +233,37 @@ def test_the_page_renders_the_flags_and_what_a_flag_is(monkeypatch, tmp_path):
     assert "不是结论" in text and "建议核查" in text
     assert "突增团队2026年2月服务 500 人次" in text
     assert "北镇" not in text  # county B is outside the scope
+
+
+def test_the_slide_and_the_brief_carry_the_flags(tmp_path):
+    import io
+
+    import pandas as pd
+    from pptx import Presentation
+
+    from dashboard.brief import pptx as brief_pptx
+    from dashboard.brief import printed, render_xlsx
+    from views.meeting import deck
+
+    with loaded_database("duckdb", q.ROWS, tmp_path) as engine:
+        view = deck.build(engine, Scope(q.A), window_for(engine, Period.parse("2026-Q1")))
+    slide = next(s for s in view.slides if s.key == "quality")
+    # County A: the 15 flags less TD's three months and 北镇 (county B).
+    assert slide.message == "11 个团队/村/乡镇有 11 条数据质量提示（其中高 4 条），建议核查"
+    assert (slide.parts["count"], slide.parts["high"], slide.parts["more"]) == (11, 4, 6)
+    assert printed.table(slide).iloc[0].tolist() == [
+        "高", "服务量突增", "团队 突增团队（西镇）", "2026年2月服务 500 人次",
+    ]  # fmt: skip
+    assert len(slide.sheets["数据质量提示"]) == 11
+    prs = Presentation(io.BytesIO(brief_pptx.render(view.meeting, view.slides)))
+    keys = [s.key for s in view.slides]
+    words = [
+        shape.text_frame.text
+        for shape in prs.slides[keys.index("quality")].shapes
+        if shape.has_text_frame
+    ]
+    assert slide.message in words and "数据质量提示" in words
+    book = pd.read_excel(
+        io.BytesIO(render_xlsx(view.meeting, view.slides)), sheet_name=None, header=1
+    )
+    assert len(book["数据质量提示"]) == 11
