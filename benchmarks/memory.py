@@ -12,9 +12,9 @@ for the store, then:
    page, every county and month of the database before any repeats), printing the server's
    RSS after every tenth;
 3. prints RSS at each step, so "flat" can be read off: the app's caches are bounded by
-   bytes (dashboard.data.CACHE_MAX_BYTES of pickled view models, maps and geometry,
-   data_access.memo.MAX_BYTES of kept query results, geo.leaflet.ENCODED_MAX_BYTES of
-   encoded shapes), so RSS should level off rather than grow with every combination.
+   bytes (data_access/bounded.py: VIEWS_MAX_BYTES of pickled view models, maps and geometry,
+   QUERIES_MAX_BYTES of kept query results, SHAPES_MAX_BYTES of encoded shapes), so RSS
+   should level off rather than grow with every combination.
 
 RSS is VmRSS of the server and its descendants from /proc (as in benchmarks/browser.py).
 """

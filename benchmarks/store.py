@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import machine  # noqa: E402
 
-from data_access import memo, meta, store, villages  # noqa: E402
+from data_access import memo, meta, store, store_build, villages  # noqa: E402
 from data_access.engine import create_readonly_engine, describe_url  # noqa: E402
 from data_access.periods import periods_with_data  # noqa: E402
 from data_access.scope import Scope  # noqa: E402
@@ -55,7 +55,7 @@ def refresh(url: str, path: Path) -> float:
         last[0], last[1] = now, message.split(" ")[0].rstrip("…")
 
     path.unlink(missing_ok=True)
-    store.build(source, url, path, progress=progress)
+    store_build.build(source, url, path, progress=progress)
     total = time.perf_counter() - started
     source.dispose()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -26,7 +26,6 @@ from dashboard import (  # noqa: E402
     state,
     theme,
 )
-from pages import meeting  # noqa: E402
 from views import labels  # noqa: E402
 
 log = logging.getLogger("dashboard")
@@ -45,7 +44,9 @@ def _audit_view(user, page_title: str, current: state.Filters) -> None:
 
 
 def main() -> None:
-    meeting_mode = meeting.requested()  # `mode=meeting`: slides instead of the page, no chrome
+    meeting_mode = (
+        navigation.meeting_requested()
+    )  # `mode=meeting`: slides instead of the page, no chrome
     st.set_page_config(
         page_title=labels.APP_TITLE,
         page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"),
@@ -55,10 +56,8 @@ def main() -> None:
     theme.apply(fold_sidebar=not meeting_mode)  # meeting mode starts folded anyway
     db = database.connect()
     user = signin.require(db)  # the sign-in form, or None when sign-in is off
-    pages = navigation.all_pages()
-    if user is not None and user.is_admin:
-        pages.append(st.Page(navigation.PAGES_DIR / "admin.py", title="审计日志",
-                             icon=":material/policy:"))  # fmt: skip
+    admin = user is not None and user.is_admin
+    pages = navigation.all_pages(admin=admin, meeting=meeting_mode)
     page = st.navigation(pages, position="hidden" if meeting_mode else "sidebar")
     data.set_database(db)
     try:
@@ -66,15 +65,15 @@ def main() -> None:
         signin.sidebar(user, meeting_mode)
         current = filters.render()
         _audit_view(user, "例会模式" if meeting_mode else page.title, current)
-        if meeting_mode:
+        if meeting_mode:  # every address runs the slides (pages/meeting_mode.py)
             try:
-                meeting.render(current)
+                page.run()
             finally:
                 notice = state.notice_text(state.pop_notices())
                 if notice:  # no box on the projector: a toast that fades
                     st.toast(notice, icon=":material/link_off:")
         else:
-            meeting.sidebar_link(current)
+            navigation.meeting_link(current)
             header.render(current)
             # One box for every notice: the filters' now, the page's own settings' after it runs.
             notices, early = st.empty(), state.pop_notices()

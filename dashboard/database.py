@@ -23,8 +23,9 @@ from data_access.engine import (
     demo_url,
     describe_url,
 )
+from data_access.relations import Db
 from data_access.schema import check_schema
-from data_access.store import StoreKeeper
+from data_access.store_keeper import StoreKeeper
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ STORE_POLL_S = 0.3
 @dataclass(frozen=True)
 class Database:
     url: str
-    engine: Engine  # what the views read: the analytics store (or the source with the store off)
+    engine: Db  # what the views read: the analytics store (or the source with the store off)
     builds_demo: bool  # no URL configured: the embedded demo database
     source: Engine | None = None  # the monitoring database itself
     store_file: str | None = None  # the store's file name (None: no store)
@@ -277,4 +278,4 @@ def connect() -> Database:
             "请检查程序目录下的 `data` 文件夹是否可写、磁盘空间是否充足，然后重试。",
             on_retry=keeper.refresh_now,
         )
-    return Database(url, current.engine, builds_demo, engine, current.path.name, keeper)
+    return Database(url, current.store, builds_demo, engine, current.path.name, keeper)

@@ -1,8 +1,14 @@
-"""The views, in the order of a meeting; pages link to each other through this registry."""
+"""The views, in the order of a meeting; pages link to each other through this registry.
+
+The frame names pages by their files and never imports one: st.navigation runs the page a
+URL asks for, and the meeting mode (`mode=meeting`) runs pages/meeting_mode.py at every
+view's address, so a link with the mode opens the slides wherever it points.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -22,14 +28,42 @@ VIEWS = {
 }
 
 
+# Pages beside the views: the administrators' audit trail, and the meeting mode's slides.
+ADMIN = ("admin.py", "审计日志", ":material/policy:")
+MEETING = "meeting_mode.py"
+
+
 def page(name: str) -> st.Page:
     """The st.Page of a view (paths from the repository root, not the entry script's folder)."""
-    file, title, icon = VIEWS[name]
-    return st.Page(PAGES_DIR / file, title=title, icon=icon, default=name == "overview")
+    return _page(*VIEWS[name], default=name == "overview")
 
 
-def all_pages() -> list[st.Page]:
-    return [page(name) for name in VIEWS]
+def _page(file: str, title: str, icon: str, default: bool = False, meeting: bool = False):
+    # Streamlit tells pages apart by their url_path: the meeting mode keeps each view's address
+    # and runs the slides there instead.
+    script = PAGES_DIR / (MEETING if meeting else file)
+    return st.Page(script, title=title, icon=icon, default=default, url_path=Path(file).stem)
+
+
+def all_pages(admin: bool = False, meeting: bool = False) -> list[st.Page]:
+    """Every page a user may open (the audit trail for an administrator); in the meeting mode
+    each of them shows the slides."""
+    entries = [*VIEWS.values(), *([ADMIN] if admin else [])]
+    return [_page(*entry, default=i == 0, meeting=meeting) for i, entry in enumerate(entries)]
+
+
+def meeting_requested() -> bool:
+    """Whether the URL asks for the meeting mode."""
+    return st.query_params.get(state.URL_MODE) == state.MODE_MEETING
+
+
+def meeting_link(filters: state.Filters) -> None:
+    """The way in from the normal view: the same filters as slides, in a new tab."""
+    params = {**state.url_params(filters), state.URL_MODE: state.MODE_MEETING}
+    st.sidebar.link_button(
+        "例会模式（投影）", "?" + urlencode(params), icon=":material/slideshow:", width="stretch"
+    )
+    st.sidebar.caption("在新标签页打开全屏幻灯片（按 F11 全屏），并可下载周报。")
 
 
 def link(

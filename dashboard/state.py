@@ -1,4 +1,5 @@
-"""Every session-state and URL key of the app, and the current filters.
+"""The state every page shares: the current filters, the URL's parameter names, notices, and
+the helpers pages keep their settings with (a page's own keys: pages/<page>_state.py).
 
 The URL query parameters `county`, `township` (comma-separated) and `period` carry the
 filter state, so a copied link opens the same view. Streamlit clears query parameters when
@@ -166,88 +167,52 @@ def apply_pending_scope() -> None:
         st.session_state[W_TOWNSHIPS] = list(pending[1])
 
 
-# --- 团队工作量: the team drilled into ----------------------------------------------------------
-# A page parameter, not a global filter: write_url leaves it alone, and it is dropped (like
-# every parameter) when the user switches pages; the choice itself stays in the session.
-URL_TEAM = "team"
-W_TEAM = "w_team"  # the team selectbox of the detail tab
-W_TEAM_VIEW = "w_team_view"  # the page's tabs (概况 / 团队列表 / 团队详情)
-W_TEAM_MEASURE = "w_team_measure"  # measure the ranking chart orders by
-W_TEAM_RANK_END = "w_team_rank_end"  # top or bottom of the ranking
-W_TEAM_TABLE = "w_team_table"  # row selection in the team table
-W_TEAM_MONTHLY_BY = "w_team_monthly_by"  # services per month by service type or member level
-S_TEAM = "s_team"  # the chosen team; kept while the selectbox's tab is not drawn
-S_TEAM_WRITTEN = "s_team_written"  # the team the app last put in the URL
-# The open tab as `tab` (overview / list / detail): 总览's alert links with ?tab=list.
-URL_TEAM_TAB = "tab"
-TEAM_TABS = ("overview", "list", "detail")
-S_TEAM_TAB_WRITTEN = "s_team_tab_written"  # the tab the app last put in the URL
-
-
-def linked_team() -> str | None:
-    """The `team` URL parameter when the app did not write it (a link or reload), else None."""
-    raw = (st.query_params.get(URL_TEAM) or "").strip()
-    return raw if raw and raw != st.session_state.get(S_TEAM_WRITTEN) else None
-
-
-def chosen_team() -> str | None:
-    return st.session_state.get(S_TEAM)
-
-
-def choose_team(team_id: str | None) -> None:
-    """Remember the team to show; call before the selectbox is drawn or from a callback."""
-    st.session_state[S_TEAM] = team_id or None
-
-
-def seed_team_widget() -> None:
-    """Give the selectbox the remembered team (its own state is lost while its tab is hidden)."""
-    st.session_state[W_TEAM] = chosen_team() or ""
-
-
-def on_team_widget_change() -> None:
-    choose_team(st.session_state.get(W_TEAM))
-
-
-def write_team_url(team_id: str | None) -> None:
-    """Put the chosen team in the URL as `team`, or remove the parameter."""
-    if team_id:
-        if st.query_params.get(URL_TEAM) != team_id:
-            st.query_params[URL_TEAM] = team_id
-    elif URL_TEAM in st.query_params:
-        del st.query_params[URL_TEAM]
-    st.session_state[S_TEAM_WRITTEN] = team_id
-
-
-def linked_team_tab() -> str | None:
-    """The `tab` URL parameter when valid and not written by the app (a link), else None."""
-    raw = (st.query_params.get(URL_TEAM_TAB) or "").strip()
-    fresh = raw != st.session_state.get(S_TEAM_TAB_WRITTEN)
-    return raw if fresh and raw in TEAM_TABS else None
-
-
-def write_team_tab_url(tab: str) -> None:
-    """Put the open tab in the URL as `tab`, so a copied link opens the same tab."""
-    if st.query_params.get(URL_TEAM_TAB) != tab:
-        st.query_params[URL_TEAM_TAB] = tab
-    st.session_state[S_TEAM_TAB_WRITTEN] = tab
-
-
-# --- 慢病三色: the disease shown, and the 绿黄红 palette of every chart ------------------------
-# Page settings kept in the session and mirrored in the URL, so a link opens the same view;
-# Streamlit drops them from the URL on a page switch, and the next call writes them back.
-URL_DISEASE = "disease"  # absent: all diseases together
+# --- Page settings: one URL vocabulary, kept in the session and mirrored in the URL ---------
+# The URL is shared by every page, so its parameter names are here (a page's own widget and
+# session keys live beside the page, in pages/<page>_state.py). Streamlit drops parameters on
+# a page switch; a page's setting writes its own back on its next run.
+URL_TAB = (
+    "tab"  # a page's open tab: 总览's alerts link with ?tab=list (团队) or ?tab=mismatch (慢病)
+)
+URL_TEAM = "team"  # 团队工作量: the team drilled into (not a global filter)
+URL_DISEASE = "disease"  # 慢病三色: the disease shown (absent: all diseases together)
 URL_PALETTE = "palette"  # "cb": the colour-blind-safe 绿黄红 (theme.MANAGEMENT_COLORS_CB)
 PALETTE_CB = "cb"
-W_CHRONIC_DISEASE = "w_chronic_disease"
-W_CHRONIC_AREA = "w_chronic_area"  # the area whose villages the 推送不到位 table lists
-W_COLORBLIND = "w_colorblind"
-S_CHRONIC_DISEASE = "s_chronic_disease"
-S_COLORBLIND = "s_colorblind"
+URL_INDICATOR = "indicator"  # 县区排名: the drill's indicator
+URL_MEASURE = "measure"  # 县区排名: the drill's bars, value (default) or lost (失分)
+URL_LEVEL = "level"  # 县区排名: the drill across counties (default) or the county's townships
+URL_LAYER = "layer"  # 网格地图: the thematic layer (absent: views.grid_map.DEFAULT_LAYER)
+URL_VILLAGE = "village"  # 网格地图: the village whose panel is open
+# `mode=meeting` turns the frame into full-screen slides (pages/meeting_mode.py); write_url
+# leaves it alone, so the filters keep working from the URL. `slide` names the slide shown.
+URL_MODE = "mode"
+MODE_MEETING = "meeting"
+URL_SLIDE = "slide"
+
+# Every URL parameter the app reads; anything else is dropped from the address bar.
+KNOWN_URL_KEYS = frozenset(
+    (
+        *URL_KEYS,
+        URL_TAB,
+        URL_TEAM,
+        URL_DISEASE,
+        URL_PALETTE,
+        URL_INDICATOR,
+        URL_MEASURE,
+        URL_LEVEL,
+        URL_LAYER,
+        URL_VILLAGE,
+        URL_MODE,
+        URL_SLIDE,
+    )
+)
+
 S_SETTINGS_WRITTEN = "s_settings_written"  # the page settings the app last put in the URL
 
 
-def _setting(url_key: str, session_key: str, allowed: tuple[str, ...]) -> str:
-    """A setting ("" = default): a URL value the app did not write wins, then the session."""
+def page_setting(url_key: str, session_key: str, allowed: tuple[str, ...]) -> str:
+    """A page's setting ("" = default): a URL value the app did not write wins, then the
+    session; the value is written back to the URL."""
     written = st.session_state.setdefault(S_SETTINGS_WRITTEN, {})
     in_url = (st.query_params.get(url_key) or "").strip()
     if in_url and in_url != written.get(url_key):
@@ -265,34 +230,9 @@ def _setting(url_key: str, session_key: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def colorblind() -> bool:
-    """Whether charts draw 绿黄红 in the colour-blind-safe palette."""
-    return _setting(URL_PALETTE, S_COLORBLIND, (PALETTE_CB,)) == PALETTE_CB
-
-
-def on_colorblind_widget_change() -> None:
-    st.session_state[S_COLORBLIND] = PALETTE_CB if st.session_state.get(W_COLORBLIND) else ""
-
-
-def chronic_disease(diseases: tuple[str, ...]) -> str | None:
-    """The disease 慢病三色 shows, or None for all of them together."""
-    return _setting(URL_DISEASE, S_CHRONIC_DISEASE, diseases) or None
-
-
-def on_chronic_disease_widget_change() -> None:
-    st.session_state[S_CHRONIC_DISEASE] = st.session_state.get(W_CHRONIC_DISEASE) or ""
-
-
-# The page's open tab ("" = the first, 期末分布), mirrored in the URL like the disease: 总览's
-# 推送不到位 alert links with ?tab=mismatch.
-URL_CHRONIC_TAB = "tab"
-W_CHRONIC_TAB = "w_chronic_tab"
-S_CHRONIC_TAB = "s_chronic_tab"
-
-
-def chronic_tab(tabs: tuple[str, ...]) -> str:
-    """The 慢病三色 tab to open ("" for the first)."""
-    return _setting(URL_CHRONIC_TAB, S_CHRONIC_TAB, tabs)
+def set_setting(session_key: str, value: str | None) -> None:
+    """Remember a setting chosen in a widget (its callback); the next run writes the URL."""
+    st.session_state[session_key] = value or ""
 
 
 def linked_tabs(tabs: dict[str, str], open_key: str, widget_key: str, session_key: str) -> dict:
@@ -304,107 +244,20 @@ def linked_tabs(tabs: dict[str, str], open_key: str, widget_key: str, session_ke
     containers = st.tabs(
         list(tabs.values()),
         key=widget_key,
-        on_change=lambda: set_rank_setting(session_key, key_of.get(st.session_state[widget_key])),
+        on_change=lambda: set_setting(session_key, key_of.get(st.session_state[widget_key])),
     )
     return dict(zip(tabs, containers, strict=True))
 
 
-# --- 县区排名: page widgets (what-if weights live only in these widgets, never saved) --------
-# The tab, the drill's indicator, measure and level are mirrored in the URL (like the
-# 慢病三色 settings above), so a copied link opens the same screen.
-URL_RANK_TAB = "tab"
-URL_RANK_INDICATOR = "indicator"
-URL_RANK_MEASURE = "measure"  # the drill's bars: value (default) or lost (失分)
-URL_RANK_LEVEL = "level"  # the drill across counties (default) or the county's townships
-W_RANK_TAB = "w_rank_tab"
-W_RANK_INDICATOR = "w_rank_indicator"  # the indicator of the drill tab
-W_RANK_MEASURE = "w_rank_measure"
-W_RANK_DRILL_LEVEL = "w_rank_drill_level"  # drill across counties or the county's townships
-W_RANK_WHATIF_LEVEL = "w_rank_whatif_level"  # what-if over counties or townships
-W_RANK_WEIGHT_PREFIX = "w_rank_weight_"  # + indicator_code: one what-if weight input each
-S_RANK_TAB = "s_rank_tab"
-S_RANK_INDICATOR = "s_rank_indicator"
-S_RANK_MEASURE = "s_rank_measure"
-S_RANK_LEVEL = "s_rank_level"
+# The 绿黄红 palette of every chart and map (慢病三色's checkbox; the map's village panel).
+W_COLORBLIND = "w_colorblind"
+S_COLORBLIND = "s_colorblind"
 
 
-def rank_setting(url_key: str, session_key: str, allowed: tuple[str, ...]) -> str:
-    """A 县区排名 page setting ("" = default), read from and written back to the URL."""
-    return _setting(url_key, session_key, allowed)
+def colorblind() -> bool:
+    """Whether charts draw 绿黄红 in the colour-blind-safe palette."""
+    return page_setting(URL_PALETTE, S_COLORBLIND, (PALETTE_CB,)) == PALETTE_CB
 
 
-def set_rank_setting(session_key: str, value: str | None) -> None:
-    """Remember a setting chosen in a widget (its callback); the next run writes the URL."""
-    st.session_state[session_key] = value or ""
-
-
-# --- 网格地图: the thematic layer and the open village panel ---------------------------------
-# Mirrored in the URL like the 慢病三色 settings: 总览's alerts link with ?layer=services or
-# ?layer=funding, 慢病三色 with ?layer=red_share; `village` reopens a village's panel.
-URL_MAP_LAYER = "layer"  # absent: the default layer (views.grid_map.DEFAULT_LAYER)
-URL_MAP_VILLAGE = "village"
-W_MAP_LAYER = "w_map_layer"
-W_MAP_VILLAGE = "w_map_village"  # the village selectbox under the map
-S_MAP_LAYER = "s_map_layer"
-S_MAP_VILLAGE = "s_map_village"  # the village whose panel is open
-S_MAP_HANDLED_CLICK = "s_map_handled_click"  # the map click already acted on (it is re-sent)
-
-
-def map_layer(layers: tuple[str, ...], default: str) -> str:
-    """The map layer: a `layer` URL value the app did not write wins, then the session."""
-    return _setting(URL_MAP_LAYER, S_MAP_LAYER, tuple(k for k in layers if k != default)) or default
-
-
-def on_map_layer_widget_change(default: str) -> None:
-    chosen = st.session_state.get(W_MAP_LAYER) or default
-    st.session_state[S_MAP_LAYER] = "" if chosen == default else chosen
-
-
-def map_village(codes) -> str | None:
-    """The village whose panel is open (URL `village`, then the session); None when closed or
-    not in `codes` (the villages of the scope)."""
-    return _setting(URL_MAP_VILLAGE, S_MAP_VILLAGE, codes) or None
-
-
-def open_map_village(code: str | None) -> None:
-    """Open (or with None close) a village's panel; the URL follows on the next run."""
-    st.session_state[S_MAP_VILLAGE] = code or ""
-
-
-# --- 数据质量: which flags the list shows (全部 / 团队 / 村 / 乡镇); not in the URL -----------
-W_QUALITY_LEVEL = "w_quality_level"
-
-
-# --- 例会模式: the projector slides ------------------------------------------------------------
-# `mode=meeting` turns the frame into full-screen slides; write_url leaves it alone, so the
-# filters keep working from the URL. `slide` names the slide shown (a key, not an index: a
-# drill-down adds or drops slides, and the room stays on the same subject).
-URL_MODE = "mode"
-MODE_MEETING = "meeting"
-URL_SLIDE = "slide"
-W_MEETING_AUTO = "w_meeting_auto"  # auto-advance on/off
-W_MEETING_SECONDS = "w_meeting_seconds"  # seconds per slide when auto-advancing
-S_SLIDE = "s_meeting_slide"  # the slide shown (its key)
-S_SLIDE_WRITTEN = "s_meeting_slide_written"  # the slide the app last put in the URL
-S_SLIDE_SHOWN_AT = "s_meeting_slide_shown_at"  # when the slide appeared (auto-advance clock)
-S_MEETING_TRAIL = "s_meeting_trail"  # scopes drilled down from, to come back to
-
-
-# Every URL parameter the app reads; anything else is dropped from the address bar.
-KNOWN_URL_KEYS = frozenset(
-    (
-        *URL_KEYS,
-        URL_TEAM,
-        URL_TEAM_TAB,
-        URL_DISEASE,
-        URL_PALETTE,
-        URL_RANK_TAB,
-        URL_RANK_INDICATOR,
-        URL_RANK_MEASURE,
-        URL_RANK_LEVEL,
-        URL_MAP_LAYER,
-        URL_MAP_VILLAGE,
-        URL_MODE,
-        URL_SLIDE,
-    )
-)
+def on_colorblind_widget_change() -> None:
+    st.session_state[S_COLORBLIND] = PALETTE_CB if st.session_state.get(W_COLORBLIND) else ""

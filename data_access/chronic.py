@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.figures import share
 from data_access.frames import frame
 from data_access.memo import per_extract
 from data_access.periods import Period
-from data_access.relations import chronic_rows, is_store, rows_count
+from data_access.relations import Db, Store, chronic_rows, rows_count
 from data_access.schema import chronic_status, county, township, village
 from data_access.scope import Scope, where
 
@@ -51,9 +50,10 @@ def scope_conditions(scope: Scope, disease: str | None = None, c=cs):
     return conditions
 
 
-def has_rows(conn, month: str, scope: Scope, disease: str | None) -> bool:
-    """Whether `month` has rows in scope: one indexed/zone-mapped probe, no full scan."""
-    c = chronic_rows(conn).c
+def has_rows(conn, rows: sa.FromClause, month: str, scope: Scope, disease: str | None) -> bool:
+    """Whether `month` has `rows` (chronic_rows) in scope: one indexed/zone-mapped probe, no
+    full scan."""
+    c = rows.c
     query = where(
         sa.select(sa.literal_column("1")).where(c.month == month),
         *scope_conditions(scope, disease, c),
@@ -63,21 +63,21 @@ def has_rows(conn, month: str, scope: Scope, disease: str | None) -> bool:
 
 @per_extract
 def snapshot_month(
-    engine: Engine, scope: Scope, period: Period, disease: str | None = None
+    engine: Db, scope: Scope, period: Period, disease: str | None = None
 ) -> str | None:
     """The period's last month that has chronic_status rows in scope (None if none)."""
     # Probing month by month from the end reads one month's rows at most, where max(month)
     # over the period reads all of them.
     with engine.connect() as conn:
         for month in reversed(period.months):
-            if has_rows(conn, month, scope, disease):
+            if has_rows(conn, chronic_rows(engine), month, scope, disease):
                 return month
     return None
 
 
 @per_extract
 def month_before(
-    engine: Engine, scope: Scope, before_month: str, disease: str | None = None
+    engine: Db, scope: Scope, before_month: str, disease: str | None = None
 ) -> str | None:
     """The last month before `before_month` that has rows in scope (None if none)."""
     # Probe the recent months one by one (each probe is cheap on a month-ordered file or a
@@ -86,9 +86,9 @@ def month_before(
     with engine.connect() as conn:
         for _ in range(MONTH_BEFORE_WINDOW):
             month = month.previous()
-            if has_rows(conn, month.key, scope, disease):
+            if has_rows(conn, chronic_rows(engine), month.key, scope, disease):
                 return month.key
-        c = chronic_rows(conn).c
+        c = chronic_rows(engine).c
         query = where(
             sa.select(sa.func.max(c.month)).where(c.month < month.key),
             *scope_conditions(scope, disease, c),
@@ -98,7 +98,7 @@ def month_before(
 
 @per_extract
 def color_distribution(
-    engine: Engine, scope: Scope, month: str, disease: str | None = None
+    engine: Db, scope: Scope, month: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by disease and colour at one month (a stock)."""
     rows = chronic_rows(engine)
@@ -115,7 +115,7 @@ def color_distribution(
 
 
 def color_distribution_by(
-    engine: Engine, scope: Scope, month: str, by: str, disease: str | None = None
+    engine: Db, scope: Scope, month: str, by: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by colour at one month, split by `township` or `village_class`."""
     if by not in ("township", "village_class"):
@@ -130,7 +130,7 @@ def sum_rows(df: pd.DataFrame, keys: list[str], values: tuple[str, ...] = ()) ->
 
 
 @per_extract
-def village_names(engine: Engine) -> pd.DataFrame:
+def village_names(engine: Db) -> pd.DataFrame:
     """Every village's code, name, class, township (code; name None where the township is
     unknown) and county (the township's county_code; name None where the county is unknown)."""
     query = sa.select(
@@ -154,7 +154,7 @@ def village_names(engine: Engine) -> pd.DataFrame:
 
 @per_extract
 def village_colors(
-    engine: Engine, scope: Scope, month: str, disease: str | None = None
+    engine: Db, scope: Scope, month: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Per village in `village` and colour at one month: patients, mismatched (rows not yet
     pushed: managed at another level than the colour's), red, and the village's names, class,
@@ -163,7 +163,7 @@ def village_colors(
     On the analytics store the whole month is read once and scoped in memory, so every
     scope's figures of that month come from one query; a source is asked for the scope only.
     """
-    read_for = Scope() if is_store(engine) else scope
+    read_for = Scope() if isinstance(engine, Store) else scope
     df = _village_color_counts(engine, month, read_for, disease)
     df = df.merge(village_names(engine), on="village_code", how="inner")
     mask = scope.mask(df)
@@ -172,7 +172,7 @@ def village_colors(
 
 @per_extract
 def _village_color_counts(
-    engine: Engine, month: str, scope: Scope, disease: str | None
+    engine: Db, month: str, scope: Scope, disease: str | None
 ) -> pd.DataFrame:
     rows = chronic_rows(engine)
     c = rows.c
@@ -235,7 +235,7 @@ def by_area(villages: pd.DataFrame, level: str) -> pd.DataFrame:
 
 
 def colors_by_area(
-    engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
+    engine: Db, scope: Scope, month: str, level: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by county or township (`level`) and colour at one month."""
     rows = by_area(village_colors(engine, scope, month, disease), level)
@@ -246,7 +246,7 @@ VILLAGE_KEYS = ["village_code", "village_name", "township_name", "village_class"
 
 
 def per_village(
-    engine: Engine, scope: Scope, month: str, disease: str | None, values: tuple[str, ...]
+    engine: Db, scope: Scope, month: str, disease: str | None, values: tuple[str, ...]
 ) -> pd.DataFrame:
     """Per village of a known township at one month: code, name, township name, class,
     Σ patients and Σ each of `values` (columns of village_colors)."""
@@ -256,7 +256,7 @@ def per_village(
 
 @per_extract
 def color_trend(
-    engine: Engine, scope: Scope, months: tuple[str, ...], disease: str | None = None
+    engine: Db, scope: Scope, months: tuple[str, ...], disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by month and colour over `months`; a month without rows is absent."""
     rows = chronic_rows(engine)
@@ -299,7 +299,7 @@ def color_shares(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 
 def red_share_villages(
-    engine: Engine,
+    engine: Db,
     scope: Scope,
     month: str,
     disease: str | None = None,

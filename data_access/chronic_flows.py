@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.chronic import (
     COLOR_RANK,
@@ -16,7 +15,7 @@ from data_access.chronic import (
 )
 from data_access.frames import frame
 from data_access.memo import per_extract
-from data_access.relations import chronic_move, chronic_move_pair, is_store, rows_count
+from data_access.relations import Db, Store, chronic_move, chronic_move_pair, rows_count
 from data_access.scope import Scope, where
 
 COLUMNS = ["disease", "from_color", "to_color", "patients"]
@@ -28,7 +27,7 @@ class PairNotStored(LookupError):
 
 @per_extract
 def transition_flows(
-    engine: Engine, scope: Scope, from_month: str, to_month: str, disease: str | None = None
+    engine: Db, scope: Scope, from_month: str, to_month: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Rows by disease and colour at `from_month` → colour at `to_month`, with entries and exits.
 
@@ -37,7 +36,7 @@ def transition_flows(
     scope at `to_month` but not at `from_month` (新纳入 or moved in), `to_color` None for the
     reverse (退出 or moved out).
     """
-    if is_store(engine):
+    if isinstance(engine, Store):
         df = _stored_flows(engine, scope, from_month, to_month, disease)
     else:
         ends = colors_at_both_ends(from_month, to_month, *scope_conditions(scope, disease))
@@ -55,7 +54,7 @@ def transition_flows(
 
 
 def _stored_flows(
-    engine: Engine, scope: Scope, from_month: str, to_month: str, disease: str | None
+    engine: Db, scope: Scope, from_month: str, to_month: str, disease: str | None
 ) -> pd.DataFrame:
     """transition_flows from the store: the moves with both ends in scope, and each month's
     rows in scope that no such move accounts for (新纳入 / 退出管理, moves across the scope's

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.chronic import (
     COLOR_RANK,
@@ -22,7 +21,7 @@ from data_access.chronic import (
 from data_access.figures import share
 from data_access.frames import frame
 from data_access.memo import per_extract
-from data_access.relations import chronic_rows, rows_count
+from data_access.relations import Db, chronic_rows, rows_count
 from data_access.scope import Scope, where
 
 # Enough rows to list every village of a county; a longer list is for the export, not a screen.
@@ -31,7 +30,7 @@ MISMATCH_VILLAGES_MAX = 200
 
 @per_extract
 def managed_levels(
-    engine: Engine, scope: Scope, month: str, disease: str | None = None
+    engine: Db, scope: Scope, month: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Patients by colour and the level actually managing them at one month."""
     rows = chronic_rows(engine)
@@ -74,7 +73,7 @@ def misplaced(levels: pd.DataFrame) -> pd.DataFrame:
 
 
 def mismatch_by_area(
-    engine: Engine, scope: Scope, month: str, level: str, disease: str | None = None
+    engine: Db, scope: Scope, month: str, level: str, disease: str | None = None
 ) -> pd.DataFrame:
     """Per county or township (`level`): patients at one month, mismatched ones and their share."""
     rows = by_area(village_colors(engine, scope, month, disease), level)
@@ -87,7 +86,7 @@ def mismatch_by_area(
 
 
 def mismatch_villages(
-    engine: Engine,
+    engine: Db,
     scope: Scope,
     month: str,
     disease: str | None = None,

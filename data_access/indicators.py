@@ -7,12 +7,12 @@ from typing import Literal
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio
 from data_access.frames import frame
 from data_access.memo import per_extract
 from data_access.periods import Period
+from data_access.relations import Db
 from data_access.schema import county, indicator, indicator_value, township
 from data_access.scope import COUNTY_CODE_LEN, TOWNSHIP_CODE_LEN, Scope, where
 
@@ -33,7 +33,7 @@ DEFINITION_COLUMNS = [
 
 
 @per_extract
-def indicator_definitions(engine: Engine) -> pd.DataFrame:
+def indicator_definitions(engine: Db) -> pd.DataFrame:
     """All indicators with unit, direction, period aggregation, target and weight."""
     query = sa.select(*(indicator.c[c] for c in DEFINITION_COLUMNS)).order_by(
         indicator.c.weight.desc(), indicator.c.indicator_code
@@ -101,7 +101,7 @@ def _period_sums(scope: Scope, months: tuple[str, ...], group: GroupLevel) -> sa
     )
 
 
-def _fetch_sums(engine: Engine, scope: Scope, period: Period, group: GroupLevel) -> pd.DataFrame:
+def _fetch_sums(engine: Db, scope: Scope, period: Period, group: GroupLevel) -> pd.DataFrame:
     columns = ["indicator_code", "area", "numerator", "denominator", "month"]
     with engine.connect() as conn:
         return frame(conn.execute(_period_sums(scope, period.months, group)), columns)
@@ -121,7 +121,7 @@ def with_values(df: pd.DataFrame) -> pd.DataFrame:
 
 
 @per_extract
-def indicator_values(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+def indicator_values(engine: Db, scope: Scope, period: Period) -> pd.DataFrame:
     """One row per indicator: definition, Σnum, Σden, value (None when unavailable), month used."""
     defs = indicator_definitions(engine)
     sums = _fetch_sums(engine, scope, period, "total").drop(columns="area")
@@ -129,7 +129,7 @@ def indicator_values(engine: Engine, scope: Scope, period: Period) -> pd.DataFra
 
 
 def values_by_area(
-    engine: Engine, scope: Scope, period: Period, level: RankLevel, defs: pd.DataFrame
+    engine: Db, scope: Scope, period: Period, level: RankLevel, defs: pd.DataFrame
 ) -> pd.DataFrame:
     """Long table per area (area_code, indicator_code, Σnum, Σden, value, attainment and the
     definition) for the period, at `level`, with the definitions already fetched."""
@@ -210,7 +210,7 @@ def competition_rank(scores: list[float | None]) -> list[int | None]:
 
 
 @per_extract
-def ranking_areas(engine: Engine, level: RankLevel, county_code: str | None) -> pd.DataFrame:
+def ranking_areas(engine: Db, level: RankLevel, county_code: str | None) -> pd.DataFrame:
     """The areas a league ranks (area_code, name): every county, or one county's townships."""
     if level == "county":
         query = sa.select(county.c.county_code.label("area_code"), county.c.name).order_by(
@@ -245,7 +245,7 @@ def ranked(
 
 
 @per_extract
-def indicator_trend(engine: Engine, scope: Scope, months: tuple[str, ...]) -> pd.DataFrame:
+def indicator_trend(engine: Db, scope: Scope, months: tuple[str, ...]) -> pd.DataFrame:
     """Each month as its own period: (indicator_code, month, numerator, denominator, value)."""
     iv = indicator_value.c
     query = where(
@@ -274,7 +274,7 @@ def indicator_trend(engine: Engine, scope: Scope, months: tuple[str, ...]) -> pd
 
 
 @per_extract
-def indicator_levels(engine: Engine) -> dict[str, set[str]]:
+def indicator_levels(engine: Db) -> dict[str, set[str]]:
     """The area levels each indicator has rows at (to explain a missing township value)."""
     query = sa.select(indicator_value.c.indicator_code, indicator_value.c.area_level).distinct()
     levels: dict[str, set[str]] = {}

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.chronic import snapshot_month
 from data_access.figures import PERCENT_UNIT, ratio
 from data_access.frames import frame
 from data_access.memo import per_extract
 from data_access.periods import Period
-from data_access.relations import chronic_rows, rows_count
+from data_access.relations import Db, chronic_rows, rows_count
 from data_access.schema import (
     county,
     indicator,
@@ -64,7 +63,7 @@ FACT_COLUMNS = [
 ]
 
 
-def _read(engine: Engine, query, columns: list[str]) -> pd.DataFrame:
+def _read(engine: Db, query, columns: list[str]) -> pd.DataFrame:
     with engine.connect() as conn:
         return frame(conn.execute(query), columns)
 
@@ -73,7 +72,7 @@ def _scoped(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     return df if bool(mask.all()) else df.loc[mask].reset_index(drop=True)
 
 
-def village_facts(engine: Engine, scope: Scope, village_code: str | None = None) -> pd.DataFrame:
+def village_facts(engine: Db, scope: Scope, village_code: str | None = None) -> pd.DataFrame:
     """Villages in scope (or one village) with township, county and their team, by code."""
     df = _all_village_facts(engine)
     mask = scope.mask(df)
@@ -93,7 +92,7 @@ def village_record(facts: pd.DataFrame) -> dict:
 
 
 @per_extract
-def _all_village_facts(engine: Engine) -> pd.DataFrame:
+def _all_village_facts(engine: Db) -> pd.DataFrame:
     """Every village with its township, county and team: read once, scoped in memory (a scope
     filter in SQL costs more than the 2,000–7,000 rows it leaves out)."""
     v = village.c
@@ -137,7 +136,7 @@ def _all_village_facts(engine: Engine) -> pd.DataFrame:
     return df
 
 
-def village_boundaries(engine: Engine, scope: Scope) -> pd.DataFrame:
+def village_boundaries(engine: Db, scope: Scope) -> pd.DataFrame:
     """(village_code, geojson) of the villages in scope that have a boundary row."""
     b = village_boundary.c
     query = where(
@@ -150,7 +149,7 @@ def village_boundaries(engine: Engine, scope: Scope) -> pd.DataFrame:
 
 
 @per_extract
-def _chronic_counts(engine: Engine, month: str | None) -> pd.DataFrame:
+def _chronic_counts(engine: Db, month: str | None) -> pd.DataFrame:
     """Per village at `month`: chronic rows (patient × disease) and red rows."""
     columns = ["village_code", "patients", "red"]
     if month is None:
@@ -170,7 +169,7 @@ def _chronic_counts(engine: Engine, month: str | None) -> pd.DataFrame:
 
 
 @per_extract
-def _all_team_totals(engine: Engine, period: Period) -> pd.DataFrame:
+def _all_team_totals(engine: Db, period: Period) -> pd.DataFrame:
     """Per team: its township and county, services in the period (None without rows) and
     residents of all its villages."""
     ts = team_service.c
@@ -205,7 +204,7 @@ def _all_team_totals(engine: Engine, period: Period) -> pd.DataFrame:
     return df
 
 
-def _team_totals(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+def _team_totals(engine: Db, scope: Scope, period: Period) -> pd.DataFrame:
     """Per team in scope: services in the period and residents of all its villages.
 
     Services are 0 for a team without rows while other teams in scope have some, and None
@@ -219,7 +218,7 @@ def _team_totals(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
 
 
 @per_extract
-def _funding(engine: Engine, year: int) -> pd.DataFrame:
+def _funding(engine: Db, year: int) -> pd.DataFrame:
     """Per village: funds allocated for the year (villages without a row are absent)."""
     f = village_funding.c
     query = (
@@ -231,7 +230,7 @@ def _funding(engine: Engine, year: int) -> pd.DataFrame:
 
 
 def indicator_sums(
-    engine: Engine,
+    engine: Db,
     scope: Scope,
     period: Period,
     codes: tuple[str, ...] | None = None,
@@ -279,7 +278,7 @@ def indicator_sums(
 
 @per_extract
 def village_figures(
-    engine: Engine, scope: Scope, period: Period, village_code: str | None = None
+    engine: Db, scope: Scope, period: Period, village_code: str | None = None
 ) -> pd.DataFrame:
     """village_facts plus the map's thematic sums and values per village for the period
     (or for one village of the scope: the same figures, read for it alone).
@@ -323,7 +322,7 @@ def village_figures(
 
 
 @per_extract
-def _signing_sums(engine: Engine, period: Period) -> pd.DataFrame:
+def _signing_sums(engine: Db, period: Period) -> pd.DataFrame:
     """village_code, sign_num, sign_den: SIGNING_INDICATOR per village over the period."""
     sums = indicator_sums(engine, Scope(), period, (SIGNING_INDICATOR,))
     return sums.drop(columns="indicator_code").rename(

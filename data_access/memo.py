@@ -16,27 +16,17 @@ import copy
 import dataclasses
 import functools
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
-from data_access.relations import is_store
-
-# Bounds over all functions: the results kept are aggregates (a team or village list at
-# most), least recently used first out.
-MAX_ENTRIES = 1024
-MAX_BYTES = 48 * 1024 * 1024
+from data_access.bounded import QUERIES_MAX_BYTES, BoundedCache
+from data_access.relations import Db, Store
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_lock = threading.Lock()
-_kept: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key → (value, bytes)
-_bytes = 0
 CELL_BYTES = 64  # a Python object in an object column, or any small value
 
 
@@ -57,9 +47,13 @@ def size_of(value) -> int:
     return CELL_BYTES
 
 
-def _file_key(engine: Engine) -> tuple:
+# Over all functions: the results kept are aggregates (a team or village list at most).
+_kept: BoundedCache = BoundedCache(QUERIES_MAX_BYTES, size_of)
+
+
+def _file_key(store: Store) -> tuple:
     """The store file, as built: its path and, should it be rebuilt in place, its identity."""
-    path = engine.url.database
+    path = str(store.path)
     found = os.stat(path)
     return path, found.st_ino, found.st_mtime_ns, found.st_size
 
@@ -76,44 +70,24 @@ def _handed_out(value):
 
 
 def per_extract(func: Callable[P, R]) -> Callable[P, R]:
-    """Keep `func(engine, …)`'s result per store file and arguments (all hashable)."""
+    """Keep `func(db, …)`'s result per store file and arguments (all hashable); a source or a
+    store still being built is read every time."""
     name = f"{func.__module__}.{func.__qualname__}"
 
     @functools.wraps(func)
-    def call(engine: Engine, *args, **kwargs):
-        if not is_store(engine):
+    def call(engine: Db, *args, **kwargs):
+        if not (isinstance(engine, Store) and engine.sealed):
             return func(engine, *args, **kwargs)
         key = (name, _file_key(engine), args, tuple(sorted(kwargs.items())))
-        with _lock:
-            if key in _kept:
-                _kept.move_to_end(key)
-                return _handed_out(_kept[key][0])
-        value = func(engine, *args, **kwargs)
-        _keep(key, value, size_of(value))
-        return _handed_out(value)
+        return _handed_out(_kept.get_or_build(key, lambda: func(engine, *args, **kwargs)))
 
     return call
 
 
-def _keep(key: tuple, value, size: int) -> None:
-    global _bytes
-    with _lock:
-        if key in _kept:  # another session read it meanwhile
-            return
-        _kept[key] = (value, size)
-        _bytes += size
-        while _kept and (len(_kept) > MAX_ENTRIES or _bytes > MAX_BYTES):
-            _, (_, dropped) = _kept.popitem(last=False)
-            _bytes -= dropped
-
-
 def kept_bytes() -> int:
-    return _bytes
+    return _kept.kept_bytes()
 
 
 def clear() -> None:
     """Forget every kept result (benchmarks time builds without it)."""
-    global _bytes
-    with _lock:
-        _kept.clear()
-        _bytes = 0
+    _kept.clear()

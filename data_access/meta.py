@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.chronic import has_rows
 from data_access.memo import per_extract
 from data_access.periods import Period
-from data_access.relations import chronic_rows, data_month, is_store
+from data_access.relations import Db, Store, chronic_rows, data_month
 from data_access.schema import data_meta, indicator_value, team_service
 from data_access.scope import Scope
 
@@ -25,7 +24,7 @@ class DataInfo:
     values: dict
 
 
-def data_info(engine: Engine) -> DataInfo:
+def data_info(engine: Db) -> DataInfo:
     """The data_meta table as a DataInfo (missing keys are None)."""
     with engine.connect() as conn:
         values = dict(conn.execute(sa.select(data_meta.c.meta_key, data_meta.c.meta_value)).all())
@@ -34,9 +33,9 @@ def data_info(engine: Engine) -> DataInfo:
 
 
 @per_extract
-def data_months(engine: Engine) -> list[str]:
+def data_months(engine: Db) -> list[str]:
     """Months (YYYY-MM) with rows in any fact table, oldest first."""
-    if is_store(engine):
+    if isinstance(engine, Store):
         with engine.connect() as conn:
             stored = [r[0] for r in conn.execute(sa.select(data_month.c.month))]
         if stored:  # none while the store is being built: work them out below
@@ -44,14 +43,15 @@ def data_months(engine: Engine) -> list[str]:
     return months_with_rows(engine)
 
 
-def months_with_rows(engine: Engine) -> list[str]:
+def months_with_rows(engine: Db) -> list[str]:
     """data_months worked out from the fact tables."""
     small = sa.union(
         sa.select(indicator_value.c.month).distinct(),
         sa.select(team_service.c.month).distinct(),
     )
     # Two scalar subqueries: SQLite answers a lone min() or max() from the index, not both.
-    chronic_month = chronic_rows(engine).c.month
+    rows = chronic_rows(engine)
+    chronic_month = rows.c.month
     bounds = sa.select(
         sa.select(sa.func.min(chronic_month)).scalar_subquery(),
         sa.select(sa.func.max(chronic_month)).scalar_subquery(),
@@ -64,7 +64,7 @@ def months_with_rows(engine: Engine) -> list[str]:
         if first and last:
             month = Period.parse(first)
             while month.key <= last:
-                if month.key not in months and has_rows(conn, month.key, Scope(), None):
+                if month.key not in months and has_rows(conn, rows, month.key, Scope(), None):
                     months.add(month.key)
                 month = month.next()
     return sorted(months)

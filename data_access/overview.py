@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio
 from data_access.frames import frame
 from data_access.memo import per_extract
 from data_access.periods import Period
+from data_access.relations import Db
 from data_access.schema import (
     county,
     team,
@@ -23,7 +23,7 @@ from data_access.scope import Scope, where
 
 
 @per_extract
-def villages_without_service(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+def villages_without_service(engine: Db, scope: Scope, period: Period) -> pd.DataFrame:
     """Villages in scope whose team delivered no service in the period (or that have no team)."""
     ts = team_service.c
     delivered = (
@@ -66,7 +66,7 @@ def villages_without_service(engine: Engine, scope: Scope, period: Period) -> pd
 
 
 @per_extract
-def funding_by_class(engine: Engine, scope: Scope, year: int) -> pd.DataFrame:
+def funding_by_class(engine: Db, scope: Scope, year: int) -> pd.DataFrame:
     """Per county and village class: funds of the year, population and per-capita yuan.
 
     Only villages with a funding row for the year count (a missing row is missing data,

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.frames import frame
 from data_access.memo import per_extract
-from data_access.relations import chronic_rows, is_store, rows_count, store_metadata
+from data_access.relations import Db, Store, chronic_rows, rows_count, store_metadata
 from data_access.schema import (
     CODE,
     MONTH,
@@ -110,11 +109,11 @@ def quality_counts(rows: sa.FromClause) -> sa.Select:
 
 
 @per_extract
-def chronic_quality_rows(engine: Engine, months: tuple[str, ...]) -> pd.DataFrame:
+def chronic_quality_rows(engine: Db, months: tuple[str, ...]) -> pd.DataFrame:
     """chronic_quality for `months`, every village of the database (scoped in memory)."""
     if not months:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
-    if is_store(engine):
+    if isinstance(engine, Store):
         q = chronic_quality.c
         query = sa.select(*(q[c] for c in QUALITY_COLUMNS)).where(q.month.in_(months))
     else:
@@ -137,7 +136,7 @@ def chronic_quality_rows(engine: Engine, months: tuple[str, ...]) -> pd.DataFram
 
 
 @per_extract
-def village_chronic_rows(engine: Engine, months: tuple[str, ...]) -> pd.DataFrame:
+def village_chronic_rows(engine: Db, months: tuple[str, ...]) -> pd.DataFrame:
     """Chronic rows (patient × disease, 人次) per month and village, every village."""
     columns = ["month", "village_code", "rows"]
     if not months:
@@ -155,7 +154,7 @@ def village_chronic_rows(engine: Engine, months: tuple[str, ...]) -> pd.DataFram
 
 
 @per_extract
-def team_months(engine: Engine, scope: Scope, months: tuple[str, ...]) -> pd.DataFrame:
+def team_months(engine: Db, scope: Scope, months: tuple[str, ...]) -> pd.DataFrame:
     """Per team in scope and month with rows: services, and follow-ups among them."""
     columns = ["team_id", "month", "services", "follow_ups"]
     ts = team_service.c
@@ -178,7 +177,7 @@ def team_months(engine: Engine, scope: Scope, months: tuple[str, ...]) -> pd.Dat
 
 
 @per_extract
-def village_signing(engine: Engine, months: tuple[str, ...]) -> pd.DataFrame:
+def village_signing(engine: Db, months: tuple[str, ...]) -> pd.DataFrame:
     """Village rows of the signing indicator in `months`: the latest month with a row per
     village, its numerator (signed residents) and denominator."""
     columns = ["village_code", "month", "numerator", "denominator"]

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access import indicators
 from data_access.frames import frame
 from data_access.indicators import RankLevel
 from data_access.memo import per_extract
 from data_access.periods import Period
+from data_access.relations import Db
 from data_access.scope import Scope
 
 MOVEMENTS = ("up", "down", "same", "new")
@@ -76,7 +76,7 @@ def _of_county(df: pd.DataFrame, scope: Scope) -> pd.DataFrame:
 
 
 def _league_values(
-    engine: Engine, scope: Scope, period: Period, level: RankLevel, defs: pd.DataFrame
+    engine: Db, scope: Scope, period: Period, level: RankLevel, defs: pd.DataFrame
 ) -> pd.DataFrame:
     """values_by_area of a league. A township league takes its county's rows of every
     township's sums, read once per period (kept per extract): a township's figure does not
@@ -87,13 +87,13 @@ def _league_values(
 
 
 @per_extract
-def _township_values(engine: Engine, period: Period) -> pd.DataFrame:
+def _township_values(engine: Db, period: Period) -> pd.DataFrame:
     defs = indicators.indicator_definitions(engine)
     return indicators.values_by_area(engine, Scope(), period, "township", defs)
 
 
 def _league_monthly(
-    engine: Engine, scope: Scope, months: tuple[str, ...], level: RankLevel, defs: pd.DataFrame
+    engine: Db, scope: Scope, months: tuple[str, ...], level: RankLevel, defs: pd.DataFrame
 ) -> pd.DataFrame:
     """_monthly_values of a league; a township league's as _league_values takes its values."""
     if level == "county":
@@ -102,13 +102,13 @@ def _league_monthly(
 
 
 @per_extract
-def _township_monthly(engine: Engine, months: tuple[str, ...]) -> pd.DataFrame:
+def _township_monthly(engine: Db, months: tuple[str, ...]) -> pd.DataFrame:
     defs = indicators.indicator_definitions(engine)
     return _monthly_values(engine, Scope(), months, "township", defs)
 
 
 def _monthly_values(
-    engine: Engine, scope: Scope, months: tuple[str, ...], level: RankLevel, defs: pd.DataFrame
+    engine: Db, scope: Scope, months: tuple[str, ...], level: RankLevel, defs: pd.DataFrame
 ) -> pd.DataFrame:
     """Per area, indicator and month; within one month `last` and `sum` give the same sums."""
     columns = ["area_code", "indicator_code", "month", "numerator", "denominator"]
@@ -138,7 +138,7 @@ def _scores_by_month(monthly: pd.DataFrame, defs: pd.DataFrame) -> pd.DataFrame:
 
 @per_extract
 def league_table(
-    engine: Engine,
+    engine: Db,
     period: Period,
     level: RankLevel = "county",
     county_code: str | None = None,

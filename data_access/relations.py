@@ -1,6 +1,11 @@
 """Where chronic rows come from: the source's `chronic_status`, or the analytics store's
-counts of it. Every chronic query reads `chronic_rows(bind)` and counts with `rows_count`,
+counts of it. Every chronic query reads `chronic_rows(db)` and counts with `rows_count`,
 so one query text serves both and their figures are equal by construction.
+
+Which one a query reads is said by what the caller passes, not by a mark on an engine: a
+query function takes a `Db`, either a source's `Engine` or a `Store` (the store's engine and
+file, from data_access.store.open_store). Only what a `Store` is passed may read the store's
+tables, keep results per file (data_access.memo) or scope in memory.
 
 - On the source, `chronic_rows` is `chronic_status` projected with `n = 1` (a plain
   projection that every planner merges into the outer query, so indexes still apply).
@@ -13,13 +18,35 @@ Transitions pair a patient's rows of two months; the store keeps them per townsh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data_access.schema import CODE, ENUM, MONTH, chronic_status
 
-# The execution option that marks an engine as reading the analytics store.
-STORE_OPTION = "analytics_store"
+
+@dataclass(frozen=True)
+class Store:
+    """The analytics store, as query functions take it in place of a source engine.
+
+    `sealed`: the file is complete and never changes (a served store), so a result read from
+    it stays true for the file; False while a build is still writing it."""
+
+    engine: Engine
+    path: Path
+    sealed: bool = True
+
+    def connect(self) -> Connection:
+        return self.engine.connect()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+# What every query function reads: a source database, or the analytics store of one.
+Db = Engine | Store
 
 store_metadata = sa.MetaData()
 
@@ -84,14 +111,9 @@ _SOURCE_ROWS = sa.select(
 ).subquery("chronic_rows")
 
 
-def is_store(bind: Engine | Connection) -> bool:
-    """Whether `bind` reads the analytics store (see data_access.store.open_store)."""
-    return bool(bind.get_execution_options().get(STORE_OPTION))
-
-
-def chronic_rows(bind: Engine | Connection) -> sa.FromClause:
+def chronic_rows(db: Db) -> sa.FromClause:
     """month, village_code, disease, color, managed_level, n: chronic rows, counted by `n`."""
-    return chronic_count if is_store(bind) else _SOURCE_ROWS
+    return chronic_count if isinstance(db, Store) else _SOURCE_ROWS
 
 
 def rows_count(rows: sa.FromClause, when=None):

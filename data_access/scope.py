@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement, Select
 
+from data_access.relations import Db
 from data_access.schema import county, township, village
 
 # Code lengths of the statistical division code (统计用区划代码) per level.
@@ -97,7 +97,7 @@ def where(select: Select, *conditions: ColumnElement | None) -> Select:
 
 
 def resolve_scope(
-    engine: Engine, county_code: str | None = None, township_codes: tuple[str, ...] | list = ()
+    engine: Db, county_code: str | None = None, township_codes: tuple[str, ...] | list = ()
 ) -> Scope:
     """Check the codes against the database; infer the county from the townships if not given.
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.frames import frame
+from data_access.relations import Db
 from data_access.schema import (
     team,
     team_member,
@@ -32,7 +32,7 @@ VILLAGE_COLUMNS = [
 MONTHLY_COLUMNS = ["month", "service_type", "member_level", "services", "points"]
 
 
-def team_info(engine: Engine, team_id: str) -> dict | None:
+def team_info(engine: Db, team_id: str) -> dict | None:
     """The team's name, leader, township and county, or None for an unknown team_id."""
     query = (
         sa.select(
@@ -51,7 +51,7 @@ def team_info(engine: Engine, team_id: str) -> dict | None:
     return None if row is None else dict(zip(INFO_COLUMNS, row, strict=True))
 
 
-def team_members(engine: Engine, team_id: str) -> pd.DataFrame:
+def team_members(engine: Db, team_id: str) -> pd.DataFrame:
     """Members of one team, county level first (county, township, village, other), then by id."""
     tm = team_member.c
     query = sa.select(tm.member_id, tm.name, tm.level, tm.role).where(tm.team_id == team_id)
@@ -64,7 +64,7 @@ def team_members(engine: Engine, team_id: str) -> pd.DataFrame:
     return df.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
-def team_villages(engine: Engine, team_id: str) -> pd.DataFrame:
+def team_villages(engine: Db, team_id: str) -> pd.DataFrame:
     """The villages (grids) one team serves, with class, population, distance and road."""
     v = village.c
     query = (
@@ -78,7 +78,7 @@ def team_villages(engine: Engine, team_id: str) -> pd.DataFrame:
 
 
 def monthly_services(
-    engine: Engine, scope: Scope, months: tuple[str, ...], team_id: str | None = None
+    engine: Db, scope: Scope, months: tuple[str, ...], team_id: str | None = None
 ) -> pd.DataFrame:
     """Services and points per month, service type and member level, for the teams in scope
     (or one team), over the given months (YYYY-MM)."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio, share
 from data_access.frames import frame
 from data_access.memo import per_extract
 from data_access.periods import Period
+from data_access.relations import Db
 from data_access.schema import (
     sample_check,
     service_type,
@@ -62,7 +62,7 @@ WORKLOAD_COLUMNS = [
 
 
 @per_extract
-def team_workload(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+def team_workload(engine: Db, scope: Scope, period: Period) -> pd.DataFrame:
     """Per team of the townships in scope: services, points, members, served population, 抽查.
 
     Adds village_doctor_share (village-level services / all services) and pass_rate
@@ -159,7 +159,7 @@ def team_workload(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
     return df
 
 
-def member_composition(engine: Engine, scope: Scope) -> pd.DataFrame:
+def member_composition(engine: Db, scope: Scope) -> pd.DataFrame:
     """Members by level for the teams in scope."""
     query = where(
         sa.select(team_member.c.level, sa.func.count().label("members"))
@@ -172,7 +172,7 @@ def member_composition(engine: Engine, scope: Scope) -> pd.DataFrame:
 
 
 @per_extract
-def service_types(engine: Engine) -> pd.DataFrame:
+def service_types(engine: Db) -> pd.DataFrame:
     """The service types (service_type, name, points) in the UI's order."""
     st_ = service_type.c
     with engine.connect() as conn:
@@ -212,7 +212,7 @@ def service_sums(
 
 
 def services_by_type(
-    engine: Engine, scope: Scope, period: Period, team_id: str | None = None
+    engine: Db, scope: Scope, period: Period, team_id: str | None = None
 ) -> pd.DataFrame:
     """Per team and service type in scope (or of one team): services and points in the period."""
     ts = team_service.c
@@ -223,7 +223,7 @@ def services_by_type(
 
 
 @per_extract
-def members_by_level(engine: Engine, scope: Scope) -> pd.DataFrame:
+def members_by_level(engine: Db, scope: Scope) -> pd.DataFrame:
     """Members per team and level for the teams in scope (levels without members are absent)."""
     tm = team_member.c
     query = where(
@@ -237,7 +237,7 @@ def members_by_level(engine: Engine, scope: Scope) -> pd.DataFrame:
         return frame(conn.execute(query), ["team_id", "level", "members"]).astype({"members": int})
 
 
-def team_summary(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+def team_summary(engine: Db, scope: Scope, period: Period) -> pd.DataFrame:
     """team_workload plus county_code, services_<type> per service type, members_<level>,
     services_per_member and services_per_1000 (per 1,000 residents of the villages served).
 
@@ -302,13 +302,13 @@ def high_volume_threshold(summary: pd.DataFrame) -> float | None:
     return float(served.quantile(HIGH_VOLUME_QUANTILE)) if len(served) else None
 
 
-def high_volume_reference(engine: Engine, period: Period) -> float | None:
+def high_volume_reference(engine: Db, period: Period) -> float | None:
     """high_volume_threshold over every team of the database in the period (in services)."""
     return high_volume_threshold(team_workload(engine, Scope(), period))
 
 
 @per_extract
-def last_check_month(engine: Engine, scope: Scope, through: str) -> str | None:
+def last_check_month(engine: Db, scope: Scope, through: str) -> str | None:
     """The latest month up to `through` (YYYY-MM) with 抽查 rows of the teams in scope."""
     sc = sample_check.c
     query = where(
@@ -321,7 +321,7 @@ def last_check_month(engine: Engine, scope: Scope, through: str) -> str | None:
         return conn.execute(query).scalar()
 
 
-def village_share_medians(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+def village_share_medians(engine: Db, scope: Scope, period: Period) -> pd.DataFrame:
     """Per county touched by the scope (whole county, whatever townships are chosen): the
     median of its teams' village-doctor shares, over the teams that delivered services."""
     wide = Scope(scope.county_code) if scope.county_code else Scope()

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.figures import ratio, share
 from data_access.frames import frame
 from data_access.indicators import attainment, indicator_definitions
 from data_access.map import indicator_sums, village_facts, village_record
 from data_access.periods import Period
-from data_access.relations import chronic_rows, rows_count
+from data_access.relations import Db, chronic_rows, rows_count
 from data_access.schema import team_village, village
 from data_access.scope import Scope
 from data_access.teams import services_by_type
 
 
-def village_info(engine: Engine, village_code: str) -> dict | None:
+def village_info(engine: Db, village_code: str) -> dict | None:
     """The village's facts (as village_facts) or None for an unknown code."""
     df = village_facts(engine, Scope(), village_code)
     return None if df.empty else village_record(df)
 
 
-def team_residents(engine: Engine, team_id: str) -> int:
+def team_residents(engine: Db, team_id: str) -> int:
     """Residents of all the villages a team serves."""
     query = (
         sa.select(sa.func.coalesce(sa.func.sum(village.c.population), 0))
@@ -36,7 +35,7 @@ def team_residents(engine: Engine, team_id: str) -> int:
         return int(conn.execute(query).scalar() or 0)
 
 
-def village_services(engine: Engine, village_code: str, period: Period) -> pd.DataFrame:
+def village_services(engine: Db, village_code: str, period: Period) -> pd.DataFrame:
     """Per service type: the team's services in the period and the village's part of them
     (team services × village population / residents of the team's villages)."""
     columns = ["service_type", "team_services", "village_share", "services"]
@@ -52,7 +51,7 @@ def village_services(engine: Engine, village_code: str, period: Period) -> pd.Da
 
 
 def village_colors(
-    engine: Engine, village_code: str, period: Period, month: str | None = None
+    engine: Db, village_code: str, period: Period, month: str | None = None
 ) -> tuple[str | None, pd.DataFrame]:
     """(month, patients by disease and colour, with each colour's share of the disease) at
     `month` (the map passes its scope's end month, so the panel matches the map's red share)
@@ -82,7 +81,7 @@ def village_colors(
     return month, df
 
 
-def village_indicators(engine: Engine, village_code: str, period: Period) -> pd.DataFrame:
+def village_indicators(engine: Db, village_code: str, period: Period) -> pd.DataFrame:
     """Every indicator with its value for the village (None where there is no village row)."""
     defs = indicator_definitions(engine)
     sums = indicator_sums(engine, Scope(), period, village_code=village_code)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from data_access.frames import frame
 from data_access.memo import per_extract
+from data_access.relations import Db
 from data_access.schema import county, township, village
 from data_access.scope import Scope, where
 
@@ -15,7 +15,7 @@ VILLAGE_CLASSES = (1, 2)
 
 
 @per_extract
-def counties(engine: Engine) -> pd.DataFrame:
+def counties(engine: Db) -> pd.DataFrame:
     """All counties (county_code, name, prefecture), by code."""
     query = sa.select(county.c.county_code, county.c.name, county.c.prefecture).order_by(
         county.c.county_code
@@ -25,7 +25,7 @@ def counties(engine: Engine) -> pd.DataFrame:
 
 
 @per_extract
-def townships(engine: Engine, county_code: str | None = None) -> pd.DataFrame:
+def townships(engine: Db, county_code: str | None = None) -> pd.DataFrame:
     """Townships (of one county, or all), by code."""
     query = sa.select(
         township.c.township_code, township.c.county_code, township.c.name, township.c.health_center
@@ -40,7 +40,7 @@ def townships(engine: Engine, county_code: str | None = None) -> pd.DataFrame:
 
 
 @per_extract
-def village_class_summary(engine: Engine, scope: Scope) -> pd.DataFrame:
+def village_class_summary(engine: Db, scope: Scope) -> pd.DataFrame:
     """Villages, Σ population and Σ key population per village class in scope."""
     v = village.c
     query = where(

@@ -8,17 +8,16 @@ At 2,000 villages that halves the map's payload.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import threading
 
-import cachetools
 import folium
 import numpy as np
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
+
+from data_access.bounded import SHAPES_MAX_BYTES, BoundedCache
 
 
 def _script_json(obj) -> str:
@@ -39,14 +38,14 @@ def _nest(items: list[str], offsets: np.ndarray) -> list[str]:
     ]
 
 
-# Encodings kept, least recently used out: a scope's shapes are drawn again for every period
-# and layer, and only their fills change. A prefecture's villages encode to ~0.5 MB of text,
-# a province's to ~2 MB: the bound holds a dozen scopes' maps.
-ENCODED_MAX_BYTES = 24 * 1024 * 1024
-_encoded: cachetools.LRUCache = cachetools.LRUCache(
-    maxsize=ENCODED_MAX_BYTES, getsizeof=lambda kept: kept[2]
-)
-_encoded_lock = threading.Lock()  # cachetools' caches are not thread-safe; sessions are threads
+def _encoded_size(kept: tuple[str, tuple[str, ...]]) -> int:
+    letters, texts = kept
+    return len(letters) + sum(len(t) for t in texts) + 64 * len(texts)
+
+
+# Encodings kept (data_access.bounded.SHAPES): a scope's shapes are drawn again for every
+# period and layer, and only their fills change.
+_encoded: BoundedCache = BoundedCache(SHAPES_MAX_BYTES, _encoded_size)
 
 
 def _coordinates(geoms, grid: float) -> tuple[str, list[str]]:
@@ -60,15 +59,15 @@ def _coordinates(geoms, grid: float) -> tuple[str, list[str]]:
     digest = hashlib.blake2b(digest_size=16)
     for item in shapely.to_wkb(geoms):
         digest.update(b"N" if item is None else len(item).to_bytes(4, "little") + item)
-    key = (digest.digest(), grid)
-    with _encoded_lock:
-        found = _encoded.get(key)
-    if found is None:
-        letters, texts = _encode(geoms, grid)
-        found = (letters, texts, len(letters) + sum(len(t) for t in texts) + 64 * len(texts))
-        with _encoded_lock, contextlib.suppress(ValueError):  # larger than the bound: not kept
-            _encoded[key] = found
-    return found[0], list(found[1])
+    letters, texts = _encoded.get_or_build(
+        (digest.digest(), grid), lambda: _encode_kept(geoms, grid)
+    )
+    return letters, list(texts)
+
+
+def _encode_kept(geoms: np.ndarray, grid: float) -> tuple[str, tuple[str, ...]]:
+    letters, texts = _encode(geoms, grid)
+    return letters, tuple(texts)
 
 
 def _encode(geoms: np.ndarray, grid: float) -> tuple[str, list[str]]:

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import audit, data, excel, safe, signin
-from data_access import store
 
 user = signin.current_user()
 if user is None or not user.is_admin:
@@ -23,7 +22,7 @@ def store_status() -> None:
     with st.expander("分析库（页面读取的汇总数据）", expanded=False, icon=":material/database:"):
         current = keeper.current
         if current is not None:
-            info = store.read_info(current.engine)
+            info = current.info
             size = current.path.stat().st_size / 1e6 if current.path.exists() else 0.0
             st.markdown(
                 f"- 数据提取时间：{safe.markdown(info.get('extracted_at') or '未知')}\n"
@@ -35,7 +34,7 @@ def store_status() -> None:
         elif keeper.error:
             st.warning("最近一次更新失败：" + safe.reason(keeper.error))
         st.caption(
-            f"每 {store.CHECK_INTERVAL_S / 60:.0f} 分钟检查一次 data_meta.extracted_at，变化时在后台重建。"
+            f"每 {keeper.interval / 60:.0f} 分钟检查一次 data_meta.extracted_at，变化时在后台重建。"
         )
         if st.button("立即检查数据更新", icon=":material/refresh:"):
             keeper.refresh_now()

@@ -9,11 +9,17 @@ from dashboard import navigation, small_cells, state, theme
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import chronic as charts
 from dashboard.data import cached
-from data_access.chronic import COLORS, DISEASES, EXPECTED_LEVEL, MIN_PATIENTS_FOR_RED_SHARE
-from data_access.periods import month_label
-from data_access.scope import Scope
+from pages import chronic_state
 from views import chronic, labels
 from views.chronic import ESCALATIONS, ChronicView
+from views.domain import (
+    COLORS,
+    DISEASES,
+    EXPECTED_LEVEL,
+    MIN_PATIENTS_FOR_RED_SHARE,
+    Scope,
+    month_label,
+)
 
 # Whether a rising share is good news, per colour (for the arrow colour of the change).
 DELTA_COLORS = {"green": "normal", "yellow": "off", "red": "inverse"}
@@ -183,13 +189,13 @@ def mismatch_villages(view: ChronicView, areas: pd.DataFrame) -> None:
     """The villages behind the figures above, for all areas or the one chosen."""
     st.markdown(f"**{labels.MISMATCH}的村**")
     names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
-    if st.session_state.get(state.W_CHRONIC_AREA) not in names:
-        st.session_state[state.W_CHRONIC_AREA] = ""
+    if st.session_state.get(chronic_state.W_CHRONIC_AREA) not in names:
+        st.session_state[chronic_state.W_CHRONIC_AREA] = ""
     chosen = st.selectbox(
         f"选择{view.level_word}",
         ["", *names],
         format_func=lambda c: names.get(c, f"全部{view.level_word}"),
-        key=state.W_CHRONIC_AREA,
+        key=chronic_state.W_CHRONIC_AREA,
     )
     if chosen:
         scope = (
@@ -224,16 +230,16 @@ def red_villages(view: ChronicView) -> None:
 def controls() -> tuple[str | None, dict]:
     """The disease selector and the palette switch; returns the disease and the colours."""
     colorblind = state.colorblind()
-    disease = state.chronic_disease(DISEASES)
+    disease = chronic_state.chronic_disease(DISEASES)
     # The switch gets room for its label on a 1024-px screen as well.
     pick_col, palette_col = st.columns([3, 1], vertical_alignment="bottom")
-    st.session_state[state.W_CHRONIC_DISEASE] = disease or ""
+    st.session_state[chronic_state.W_CHRONIC_DISEASE] = disease or ""
     pick_col.segmented_control(
         "病种",
         ["", *DISEASES],
         format_func=lambda d: labels.DISEASE_LABELS.get(d, labels.ALL_DISEASES),
-        key=state.W_CHRONIC_DISEASE,
-        on_change=state.on_chronic_disease_widget_change,
+        key=chronic_state.W_CHRONIC_DISEASE,
+        on_change=chronic_state.on_chronic_disease_widget_change,
     )
     st.session_state[state.W_COLORBLIND] = colorblind
     palette_col.toggle(
@@ -271,9 +277,9 @@ TABS = {
 }
 tabs = state.linked_tabs(
     TABS,
-    state.chronic_tab(tuple(k for k in TABS if k)),
-    state.W_CHRONIC_TAB,
-    state.S_CHRONIC_TAB,
+    chronic_state.chronic_tab(tuple(k for k in TABS if k)),
+    chronic_state.W_CHRONIC_TAB,
+    chronic_state.S_CHRONIC_TAB,
 )
 with tabs[""]:
     if tabs[""].open:

@@ -16,6 +16,7 @@ from dashboard import safe, small_cells, state
 from dashboard.data import cached
 from geo import maps
 from pages import grid_map_layers as map_layers
+from pages import grid_map_state
 from pages import grid_map_tables as map_tables
 from pages import grid_map_village_panel as village_panel
 from views import grid_map
@@ -56,16 +57,16 @@ names = dict(zip(view.villages["village_code"], view.villages["name"], strict=Tr
 
 
 def _on_layer_chosen() -> None:
-    state.on_map_layer_widget_change(grid_map.DEFAULT_LAYER)
+    grid_map_state.on_map_layer_widget_change(grid_map.DEFAULT_LAYER)
 
 
 def _on_village_chosen() -> None:
-    state.open_map_village(st.session_state.get(state.W_MAP_VILLAGE))
+    grid_map_state.open_map_village(st.session_state.get(grid_map_state.W_MAP_VILLAGE))
 
 
 def _close_village() -> None:
-    state.open_map_village(None)
-    st.session_state[state.W_MAP_VILLAGE] = None
+    grid_map_state.open_map_village(None)
+    st.session_state[grid_map_state.W_MAP_VILLAGE] = None
 
 
 @st.dialog("村详情", width="large", position="right", on_dismiss=_close_village)
@@ -80,22 +81,22 @@ def _clicked(result: dict | None) -> tuple[str | None, str | None]:
     props = (result.get("last_active_drawing") or {}).get("properties")
     kind, code = maps.clicked_area(props)
     token = (kind, code, str(result.get("last_object_clicked")))
-    if kind is None or st.session_state.get(state.S_MAP_HANDLED_CLICK) == token:
+    if kind is None or st.session_state.get(grid_map_state.S_MAP_HANDLED_CLICK) == token:
         return None, None
-    st.session_state[state.S_MAP_HANDLED_CLICK] = token
+    st.session_state[grid_map_state.S_MAP_HANDLED_CLICK] = token
     return kind, code
 
 
 @st.fragment
 def map_section() -> None:
-    layer_key = state.map_layer(tuple(grid_map.LAYERS), grid_map.DEFAULT_LAYER)
-    st.session_state[state.W_MAP_LAYER] = layer_key
+    layer_key = grid_map_state.map_layer(tuple(grid_map.LAYERS), grid_map.DEFAULT_LAYER)
+    st.session_state[grid_map_state.W_MAP_LAYER] = layer_key
     # The whole column's width: five layer names do not fit beside another control.
     st.segmented_control(
         "专题图层",
         list(grid_map.LAYERS),
         format_func=lambda k: grid_map.LAYERS[k].label,
-        key=state.W_MAP_LAYER,
+        key=grid_map_state.W_MAP_LAYER,
         on_change=_on_layer_chosen,
     )
 
@@ -138,7 +139,7 @@ def map_section() -> None:
 
     # Drill-down from a click (codes from the browser are checked against the view).
     if kind == "village" and code in names:
-        state.open_map_village(code)
+        grid_map_state.open_map_village(code)
     elif kind == "town" and code in set(view.townships["township_code"]):
         county = view.townships.loc[view.townships["township_code"] == code, "county_code"]
         if scope.township_codes != (code,):
@@ -149,13 +150,13 @@ def map_section() -> None:
             state.drill_to(code, ())
             st.rerun(scope="app")
 
-    open_village = state.map_village(set(names))
-    st.session_state[state.W_MAP_VILLAGE] = open_village
+    open_village = grid_map_state.map_village(set(names))
+    st.session_state[grid_map_state.W_MAP_VILLAGE] = open_village
     st.selectbox(
         "查看村详情（或在地图上点击村）",
         list(names),
         format_func=lambda c: f"{names[c]}（{c}）",
-        key=state.W_MAP_VILLAGE,
+        key=grid_map_state.W_MAP_VILLAGE,
         placeholder="选择一个村…",
         on_change=_on_village_chosen,
     )

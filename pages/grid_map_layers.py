@@ -18,11 +18,11 @@ import streamlit as st
 
 from dashboard import data, small_cells, theme
 from dashboard.data import cached
-from data_access.scope import Scope
 from geo import classes, io, maps
 from geo.processing import MapGeometry
 from views import grid_map, labels, masking
 from views.common import Window
+from views.domain import Scope
 
 # Streamlit serves the static folder beside the entry script (dashboard/app.py).
 STATIC_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "static"

@@ -1,4 +1,4 @@
-"""The grid map's village panel: renders views.grid_map.village_panel — facts, team, services
+"""The grid map's village panel: renders views.grid_map_village.village_panel — facts, team, services
 this period (apportioned from the team), 绿黄红 mix at the map's month, indicators."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from dashboard import navigation, safe, small_cells, state, theme
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts.chronic import share_bars
 from dashboard.data import cached
-from data_access.scope import Scope
-from views import grid_map, labels
+from views import grid_map, grid_map_village, labels
 from views.common import Window, month_end_words
+from views.domain import Scope
 
 
 def _facts(info: dict) -> None:
@@ -33,7 +33,7 @@ def _facts(info: dict) -> None:
     )
 
 
-def _services(panel: grid_map.VillagePanel) -> None:
+def _services(panel: grid_map_village.VillagePanel) -> None:
     info = panel.facts
     st.markdown(f"**本期服务（{grid_map.SERVICES_APPORTIONED}）**")
     if not isinstance(info["team_id"], str):
@@ -75,7 +75,7 @@ def _services(panel: grid_map.VillagePanel) -> None:
     )
 
 
-def _colors(panel: grid_map.VillagePanel) -> None:
+def _colors(panel: grid_map_village.VillagePanel) -> None:
     st.markdown("**慢病三色（绿黄红）**")
     mix, totals, whole = panel.colors, panel.color_totals, panel.chronic_rows
     if panel.chronic_month is None or not whole:
@@ -117,7 +117,7 @@ def _colors(panel: grid_map.VillagePanel) -> None:
     )
 
 
-def _indicators(panel: grid_map.VillagePanel) -> None:
+def _indicators(panel: grid_map_village.VillagePanel) -> None:
     st.markdown("**指标（本村）**")
     values = panel.indicators
     values = values[values["denominator"].notna()]
@@ -140,7 +140,7 @@ def _indicators(panel: grid_map.VillagePanel) -> None:
 
 def render(scope: Scope, window: Window, village_code: str) -> None:
     """The panel of one village for the window (a sentence when it is not in the scope)."""
-    panel = cached(grid_map.village_panel)(scope, window, village_code)
+    panel = cached(grid_map_village.village_panel)(scope, window, village_code)
     if panel is None:
         st.info("所选范围内没有这个村。")
         return

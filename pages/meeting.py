@@ -11,17 +11,17 @@ from __future__ import annotations
 import functools
 import time
 from html import escape
-from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard import audit, data, quality_settings, small_cells, state
 from dashboard.data import cached
-from data_access.scope import Scope
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
+from pages import meeting_state
 from pages.meeting_style import CSS
 from views import common
+from views.domain import Scope
 from views.meeting import deck
 
 AUTO_SECONDS = (15, 30, 60, 120)  # per slide: a glance, a discussion, a long discussion
@@ -47,54 +47,40 @@ class CachedSources(deck.Sources):
         return cached(builder)(self.scope, self.window, **options)
 
 
-def requested() -> bool:
-    """Whether the URL asks for the meeting mode."""
-    return st.query_params.get(state.URL_MODE) == state.MODE_MEETING
-
-
-def sidebar_link(filters: state.Filters) -> None:
-    """The way in from the normal view: the same filters as slides, in a new tab."""
-    params = {**state.url_params(filters), state.URL_MODE: state.MODE_MEETING}
-    st.sidebar.link_button(
-        "例会模式（投影）", "?" + urlencode(params), icon=":material/slideshow:", width="stretch"
-    )
-    st.sidebar.caption("在新标签页打开全屏幻灯片（按 F11 全屏），并可下载周报。")
-
-
 def _current(keys: list[str]) -> str:
     """The slide to show: a `slide` URL value the app did not write wins, then the session."""
     in_url = (st.query_params.get(state.URL_SLIDE) or "").strip()
-    if in_url and in_url != st.session_state.get(state.S_SLIDE_WRITTEN):
-        st.session_state[state.S_SLIDE] = in_url
+    if in_url and in_url != st.session_state.get(meeting_state.S_SLIDE_WRITTEN):
+        st.session_state[meeting_state.S_SLIDE] = in_url
         if in_url not in keys:
             state.add_notice(f"幻灯片“{state.echo(in_url)}”不存在")
-    key = st.session_state.get(state.S_SLIDE)
+    key = st.session_state.get(meeting_state.S_SLIDE)
     if key not in keys:  # a drill back up drops the township slide: its county ranking is next
         key = "counties" if key == "townships" and "counties" in keys else keys[0]
-        st.session_state[state.S_SLIDE] = key
+        st.session_state[meeting_state.S_SLIDE] = key
     if st.query_params.get(state.URL_SLIDE) != key:
         st.query_params[state.URL_SLIDE] = key
-    st.session_state[state.S_SLIDE_WRITTEN] = key
-    shown = st.session_state.get(state.S_SLIDE_SHOWN_AT)
+    st.session_state[meeting_state.S_SLIDE_WRITTEN] = key
+    shown = st.session_state.get(meeting_state.S_SLIDE_SHOWN_AT)
     if not shown or shown[0] != key:
-        st.session_state[state.S_SLIDE_SHOWN_AT] = (key, time.monotonic())
+        st.session_state[meeting_state.S_SLIDE_SHOWN_AT] = (key, time.monotonic())
     return key
 
 
 def _step(keys: list[str], step: int, wrap: bool = False) -> None:
-    key = st.session_state.get(state.S_SLIDE)
+    key = st.session_state.get(meeting_state.S_SLIDE)
     i = keys.index(key) if key in keys else 0
     i = (i + step) % len(keys) if wrap else min(max(i + step, 0), len(keys) - 1)
-    st.session_state[state.S_SLIDE] = keys[i]
+    st.session_state[meeting_state.S_SLIDE] = keys[i]
 
 
 def _drill(current: Scope, target: Scope) -> None:
-    st.session_state.setdefault(state.S_MEETING_TRAIL, []).append(current)
+    st.session_state.setdefault(meeting_state.S_MEETING_TRAIL, []).append(current)
     state.drill_to(target.county_code, target.township_codes)
 
 
 def _back() -> None:
-    trail = st.session_state.get(state.S_MEETING_TRAIL) or []
+    trail = st.session_state.get(meeting_state.S_MEETING_TRAIL) or []
     if trail:
         scope = trail.pop()
         state.drill_to(scope.county_code, scope.township_codes)
@@ -173,19 +159,19 @@ def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting
         "下一页", key="mt_next", shortcut="Right",
         on_click=_step, args=(keys, 1), disabled=i == last, type="primary",
     )  # fmt: skip
-    if st.session_state.get(state.S_MEETING_TRAIL):
-        back = st.session_state[state.S_MEETING_TRAIL][-1]
+    if st.session_state.get(meeting_state.S_MEETING_TRAIL):
+        back = st.session_state[meeting_state.S_MEETING_TRAIL][-1]
         words = cached(common.header)(back).scope_words
         bar.button(
             f"返回{words}", key="mt_back", icon=":material/undo:", shortcut="Backspace",
             on_click=_back,
         )  # fmt: skip
     bar.space("stretch")
-    if st.session_state.get(state.W_MEETING_SECONDS) not in AUTO_SECONDS:
-        st.session_state[state.W_MEETING_SECONDS] = DEFAULT_AUTO_SECONDS
-    bar.toggle("自动翻页", key=state.W_MEETING_AUTO, on_change=_restart_clock)
+    if st.session_state.get(meeting_state.W_MEETING_SECONDS) not in AUTO_SECONDS:
+        st.session_state[meeting_state.W_MEETING_SECONDS] = DEFAULT_AUTO_SECONDS
+    bar.toggle("自动翻页", key=meeting_state.W_MEETING_AUTO, on_change=_restart_clock)
     bar.selectbox(
-        "每页秒数", AUTO_SECONDS, key=state.W_MEETING_SECONDS, on_change=_restart_clock,
+        "每页秒数", AUTO_SECONDS, key=meeting_state.W_MEETING_SECONDS, on_change=_restart_clock,
         format_func=lambda s: f"每页 {s} 秒", label_visibility="collapsed", width=210,
     )  # fmt: skip
     with bar.popover("周报", icon=":material/description:"):
@@ -195,23 +181,23 @@ def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting
 
 def _restart_clock() -> None:
     """Auto-advance counts from now: switching it on (or changing the seconds) never jumps."""
-    shown = st.session_state.get(state.S_SLIDE_SHOWN_AT)
+    shown = st.session_state.get(meeting_state.S_SLIDE_SHOWN_AT)
     if shown:
-        st.session_state[state.S_SLIDE_SHOWN_AT] = (shown[0], time.monotonic())
+        st.session_state[meeting_state.S_SLIDE_SHOWN_AT] = (shown[0], time.monotonic())
 
 
 def _auto(keys: list[str]) -> None:
     """Advance every N seconds while the toggle is on, looping back to the first slide."""
-    if not st.session_state.get(state.W_MEETING_AUTO):
+    if not st.session_state.get(meeting_state.W_MEETING_AUTO):
         return
-    seconds = st.session_state[state.W_MEETING_SECONDS]
+    seconds = st.session_state[meeting_state.W_MEETING_SECONDS]
 
-    key = st.session_state.get(state.S_SLIDE)
+    key = st.session_state.get(meeting_state.S_SLIDE)
     position = keys.index(key) if key in keys else 0
 
     @st.fragment(run_every=seconds + TIMER_SHIFT_SECONDS * position)
     def tick() -> None:
-        _key, since = st.session_state[state.S_SLIDE_SHOWN_AT]
+        _key, since = st.session_state[meeting_state.S_SLIDE_SHOWN_AT]
         if time.monotonic() - since >= AUTO_SLACK * seconds:
             _step(keys, 1, wrap=True)
             st.rerun()

@@ -12,11 +12,10 @@ from html import escape
 import streamlit as st
 
 from dashboard import safe, theme
-from data_access.chronic import COLORS
-from data_access.scope import Scope
 from pages import meeting_plots as plots
 from views import labels
 from views.common import month_words
+from views.domain import COLORS, Scope
 from views.meeting.deck import Meeting, Slide
 
 BODY_PX = 700  # the height a slide body may use between the title and the controls

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import audit, excel, navigation, quality_settings, safe, signin, small_cells, state
 from dashboard.data import cached
+from pages import quality_state
 from views import common, quality
 from views.quality_flags import LEVEL_LABELS
 
@@ -79,7 +80,7 @@ if not view.flags:
     st.success(f"{view.window.label}所选范围内没有数据质量提示。")
 else:
     level = st.segmented_control(
-        "对象", list(LEVELS), format_func=LEVELS.get, default="all", key=state.W_QUALITY_LEVEL
+        "对象", list(LEVELS), format_func=LEVELS.get, default="all", key=quality_state.W_LEVEL
     )
     shown = view.flags if level in (None, "all") else view.of_level(level)
     if not shown:

@@ -9,6 +9,7 @@ from dashboard import audit, excel, safe, state
 from dashboard.charts import ranking_tables as tables
 from dashboard.data import cached
 from pages import rankings_parts as parts
+from pages import rankings_state
 from views import common, rankings
 
 filters = state.current()
@@ -77,8 +78,8 @@ else:
     )
 
 # Page settings from the URL (a copied link) or the session; written back to the URL.
-tab_key = state.rank_setting(state.URL_RANK_TAB, state.S_RANK_TAB, tuple(TABS)) or DEFAULT_TAB
-tabs = state.linked_tabs(TABS, tab_key, state.W_RANK_TAB, state.S_RANK_TAB)
+tab_key = state.page_setting(state.URL_TAB, rankings_state.S_RANK_TAB, tuple(TABS)) or DEFAULT_TAB
+tabs = state.linked_tabs(TABS, tab_key, rankings_state.W_RANK_TAB, rankings_state.S_RANK_TAB)
 drill = parts.drill_settings(view)
 
 with tabs["county"]:

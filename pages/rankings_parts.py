@@ -11,6 +11,7 @@ from dashboard.charts import PLOTLY_CONFIG, league_html
 from dashboard.charts import ranking_tables as tables
 from dashboard.charts import rankings as charts
 from dashboard.data import cached
+from pages import rankings_state
 from views import rankings
 from views.rankings import League, RankingsView
 
@@ -65,17 +66,17 @@ def _seeded(widget_key: str, session_key: str, value: str):
     """Give a widget the remembered setting (its own state is lost while its tab is hidden)
     and the callback that remembers the user's choice."""
     st.session_state[widget_key] = value
-    return lambda: state.set_rank_setting(session_key, st.session_state.get(widget_key) or "")
+    return lambda: state.set_setting(session_key, st.session_state.get(widget_key) or "")
 
 
 def drill_settings(view: RankingsView) -> Drill:
     """The drill's indicator, measure and level, from the URL or the session (every run, so
     the URL always carries them)."""
     codes = tuple(view.definitions["indicator_code"])
-    code = state.rank_setting(state.URL_RANK_INDICATOR, state.S_RANK_INDICATOR, codes)
-    measure = state.rank_setting(state.URL_RANK_MEASURE, state.S_RANK_MEASURE, tuple(MEASURES))
+    code = state.page_setting(state.URL_INDICATOR, rankings_state.S_RANK_INDICATOR, codes)
+    measure = state.page_setting(state.URL_MEASURE, rankings_state.S_RANK_MEASURE, tuple(MEASURES))
     levels = ("county", "township") if view.townships is not None else ("county",)
-    level = state.rank_setting(state.URL_RANK_LEVEL, state.S_RANK_LEVEL, levels)
+    level = state.page_setting(state.URL_LEVEL, rankings_state.S_RANK_LEVEL, levels)
     return Drill(code or codes[0], measure or "value", level or "county")
 
 
@@ -83,22 +84,26 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
     by_code = {d.indicator_code: d for d in view.definitions.itertuples(index=False)}
     pick, measure_pick, scope_pick = st.columns([3, 1, 2])
     with pick:
-        on_code = _seeded(state.W_RANK_INDICATOR, state.S_RANK_INDICATOR, drill.code)
+        on_code = _seeded(
+            rankings_state.W_RANK_INDICATOR, rankings_state.S_RANK_INDICATOR, drill.code
+        )
         code = st.selectbox(
             "指标",
             list(by_code),
             format_func=lambda c: by_code[c].name,
-            key=state.W_RANK_INDICATOR,
+            key=rankings_state.W_RANK_INDICATOR,
             on_change=on_code,
         )
     with measure_pick:
-        on_measure = _seeded(state.W_RANK_MEASURE, state.S_RANK_MEASURE, drill.measure)
+        on_measure = _seeded(
+            rankings_state.W_RANK_MEASURE, rankings_state.S_RANK_MEASURE, drill.measure
+        )
         measure = (
             st.segmented_control(
                 "显示",
                 list(MEASURES),
                 format_func=MEASURES.get,
-                key=state.W_RANK_MEASURE,
+                key=rankings_state.W_RANK_MEASURE,
                 on_change=on_measure,
             )
             or "value"
@@ -107,13 +112,15 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
     if view.townships is not None:
         with scope_pick:
             options = {"county": "各县区之间", "township": f"{view.county_name}各乡镇之间"}
-            on_level = _seeded(state.W_RANK_DRILL_LEVEL, state.S_RANK_LEVEL, drill.level)
+            on_level = _seeded(
+                rankings_state.W_RANK_DRILL_LEVEL, rankings_state.S_RANK_LEVEL, drill.level
+            )
             level = (
                 st.segmented_control(
                     "比较范围",
                     list(options),
                     format_func=options.get,
-                    key=state.W_RANK_DRILL_LEVEL,
+                    key=rankings_state.W_RANK_DRILL_LEVEL,
                     on_change=on_level,
                 )
                 or "county"
@@ -198,17 +205,20 @@ def what_if_tab(view: RankingsView) -> None:
     level = "county"
     if view.townships is not None:
         options = {"county": "各县区之间", "township": f"{view.county_name}各乡镇之间"}
-        if st.session_state.get(state.W_RANK_WHATIF_LEVEL) not in options:
-            st.session_state[state.W_RANK_WHATIF_LEVEL] = "county"
+        if st.session_state.get(rankings_state.W_RANK_WHATIF_LEVEL) not in options:
+            st.session_state[rankings_state.W_RANK_WHATIF_LEVEL] = "county"
         level = (
             st.segmented_control(
-                "比较范围", list(options), format_func=options.get, key=state.W_RANK_WHATIF_LEVEL
+                "比较范围",
+                list(options),
+                format_func=options.get,
+                key=rankings_state.W_RANK_WHATIF_LEVEL,
             )
             or "county"
         )
     league = view.townships if level == "township" else view.counties
     by_code = {d.indicator_code: d for d in view.definitions.itertuples(index=False)}
-    keys = {c: state.W_RANK_WEIGHT_PREFIX + c for c in by_code}
+    keys = {c: rankings_state.W_RANK_WEIGHT_PREFIX + c for c in by_code}
 
     def reset_weights() -> None:
         for c, key in keys.items():

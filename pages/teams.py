@@ -13,13 +13,14 @@ from dashboard.charts import teams as charts
 from dashboard.data import cached
 from pages import teams_detail as team_detail
 from pages import teams_funds as performance
+from pages import teams_state
 from views import common, labels, teams
 from views.teams import FLAG, FLAG_RULE, HIGH_VOLUME_RULE, HIGH_VOLUME_WORDS
 
 log = logging.getLogger(__name__)
 
-# URL value (state.TEAM_TABS) → the tab's label.
-TABS = dict(zip(state.TEAM_TABS, ("概况", "团队列表", "团队详情"), strict=True))
+# URL value (teams_state.TEAM_TABS) → the tab's label.
+TABS = dict(zip(teams_state.TEAM_TABS, ("概况", "团队列表", "团队详情"), strict=True))
 TAB_OF_LABEL = {label: tab for tab, label in TABS.items()}
 MAX_ECHO = 24  # longest URL text echoed back in a notice
 TABLE_HEIGHT_PX = 560  # about 15 rows: the list stays on one screen with its buttons
@@ -50,23 +51,23 @@ if not view.has_teams:
 names = dict(zip(view.teams["team_id"], view.teams["label"], strict=True))
 
 # --- the team and the tab in the URL: a link opens them; unknown ids are dropped --------------
-linked = state.linked_team()
+linked = teams_state.linked_team()
 if linked is not None:
     if linked in names:
-        state.choose_team(linked)
-        st.session_state[state.W_TEAM_VIEW] = TABS["detail"]
+        teams_state.choose_team(linked)
+        st.session_state[teams_state.W_TEAM_VIEW] = TABS["detail"]
     else:
         echo = "".join(ch for ch in linked[:MAX_ECHO] if ch.isalnum() or ch in "-_.")
         st.warning(
             f"链接中的团队“{echo}”不存在或不在所选范围内，已忽略。请在“团队详情”中选择团队。",
             icon=":material/link_off:",
         )
-linked_tab = state.linked_team_tab()
+linked_tab = teams_state.linked_team_tab()
 if linked_tab is not None:
-    st.session_state[state.W_TEAM_VIEW] = TABS[linked_tab]
-if state.chosen_team() not in names:
-    state.choose_team(None)
-state.write_team_url(state.chosen_team())
+    st.session_state[teams_state.W_TEAM_VIEW] = TABS[linked_tab]
+if teams_state.chosen_team() not in names:
+    teams_state.choose_team(None)
+teams_state.write_team_url(teams_state.chosen_team())
 
 
 def delta_pp(change: teams.Change | None) -> str | None:
@@ -136,7 +137,7 @@ def ranking() -> None:
         "排名指标",
         list(teams.MEASURES),
         format_func=lambda m: teams.MEASURES[m][0],
-        key=state.W_TEAM_MEASURE,
+        key=teams_state.W_TEAM_MEASURE,
     )
     highest = True
     if len(view.teams) > charts.RANK_MAX:
@@ -148,7 +149,7 @@ def ranking() -> None:
                 "bottom": f"最低 {charts.RANK_MAX} 个",
             }.get,
             default="top",
-            key=state.W_TEAM_RANK_END,
+            key=teams_state.W_TEAM_RANK_END,
         )
         highest = end != "bottom"
     rows = view.ranked(measure, highest).head(charts.RANK_MAX)
@@ -172,7 +173,7 @@ def monthly() -> None:
         return
     by = st.segmented_control(
         "分组", list(MONTHLY_BY), format_func=MONTHLY_BY.get, default="service_type",
-        key=state.W_TEAM_MONTHLY_BY, label_visibility="collapsed",
+        key=teams_state.W_TEAM_MONTHLY_BY, label_visibility="collapsed",
     )  # fmt: skip
     fig = charts.monthly_stack(
         view.monthly, view.trend_months, by or "service_type", view.window.period.months
@@ -259,7 +260,7 @@ def table_tab() -> None:
         placeholder=labels.NO_VALUE,
         on_select="rerun",
         selection_mode="single-row",
-        key=state.W_TEAM_TABLE,
+        key=teams_state.W_TEAM_TABLE,
         height=TABLE_HEIGHT_PX,
         column_config={
             "团队": st.column_config.TextColumn(pinned=True),
@@ -275,8 +276,8 @@ def table_tab() -> None:
         team_id = view.teams["team_id"].iloc[picked[0]]
 
         def open_detail() -> None:
-            state.choose_team(team_id)
-            st.session_state[state.W_TEAM_VIEW] = TABS["detail"]
+            teams_state.choose_team(team_id)
+            st.session_state[teams_state.W_TEAM_VIEW] = TABS["detail"]
 
         st.button(
             f"查看“{safe.markdown(names[team_id])}”详情", on_click=open_detail, type="primary"
@@ -303,8 +304,10 @@ def table_tab() -> None:
     )
 
 
-tabs = st.tabs(list(TABS.values()), key=state.W_TEAM_VIEW, on_change="rerun")
-state.write_team_tab_url(TAB_OF_LABEL.get(st.session_state.get(state.W_TEAM_VIEW), "overview"))
+tabs = st.tabs(list(TABS.values()), key=teams_state.W_TEAM_VIEW, on_change="rerun")
+teams_state.write_team_tab_url(
+    TAB_OF_LABEL.get(st.session_state.get(teams_state.W_TEAM_VIEW), "overview")
+)
 with tabs[0]:
     if tabs[0].open:
         overview_tab()

@@ -11,6 +11,7 @@ from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
 from pages import teams_funds as performance
+from pages import teams_state
 from views import labels, teams
 from views.teams import FLAG, FLAG_RULE, TeamDetail
 
@@ -85,13 +86,13 @@ def _points(detail: TeamDetail) -> None:
 
 def render(names: dict[str, str], filters: state.Filters, amount: float | None) -> None:
     """The team selectbox and, for the chosen team, its figures, members, villages and months."""
-    state.seed_team_widget()
+    teams_state.seed_team_widget()
     team_id = st.selectbox(
         "选择团队",
         ["", *names],
         format_func=lambda t: names.get(t, "请选择团队…"),
-        key=state.W_TEAM,
-        on_change=state.on_team_widget_change,
+        key=teams_state.W_TEAM,
+        on_change=teams_state.on_team_widget_change,
         width=SELECT_WIDTH_PX,
     )
     if not team_id:

@@ -14,7 +14,10 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -41,10 +44,59 @@ SCRIPT_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 EXCEPTION = "[data-testid='stException']"
 
 
+@dataclass(frozen=True)
+class DemoDb:
+    """A generated demo database, with the first county and that county's first team."""
+
+    url: str
+    county: str
+    county_name: str
+    team: str | None
+    villages: int  # in the first county
+
+
+def demo_db(folder, scale: str = "demo", seed: int = 7) -> DemoDb:
+    from demo.generator import build_demo_file
+
+    path = folder / f"{scale}.duckdb"
+    build_demo_file(path, scale=scale, seed=seed)
+    url = f"duckdb:///{path}"
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        county, name = conn.execute(
+            sa.text("SELECT county_code, name FROM county ORDER BY county_code LIMIT 1")
+        ).one()
+        team = conn.execute(
+            sa.text(
+                "SELECT min(tm.team_id) FROM team tm JOIN township t USING (township_code)"
+                " WHERE t.county_code = :c"
+            ),
+            {"c": county},
+        ).scalar()
+        villages = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM village v JOIN township t USING (township_code)"
+                " WHERE t.county_code = :c"
+            ),
+            {"c": county},
+        ).scalar()
+    engine.dispose()
+    return DemoDb(url, county, name, team, villages)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port on localhost; within YFRH_TEST_PORTS (e.g. "8630-8639") when it is set, so
+    that people sharing a machine keep to their own ranges."""
+    first, _, last = (os.environ.get("YFRH_TEST_PORTS") or "").partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first else [0]
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in YFRH_TEST_PORTS={os.environ['YFRH_TEST_PORTS']}")
 
 
 @contextmanager
@@ -111,6 +163,49 @@ def browser_page(width: int = 1440, height: int = 900, block_external: bool = Tr
             yield page
         finally:
             browser.close()
+
+
+def component_frame(page, url_part: str, timeout_ms: int = 60_000):
+    """The frame of a component (e.g. "streamlit_folium") once it has its URL and a body.
+
+    The iframe element is attached before its frame navigates from about:blank to the
+    component, and a busy machine stretches that gap: wait for the frame itself."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        for frame in page.frames:
+            if url_part in frame.url and not frame.is_detached():
+                try:
+                    frame.wait_for_selector("body", state="attached", timeout=timeout_ms)
+                except Exception:  # noqa: BLE001 — navigated away meanwhile: look again
+                    continue
+                return frame
+        if time.monotonic() > deadline:
+            urls = [f.url[:80] for f in page.frames]
+            raise TimeoutError(
+                f"no frame with {url_part!r} in its URL after {timeout_ms} ms: {urls}"
+            )
+        page.wait_for_timeout(100)
+
+
+# The first start of a server on a database builds its analytics store (a progress page);
+# on a busy machine that takes minutes, which no page visit should have to wait out.
+STORE_BUILDING = "正在生成分析库"
+STORE_READY_TIMEOUT_MS = 600_000
+
+
+def wait_until_served(page, base: str, timeout_ms: int = STORE_READY_TIMEOUT_MS) -> None:
+    """Open the server's first page and wait until its analytics store serves (the progress
+    page reruns by itself until then)."""
+    page.goto(base, wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    page.wait_for_function(
+        "text => document.body && !document.body.innerText.includes(text)"
+        " && !!document.querySelector(\"[data-testid='stHeading'], [data-testid='stException']\")",
+        arg=STORE_BUILDING,
+        timeout=timeout_ms,
+        polling=500,
+    )
+    wait_for_script(page, timeout_ms)
 
 
 def wait_for_script(page, timeout_ms: int = 60_000) -> None:

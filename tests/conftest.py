@@ -1,13 +1,24 @@
-"""Run-wide hooks: one loud line for a database server the tests could not reach."""
+"""Run-wide hooks (one loud line for a database server the tests could not reach) and the
+fixtures the browser tests share: Chromium, the demo database, a server with a page."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
 
 import pytest
 
 from tests import dbs
+from tests.browser import (
+    CHROMIUM,
+    DemoDb,
+    browser_page,
+    demo_db,
+    streamlit_server,
+    wait_until_served,
+)
 
 # The audit trail of app runs in tests goes to a scratch folder, not the checkout's data/.
 os.environ.setdefault("DASHBOARD_AUDIT_DIR", tempfile.mkdtemp(prefix="yfrh_audit_"))
@@ -30,3 +41,48 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         terminalreporter.write_line(
             f"!!! {dialect}: its tests did not run — {message}", red=True, bold=True
         )
+
+
+# --- browser tests ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium: skipped where it is missing, a failure in CI (.ci/run installs it)."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium missing: .ci/run installs it", pytrace=False)
+        pytest.skip("chromium not installed")
+    pytest.importorskip("playwright.sync_api")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def demo(chromium, tmp_path_factory) -> DemoDb:
+    """The demo database of the browser tests (scale demo, seed 7), generated once a run and
+    only read (every server builds its own analytics store of it)."""
+    return demo_db(tmp_path_factory.mktemp("browser_demo"))
+
+
+@pytest.fixture(scope="module")
+def open_app(chromium):
+    """open_app(db_url, size) → (base URL, page): a Streamlit server on the database (None:
+    no server), already serving its analytics store, and a Chromium page of `size` (None: no
+    page), both closed when the module's tests end."""
+    with contextlib.ExitStack() as stack:
+
+        def open_(db_url: str | None, size: tuple[int, int] | None = (1440, 900)):
+            base = stack.enter_context(streamlit_server(db_url)) if db_url else None
+            page = stack.enter_context(browser_page(*size)) if size else None
+            if base is not None:
+                with browser_page() if page is None else contextlib.nullcontext(page) as first:
+                    wait_until_served(first, base)
+            return base, page
+
+        yield open_
+
+
+@pytest.fixture(scope="module")
+def demo_app(demo, open_app):
+    """(base URL, page) of a server on the demo database, for the module."""
+    return open_app(demo.url)

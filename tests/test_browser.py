@@ -5,13 +5,11 @@ Screenshots land in artifacts/screens/ (a CI artifact); render times are printed
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, PAGES, browser_page, streamlit_server, visit
+from tests.browser import PAGES, visit
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screens"
@@ -20,22 +18,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing: .ci/run installs it", pytrace=False)
-        pytest.skip("chromium not installed")
-    from demo.generator import build_demo_file
-
-    path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    build_demo_file(path, scale="demo", seed=7)
-    return f"duckdb:///{path}"
-
-
-@pytest.fixture(scope="module")
-def app(demo_url):
-    with streamlit_server(demo_url) as base, browser_page() as page:
-        yield base, page
+def app(demo_app):
+    return demo_app  # tests/conftest.py: a server on the demo database and a page
 
 
 @pytest.mark.parametrize(("path", "stem"), PAGES, ids=[s for _, s in PAGES])

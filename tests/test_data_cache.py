@@ -1,21 +1,22 @@
-"""dashboard/data.py: results kept per key as pickled copies, within a byte bound and a TTL."""
+"""dashboard/data.py: results kept per key as pickled copies, within a byte bound and a TTL
+(the mechanism, data_access.bounded, shared with data_access.memo and geo.leaflet)."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-import cachetools
 import pandas as pd
 import pytest
 
 from dashboard import data
+from data_access.bounded import BoundedCache
 
 
 @pytest.fixture
 def small_cache(monkeypatch):
     """A 10 kB cache of its own, so the tests neither see nor leave the app's results."""
-    cache = cachetools.TTLCache(maxsize=10_000, ttl=600, getsizeof=len)
+    cache = BoundedCache(10_000, len, ttl_s=600)
     monkeypatch.setattr(data, "_results", cache)
     return cache
 
@@ -63,7 +64,7 @@ def test_the_byte_bound_holds_and_the_oldest_go_first(small_cache):
 
 def test_expired_results_are_built_again(monkeypatch):
     clock = [0.0]
-    cache = cachetools.TTLCache(maxsize=10_000, ttl=600, timer=lambda: clock[0], getsizeof=len)
+    cache = BoundedCache(10_000, len, ttl_s=600, timer=lambda: clock[0])
     monkeypatch.setattr(data, "_results", cache)
     built = []
     data.kept(("k",), lambda: built.append(1) or 1)
@@ -106,4 +107,4 @@ def test_sessions_asking_at_once_build_once(small_cache):
         t.join()
     assert built == [1]
     assert results == [{"rows": 3}] * 6
-    assert not data._building  # no lock left behind
+    assert not small_cache._building  # no lock left behind

@@ -13,6 +13,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
+from data_access.bounded import SHAPES_MAX_BYTES, BoundedCache
 from geo import classes, io, leaflet, maps, processing
 
 LON, LAT = 106.5, 26.5  # inside the demo prefecture (UTM zone 48N)
@@ -415,7 +416,7 @@ def test_the_same_shapes_are_encoded_once(monkeypatch):
     calls = []
     real = leaflet._encode
     monkeypatch.setattr(leaflet, "_encode", lambda g, grid: calls.append(len(g)) or real(g, grid))
-    monkeypatch.setattr(leaflet, "_encoded", _encodings(leaflet.ENCODED_MAX_BYTES))
+    monkeypatch.setattr(leaflet, "_encoded", _encodings(SHAPES_MAX_BYTES))
     shapes = [box(0, 0, 0.004, 0.004), box(1, 1, 1.002, 1.002)]
     first = leaflet.compact_collection(shapes, [{"code": "a"}, {"code": "b"}], 1e-4)
     again = leaflet.compact_collection(
@@ -434,14 +435,13 @@ def test_kept_encodings_stay_within_their_byte_bound(monkeypatch):
     monkeypatch.setattr(leaflet, "_encoded", _encodings(2_000))
     for i in range(40):
         leaflet.compact_collection([box(i, 0, i + 0.004, 0.004)], [{}], 1e-4)
-    assert 0 < leaflet._encoded.currsize <= 2_000
+    assert 0 < leaflet._encoded.kept_bytes() <= 2_000
     assert 1 < len(leaflet._encoded) < 40
-    assert leaflet._encoded.currsize == sum(size for *_, size in leaflet._encoded.values())
 
 
 def _encodings(max_bytes: int):
     """An empty cache of encodings like geo.leaflet's, for a test of its own."""
-    return type(leaflet._encoded)(maxsize=max_bytes, getsizeof=lambda kept: kept[2])
+    return BoundedCache(max_bytes, leaflet._encoded_size)
 
 
 def test_grid_is_never_finer_than_five_decimals():

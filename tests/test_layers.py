@@ -1,6 +1,10 @@
-"""The layers of STYLE.md, read from the import graph (plain, `from`, lazy and importlib imports).
+"""The layers of STYLE.md, read from the import graph: plain, `from`, relative (`from . import`,
+`from ..dashboard import`), lazy (inside functions), `__import__` and importlib imports.
 
 - streamlit and plotly are imported only by the frame (dashboard/) and the pages (pages/);
+- the frame (dashboard/) never imports a page: st.navigation runs them by their files;
+- pages read view models only: they import nothing of data_access (what they need of its
+  types comes through views/, e.g. views.domain);
 - views/ (the view models) import neither those nor the frame, the pages or the writers;
 - data_access/ imports nothing of the frame, the pages, the views, geo or the writers;
 - the read path (dashboard/, pages/, views/, data_access/, geo/) never imports a writer
@@ -27,29 +31,56 @@ ALLOWED = {
 }
 
 
-def imported_modules(source: str) -> set[str]:
-    """Top-level-qualified names of every module the source imports, wherever it does."""
+def imported_modules(source: str, path: str = "") -> set[str]:
+    """Top-level-qualified names of every module the source imports, wherever it does.
+
+    `path` (e.g. "pages/chronic.py") places the file in its package, so that relative
+    imports resolve to the modules they name."""
+    package = path.split("/")[:-1]  # pkg/mod.py and pkg/__init__.py both sit in pkg
+
+    def absolute(level: int, module: str | None, within: list[str] = package) -> str | None:
+        if level == 0:
+            return module
+        if level - 1 > len(within):
+            return None  # above the repository: not one of its packages
+        base = within[: len(within) - (level - 1)]
+        return ".".join([*base, *([module] if module else [])]) or None
+
+    def named(arg: ast.expr, anchor: ast.expr | None) -> str | None:
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            name = arg.value
+        elif (
+            isinstance(arg, ast.JoinedStr)
+            and arg.values
+            and isinstance(arg.values[0], ast.Constant)
+        ):
+            name = str(arg.values[0].value).rstrip(".")
+        else:
+            return None
+        dots = len(name) - len(name.lstrip("."))
+        # import_module(".x", "pkg") is relative to the package it is given.
+        if isinstance(anchor, ast.Constant) and isinstance(anchor.value, str):
+            return absolute(dots, name[dots:] or None, anchor.value.split("."))
+        return absolute(dots, name[dots:] or None)
+
     found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "import_module"
-            and node.args
-            and isinstance(node.args[0], ast.Constant | ast.JoinedStr)
-        ):
-            arg = node.args[0]
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found.add(arg.value)
-            elif isinstance(arg, ast.JoinedStr) and arg.values:
-                head = arg.values[0]
-                if isinstance(head, ast.Constant):
-                    found.add(str(head.value).rstrip("."))
+        elif isinstance(node, ast.ImportFrom):
+            module = absolute(node.level, node.module)
+            if module:
+                found.add(module)
+                found.update(f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            dynamic = (isinstance(func, ast.Attribute) and func.attr == "import_module") or (
+                isinstance(func, ast.Name) and func.id in ("__import__", "import_module")
+            )
+            anchor = next((k.value for k in node.keywords if k.arg == "package"), None)
+            anchor = node.args[1] if len(node.args) > 1 else anchor
+            if dynamic and (name := named(node.args[0], anchor)):
+                found.add(name)
     return found
 
 
@@ -64,12 +95,16 @@ def violations(tree: dict[str, str]) -> list[str]:
         package = path.split("/")[0]
         if package not in PACKAGES:
             continue
-        for module in sorted(imported_modules(source)):
+        for module in sorted(imported_modules(source, path)):
             top = _top(module)
             if (path, top) in ALLOWED:
                 continue
             if top in UI_LIBRARIES and package not in ("dashboard", "pages"):
                 out.append(f"{path} imports {module} (UI libraries only in dashboard/, pages/)")
+            if package == "dashboard" and top == "pages":
+                out.append(f"{path} imports {module} (the frame never imports a page)")
+            if package == "pages" and top == "data_access":
+                out.append(f"{path} imports {module} (pages read view models, not data_access)")
             if package == "views" and top in ("dashboard", "pages"):
                 out.append(f"{path} imports {module} (view models do not depend on renderers)")
             if package == "data_access" and top in (
@@ -111,12 +146,51 @@ def test_a_planted_violation_of_each_rule_is_caught():
         "dashboard/fine.py": "import streamlit as st\nfrom views import overview\n",
         "pages/fine.py": "import plotly.express as px\n",
         "dashboard/database.py": "def build():\n    from demo.generator import build_demo_file\n",
+        # Relative imports across layers, and the frame importing a page in every form.
+        "data_access/bad_relative.py": "from ..dashboard import state\n",
+        "views/bad_relative.py": "from ..pages.chronic import render\n",
+        "geo/fine_relative.py": "from . import processing\nfrom .classes import breaks\n",
+        "dashboard/bad_frame.py": "from pages import meeting\n",
+        "dashboard/bad_frame_relative.py": "from ..pages import meeting\n",
+        "dashboard/charts/bad_frame_deep.py": "def f():\n    from ...pages.meeting import render\n",
+        "dashboard/bad_frame_dunder.py": "meeting = __import__('pages.meeting')\n",
+        "dashboard/bad_frame_importlib.py": "import importlib\nimportlib.import_module('pages.teams')\n",
+        "pages/bad_data_access.py": "from data_access.scope import Scope\n",
+        "pages/bad_data_access_relative.py": "from ..data_access import store\n",
+        "views/bad_dunder.py": "st = __import__('streamlit')\n",
     }
     found = violations(planted)
     for bad in planted:
         if "bad" in bad:
             assert any(v.startswith(bad) for v in found), f"{bad} was not caught: {found}"
-    assert not any(v.startswith(("dashboard/", "pages/")) for v in found), found
+    assert not any(
+        v.startswith(("dashboard/database.py", "dashboard/fine", "pages/fine", "geo/fine"))
+        for v in found
+    ), found
+
+
+def test_one_cache_mechanism():
+    """Kept results go through data_access.bounded, the one module that imports cachetools."""
+    tree = repository_tree()
+    users = sorted(p for p, src in tree.items() if any(
+        _top(m) == "cachetools" for m in imported_modules(src, p)
+    ))  # fmt: skip
+    assert users == ["data_access/bounded.py"]
+    assert not [p for p, src in tree.items() if "OrderedDict" in src]
+
+
+def test_relative_imports_resolve_to_the_modules_they_name():
+    source = "from . import a\nfrom .b import c\nfrom .. import d\nfrom ..e.f import g\n"
+    assert imported_modules(source, "pages/sub/x.py") == {
+        "pages.sub", "pages.sub.a", "pages.sub.b", "pages.sub.b.c",
+        "pages", "pages.d", "pages.e.f", "pages.e.f.g",
+    }  # fmt: skip
+    assert imported_modules("from ..dashboard import state\n", "views/x.py") >= {
+        "dashboard",
+        "dashboard.state",
+    }
+    dynamic = "__import__('pages.meeting')\nimportlib.import_module('.teams', package='pages')\n"
+    assert {"pages.meeting", "pages.teams"} <= imported_modules(dynamic, "dashboard/app.py")
 
 
 def test_import_forms_are_all_read():

@@ -6,15 +6,12 @@ Screenshots land in artifacts/screens/layout_<page>_<width>.png.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from tests.browser import CHROMIUM, browser_page, streamlit_server, visit, wait_for_script
+from tests.browser import browser_page, component_frame, visit, wait_for_script
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screens"
@@ -90,35 +87,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing: .ci/run installs it", pytrace=False)
-        pytest.skip("chromium not installed")
-    from demo.generator import build_demo_file
-
-    path = tmp_path_factory.mktemp("layout_browser") / "demo.duckdb"
-    build_demo_file(path, scale="demo", seed=7)
-    url = f"duckdb:///{path}"
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        county = conn.execute(sa.text("SELECT min(county_code) FROM county")).scalar()
-        team = conn.execute(
-            sa.text(
-                "SELECT min(tm.team_id) FROM team tm JOIN township t USING (township_code)"
-                " WHERE t.county_code = :c"
-            ),
-            {"c": county},
-        ).scalar()
-    engine.dispose()
-    return url, county, team
-
-
-@pytest.fixture(scope="module")
-def server(demo):
-    url, county, team = demo
-    with streamlit_server(url) as base:
-        yield base, county, team
+def server(demo, open_app):
+    base, _ = open_app(demo.url, size=None)  # pages of each size are opened by the test
+    return base, demo.county, demo.team
 
 
 def pages(county: str, team: str) -> list[tuple[str, str]]:
@@ -162,8 +133,7 @@ def test_every_page_fits_and_speaks_chinese(server, width, height):
             result = visit(page, base + path)
             settle(page)
             if stem == "grid_map":
-                page.wait_for_selector("iframe[title*='st_folium']", timeout=TIMEOUT_MS)
-                frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+                frame = component_frame(page, "streamlit_folium", TIMEOUT_MS)
                 frame.wait_for_selector(".leaflet-control-zoom-in", timeout=TIMEOUT_MS)
             page.screenshot(path=str(SHOTS / f"layout_{stem}_{width}.png"))
             assert result["exceptions"] == 0, stem

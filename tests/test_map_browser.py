@@ -6,14 +6,11 @@ Screenshots land in artifacts/screens/grid_map_*.png (1440×900).
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from tests.browser import CHROMIUM, browser_page, streamlit_server, visit, wait_for_script
+from tests.browser import component_frame, demo_db, visit, wait_for_script
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screens"
@@ -25,43 +22,17 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing: .ci/run installs it", pytrace=False)
-        pytest.skip("chromium not installed")
-    from demo.generator import build_demo_file
-
-    path = tmp_path_factory.mktemp("map_browser") / "demo.duckdb"
-    build_demo_file(path, scale="test", seed=7)
-    url = f"duckdb:///{path}"
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        county = conn.execute(sa.text("SELECT min(county_code) FROM county")).scalar()
-        villages = conn.execute(
-            sa.text(
-                "SELECT count(*) FROM village v JOIN township t USING (township_code)"
-                " WHERE t.county_code = :c"
-            ),
-            {"c": county},
-        ).scalar()
-    engine.dispose()
-    return url, county, villages
-
-
-@pytest.fixture(scope="module")
-def app(demo):
-    url, county, villages = demo
-    with streamlit_server(url) as base, browser_page(1440, 900) as page:
-        page.loaded = []
-        page.on("response", lambda r: page.loaded.append((r.status, r.url)))
-        yield base, page, county, villages
+def app(chromium, open_app, tmp_path_factory):
+    db = demo_db(tmp_path_factory.mktemp("map_browser"), scale="test")
+    base, page = open_app(db.url)
+    page.loaded = []
+    page.on("response", lambda r: page.loaded.append((r.status, r.url)))
+    return base, page, db.county, db.villages
 
 
 def map_frame(page):
     """The streamlit-folium iframe, once Leaflet has drawn into it."""
-    page.wait_for_selector("iframe[title*='st_folium']", timeout=MAP_TIMEOUT_MS)
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame = component_frame(page, "streamlit_folium", MAP_TIMEOUT_MS)
     frame.wait_for_selector("path.leaflet-interactive", timeout=MAP_TIMEOUT_MS)
     return frame
 

@@ -22,7 +22,7 @@ from data_access.scope import Scope
 from pages import grid_map_layers, grid_map_tables
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database, sqlite_file
-from views import grid_map
+from views import grid_map, grid_map_village
 from views.common import window_for
 from views.jsonable import jsonable
 from views.meeting import deck, village_slides
@@ -149,7 +149,7 @@ def test_change_against_a_complete_previous_period(engine):
 
 def test_village_panel_matches_the_map(engine):
     window = q1(engine)
-    panel = grid_map.village_panel(engine, COUNTY_A, window, hm.V1)
+    panel = grid_map_village.village_panel(engine, COUNTY_A, window, hm.V1)
     services = panel.services.set_index("service_type")
     # T1 in Q1: follow_up 15, health_check 2, sign 4; V1 holds 1,000 of T1's 1,500 residents
     assert services["team_services"].to_dict() == {"follow_up": 15, "health_check": 2, "sign": 4}
@@ -166,7 +166,7 @@ def test_village_panel_matches_the_map(engine):
     values = panel.indicators.set_index("indicator_code")["value"]
     assert values["fd_sign"] == pytest.approx(40.0)
     # a village outside the scope has no panel here
-    assert grid_map.village_panel(engine, COUNTY_A, window, hm.V4) is None
+    assert grid_map_village.village_panel(engine, COUNTY_A, window, hm.V4) is None
 
 
 def test_a_scope_without_villages(engine):
@@ -293,7 +293,7 @@ def test_layer_and_village_follow_the_url(monkeypatch, sqlite_url):
     assert at.session_state["w_map_layer"] == "services"
     assert at.query_params["layer"] == "services"
     assert at.query_params["village"] == hm.V1
-    # the village panel is open, its figures from views.grid_map.village_panel
+    # the village panel is open, its figures from views.grid_map_village.village_panel
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["每千人服务量（本村分摊）"] == "14 次/千人·季"  # as on the map's layer
     assert metrics["常住人口"] == "1,000 人"

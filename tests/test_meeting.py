@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from data_access.periods import Period
@@ -294,29 +293,9 @@ SMALLEST_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def projector(tmp_path_factory):
-    import os
-    import shutil
-
-    from tests.browser import CHROMIUM, browser_page, streamlit_server
-
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing: .ci/run installs it", pytrace=False)
-        pytest.skip("chromium not installed")
-    from demo.generator import build_demo_file
-
-    path = tmp_path_factory.mktemp("meeting_browser") / "demo.duckdb"
-    build_demo_file(path, scale="demo", seed=7)
-    url = f"duckdb:///{path}"
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        county, name = conn.execute(
-            sa.text("SELECT county_code, name FROM county ORDER BY county_code LIMIT 1")
-        ).one()
-    engine.dispose()
-    with streamlit_server(url) as base, browser_page(*PROJECTOR) as page:
-        yield base, page, county, name
+def projector(demo, open_app):
+    base, page = open_app(demo.url, PROJECTOR)
+    return base, page, demo.county, demo.county_name
 
 
 def open_slide(projector, key: str, query: str | None = None, shot: str | None = None):

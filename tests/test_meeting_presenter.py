@@ -9,12 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from dashboard import state
 from data_access.periods import Period
 from data_access.scope import Scope
+from pages import meeting_state
 from tests import handmade as hm
 from tests.dbs import sqlite_file
 from views.meeting import deck
@@ -40,16 +39,16 @@ def test_switching_auto_advance_on_never_jumps(monkeypatch, db_url):
     at.query_params["slide"] = "kpis"
     at.run()
     # The slide has been up far longer than any interval when the toggle goes on.
-    at.session_state[state.S_SLIDE_SHOWN_AT] = ("kpis", time.monotonic() - 999)
-    at.toggle(key=state.W_MEETING_AUTO).set_value(True).run()
+    at.session_state[meeting_state.S_SLIDE_SHOWN_AT] = ("kpis", time.monotonic() - 999)
+    at.toggle(key=meeting_state.W_MEETING_AUTO).set_value(True).run()
     assert not at.exception
     assert at.query_params["slide"] == "kpis"
     # Once the slide's time is up, the next run of the timer moves on.
-    at.session_state[state.S_SLIDE_SHOWN_AT] = ("kpis", time.monotonic() - 999)
+    at.session_state[meeting_state.S_SLIDE_SHOWN_AT] = ("kpis", time.monotonic() - 999)
     at.run()
     assert at.query_params["slide"] == "counties"
     # A new slide starts a new count.
-    shown_key, _since = at.session_state[state.S_SLIDE_SHOWN_AT]
+    shown_key, _since = at.session_state[meeting_state.S_SLIDE_SHOWN_AT]
     assert shown_key == "counties"
 
 
@@ -73,29 +72,9 @@ OVERFLOW_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def projector(tmp_path_factory):
-    import os
-    import shutil
-
-    from tests.browser import CHROMIUM, browser_page, streamlit_server
-
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing: .ci/run installs it", pytrace=False)
-        pytest.skip("chromium not installed")
-    from demo.generator import build_demo_file
-
-    path = tmp_path_factory.mktemp("presenter_browser") / "demo.duckdb"
-    build_demo_file(path, scale="demo", seed=7)
-    url = f"duckdb:///{path}"
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        county = conn.execute(
-            sa.text("SELECT county_code FROM county ORDER BY county_code LIMIT 1")
-        ).scalar_one()
-    engine.dispose()
-    with streamlit_server(url) as base, browser_page(*PROJECTOR) as page:
-        yield base, page, county
+def projector(demo, open_app):
+    base, page = open_app(demo.url, PROJECTOR)
+    return base, page, demo.county
 
 
 def shown(page) -> str:

@@ -9,14 +9,18 @@ import pytest
 import sqlalchemy as sa
 
 from data_access import memo, store, teams
+from data_access.bounded import BoundedCache
 from data_access.periods import Period
+from data_access.relations import Store
 from data_access.scope import Scope
+from data_access.store_build import build
 from tests import handmade as hm
 from tests.dbs import loaded_database
 
 
-def _count_selects(engine: sa.Engine) -> list[str]:
+def _count_selects(db: sa.Engine | Store) -> list[str]:
     seen: list[str] = []
+    engine = db.engine if isinstance(db, Store) else db
     sa.event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
     return seen
 
@@ -28,7 +32,7 @@ PERIOD = Period.parse("2026-Q1")
 def built(tmp_path):
     """The hand-made database's store, with nothing kept yet."""
     with loaded_database("duckdb", copy.deepcopy(hm.ROWS), tmp_path) as source:
-        path = store.build(source, "x", tmp_path / "store.duckdb")
+        path = build(source, "x", tmp_path / "store.duckdb")
     engine = store.open_store(path)
     memo.clear()
     yield engine
@@ -54,13 +58,13 @@ def test_a_store_rebuilt_in_place_is_read_afresh(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
     with loaded_database("duckdb", rows, tmp_path / "a") as source:
-        path = store.build(source, "x", tmp_path / "store.duckdb")
+        path = build(source, "x", tmp_path / "store.duckdb")
     built = store.open_store(path)
     before = teams.team_workload(built, Scope(), PERIOD)
     built.dispose()
     rows["team_service"] = []
     with loaded_database("duckdb", rows, tmp_path / "b") as source:
-        store.build(source, "x", path)  # same file name, new content
+        build(source, "x", path)  # same file name, new content
     rebuilt = store.open_store(path)
     try:
         after = teams.team_workload(rebuilt, Scope(), PERIOD)
@@ -80,7 +84,8 @@ def test_nothing_is_kept_for_a_source_database(tmp_path):
 
 def test_what_is_kept_stays_within_its_bytes(built, monkeypatch):
     one = memo.size_of(teams.team_workload(built, Scope(), PERIOD))
-    monkeypatch.setattr(memo, "MAX_BYTES", int(one * 1.5))
+    bound = int(one * 1.5)
+    monkeypatch.setattr(memo, "_kept", BoundedCache(bound, memo.size_of))
     teams.team_workload(built, Scope(hm.A), PERIOD)
     teams.team_workload(built, Scope(hm.A, (hm.EAST,)), PERIOD)
-    assert 0 < memo.kept_bytes() <= memo.MAX_BYTES
+    assert 0 < memo.kept_bytes() <= bound

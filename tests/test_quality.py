@@ -17,6 +17,7 @@ from dashboard import quality_settings
 from data_access import store
 from data_access.periods import Period
 from data_access.scope import Scope
+from data_access.store_build import build as build_store
 from tests import quality_db as q
 from tests.dbs import dialect_params, loaded_database, sqlite_file
 from views import quality
@@ -193,7 +194,7 @@ def test_thresholds_from_settings_change_the_flags(tmp_path):
 
 def test_the_store_gives_the_source_flags(dialect, tmp_path):
     with loaded_database(dialect, q.ROWS, tmp_path) as source:
-        built = store.open_store(store.build(source, "x", tmp_path / "store.duckdb"))
+        built = store.open_store(build_store(source, "x", tmp_path / "store.duckdb"))
         try:
             for key in ("2026-Q1", "2026-03", "2026-02", "2026", "2025-Q4"):
                 for scope in (Scope(), Scope(q.A), Scope(q.A, (q.WEST,))):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -22,7 +21,7 @@ from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
 from tests import hostile
-from tests.browser import CHROMIUM, PAGES, browser_page, streamlit_server, visit
+from tests.browser import PAGES, component_frame, visit
 from tests.dbs import write_rows
 from views import grid_map
 from views.meeting import deck
@@ -138,20 +137,16 @@ def urls() -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing: .ci/run installs it", pytrace=False)
-        pytest.skip("chromium not installed")
+def app(chromium, open_app, tmp_path_factory):
     path = tmp_path_factory.mktemp("hostile_browser") / "hostile.sqlite"
     writer = sa.create_engine(f"sqlite:///{path}")
     write_rows(writer, rows())
     writer.dispose()
     os.environ["DASHBOARD_AUTH"] = "off"  # the server inherits it (tests/conftest.py sets it too)
-    with streamlit_server(f"sqlite:///{path}") as base, browser_page(1440, 900) as page:
-        page.requested = []
-        page.on("request", lambda r: page.requested.append(r.url))
-        yield base, page
+    base, page = open_app(f"sqlite:///{path}")
+    page.requested = []
+    page.on("request", lambda r: page.requested.append(r.url))
+    return base, page
 
 
 def off_machine(urls_seen: list[str]) -> list[str]:
@@ -168,8 +163,7 @@ def off_machine(urls_seen: list[str]) -> list[str]:
 
 def hover_map(page) -> None:
     """Hover every village and label of the map so Leaflet builds their tooltips."""
-    page.wait_for_selector("iframe[title*='st_folium']", state="attached", timeout=MAP_TIMEOUT_MS)
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame = component_frame(page, "streamlit_folium", MAP_TIMEOUT_MS)
     try:
         frame.wait_for_selector(".leaflet-interactive", timeout=MAP_SHAPES_TIMEOUT_MS)
     except PlaywrightTimeout:

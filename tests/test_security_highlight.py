@@ -8,8 +8,6 @@ label as one bold run reading ▶ and the whole name, and makes no element from 
 
 from __future__ import annotations
 
-import os
-import shutil
 from types import SimpleNamespace
 
 import pandas as pd
@@ -109,18 +107,11 @@ RENDERED_JS = """() => ({
 
 
 @pytest.fixture(scope="module")
-def page():
-    from tests.browser import CHROMIUM, browser_page
-
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing: .ci/run installs it", pytrace=False)
-        pytest.skip("chromium not installed")
-    pytest.importorskip("playwright.sync_api")
-    with browser_page(1000, 700) as p:
-        p.dialogs = []
-        p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
-        yield p
+def page(open_app):
+    _, p = open_app(None, (1000, 700))  # a page, no server
+    p.dialogs = []
+    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
+    return p
 
 
 @pytest.mark.browser

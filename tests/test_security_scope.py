@@ -18,10 +18,11 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from dashboard import audit, auth, brief, export, navigation, state
+from dashboard import audit, auth, brief, export, navigation
 from dashboard.charts.ranking_tables import HIGHLIGHT_MARK
 from data_access.periods import Period
 from data_access.scope import Scope
+from pages import rankings_state
 from tests import handmade as hm
 from tests.dbs import sqlite_file
 from tests.rankings_page import shown_league
@@ -198,7 +199,7 @@ def signed_in(username: str, **params) -> AppTest:
 
 
 def rankings_page(at: AppTest, tab: str = "county") -> AppTest:
-    at.session_state[state.S_RANK_TAB] = tab
+    at.session_state[rankings_state.S_RANK_TAB] = tab
     at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["rankings"][0])).run()
     assert not at.exception, [e.message for e in at.exception]
     return at

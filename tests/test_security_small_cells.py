@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import navigation, small_cells, state
 from data_access.scope import Scope
+from pages import chronic_state
 from tests import handmade as hm
 from tests.test_security_scope import db_url, env, signed_in  # noqa: F401 (fixtures)
 
@@ -44,7 +45,7 @@ def test_mask_hides_small_counts_and_their_shares(monkeypatch):
 
 def chronic_villages(username: str) -> pd.DataFrame:
     at = signed_in(username, county=hm.A, period="2026-03")
-    at.session_state[state.S_CHRONIC_TAB] = "mismatch"  # the tab with the village list
+    at.session_state[chronic_state.S_CHRONIC_TAB] = "mismatch"  # the tab with the village list
     at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["chronic"][0])).run()
     assert not at.exception, [e.message for e in at.exception]
     tables = [d.value for d in at.dataframe if "村" in d.value.columns]
@@ -69,7 +70,7 @@ def _panel_script(url: str, visible) -> None:
     """The village panel alone (the map page around it is not needed to test its figures)."""
     import streamlit as st
 
-    from dashboard import data, database, state
+    from dashboard import data, database
     from data_access.engine import create_readonly_engine
     from data_access.periods import Period
     from data_access.scope import Scope

@@ -16,11 +16,12 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from data_access import meta, store
+from data_access import meta, store, store_build, store_keeper
 from data_access.chronic_flows import transition_flows
 from data_access.periods import Period, periods_with_data
 from data_access.relations import chronic_count, chronic_move
 from data_access.scope import Scope
+from data_access.store_build import build
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database, urls_for, write_rows
 from views import chronic, grid_map, overview, rankings, teams
@@ -114,7 +115,7 @@ def dialect(request):
 
 def test_every_view_model_from_the_store_equals_the_source(dialect, tmp_path):
     with loaded_database(dialect, rows_with_moves(), tmp_path) as source:
-        path = store.build(source, str(source.url), tmp_path / "store.duckdb")
+        path = build(source, str(source.url), tmp_path / "store.duckdb")
         built = store.open_store(path)
         try:
             assert assert_store_equals_source(source, built) > 4 * 9 * 2
@@ -127,7 +128,7 @@ def test_the_store_counts_moves_across_the_scope_edge_as_the_source_does(tmp_pat
     p1 高血压 green→red, p1 糖尿病 green→green, p2 高血压 red→yellow (V2), p7 高血压 green at
     the start then in 西镇 (退出 for 东镇), p8 糖尿病 arrives from county B (新纳入)."""
     with loaded_database("duckdb", rows_with_moves(), tmp_path) as source:
-        built = store.open_store(store.build(source, "x", tmp_path / "store.duckdb"))
+        built = store.open_store(build(source, "x", tmp_path / "store.duckdb"))
         east = Scope(hm.A, (hm.EAST,))
         for engine in (source, built):
             flows = transition_flows(engine, east, "2025-12", "2026-03")
@@ -152,7 +153,7 @@ def test_the_store_counts_moves_across_the_scope_edge_as_the_source_does(tmp_pat
 
 def test_the_store_holds_no_patient_identifiers(tmp_path):
     with loaded_database("duckdb", rows_with_moves(), tmp_path) as source:
-        path = store.build(source, "x", tmp_path / "store.duckdb")
+        path = build(source, "x", tmp_path / "store.duckdb")
     built = store.open_store(path)
     with built.connect() as conn:
         tables = conn.execute(
@@ -191,7 +192,7 @@ def _set_extract(writer_url: str, extracted_at: str, extra_rows: list[dict] = ()
 def test_a_refresh_that_adds_a_month_gives_the_source_figures(dialect, tmp_path):
     with loaded_database(dialect, rows_with_moves(), tmp_path) as source:
         writer_url, _ = urls_for(dialect, tmp_path)
-        keeper = store.StoreKeeper(source, "src", tmp_path / "stores", interval=3600)
+        keeper = store_keeper.StoreKeeper(source, "src", tmp_path / "stores", interval=3600)
         keeper.check()
         assert keeper.wait(60) and keeper.current is not None
         first = keeper.current
@@ -206,44 +207,44 @@ def test_a_refresh_that_adds_a_month_gives_the_source_figures(dialect, tmp_path)
         assert keeper.wait(60) and keeper.error is None
         assert keeper.current.stamp.extracted_at == "2026-05-02T08:00:00+08:00"
         assert keeper.current.path != first.path and not first.path.exists()
-        assert "2026-04" in meta.data_months(keeper.current.engine)
+        assert "2026-04" in meta.data_months(keeper.current.store)
         new = [Period.parse(p) for p in ("2026-04", "2026-Q2", "2026", "2026-Q1")]
         assert_store_equals_source(
-            source, keeper.current.engine, new, [Scope(), Scope(hm.A, (hm.EAST,))], others=False
+            source, keeper.current.store, new, [Scope(), Scope(hm.A, (hm.EAST,))], others=False
         )
-        keeper.current.engine.dispose()
+        keeper.current.store.dispose()
 
 
 def test_the_store_is_reused_while_the_extract_is_unchanged_and_after_a_restart(tmp_path):
     with loaded_database("duckdb", rows_with_moves(), tmp_path) as source:
-        keeper = store.StoreKeeper(source, "src", tmp_path / "stores", interval=3600)
+        keeper = store_keeper.StoreKeeper(source, "src", tmp_path / "stores", interval=3600)
         keeper.check()
         keeper.wait(60)
         served = keeper.current
         keeper.check()
         assert keeper.builds == 1 and keeper.current is served
-        restarted = store.StoreKeeper(source, "src", tmp_path / "stores", interval=3600)
+        restarted = store_keeper.StoreKeeper(source, "src", tmp_path / "stores", interval=3600)
         restarted.check()
         assert restarted.builds == 0 and restarted.current.path == served.path
         for k in (keeper, restarted):
-            k.current.engine.dispose()
+            k.current.store.dispose()
 
 
 def test_a_refresh_that_fails_half_way_leaves_the_previous_store_serving(tmp_path, monkeypatch):
     with loaded_database("duckdb", rows_with_moves(), tmp_path) as source:
         writer_url, _ = urls_for("duckdb", tmp_path)
-        keeper = store.StoreKeeper(source, "src", tmp_path / "stores", interval=3600)
+        keeper = store_keeper.StoreKeeper(source, "src", tmp_path / "stores", interval=3600)
         keeper.check()
         keeper.wait(60)
         before = keeper.current
         march = chronic.build(
-            before.engine, Scope(hm.A), window(Period.parse("2026-Q1"), meta.data_months(source))
+            before.store, Scope(hm.A), window(Period.parse("2026-Q1"), meta.data_months(source))
         )
 
         def fail_in_chronic(*args, **kwargs):
             raise RuntimeError("source connection lost")
 
-        monkeypatch.setattr(store, "_chronic", fail_in_chronic)
+        monkeypatch.setattr(store_build, "_chronic", fail_in_chronic)
         source.dispose()
         _set_extract(writer_url, "2026-05-02T08:00:00+08:00")
         keeper.check()
@@ -252,10 +253,10 @@ def test_a_refresh_that_fails_half_way_leaves_the_previous_store_serving(tmp_pat
         assert keeper.current is before and before.path.exists()
         assert not list((tmp_path / "stores").glob("*.building*"))
         again = chronic.build(
-            before.engine, Scope(hm.A), window(Period.parse("2026-Q1"), meta.data_months(source))
+            before.store, Scope(hm.A), window(Period.parse("2026-Q1"), meta.data_months(source))
         )
         assert same(jsonable(again), jsonable(march)) is None
-        before.engine.dispose()
+        before.store.dispose()
 
 
 def test_the_export_without_a_store_equals_the_store(tmp_path, capsys):
@@ -288,7 +289,7 @@ def test_the_export_without_a_store_equals_the_store(tmp_path, capsys):
     from data_access.engine import create_readonly_engine
 
     source = create_readonly_engine(url)
-    built = store.open_store(store.build(source, url, tmp_path / "store.duckdb"))
+    built = store.open_store(build(source, url, tmp_path / "store.duckdb"))
     w = window(Period.parse("2026-Q1"), meta.data_months(built))
     from_store = json.loads(json.dumps(jsonable(chronic.build(built, Scope(hm.A), w)), default=str))
     exported = json.loads(out.read_text(encoding="utf-8"))
@@ -304,7 +305,7 @@ def test_the_export_without_a_store_equals_the_store(tmp_path, capsys):
 def test_a_build_in_a_child_process_gives_the_same_store(tmp_path):
     with loaded_database("duckdb", rows_with_moves(), tmp_path) as source:
         writer_url, _ = urls_for("duckdb", tmp_path)
-        keeper = store.StoreKeeper(
+        keeper = store_keeper.StoreKeeper(
             source, writer_url, tmp_path / "stores", interval=3600, isolated=True
         )
         seen = []
@@ -313,8 +314,8 @@ def test_a_build_in_a_child_process_gives_the_same_store(tmp_path):
         assert keeper.wait(120) and keeper.error is None and keeper.current is not None
         assert any("慢病" in m for m in seen) and seen[-1] == "分析库已就绪"
         periods = [Period.parse(p) for p in ("2026-Q1", "2026-03", "2026")]
-        assert_store_equals_source(source, keeper.current.engine, periods, others=False)
-        keeper.current.engine.dispose()
+        assert_store_equals_source(source, keeper.current.store, periods, others=False)
+        keeper.current.store.dispose()
 
 
 def test_a_build_in_a_child_process_that_fails_says_why(tmp_path):
@@ -326,7 +327,7 @@ def test_a_build_in_a_child_process_that_fails_says_why(tmp_path):
             conn.execute(sa.text("DROP TABLE chronic_status"))
         writer.dispose()
         folder = tmp_path / "stores"
-        keeper = store.StoreKeeper(source, writer_url, folder, interval=3600, isolated=True)
+        keeper = store_keeper.StoreKeeper(source, writer_url, folder, interval=3600, isolated=True)
         keeper.check()
         assert keeper.wait(120)
         assert keeper.current is None and "chronic_status" in (keeper.error or "")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from data_access import chronic, chronic_flows, chronic_levels
 from data_access.chronic import COLOR_RANK, COLORS, DISEASES, MIN_PATIENTS_FOR_RED_SHARE
 from data_access.chronic_flows import TransitionSummary
 from data_access.figures import share
+from data_access.relations import Db
 from data_access.scope import Scope
 from views import labels
 from views.common import Window, month_end_words, trend_months
@@ -57,7 +57,7 @@ class Mismatch:
         return self.of_color("red")
 
 
-def mismatch_at(engine: Engine, scope: Scope, month: str, disease: str | None) -> Mismatch:
+def mismatch_at(engine: Db, scope: Scope, month: str, disease: str | None) -> Mismatch:
     levels = chronic_levels.managed_levels(engine, scope, month, disease)
     by_color = chronic_levels.mismatch_by_color(levels)
     return Mismatch(
@@ -191,16 +191,14 @@ class ChronicView:
         return month_end_words(self.month) if self.month else labels.NO_VALUE
 
 
-def mismatch_village_list(
-    engine: Engine, scope: Scope, month: str, disease: str | None
-) -> VillageList:
+def mismatch_village_list(engine: Db, scope: Scope, month: str, disease: str | None) -> VillageList:
     """The villages with 推送不到位 rows, most first (capped), and how many there are."""
     cap = chronic_levels.MISMATCH_VILLAGES_MAX
     rows = chronic_levels.mismatch_villages(engine, scope, month, disease, limit=None)
     return VillageList(rows.head(cap).reset_index(drop=True), len(rows), cap)
 
 
-def build(engine: Engine, scope: Scope, window: Window, disease: str | None = None) -> ChronicView:
+def build(engine: Db, scope: Scope, window: Window, disease: str | None = None) -> ChronicView:
     """The 慢病三色 view for a scope, period window and disease (None: all diseases)."""
     if disease is not None and disease not in DISEASES:
         raise ValueError(f"unknown disease {disease!r}")

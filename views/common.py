@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import Engine
-
 from data_access import meta, villages
 from data_access.periods import Period, months_ending
+from data_access.relations import Db
 from data_access.scope import Scope
 from views import labels
 
@@ -60,7 +59,7 @@ def window(period: Period, data_months: list[str] | tuple[str, ...]) -> Window:
     return Window(cut, previous, have)
 
 
-def window_for(engine: Engine, period: Period) -> Window:
+def window_for(engine: Db, period: Period) -> Window:
     """window() with the months read from the database (the export CLI's path)."""
     return window(period, meta.data_months(engine))
 
@@ -86,7 +85,7 @@ def freshness_words(info: meta.DataInfo) -> str:
     return " · ".join(parts) or "数据提取时间未知"
 
 
-def header(engine: Engine, scope: Scope) -> Header:
+def header(engine: Db, scope: Scope) -> Header:
     """Scope names from the database (never codes) and the extract's freshness."""
     counties = villages.counties(engine)
     info = meta.data_info(engine)

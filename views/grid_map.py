@@ -1,6 +1,7 @@
 """网格地图 as a view model: per-village figures of every thematic layer, the 一类/二类
 comparison (with like-for-like change), the villages at odds with their class, the areas
-whose outlines and labels the map draws, and the panel of one clicked village.
+whose outlines and labels the map draws (the panel of one clicked village:
+views/grid_map_village.py).
 
 Geometry stays in geo/ (cached per scope by the app); every figure the page, the 二类村与一类村
 slide, the brief and `export --view map` show comes from here.
@@ -16,12 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from data_access import map as map_figures
-from data_access import overview, village_detail
-from data_access.chronic import snapshot_month
+from data_access import overview
 from data_access.figures import ratio
+from data_access.relations import Db
 from data_access.scope import Scope
 from geo import io, processing
 from geo.processing import MapGeometry
@@ -313,7 +313,7 @@ def _areas(figures: pd.DataFrame, code: str, name: str, *extra: str) -> pd.DataF
     return grouped.size().rename("villages").reset_index().rename(columns={name: "name"})
 
 
-def build(engine: Engine, scope: Scope, window: Window) -> MapView:
+def build(engine: Db, scope: Scope, window: Window) -> MapView:
     """The 网格地图 view for a scope and period window."""
     period = window.period
     figures = map_figures.village_figures(engine, scope, period)
@@ -353,7 +353,7 @@ def build(engine: Engine, scope: Scope, window: Window) -> MapView:
 
 
 def geometry(
-    engine: Engine, scope: Scope, boundary_file: tuple[str, str, float] | None = None
+    engine: Db, scope: Scope, boundary_file: tuple[str, str, float] | None = None
 ) -> MapGeometry:
     """The scope's simplified village shapes and outlines; boundary_file (path, code column,
     modification time) overrides the database's boundaries where it has the village."""
@@ -369,89 +369,6 @@ def geometry(
     return processing.map_geometry(boundaries, facts, file_error)
 
 
-# --- the panel of one village ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VillagePanel:
-    """One village up close, with the same figures its fill on the map is drawn from."""
-
-    village_code: str
-    facts: dict  # name, township/county names, class, population, distance, road, team …
-    figures: dict  # the map's per-village values (red_share, services_per_1000, sign_rate, …)
-    window: Window
-    chronic_month: str | None  # the scope's end month: the month the map's red share uses
-    services: pd.DataFrame  # service_type, team_services, services (this village's part)
-    village_share: float | None  # village residents ÷ residents of all the team's villages
-    team_residents: int
-    colors: pd.DataFrame  # disease, color, patients, share (of the disease's rows)
-    indicators: pd.DataFrame  # indicator_code, name, unit, target, value, attainment, …
-
-    @property
-    def services_note(self) -> str:
-        """How the village's services were formed, in words (shown beside them)."""
-        part = labels.pct(None if self.village_share is None else 100 * self.village_share)
-        return (
-            f"{SERVICES_APPORTIONED}：本村常住人口占团队服务人口（{self.team_residents:,} 人）的 "
-            f"{part}，团队各类服务量按此比例计入本村"
-        )
-
-    @property
-    def color_totals(self) -> dict[str, int]:
-        """Rows per colour over all diseases (人次) at chronic_month."""
-        sums = self.colors.groupby("color")["patients"].sum() if len(self.colors) else {}
-        return {c: int(sums.get(c, 0)) for c in labels.COLOR_LABELS}
-
-    @property
-    def chronic_rows(self) -> int:
-        return sum(self.color_totals.values())
-
-
-def village_panel(
-    engine: Engine, scope: Scope, window: Window, village_code: str
-) -> VillagePanel | None:
-    """The panel of a village in scope for the window (None for a code outside the scope)."""
-    period = window.period
-    facts = map_figures.village_facts(engine, scope, village_code)
-    if facts.empty:
-        return None
-    month = snapshot_month(engine, scope, period)
-    info = map_figures.village_record(facts)
-    row = map_figures.village_figures(engine, scope, period, village_code=village_code)
-    figures = row.iloc[0].to_dict() if len(row) else {}
-    services = village_detail.village_services(engine, village_code, period)
-    residents = (
-        village_detail.team_residents(engine, info["team_id"])
-        if isinstance(info["team_id"], str)
-        else 0
-    )
-    _month, colors = village_detail.village_colors(engine, village_code, period, month=month)
-    return VillagePanel(
-        village_code=village_code,
-        facts=info,
-        figures={
-            k: figures.get(k)
-            for k in (
-                "patients",
-                "red",
-                "red_share",
-                "services",
-                "services_per_1000",
-                "sign_rate",
-                "funding",
-                "funding_per_capita",
-            )
-        },
-        window=window,
-        chronic_month=month,
-        services=services,
-        village_share=ratio(info["population"] or 0, residents),
-        team_residents=residents,
-        colors=colors,
-        indicators=village_detail.village_indicators(engine, village_code, period),
-    )
-
-
 __all__ = [
     "CLASS_COUNTS",
     "CLASS_SHARES",
@@ -461,11 +378,9 @@ __all__ = [
     "Layer",
     "MapGeometry",
     "MapView",
-    "VillagePanel",
     "build",
     "class_comparison",
     "geometry",
     "unit_words",
-    "village_panel",
     "with_classes_masked",
 ]

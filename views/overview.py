@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from data_access import chronic, indicators, overview, teams, villages
+from data_access.relations import Db
 from data_access.scope import Scope
 from views import labels
 from views.chronic import Mismatch, mismatch_at, unit_of
@@ -264,7 +264,7 @@ def _alerts(
     return tuple(out)
 
 
-def build(engine: Engine, scope: Scope, window: Window) -> OverviewView:
+def build(engine: Db, scope: Scope, window: Window) -> OverviewView:
     """The 总览 view for a scope and period window."""
     classes = villages.village_class_summary(engine, scope)
     if classes.empty:

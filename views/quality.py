@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from data_access import meta, villages
 from data_access import quality as queries
 from data_access import teams as team_queries
 from data_access.map import village_facts
 from data_access.periods import Period, months_ending
+from data_access.relations import Db
 from data_access.scope import COUNTY_CODE_LEN, Scope
 from views import labels
 from views.common import Window, trend_months
@@ -151,7 +151,7 @@ def _rows(df: pd.DataFrame) -> list:
     return list(plain.itertuples(index=False))
 
 
-def _facts(engine: Engine, scope: Scope, window: Window, t: Thresholds, small: int) -> Facts:
+def _facts(engine: Db, scope: Scope, window: Window, t: Thresholds, small: int) -> Facts:
     period = window.period
     data_months = frozenset(meta.data_months(engine))
     workload = team_queries.team_workload(engine, scope, period)
@@ -239,7 +239,7 @@ def _not_evaluated(facts: Facts, t: Thresholds) -> tuple[str, ...]:
 
 
 def build(
-    engine: Engine,
+    engine: Db,
     scope: Scope,
     window: Window,
     thresholds: Thresholds | None = None,

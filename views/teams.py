@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from data_access import meta, villages
 from data_access import team_detail as team_queries
 from data_access import teams as rules
 from data_access.figures import ratio
+from data_access.relations import Db
 from data_access.scope import Scope
 from views import labels
 from views.common import Window, month_words, trend_months
@@ -251,7 +251,7 @@ def thresholds() -> dict:
 
 
 def _teams(
-    engine: Engine, scope: Scope, window: Window, reference: float | None, amount: float | None
+    engine: Db, scope: Scope, window: Window, reference: float | None, amount: float | None
 ) -> pd.DataFrame:
     period = window.period
     df = rules.team_summary(engine, scope, period)
@@ -273,7 +273,7 @@ def _teams(
 
 
 def build(
-    engine: Engine, scope: Scope, window: Window, yuan_per_point: float | None = None
+    engine: Db, scope: Scope, window: Window, yuan_per_point: float | None = None
 ) -> TeamsView:
     """The 团队工作量 view for a scope and period window (funds when an amount is given)."""
     period = window.period
@@ -336,7 +336,7 @@ class TeamDetail:
 
 
 def team_detail(
-    engine: Engine,
+    engine: Db,
     scope: Scope,
     window: Window,
     team_id: str,
