@@ -1,7 +1,7 @@
 """Export CLI: the dashboard's figures for one scope and period as JSON, from the same queries.
 
 python -m dashboard.export --db URL --period 2026-Q1 [--county C] [--township T] [-o FILE]
-    [--view overview|map|teams|chronic|rankings|meeting]   (one view's model as JSON)
+    [--view overview|map|teams|chronic|rankings|quality|meeting]   (one view's model as JSON)
     [--format json|pdf|xlsx|pptx]   (pdf, xlsx, pptx: the weekly brief of 例会模式; -o FILE)
     [--user NAME]   (as that account sees it: scope clamped to its area, leagues cut)
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from dashboard import audit, auth, safe, small_cells
+from dashboard import audit, auth, quality_settings, safe, small_cells
 from dashboard.brief.fonts import FontMissing
 from data_access import indicators, villages
 from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
@@ -31,6 +31,7 @@ from data_access.scope import Scope, UnknownArea, resolve_scope
 from views import chronic as chronic_view
 from views import chronic_cells, grid_map_cells, overview
 from views import grid_map as grid_map_view
+from views import quality as quality_view
 from views import rankings as rankings_view
 from views import teams as teams_view
 from views.common import Window, window_for
@@ -49,6 +50,7 @@ VIEWS = {
     "map": grid_map_view.build,
     "teams": teams_view.build,
     "rankings": rankings_view.build,
+    "quality": quality_view.build,
     "meeting": deck.build,
 }
 
@@ -61,7 +63,9 @@ BRIEF_FORMATS = ("pdf", "xlsx", "pptx")
 CUT_TO_VISIBLE = (rankings_view.build, deck.build)
 # Builders whose model formats figures from patient counts itself (the slides): they take the
 # user's small-cell floor as `small`.
-TAKE_SMALL = (deck.build,)
+TAKE_SMALL = (deck.build, quality_view.build)
+# Builders that take the administrator's 数据质量 thresholds (dashboard.quality_settings).
+TAKE_QUALITY_THRESHOLDS = (deck.build, quality_view.build)
 # Per builder: the model as a user with a small-cell floor sees it, before it becomes JSON
 # (the map's class comparison; the village tables are masked in the JSON: VILLAGE_COUNTS).
 SEEN_WITH_FLOOR = {
@@ -107,6 +111,8 @@ def build_view(
     options = {"visible": visible} if builder in CUT_TO_VISIBLE else {}
     if builder in TAKE_SMALL:
         options["small"] = below
+    if builder in TAKE_QUALITY_THRESHOLDS:
+        options["thresholds"] = quality_settings.thresholds()
     model = builder(engine, scope, window, **options)
     if builder in SEEN_WITH_FLOOR:
         model = SEEN_WITH_FLOOR[builder](engine, model, below)

@@ -24,6 +24,7 @@ VIEWS = {
     "teams": ("teams.py", "团队工作量", ":material/groups:"),
     "chronic": ("chronic.py", "慢病三色", ":material/traffic:"),
     "rankings": ("rankings.py", "县区排名", ":material/leaderboard:"),
+    "quality": ("quality.py", "数据质量", ":material/fact_check:"),
 }
 
 

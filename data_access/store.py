@@ -8,6 +8,9 @@ What it holds (aggregates only, no patient identifiers):
 - `chronic_move`: rows of one (patient, disease) at two months, per township at each end,
   colour at each end and disease, for every month pair a period can ask for
   (`store_build.needed_pairs`);
+- `chronic_quality` (data_access.quality): per month and village, rows whose colour changed
+  since the patient's previous row, green → red → green flip-flops, and patients also
+  recorded in another village that month — what 数据质量 needs of the patient rows;
 - `store_info`: the source, its `extracted_at` and when the store was built.
 
 The store in four modules, one subject each:
@@ -38,7 +41,7 @@ from data_access.relations import Store, store_info
 from data_access.schema import data_meta
 
 # Bump when the store's tables change: a store of another format is rebuilt, never read.
-FORMAT = "2"
+FORMAT = "3"
 
 Progress = Callable[[float, str], None]
 

@@ -23,7 +23,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access import meta, store_files
+from data_access import meta, quality, store_files
 from data_access.periods import periods_with_data
 from data_access.relations import Store, chronic_count, store_metadata
 from data_access.schema import chronic_status, metadata, village
@@ -182,7 +182,7 @@ def _chronic(source: Engine, duck, staging: Path, built: Store, progress: Progre
     duck.execute(f"ATTACH '{staging}' AS staging")
     duck.execute(
         "CREATE TABLE staging.rows (month VARCHAR, patient_id VARCHAR, disease VARCHAR,"
-        " township_code VARCHAR, color VARCHAR)"
+        " township_code VARCHAR, color VARCHAR, village_code VARCHAR)"
     )
     columns = (cs.month, cs.patient_id, cs.village_code, cs.disease, cs.color, cs.managed_level)
     queries = [sa.select(*columns).where(cs.month == month) for month in months]
@@ -199,7 +199,7 @@ def _chronic(source: Engine, duck, staging: Path, built: Store, progress: Progre
                 )
                 duck.execute(
                     "INSERT INTO staging.rows SELECT i.month, i.patient_id, i.disease,"
-                    " v.township_code, i.color FROM incoming i"
+                    " v.township_code, i.color, i.village_code FROM incoming i"
                     " LEFT JOIN village v ON v.village_code = i.village_code"
                 )
             finally:
@@ -224,4 +224,19 @@ def _chronic(source: Engine, duck, staging: Path, built: Store, progress: Progre
             [before, end],
         )
         duck.execute("INSERT INTO chronic_move_pair VALUES (?, ?)", [before, end])
+    progress(0.97, "统计数据质量…")
+    _quality(duck, built)
     duck.execute("DETACH staging")
+
+
+def _quality(duck, built: Store) -> None:
+    """chronic_quality from the staging rows: the query the source path runs (one text)."""
+    rows = sa.table(
+        "rows",
+        *(sa.column(c) for c in ("month", "patient_id", "village_code", "disease", "color")),
+        schema="staging",
+    )
+    query = quality.quality_counts(rows).compile(
+        dialect=built.engine.dialect, compile_kwargs={"literal_binds": True}
+    )
+    duck.execute(f"INSERT INTO chronic_quality {query}")

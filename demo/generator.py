@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from data_access import schema
+from demo import planted as plant
 from demo.areas import build_areas
 from demo.chronic import ChronicSimulator
 from demo.indicators import INDICATORS, indicator_values, village_funding
@@ -41,6 +42,13 @@ def build_database(
     teams = build_teams(rng_teams, areas)
     services = team_services(rng_services, areas, teams, months)
     checks = sample_checks(rng_checks, teams, services, months)
+    # Data-quality cases for 数据质量, chosen by position: every other figure stays as it was.
+    planted = plant.choose(areas, teams, services, months)
+    village = areas.village
+    if planted is not None:
+        services = plant.plant_services(services, planted)
+        checks = plant.plant_checks(checks, services, planted)
+        village = plant.plant_villages(village, planted)
 
     with open_writer(url) as writer:
         report(0.12, "建立数据表…")
@@ -48,7 +56,7 @@ def build_database(
         report(0.14, "写入区划、网格与边界…")
         writer.insert(schema.county, areas.county)
         writer.insert(schema.township, areas.township)
-        writer.insert(schema.village, areas.village)
+        writer.insert(schema.village, village)
         writer.insert(schema.village_boundary, areas.boundary)
         report(0.18, "写入团队、服务与抽查…")
         writer.insert(schema.team, teams.team)
@@ -60,7 +68,10 @@ def build_database(
 
         simulator = ChronicSimulator(rng_chronic, areas, months)
         step = (CHRONIC_END - CHRONIC_START) / len(months)
-        for i, (month, rows) in enumerate(simulator.months_tables()):
+        tables = simulator.months_tables()
+        if planted is not None:
+            tables = plant.plant_chronic(tables, planted)
+        for i, (month, rows) in enumerate(tables):
             report(CHRONIC_START + i * step, f"写入慢病三色数据 {month}（{rows.num_rows:,} 行）…")
             writer.insert(schema.chronic_status, rows)
 

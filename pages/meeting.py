@@ -14,7 +14,7 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import audit, data, signin, small_cells, state
+from dashboard import audit, data, quality_settings, signin, small_cells, state
 from dashboard.data import cached
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
@@ -41,6 +41,7 @@ class CachedSources(deck.Sources):
     def __init__(self, filters: state.Filters):
         self.scope, self.window, self.visible = filters.scope, filters.window, filters.visible
         self.small = small_cells.floor(filters.visible)
+        self.quality_thresholds = quality_settings.thresholds()
 
     def view(self, builder, **options):
         return cached(builder)(self.scope, self.window, **options)

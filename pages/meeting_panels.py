@@ -22,6 +22,7 @@ from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, Meeting, NoData, Slide, TableSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
+from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, register
 from views.meeting.village_slides import ClassesSlide
 
@@ -209,6 +210,34 @@ def teams(slide: TeamsSlide, m: Meeting, drill: Drill) -> None:
         f'<div class="mt-note">⚑ 标记规则：{escape(slide.rule)}，只看团队自身的抽查。'
         f"本期 {slide.flagged} 个团队被标记。{escape(more)}</div>"
     )
+
+
+@register(Output.PAGE, QualitySlide)
+def quality(slide: QualitySlide, m: Meeting, drill: Drill) -> None:
+    numbers, table = st.columns([1, 3])
+    with numbers:
+        html_block(
+            '<div class="mt-stack">'
+            + big_number("提示", f"{slide.count:,}", "条，建议核查")
+            + big_number(
+                "严重程度高", f"{slide.high:,}", "条", palette.FLAG_COLOR if slide.high else None
+            )
+            + "</div>"
+        )
+    with table:
+        if not slide.rows:
+            html_block('<div class="mt-subempty">本期没有数据质量提示。</div>')
+        else:
+            head = "".join(f"<th>{escape(h)}</th>" for h in slide.headers)
+            body = "".join(
+                f"<tr><td><b>{escape(r.level)}</b></td>"
+                + "".join(f"<td>{escape(str(v))}</td>" for v in r.values[1:])
+                + "</tr>"
+                for r in slide.rows
+            )
+            html_block(f'<table class="mt-table"><tr>{head}</tr>{body}</table>')
+        more = f"另有 {slide.more} 条未列出，见周报。" if slide.more else ""
+        html_block(f'<div class="mt-note">{escape(slide.note)}{escape(more)}</div>')
 
 
 @register(Output.PAGE, AlertsSlide)

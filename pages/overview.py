@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import navigation, safe, small_cells, state
+from dashboard import navigation, quality_settings, safe, small_cells, state
 from dashboard.charts import svg
 from dashboard.data import cached
 from pages.overview_kpi import card
-from views import chronic_cells, labels, overview
+from views import chronic_cells, labels, overview, quality
 
 CARDS_PER_ROW = 4  # four cards fit a 1440-px screen with readable type
 ALERT_ROWS_SHOWN = 40  # longer lists belong on the page the alert links to
 ALERT_DETAILS_KEY = "yf_alert_details_"  # + the alert's number: its expander
+QUALITY_NAMES_SHOWN = 5  # flagged teams and villages named in the 数据质量 alert
 
 filters = state.current()
 st.title("总览")
@@ -112,5 +113,21 @@ for number, alert in enumerate(view.alerts):
         if alert.details is not None and not alert.details.empty:
             alert_details(alert, number)
         navigation.link(alert.page, alert.link_label, filters, alert.link_params)
-if not view.alerts:
+checks = cached(quality.build)(
+    filters.scope,
+    filters.window,
+    thresholds=quality_settings.thresholds(),
+    small=small_cells.floor(filters.visible),
+)
+if checks.flags:
+    with st.container(border=True):
+        st.markdown(
+            f"⚠️ **{checks.count:,}** 条 数据质量提示（其中严重程度高 {checks.high:,} 条）："
+            "数字不寻常，建议核查，不是结论"
+        )
+        names = list(dict.fromkeys(f.entity.name for f in checks.flags))
+        more = f" 等 {len(names):,} 个" if len(names) > QUALITY_NAMES_SHOWN else ""
+        st.markdown("、".join(safe.markdown(n) for n in names[:QUALITY_NAMES_SHOWN]) + more)
+        navigation.link("quality", "查看数据质量提示", filters)
+if not view.alerts and not checks.flags:
     st.success("本期没有需要特别关注的事项。")

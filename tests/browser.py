@@ -38,6 +38,7 @@ PAGES = [
     ("teams", "teams"),
     ("chronic", "chronic"),
     ("rankings", "rankings"),
+    ("quality", "quality"),
 ]
 SCRIPT_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 EXCEPTION = "[data-testid='stException']"

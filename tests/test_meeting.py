@@ -50,6 +50,7 @@ def test_slide_order_and_titles(engine):
         "transitions",
         "classes",
         "teams",
+        "quality",
         "alerts",
     ]
     assert m.heading("需要关注") == "需要关注 · 清河县 · 2026年第1季度"

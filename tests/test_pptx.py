@@ -79,7 +79,7 @@ def test_one_widescreen_slide_per_meeting_slide(county):
         prs.slide_width * 9 == prs.slide_height * 16
         or abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.001
     )
-    assert len(prs.slides) == len(view.slides) == 10
+    assert len(prs.slides) == len(view.slides) == 11  # with 数据质量提示
     for slide, shown in zip(prs.slides, view.slides, strict=True):
         words = texts(slide)
         if shown.key == "cover":
@@ -91,7 +91,7 @@ def test_one_widescreen_slide_per_meeting_slide(county):
         # No pictures: every chart is a native chart object, editable in PowerPoint and WPS.
         assert not [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     pages = [texts(s)[-1] for s in prs.slides]
-    assert pages == [f"{i} / 10" for i in range(1, 11)]
+    assert pages == [f"{i} / 11" for i in range(1, 12)]
 
 
 def test_headlines_are_large(county):
@@ -237,7 +237,7 @@ def test_cli_writes_the_deck(sqlite_url, tmp_path):
     result = run_export(*common, "--format", "pptx", "-o", str(out))
     assert result.returncode == 0, result.stderr
     prs = Presentation(str(out))
-    assert len(prs.slides) == 10
+    assert len(prs.slides) == 11
     assert texts(prs.slides[1])[0] == deck.SLIDE_TITLES["kpis_missed"]
     missing = run_export(*common, "--format", "pptx")
     assert missing.returncode == 2 and "-o FILE" in missing.stderr

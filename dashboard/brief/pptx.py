@@ -30,6 +30,7 @@ from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, NoData, TableSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
+from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, nothing, register
 from views.meeting.village_slides import ClassesSlide
 
@@ -306,6 +307,25 @@ def _alerts(shapes, slide: AlertsSlide, m: deck.Meeting) -> None:
         }
     )
     _frame_table(shapes, _body(), table, emphasis={i for i, it in enumerate(items) if it.count})
+
+
+@register(Output.PPTX, QualitySlide)
+def _quality(shapes, slide: QualitySlide, m: deck.Meeting) -> None:
+    _big_numbers(
+        shapes,
+        _body(0.0, 0.2),
+        [
+            ("提示", f"{slide.count:,}", "条，建议核查", palette.ACCENT),
+            ("严重程度高", f"{slide.high:,}", "条", palette.FLAG_COLOR if slide.high else kit.INK),
+        ],
+    )
+    if slide.rows:
+        table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
+        box = _body(0.22, 1.0)
+        _frame_table(shapes, (box[0], box[1], box[2], box[3] - Inches(0.45)), table,
+                     emphasis={i for i, r in enumerate(slide.rows) if r.severity == "high"})  # fmt: skip
+    more = f"另有 {slide.more} 条未列出，{EXCEL_NOTE}。" if slide.more else ""
+    _note(shapes, slide.note + more)
 
 
 def _head(shapes, slide: deck.Slide, m: deck.Meeting) -> None:

@@ -18,6 +18,7 @@ from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, NoData, Slide, TableSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
+from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, register
 from views.meeting.village_slides import ClassesSlide
 
@@ -154,6 +155,13 @@ def _alerts(slide: AlertsSlide) -> Printed:
             }
         )
     )
+
+
+@register(Output.PDF_TABLE, QualitySlide)
+def _quality(slide: QualitySlide) -> Printed:
+    table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
+    more = f"另有 {slide.more} 条未列出，见工作簿。" if slide.more else ""
+    return Printed(table, slide.note + more)
 
 
 def printed(slide: Slide) -> Printed:

@@ -24,10 +24,11 @@ from sqlalchemy.engine import Engine
 
 from data_access.periods import Period
 from data_access.scope import Scope
-from views import chronic, overview, rankings
+from views import chronic, overview, quality, rankings
 from views import grid_map as grid_map_view
 from views import teams as teams_view
 from views.common import Header, Window, header
+from views.quality_flags import Thresholds
 
 
 class Kind(StrEnum):
@@ -45,6 +46,7 @@ class Kind(StrEnum):
     TRANSITIONS = "transitions"
     CLASSES = "classes"
     TEAMS = "teams"
+    QUALITY = "quality"
     ALERTS = "alerts"
 
 
@@ -58,6 +60,7 @@ SLIDE_TITLES = {
     Kind.TRANSITIONS: "绿黄红变化",
     Kind.CLASSES: "二类村与一类村",
     Kind.TEAMS: "重点关注团队",
+    Kind.QUALITY: "数据质量提示",
     Kind.ALERTS: "需要关注",
 }
 
@@ -74,6 +77,8 @@ class Sources:
 
     visible: Scope | None = None
     small: int = 0
+    # The administrator's 数据质量 thresholds (dashboard.quality_settings; None: defaults).
+    quality_thresholds: Thresholds | None = None
 
     def view(self, builder: Callable[..., Any], **options: Any) -> Any:
         raise NotImplementedError
@@ -93,6 +98,9 @@ class Sources:
     def rankings(self) -> rankings.RankingsView:
         return self.view(rankings.build, visible=self.visible)
 
+    def quality(self) -> quality.QualityView:
+        return self.view(quality.build, thresholds=self.quality_thresholds, small=self.small)
+
 
 class DirectSources(Sources):
     """Builds each view model directly over one engine (export CLI, brief files, tests)."""
@@ -104,9 +112,10 @@ class DirectSources(Sources):
         window: Window,
         visible: Scope | None = None,
         small: int = 0,
+        thresholds: Thresholds | None = None,
     ):
         self.engine, self.scope, self.window, self.visible = engine, scope, window, visible
-        self.small = small
+        self.small, self.quality_thresholds = small, thresholds
         self._built: dict = {}
 
     def view(self, builder: Callable[..., Any], **options: Any) -> Any:
@@ -260,7 +269,13 @@ def cover(m: Meeting) -> Slide:
 
 def _builders() -> dict[Kind, Callable[[Sources, Meeting], Slide]]:
     # Imported here: the slide modules import Slide and Meeting from this one.
-    from views.meeting import attention_slides, chronic_slides, indicator_slides, village_slides
+    from views.meeting import (
+        attention_slides,
+        chronic_slides,
+        indicator_slides,
+        quality_slides,
+        village_slides,
+    )
 
     return {
         Kind.KPIS_MISSED: indicator_slides.kpis_missed,
@@ -271,6 +286,7 @@ def _builders() -> dict[Kind, Callable[[Sources, Meeting], Slide]]:
         Kind.TRANSITIONS: chronic_slides.transitions,
         Kind.CLASSES: village_slides.classes,
         Kind.TEAMS: attention_slides.teams,
+        Kind.QUALITY: quality_slides.quality,
         Kind.ALERTS: attention_slides.alerts,
     }
 
@@ -306,9 +322,11 @@ def build(
     window: Window | None,
     visible: Scope | None = None,
     small: int = 0,
+    thresholds: Thresholds | None = None,
 ) -> MeetingView:
     """Every slide of the meeting over one engine (the weekly brief's content), for a user
-    who sees `visible` (None: everything) with the small-cell floor `small` (0: none)."""
+    who sees `visible` (None: everything) with the small-cell floor `small` (0: none) and
+    the 数据质量 `thresholds` (None: defaults)."""
     m = Meeting(header(engine, scope), window)
-    src = DirectSources(engine, scope, window, visible, small) if window else None
+    src = DirectSources(engine, scope, window, visible, small, thresholds) if window else None
     return MeetingView(m, [build_slide(k, src, m) for k in slide_keys(scope, m.period)])
