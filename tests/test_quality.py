@@ -218,7 +218,7 @@ def test_export_view_quality(tmp_path):
     assert {f["rule"] for f in data["flags"]} >= {"spike", "perfect_checks", "two_villages"}
 
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 
 
 def test_the_page_renders_the_flags_and_what_a_flag_is(monkeypatch, tmp_path):
@@ -251,7 +251,7 @@ def test_the_slide_and_the_brief_carry_the_flags(tmp_path):
     slide = next(s for s in view.slides if s.key == "quality")
     # County A: the 15 flags less TD's three months and 北镇 (county B).
     assert slide.message == "11 个团队/村/乡镇有 11 条数据质量提示（其中高 4 条），建议核查"
-    assert (slide.parts["count"], slide.parts["high"], slide.parts["more"]) == (11, 4, 6)
+    assert (slide.count, slide.high, slide.more) == (11, 4, 6)
     assert printed.table(slide).iloc[0].tolist() == [
         "高", "服务量突增", "团队 突增团队（西镇）", "2026年2月服务 500 人次",
     ]  # fmt: skip

@@ -62,7 +62,7 @@ def test_every_output_draws_every_slide_type():
     types = deck.slide_types()
     names = {t.__name__ for t in types}
     assert {"Cover", "NoData", "TableSlide", "KpiSlide", "RankingSlide", "ColorsSlide"} <= names
-    assert {"TransitionsSlide", "ClassesSlide", "TeamsSlide", "AlertsSlide"} <= names
+    assert {"TransitionsSlide", "ClassesSlide", "TeamsSlide", "AlertsSlide", "QualitySlide"} <= names
     for output in Output:
         assert REGISTRY.missing(output, types) == [], output
 
@@ -84,6 +84,7 @@ def test_slides_are_typed_frozen_and_without_a_parts_dict(meeting):
         "TransitionsSlide",
         "ClassesSlide",
         "TeamsSlide",
+        "QualitySlide",
         "AlertsSlide",
     ]
 
