@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from dashboard import audit, auth, quality_settings, safe, small_cells
+from dashboard.brief import fonts
 from dashboard.brief.fonts import FontMissing
 from data_access import indicators, villages
 from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
@@ -260,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             from dashboard import brief  # matplotlib and fpdf2: loaded for the brief only
 
             if args.format == "pdf":
-                brief.require()  # a font without Chinese: exit 2 with why, no PDF
+                fonts.require()  # a font without Chinese: exit 2 with why, no PDF
 
             write = {"pdf": brief.pdf_bytes, "xlsx": brief.xlsx_bytes, "pptx": brief.pptx_bytes}[
                 args.format
