@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import audit, excel, navigation, quality_settings, safe, signin, small_cells, state
+from dashboard import (
+    downloads,
+    excel,
+    navigation,
+    quality_settings,
+    safe,
+    signin,
+    small_cells,
+    state,
+)
 from dashboard.data import cached
 from pages import quality_state
 from views import common, quality
@@ -99,23 +108,7 @@ else:
         head = cached(common.header)(filters.scope)
         title = excel.Title("数据质量", head.scope_words, view.window.label, head.freshness)
         stem = f"数据质量_{filters.scope.county_code or '全部县区'}_{view.window.period.key}"
-        buttons = st.container(horizontal=True)
-        buttons.download_button(
-            "下载 Excel",
-            audit.deferred(lambda: excel.to_excel_bytes({"数据质量": table}, title)),
-            file_name=f"{stem}.xlsx",
-            mime=excel.XLSX_MIME,
-            icon=":material/download:",
-            on_click="ignore",
-        )
-        buttons.download_button(
-            "下载 CSV",
-            audit.deferred(lambda: excel.to_csv_bytes(table)),
-            file_name=f"{stem}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+        downloads.table_buttons("数据质量", table, title, stem)
 
 st.subheader("方法说明")
 st.caption(

@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import audit, excel, safe, signin, state
+from dashboard import downloads, excel, safe, signin, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
@@ -291,24 +291,7 @@ def table_tab() -> None:
         )
     stem = f"团队工作量_{filters.scope.county_code or '全部县区'}_{view.window.period.key}"
     title = excel_title()  # here: the download thread has no session to read the database from
-    buttons = st.container(horizontal=True)
-    buttons.download_button(
-        "下载 Excel",
-        # built on click only, in another thread; deferred names the user in the audit row
-        audit.deferred(lambda: excel.to_excel_bytes({"团队工作量": shown}, title)),
-        file_name=f"{stem}.xlsx",
-        mime=excel.XLSX_MIME,
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    buttons.download_button(
-        "下载 CSV",
-        audit.deferred(lambda: excel.to_csv_bytes(shown)),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    downloads.table_buttons("团队工作量", shown, title, stem)
 
 
 tabs = st.tabs(list(TABS.values()), key=teams_state.W_TEAM_VIEW, on_change="rerun")

@@ -62,7 +62,13 @@ def test_every_output_draws_every_slide_type():
     types = deck.slide_types()
     names = {t.__name__ for t in types}
     assert {"Cover", "NoData", "TableSlide", "KpiSlide", "RankingSlide", "ColorsSlide"} <= names
-    assert {"TransitionsSlide", "ClassesSlide", "TeamsSlide", "AlertsSlide", "QualitySlide"} <= names
+    assert {
+        "TransitionsSlide",
+        "ClassesSlide",
+        "TeamsSlide",
+        "AlertsSlide",
+        "QualitySlide",
+    } <= names
     for output in Output:
         assert REGISTRY.missing(output, types) == [], output
 
