@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.charts import svg
 from tests.browser import browser_page, component_frame, visit, wait_for_script
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,9 +179,11 @@ def test_kpi_trends_show_the_target(server):
         cards = page.locator("[class*='st-key-yf_kpi_']")
         assert cards.count() >= 4
         first = cards.first
-        assert first.locator(".js-plotly-plot").count() == 1
-        assert "目标" in first.locator(".js-plotly-plot").inner_text()  # the dashed line's label
-        assert page.locator(".modebar-container .modebar-btn").count() == 0  # no mode bar
+        # drawn on the server as SVG (dashboard/charts/svg.py): no Plotly on the landing page
+        spark = first.locator(f".{svg.SPARK_CLASS}")
+        assert spark.count() == 1 and spark.locator("svg line.target").count() == 1
+        assert "目标" in spark.inner_text()  # the dashed line's label
+        assert page.locator(".js-plotly-plot").count() == 0
 
 
 def _checked(page, text: str) -> bool:
