@@ -68,8 +68,15 @@ FIND_JS = """([host, marker, names, fragments, tags]) => {
         found.push('handler ' + a.name + ' — ' + show(el));
     }
   }
+  // a long name cut with an ellipsis (safe.html_name) reads as the whole name in its title
+  const read = el => {
+    const copy = el.cloneNode(true);
+    for (const s of copy.querySelectorAll('span[title]'))
+      if ((s.textContent || '').endsWith('…')) s.textContent = s.getAttribute('title');
+    return norm(copy.textContent);
+  };
   for (const el of document.querySelectorAll(tags)) {
-    const t = norm(el.textContent);
+    const t = read(el);
     if (!t) continue;
     if (fragments.includes(t)) { found.push('markup from a name — ' + show(el)); continue; }
     if (t.includes(marker) && !whole.some(n => t.includes(n)))
