@@ -157,7 +157,7 @@ def test_mismatch_total_does_not_give_the_one_masked_village_away(users, db_url,
     for part in ("red_not_up",):
         assert pinned(m[part], cells) == []
     report = _export(db_url, tmp_path, "m_west")
-    assert pinned(report["managed_level_mismatch"], cells) == []
+    assert pinned(report["mismatched"], cells) == []
 
 
 def test_mismatch_alert_of_overview_and_the_brief(users, db_url, engine, tmp_path):  # noqa: F811
