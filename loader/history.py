@@ -90,8 +90,8 @@ def now() -> str:
 # ---------------------------------------------------------------- statements on a writer
 
 
-def execute(writer: TableWriter, statement) -> int:
-    """One Core statement with its bound values on the writer's connection; rows affected."""
+def _executed(writer: TableWriter, statement):
+    """A cursor that has run one Core statement with its bound values (close it after)."""
     compiled = statement.compile(
         dialect=writer.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -100,6 +100,16 @@ def execute(writer: TableWriter, statement) -> int:
     cursor = writer.connection.cursor()
     try:
         cursor.execute(str(compiled), tuple(params[name] for name in order))
+    except BaseException:
+        cursor.close()
+        raise
+    return cursor
+
+
+def execute(writer: TableWriter, statement) -> int:
+    """One Core statement with its bound values on the writer's connection; rows affected."""
+    cursor = _executed(writer, statement)
+    try:
         return cursor.rowcount
     finally:
         cursor.close()
@@ -117,14 +127,8 @@ def run_many(writer: TableWriter, statement, rows: list[dict]) -> None:
 
 
 def fetch(writer: TableWriter, statement) -> list[tuple]:
-    compiled = statement.compile(
-        dialect=writer.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    params = compiled.construct_params()
-    order = compiled.positiontup or []
-    cursor = writer.connection.cursor()
+    cursor = _executed(writer, statement)
     try:
-        cursor.execute(str(compiled), tuple(params[name] for name in order))
         return [tuple(r) for r in cursor.fetchall()]
     finally:
         cursor.close()
