@@ -9,6 +9,7 @@ areas given by name or code, and every failure as one Chinese line.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -176,3 +177,13 @@ def schema_words(report) -> str:
 def fail(code: int, message: str) -> int:
     print(f"错误：{message}", file=sys.stderr)
     return code
+
+
+def os_user() -> str:
+    """Who ran the CLI, for the audit trail (the server account when there is no --user)."""
+    import pwd
+
+    try:  # the real uid's account: unlike getpass.getuser(), not taken from $USER/$LOGNAME
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (KeyError, OSError):
+        return f"uid:{os.getuid()}"

@@ -278,8 +278,8 @@ def main(argv: list[str] | None = None) -> int:
             scope, visible = user.clamp(scope), user.area
         # --user is what the caller says; the OS account is who ran it (both on every row).
         audit.set_actor(
-            f"cli:{user.username if user else os_user()}", audit.scope_words(scope),
-            os_user=os_user(), pid=os.getpid(),
+            f"cli:{user.username if user else cli.os_user()}", audit.scope_words(scope),
+            os_user=cli.os_user(), pid=os.getpid(),
         )  # fmt: skip
         if args.format != "json":
             from dashboard import brief  # matplotlib and fpdf2: loaded for the brief only
@@ -315,16 +315,6 @@ def _account(username: str | None) -> auth.User | None:
     if user is None:
         raise cli.CliError(f"{auth.users_file().name} 中没有账号“{cli.echo(username)}”")
     return user
-
-
-def os_user() -> str:
-    """Who ran the CLI, for the audit trail (the server account when there is no --user)."""
-    import pwd
-
-    try:  # the real uid's account: unlike getpass.getuser(), not taken from $USER/$LOGNAME
-        return pwd.getpwuid(os.getuid()).pw_name
-    except (KeyError, OSError):
-        return f"uid:{os.getuid()}"
 
 
 if __name__ == "__main__":

@@ -92,6 +92,27 @@ def pptx_bytes(engine, scope: Scope, window: Window | None, visible: Scope | Non
     return data
 
 
+RENDERERS = {  # kind → (module, function, audit word)
+    "pdf": ("dashboard.brief.pdf", "render_pdf", "PDF"),
+    "xlsx": ("dashboard.brief.workbook", "render_xlsx", "Excel"),
+    "pptx": ("dashboard.brief.pptx", "render", "PPT"),
+}
+
+
+def files(engine, scope: Scope, window: Window | None, visible: Scope | None, kinds) -> tuple:
+    """(Meeting, {kind: bytes}) for several kinds of one brief from one build of the deck (the
+    archive's round); each file is one `export` row, as from the buttons."""
+    import importlib
+
+    meeting, slides = build(engine, scope, window, visible)
+    out = {}
+    for kind in kinds:
+        module, function, word = RENDERERS[kind]
+        out[kind] = getattr(importlib.import_module(module), function)(meeting, slides)
+        _audit(word, meeting)
+    return meeting, out
+
+
 def __getattr__(name: str) -> Any:
     """`brief.render_pdf` / `brief.render_xlsx`: the renderers, loaded on first use."""
     if name == "render_pdf":
