@@ -9,6 +9,7 @@ from __future__ import annotations
 from loader.columns import CODE_DIGITS, ENUMS, Column, TableSpec, accepted_values
 from loader.read import Staging, literal, q
 from loader.report import ERROR, NOTE, WARNING
+from loader.target import duck_type
 
 # Staging macros: the normalisation of one text cell, shared by checks and the typed copy.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -186,3 +187,10 @@ def format_checks(column: Column, spec: TableSpec) -> list[tuple[str, str, str]]
             )
         )
     return checks
+
+
+def staging_values(staging: Staging, columns: list[Column], texts: list[str]) -> list:
+    """Texts as the normalised, typed values `norm_<table>` holds for them."""
+    given = ", ".join(f"CAST(? AS VARCHAR) AS {q(c.name)}" for c in columns)
+    typed = ", ".join(f"CAST({normalised(c)} AS {duck_type(c.kind)})" for c in columns)
+    return list(staging.con.execute(f"SELECT {typed} FROM (SELECT {given})", texts).fetchall()[0])  # noqa: S608

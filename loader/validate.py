@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import duckdb
 from tqdm import tqdm
 
-from loader.cells import format_checks, install_macros, normalised
+from loader.cells import format_checks, install_macros, normalised, staging_values
 from loader.columns import (
     AREA_DIGITS,
     BY_NAME,
@@ -24,7 +24,6 @@ from loader.columns import (
     NESTING,
     NON_NEGATIVE,
     TABLES,
-    Column,
     TableSpec,
 )
 from loader.plan import PlanOptions, plan_changes
@@ -416,13 +415,6 @@ def _example_rows(staging: Staging, report: Report, spec: TableSpec, source: Sou
         reason = f"模板的示例行（{EXAMPLE_COUNTY} 示例县），不是数据，已跳过（第 {listed} 行）"
         report.add(source.problem(NOTE, rows[0], None, None, reason))
         staging.con.execute(f"DELETE FROM {norm} WHERE {where}", values)  # noqa: S608
-
-
-def staging_values(staging: Staging, columns: list[Column], texts: list[str]) -> list:
-    """Texts as the normalised, typed values `norm_<table>` holds for them."""
-    given = ", ".join(f"CAST(? AS VARCHAR) AS {q(c.name)}" for c in columns)
-    typed = ", ".join(f"CAST({normalised(c)} AS {duck_type(c.kind)})" for c in columns)
-    return list(staging.con.execute(f"SELECT {typed} FROM (SELECT {given})", texts).fetchall()[0])  # noqa: S608
 
 
 def _team_coverage(checker: Checker) -> None:
