@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _say(run_round(url, settings, args.period, args.replace), settings.folder)
         except Exception as exc:  # one Chinese line, never a traceback
-            return cli.fail(*cli.failure(exc, url))
+            return cli.fail(*cli.failure(exc, url, settings.folder))
         return 0
     print(f"{settings.words}；存档目录 {settings.folder}")
     try:
@@ -235,6 +235,6 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 _say(run_round(url, settings, args.period, args.replace), settings.folder)
             except Exception as exc:
-                cli.fail(*cli.failure(exc, url))
+                cli.fail(*cli.failure(exc, url, settings.folder))
     except KeyboardInterrupt:
         return 0
