@@ -63,5 +63,5 @@ for filed_brief in group.briefs:
                 icon=ICONS[item.kind],
                 on_click="ignore",
                 key=f"archive_{filed_brief.folder}_{item.kind}",
-                help=item.name,
+                help=safe.markdown(item.name),
             )
