@@ -289,3 +289,24 @@ def test_cli_takes_names_as_well_as_codes(twin_url, tmp_path, monkeypatch, capsy
     assert capsys.readouterr().err == "错误：没有名称或代码为“不存在县”的县区\n"
     assert export.main([*base, "--county", hm.B, "--township", hm.WEST]) == 2
     assert capsys.readouterr().err == f"错误：乡镇 {hm.WEST} 不属于所选县区\n"
+
+
+def test_archive_page_shows_hostile_names_as_text(tmp_path, folder, monkeypatch, downloads):  # noqa: F811
+    from streamlit.testing.v1 import AppTest
+
+    url = sqlite_file(tmp_path / "hostile_page.sqlite", hostile.rows())
+    filed_round(url, folder, kinds=("xlsx",))
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    monkeypatch.setenv("DASHBOARD_AUTH", "off")
+    monkeypatch.setenv("DASHBOARD_ARCHIVE_DIR", str(folder))
+    at = AppTest.from_file(str(navigation.ROOT / "dashboard" / "frame.py"), default_timeout=120)
+    at.query_params["period"] = "2026-Q1"
+    at.run()
+    downloads.clear()
+    at.switch_page(str(navigation.PAGES_DIR / navigation.ARCHIVE[0])).run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = [str(m.value) for m in at.markdown]
+    assert sum(hostile.MARKER in m for m in shown) >= 3  # the names are there, as text
+    assert not any("<b>" in m or "<a href" in m for m in shown)
+    assert len(downloads) == 5
+    assert all(Path(name).name == name and "<" not in name for name in downloads)
