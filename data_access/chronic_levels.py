@@ -62,16 +62,20 @@ def mismatch_by_color(levels: pd.DataFrame) -> pd.DataFrame:
     df = pd.DataFrame(
         rows, columns=["color", "expected_level", "patients", "mismatched", "mismatch_share"]
     )
-    return df.sort_values("color", key=lambda c: c.map(COLOR_RANK)).reset_index(drop=True)
+    # Colours outside the contract last, by name: one order whatever order `levels` came in.
+    df["_rank"] = df["color"].map(COLOR_RANK).fillna(len(COLOR_RANK))
+    return df.sort_values(["_rank", "color"]).drop(columns="_rank").reset_index(drop=True)
 
 
 def misplaced(levels: pd.DataFrame) -> pd.DataFrame:
     """The rows of `managed_levels` not at their colour's level: where those patients are."""
     wrong = levels[levels["mismatched"] > 0].drop(columns="mismatched")
-    order = wrong["color"].map(COLOR_RANK)
+    order = wrong["color"].map(COLOR_RANK).fillna(len(COLOR_RANK))
     return (
         wrong.assign(rank=order)
-        .sort_values(["rank", "patients"], ascending=[True, False])
+        .sort_values(
+            ["rank", "color", "patients", "managed_level"], ascending=[True, True, False, True]
+        )
         .drop(columns="rank")
         .reset_index(drop=True)
     )

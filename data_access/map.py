@@ -395,6 +395,5 @@ def class_mismatches(figures: pd.DataFrame) -> pd.DataFrame:
     near &= figures["road"] == NEAR_ROAD
     out = figures[remote | near].copy()
     out["reason"] = ["remote_class1" if r else "near_class2" for r in remote[remote | near]]
-    return out.sort_values(["reason", "distance_km"], ascending=[False, False]).reset_index(
-        drop=True
-    )
+    order = ["reason", "distance_km", "village_code"]
+    return out.sort_values(order, ascending=[False, False, True]).reset_index(drop=True)

@@ -230,6 +230,22 @@ def wait_for_script(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector(SCRIPT_DONE, timeout=timeout_ms)
 
 
+def wait_for_address(
+    page, present: tuple[str, ...] = (), absent: tuple[str, ...] = (), timeout_ms: int = 60_000
+) -> str:
+    """The page's URL once it holds every part in `present` and none in `absent`, after the
+    script has finished. The app writes its state into the URL when a rerun ends; on a busy
+    machine that rerun may not even have started when a fixed wait is over."""
+    page.wait_for_function(
+        "([present, absent]) => present.every(p => location.href.includes(p))"
+        " && !absent.some(p => location.href.includes(p))",
+        arg=[list(present), list(absent)],
+        timeout=timeout_ms,
+    )
+    wait_for_script(page, timeout_ms)
+    return page.url
+
+
 def visit(page, url: str, shot: Path | None = None) -> dict:
     """Open a URL, wait until the script has finished; return timing and exception count."""
     start = time.monotonic()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.charts import svg
-from tests.browser import browser_page, component_frame, visit, wait_for_script
+from tests.browser import browser_page, component_frame, visit, wait_for_address, wait_for_script
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screens"
@@ -228,22 +228,23 @@ def test_a_copied_link_reopens_the_same_screen(server):
         _pick(page, "查看村详情（或在地图上点击村）")
         page.wait_for_selector("[role='dialog']", timeout=TIMEOUT_MS)
         village = _dialog_title(page)
-        copied["map"] = page.url
+        copied["map"] = wait_for_address(page, ("layer=funding", "village="), timeout_ms=TIMEOUT_MS)
         # 团队工作量: the detail tab with a team
         visit(page, f"{base}/teams?{start}")
         page.locator("[role='tab']", has_text="团队详情").click()
         settle(page)
         _pick(page, "选择团队", 1)  # 0 is 请选择团队…
-        page.wait_for_timeout(500)
+        copied["teams"] = wait_for_address(page, ("tab=detail", "team="), timeout_ms=TIMEOUT_MS)
         team_name = page.locator("input[aria-label='选择团队']").input_value()
-        copied["teams"] = page.url
         # 县区排名: the single-indicator tab showing 失分
         visit(page, f"{base}/rankings?{start}")
         page.locator("[role='tab']", has_text="单项指标").click()
         settle(page)
         page.locator("[data-testid='stButtonGroup'] button", has_text="失分").click()
         settle(page)
-        copied["rankings"] = page.url
+        copied["rankings"] = wait_for_address(
+            page, ("measure=lost", "tab=drill"), timeout_ms=TIMEOUT_MS
+        )
     assert "layer=funding" in copied["map"] and "village=" in copied["map"]
     assert "tab=detail" in copied["teams"] and "team=" in copied["teams"]
     assert "measure=lost" in copied["rankings"] and "tab=drill" in copied["rankings"]

@@ -334,7 +334,7 @@ def test_slide_fits_the_projector(projector, key, where):
 
 @pytest.mark.browser
 def test_keyboard_and_clicker_keys_move_slides(projector):
-    from tests.browser import wait_for_script
+    from tests.browser import wait_for_address
 
     _base, page, _county, _name = projector
     open_slide(projector, "kpis")
@@ -346,29 +346,23 @@ def test_keyboard_and_clicker_keys_move_slides(projector):
         ("PageUp", "counties"),
     ):
         page.keyboard.press(key)
-        page.wait_for_timeout(300)
-        wait_for_script(page)
-        assert f"slide={expected}" in page.url, (key, page.url)
+        wait_for_address(page, (f"slide={expected}",))
         assert page.locator(".mt-title").inner_text() == deck.SLIDE_TITLES[expected]
 
 
 @pytest.mark.browser
 def test_drill_into_a_county_and_back(projector):
-    from tests.browser import wait_for_script
+    from tests.browser import wait_for_address
 
     _base, page, county, name = projector
     open_slide(projector, "counties", query=f"period={DEMO_PERIOD}")
     assert "county=" not in page.url
     page.locator(f".st-key-mt_drill_{county} button").click()
-    page.wait_for_timeout(300)
-    wait_for_script(page)
-    assert f"county={county}" in page.url and "slide=counties" in page.url
+    wait_for_address(page, (f"county={county}", "slide=counties"))
     assert page.locator(".mt-scope").inner_text().startswith(name)
     page.screenshot(path=str(SHOTS / "meeting_drilled.png"))
     page.keyboard.press("Backspace")
-    page.wait_for_timeout(300)
-    wait_for_script(page)
-    assert "county=" not in page.url
+    wait_for_address(page, absent=("county=",))
     assert page.locator(".st-key-mt_back").count() == 0
 
 

@@ -130,18 +130,18 @@ class QualityView:
         )
 
     def township_summary(self) -> pd.DataFrame:
-        """Flags per township (high and all), most first."""
+        """Flags per township (high and all), most first; ties by township code."""
         rows: dict[tuple, list[int]] = {}
         for f in self.flags:
             key = (f.entity.county_name, f.entity.township_code, f.entity.township_name)
             counts = rows.setdefault(key, [0, 0])
             counts[0] += f.severity == "high"
             counts[1] += 1
-        out = pd.DataFrame(
-            [(c, n, high, total) for (c, _, n), (high, total) in rows.items()],
+        ordered = sorted(rows.items(), key=lambda r: (-r[1][1], -r[1][0], r[0][1] or ""))
+        return pd.DataFrame(
+            [(c, n, high, total) for (c, _, n), (high, total) in ordered],
             columns=["县区", "乡镇", "高", "提示合计"],
         )
-        return out.sort_values(["提示合计", "高"], ascending=False, ignore_index=True)
 
 
 def _span(period: Period, t: Thresholds) -> tuple[str, ...]:

@@ -186,7 +186,7 @@ class TeamsView:
             share=pd.to_numeric(served["village_doctor_share"]),
             median=pd.to_numeric(served["county_median"]),
         )
-        return rows.sort_values(["share", "label"]).reset_index(drop=True)
+        return rows.sort_values(["share", "label", "team_id"]).reset_index(drop=True)
 
     @property
     def below_median_count(self) -> int:
@@ -198,7 +198,7 @@ class TeamsView:
         df = self.teams.assign(value=pd.to_numeric(self.teams[measure]))
         df = df[df["value"].notna()]
         df = df.assign(rank=df["value"].rank(method="min", ascending=not highest).astype(int))
-        return df.sort_values(["rank", "label"]).reset_index(drop=True)
+        return df.sort_values(["rank", "label", "team_id"]).reset_index(drop=True)
 
     def unranked(self, measure: str) -> pd.DataFrame:
         """Teams without a value for the measure (a 0 denominator)."""
