@@ -59,12 +59,14 @@ def _part(spec: TableSpec, alias: str) -> str:
 
 def _label(staging: Staging, spec: TableSpec, part: str) -> str:
     township = part.split("|", 1)[1] if spec.name == "indicator_value" else part
-    found = staging.con.execute(
-        "SELECT name FROM norm_township WHERE township_code = ? UNION ALL "
-        "SELECT name FROM db_township WHERE township_code = ? LIMIT 1",
+    # The file's name first, else the database's: COALESCE says which (UNION ALL … LIMIT 1
+    # may return either branch first).
+    name = staging.con.execute(
+        "SELECT COALESCE((SELECT min(name) FROM norm_township WHERE township_code = ?),"
+        " (SELECT min(name) FROM db_township WHERE township_code = ?))",
         [township, township],
-    ).fetchall()
-    name = found[0][0] if found else township
+    ).fetchone()[0]
+    name = township if name is None else name
     if spec.name == "indicator_value":
         return f"指标 {part.split('|', 1)[0]} {name}"
     return name
