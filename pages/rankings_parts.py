@@ -12,7 +12,7 @@ from dashboard.charts import ranking_tables as tables
 from dashboard.charts import rankings as charts
 from dashboard.data import cached
 from pages import rankings_state
-from views import rankings
+from views import labels, rankings
 from views.rankings import League, RankingsView
 
 ROW_PX = 35  # st.dataframe's row height: tables get room for every row, no inner scrollbar
@@ -30,7 +30,7 @@ def league_table(league: League, view: RankingsView, only: frozenset[str] = froz
     """The league as a compact table that shows every indicator without sideways scrolling."""
     window = view.window
     change_help = (
-        f"与{window.previous_label}的名次比较：↑ 上升、↓ 下降、– 不变，新 = 上期没有名次"
+        f"与{window.previous_label}的名次比较：{labels.RANK_MOVE_LEGEND}"
         if league.comparable
         else f"{league.no_change_reason}，不比较名次"
     )

@@ -180,7 +180,7 @@ def _ranking(shapes, slide: RankingSlide, m: deck.Meeting) -> None:
                 point.format.fill.solid()
                 point.format.fill.fore_color.rgb = kit.rgb(OTHER_BAR)
     note = (
-        "▶ 所选范围；名次后为较上期的变化（↑ 上升、↓ 下降、– 不变、新 = 上期无名次）"
+        f"▶ 所选范围；名次后为较上期的变化（{labels.RANK_MOVE_LEGEND}）"
         if slide.comparable
         else f"▶ 所选范围；名次不比较：{slide.no_change_reason}"
     )

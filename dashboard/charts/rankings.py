@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import safe, theme
-from dashboard.charts import month_tick, style
+from dashboard.charts import month_axis, style
 from dashboard.charts.ranking_tables import cell_text
 from data_access.indicators import attainment
 from views import labels
@@ -25,6 +25,7 @@ LABEL_GREY = "#6b7480"  # the grey lines' end labels: darker than the lines, to 
 # longest name; the chart grows with the number of lines so that 11 names fit one above the
 # other. Title, ticks and axis padding take about TREND_CHROME_PX of the height.
 LABEL_LINE_PX, END_LABEL_ROOM_PX, TREND_CHROME_PX = 16, 110, 150
+TREND_TICKS = 7
 LOST_BAR = "#d6604d"  # the heat map's red: points lost
 TIE_NAMES_SHOWN = 3
 MOVED = ("up", "down", "new")  # tied areas share a point; more names than this would overlap
@@ -197,14 +198,8 @@ def indicator_trend_lines(
             xshift=8,
         )
     months = sorted({*areas["month"], *overall["month"]})
-    fig.update_xaxes(
-        type="category",
-        title=None,
-        categoryorder="array",
-        categoryarray=months,
-        tickvals=months,
-        ticktext=[month_tick(m, i == 0, stacked=True) for i, m in enumerate(months)],
-    )
+    # Half a 1024-px page holds about seven stacked months side by side, never on end.
+    month_axis(fig, months, most=TREND_TICKS, stacked=True, title=None)
     fig.update_yaxes(title=safe.plotly(d.unit) if d.unit else None)
     if d.unit != "%":  # an indicator in its own unit reads like a count (1.2万, not 12k)
         fig.update_yaxes(**labels.count_axis(max(values), bottom=min(values), whole=False))
