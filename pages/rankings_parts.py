@@ -141,9 +141,14 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
         bars.info(f"{name}权重为 0，不计分，没有失分。")
     elif measure == "lost" and not rows["lost"].fillna(0).gt(0).any():
         bars.success(f"各{area_label}{name}均达标，没有失分。")
-    else:
-        draw = charts.indicator_lost_bars if measure == "lost" else charts.indicator_bars
-        bars.plotly_chart(draw(rows, d, area_label, chosen), config=PLOTLY_CONFIG, width="stretch")
+    elif measure == "lost":
+        bars.plotly_chart(
+            charts.indicator_lost_bars(rows, d, area_label, chosen),
+            config=PLOTLY_CONFIG,
+            width="stretch",
+        )
+    else:  # drawn on the server: no Plotly for the bars
+        bars.markdown(charts.indicator_bars(rows, d, area_label, chosen), unsafe_allow_html=True)
     overall = league.overall[league.overall["indicator_code"] == code]
     # With no area chosen, the league's first stands out, so one line always leads the eye.
     leading = chosen or tuple(league.table["area_code"].head(1))

@@ -265,7 +265,7 @@ def axis_number(value, step: float | None = None) -> str:
     if abs(value) >= AXIS_WAN_FROM:
         digits = max(1, _decimals(step / WAN)) if step else 1
         return f"{value / WAN:,.{digits}f}".rstrip("0").rstrip(".") + "万"
-    return f"{value:,.0f}"
+    return f"{value:,.{_decimals(step) if step else 0}f}"
 
 
 def _decimals(value: float, most: int = 6) -> int:
