@@ -148,6 +148,7 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
             width="stretch",
         )
     else:  # drawn on the server: no Plotly for the bars
+        bars.markdown(f"**{safe.markdown(charts.indicator_bars_title(d, area_label))}**")
         bars.markdown(charts.indicator_bars(rows, d, area_label, chosen), unsafe_allow_html=True)
     overall = league.overall[league.overall["indicator_code"] == code]
     # With no area chosen, the league's first stands out, so one line always leads the eye.

@@ -71,19 +71,20 @@ def indicator_bars(rows: pd.DataFrame, d, area_label: str, highlight: Collection
     # The bars' texts are written after them: the scale's last tick leaves room for them.
     top = max(ticks[-1], reach * BAR_LABEL_ROOM)
     step = ticks[1] - ticks[0]
-    title = f"各{area_label}{d.name}（由好到差）"
-    return (
-        f'<div style="font-weight:600;margin:4px 0 8px">{safe.html(title)}</div>'
-        + svg.value_bars(
-            bars,
-            top,
-            f"{d.name}{unit}",
-            (float(d.target), f"目标 {target_text(d)}"),
-            ticks=ticks,
-            tick_format=lambda v: labels.axis_number(v, step),
-            colors=(TARGET_INK, TARGET_INK),
-        )
+    return svg.value_bars(
+        bars,
+        top,
+        f"{d.name}{unit}",
+        (float(d.target), f"目标 {target_text(d)}"),
+        ticks=ticks,
+        tick_format=lambda v: labels.axis_number(v, step),
+        colors=(TARGET_INK, TARGET_INK),
     )
+
+
+def indicator_bars_title(d, area_label: str) -> str:
+    """The drill bars' heading (plain text: the page escapes it)."""
+    return f"各{area_label}{d.name}（由好到差）"
 
 
 def indicator_lost_bars(
