@@ -252,9 +252,9 @@ VALUES_CSS = f"""<style>
   font-variant-numeric: tabular-nums; }}
 .{VALUES_CLASS} .grid {{ display: grid; grid-template-columns: max-content 1fr;
   column-gap: 8px; row-gap: 5px; align-items: center; position: relative; }}
-.{VALUES_CLASS} .name {{ text-align: right; white-space: nowrap; overflow: hidden;
+.{VALUES_CLASS} .name {{ grid-column: 1; text-align: right; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; max-width: 16em; }}
-.{VALUES_CLASS} .cell {{ position: relative; display: flex; align-items: center;
+.{VALUES_CLASS} .cell {{ grid-column: 2; position: relative; display: flex; align-items: center;
   height: {VALUE_BAR_PX}px; }}
 .{VALUES_CLASS} .fill {{ height: 100%; flex: none; }}
 .{VALUES_CLASS} .val {{ padding-left: 5px; white-space: nowrap; }}
@@ -346,7 +346,7 @@ def value_bars(
 
     cells = []
     marks = [] if reference is None else [reference[0]]
-    for r in rows:
+    for row, r in enumerate(rows, start=1):
         width = 0.0 if r.value is None else float(r.value)
         tick = f'<i class="tick" style="left:{x(r.tick)}%"></i>' if r.tick is not None else ""
         # The text starts past the row's tick or the reference line when they lie just after
@@ -355,9 +355,12 @@ def value_bars(
         shift = 100 * (min(past, top) - min(max(width, 0.0), top)) / top
         gap = f' style="margin-left:calc({_num(shift)}% + 6px)"' if shift > 0 else ""
         name = f"<b>{safe.html(r.name)}</b>" if r.strong else safe.html(r.name)
+        # Rows placed explicitly: the reference line spans them all in the bars' column, and
+        # auto-placement would push the bars around it.
         cells.append(
-            f'<div class="name" title="{safe.html(r.name)}">{name}</div>'
-            f'<div class="cell" title="{safe.html(r.tip)}" data-value="{_num(width)}">'
+            f'<div class="name" title="{safe.html(r.name)}" style="grid-row:{row}">{name}</div>'
+            f'<div class="cell" title="{safe.html(r.tip)}" data-value="{_num(width)}" '
+            f'style="grid-row:{row}">'
             f'<div class="fill" style="width:{x(width)}%;background:{safe.html(r.fill)}"></div>'
             f'<span class="val"{gap}>{safe.html(r.text)}</span>{tick}</div>'
         )
