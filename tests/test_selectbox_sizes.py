@@ -8,16 +8,13 @@ teams and more than 200 villages in all (a selectbox of either fails), not the p
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
-from streamlit.testing.v1 import AppTest
 
 from dashboard import navigation
 from tests.browser import demo_db
+from tests.test_views import run_page
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 MOST_OPTIONS = 200
 # Each page's tabs by their ?tab= key ("" the default); a page drawn with other tabs than
 # these fails below, so a new tab cannot be left out.
@@ -43,24 +40,18 @@ def demo(tmp_path_factory):
     return db
 
 
-def _run(monkeypatch, url: str, view: str, **params) -> AppTest:
-    monkeypatch.setenv("DASHBOARD_DB_URL", url)
-    monkeypatch.setenv("DASHBOARD_AUTH", "off")
-    at = AppTest.from_file(str(APP), default_timeout=600)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS[view][0])).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def test_no_selectbox_offers_more_than_200(monkeypatch, demo):
     sizes = {}
     for scope in ({}, {"county": demo.county}):
         for view, tabs in TABS.items():
             for tab in tabs:
-                at = _run(monkeypatch, demo.url, view, **scope, **({"tab": tab} if tab else {}))
+                at = run_page(
+                    monkeypatch,
+                    demo.url,
+                    navigation.VIEWS[view][0],
+                    **scope,
+                    **({"tab": tab} if tab else {}),
+                )
                 if tab == tabs[0] and at.tabs:
                     assert len(at.tabs) == len(tabs), (view, [t.label for t in at.tabs])
                 for box in [*at.selectbox, *at.multiselect]:
