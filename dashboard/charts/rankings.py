@@ -25,7 +25,7 @@ LABEL_GREY = "#6b7480"  # the grey lines' end labels: darker than the lines, to 
 # longest name; the chart grows with the number of lines so that 11 names fit one above the
 # other. Title, ticks and axis padding take about TREND_CHROME_PX of the height.
 LABEL_LINE_PX, END_LABEL_ROOM_PX, TREND_CHROME_PX = 16, 110, 150
-TREND_TICKS = 7
+TREND_TICKS = 5  # every third month of 13: the stacked years never meet at 1024 px
 LOST_BAR = "#d6604d"
 TARGET_INK = "#1a1a1a"  # the target line: as dark as the text  # the heat map's red: points lost
 TIE_NAMES_SHOWN = 3
@@ -199,7 +199,7 @@ def indicator_trend_lines(
             xshift=8,
         )
     months = sorted({*areas["month"], *overall["month"]})
-    # Half a 1024-px page holds about seven stacked months side by side, never on end.
+    # Half a 1024-px page: a few stacked months side by side, never on end.
     month_axis(fig, months, most=TREND_TICKS, stacked=True, title=None)
     fig.update_yaxes(title=safe.plotly(d.unit) if d.unit else None)
     if d.unit != "%":  # an indicator in its own unit reads like a count (1.2万, not 12k)
