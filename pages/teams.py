@@ -7,14 +7,14 @@ import logging
 
 import streamlit as st
 
-from dashboard import downloads, excel, safe, signin, state
+from dashboard import county_panel, downloads, excel, safe, signin, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
 from pages import teams_detail as team_detail
 from pages import teams_funds as performance
 from pages import teams_state
-from views import common, labels, teams
+from views import common, county_reference, labels, teams
 from views.teams import FLAG, FLAG_RULE, HIGH_VOLUME_RULE, HIGH_VOLUME_WORDS
 
 log = logging.getLogger(__name__)
@@ -236,6 +236,7 @@ def overview_tab() -> None:
         st.info(f"{view.window.label}所选范围内没有团队服务和抽查记录。请在左侧选择其他期间。")
         return
     headline()
+    county_panel.render(cached(county_reference.for_teams)(filters.scope, filters.window.period))
     left, right = st.columns(2)
     with left:
         ranking()
