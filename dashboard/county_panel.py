@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import safe
 from views.county_reference import CountyReference
 
+ROW_PX = 35  # a dataframe row (and its header) at Streamlit's default size
 METHOD = (
     "全县值 = 全县合计分子 ÷ 合计分母（不是各乡镇比率的平均）；"
     "排名在全县有该项数值的乡镇中计算，数值相同者并列（1、2、2、4）。"
@@ -32,5 +33,7 @@ def render(reference: CountyReference | None) -> None:
     )
     with st.container(border=True):
         st.markdown(f"**{safe.markdown(reference.title)}**")
-        st.dataframe(table, hide_index=True, width="stretch")
+        # every row at once: a dozen indicators must not hide behind a scroll bar
+        height = ROW_PX * (len(table) + 1) + 3
+        st.dataframe(table, hide_index=True, width="stretch", height=height)
         st.caption(METHOD)
