@@ -46,6 +46,7 @@ def village_table(df, unit: str, count_title: str, count_col: str, share_col: st
         {
             "村": df["village_name"],
             "乡镇": df["township_name"],
+            "县区": df["county_name"],
             "村类别": df["village_class"].map(labels.CLASS_LABELS),
             f"在管（{unit}）": df["patients"],
             count_title: df[count_col],

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data_access import chronic_levels
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
@@ -80,6 +81,16 @@ def test_chronic_against_the_county(engine):
     }
     bar = ref.county_bar.set_index("color")["patients"].to_dict()
     assert bar == {"green": 2, "yellow": 1, "red": 1}
+
+
+def test_village_lists_carry_the_county(engine):
+    found = chronic_levels.mismatch_villages(engine, Scope(hm.A), "2026-03")
+    # V1 (red at township), V2 (yellow at county), V3 (green at township): all in 清河县
+    assert found[["village_name", "township_name", "county_name"]].values.tolist() == [
+        ["三台村", "东镇", "清河县"],
+        ["<b>高坡</b>村", "东镇", "清河县"],
+        ["㵲水村", "西镇", "清河县"],
+    ]
 
 
 def test_chronic_small_cells_hide_shares_ranks_and_the_county_bar(engine):
