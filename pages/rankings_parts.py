@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard import drill as drill_keys
 from dashboard import safe, state
 from dashboard.charts import PLOTLY_CONFIG, league_html
 from dashboard.charts import ranking_tables as tables
@@ -143,7 +144,18 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
         bars.success(f"各{area_label}{name}均达标，没有失分。")
     else:
         draw = charts.indicator_lost_bars if measure == "lost" else charts.indicator_bars
-        bars.plotly_chart(draw(rows, d, area_label, chosen), config=PLOTLY_CONFIG, width="stretch")
+        event = bars.plotly_chart(
+            draw(rows, d, area_label, chosen),
+            config=PLOTLY_CONFIG,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="points",
+            key=drill_keys.chart_key("rank_drill_bars"),
+        )
+        drill_keys.from_chart(
+            event, set(league.table["area_code"]), league.level, view.scope.county_code
+        )
+        bars.caption(f"点击{area_label}的条形可下钻到该{area_label}。")
     overall = league.overall[league.overall["indicator_code"] == code]
     # With no area chosen, the league's first stands out, so one line always leads the eye.
     leading = chosen or tuple(league.table["area_code"].head(1))
@@ -160,6 +172,12 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
             f"本期没有数值（无数据或分母为 0）的{area_label}："
             + safe.markdown("、".join(missing["name"]))
         )
+
+
+def drill_pills(league: League, county_code: str | None, key: str, then=None) -> None:
+    """The league's areas as buttons: a click drills the filters there (dashboard.drill)."""
+    areas = {r.area_code: safe.markdown(r.name) for r in league.table.itertuples(index=False)}
+    drill_keys.pills(areas, league.level, county_code, key, then)
 
 
 def own_ranks(league: League) -> None:
