@@ -191,13 +191,38 @@ def own_ranks(league: League) -> None:
     st.caption(f"按您的权限只显示您所辖的{league.area_label}：{ranks}。")
 
 
+# 失分's heat map fits the page without sideways scrolling at 1024 px (sidebar folded) and at
+# 1440 px (sidebar open), about 880 px: the fixed columns are narrow and the indicators share
+# the rest; an indicator's full name shows on hover over its header.
+LOST_TABLE_PX = 880
+LOST_FIXED_PX = {tables.RANK: 48, tables.SCORE: 72, tables.LOST_TOTAL: 72}
+LOST_AREA_PX = 96
+LOST_MIN_PX = 56
+
+
+def _lost_columns(columns: list[str], area_label: str) -> dict:
+    fixed = {**LOST_FIXED_PX, area_label: LOST_AREA_PX}
+    indicators = [c for c in columns if c not in fixed]
+    room = LOST_TABLE_PX - sum(fixed.values())
+    each = max(LOST_MIN_PX, room // max(len(indicators), 1))
+    config = {c: st.column_config.Column(width=px) for c, px in fixed.items() if c in columns}
+    config |= {c: st.column_config.Column(c, width=each, help=c) for c in indicators}
+    return config
+
+
 def _lost_league(league: League, title: str) -> None:
     st.markdown(f"**{safe.markdown(title)}**")
     if league.lost.empty:
         st.info("本期没有可计算失分的指标数值。")
         return
     styler = tables.lost_view(league)
-    st.dataframe(styler, hide_index=True, height=_height(len(styler.data)), row_height=ROW_PX)
+    st.dataframe(
+        styler,
+        hide_index=True,
+        height=_height(len(styler.data)),
+        row_height=ROW_PX,
+        column_config=_lost_columns(list(styler.data.columns), league.area_label),
+    )
     with st.expander("明细：每项指标的指标值、达标程度、分值、得分、失分"):
         detail = tables.lost_detail(league)
         st.dataframe(detail, hide_index=True, height=min(_height(len(detail)), 600))
