@@ -46,7 +46,7 @@ def pills(
 
     word = "县区" if level == "county" else "乡镇"
     st.pills(
-        f"点击{word}名称下钻（与地图相同，左侧筛选随之改变）",
+        f"点击{word}名称下钻（与地图相同，筛选随之改变）",
         list(areas),
         format_func=lambda c: areas[c],
         selection_mode="single",

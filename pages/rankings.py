@@ -93,7 +93,7 @@ with tabs["county"]:
         parts.league_table(counties, view)
         parts.own_ranks(counties)
         if scope.county_code:
-            st.caption(f"{tables.HIGHLIGHT_MARK}为左侧所选县区（{county_name}）。")
+            st.caption(f"{tables.HIGHLIGHT_MARK}为所选县区（{county_name}）。")
         parts.drill_pills(counties, None, "w_rank_drill_county", open_townships)
 
 with tabs["township"]:

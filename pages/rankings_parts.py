@@ -51,7 +51,7 @@ def township_notes(view: RankingsView) -> None:
         only = "、".join(names[c] for c in view.county_only if c in names)
         notes.append(f"{only}只在县级统计，乡镇显示 —，不计入乡镇得分。")
     if view.scope.township_codes:
-        notes.append(f"{tables.HIGHLIGHT_MARK}为左侧所选乡镇。")
+        notes.append(f"{tables.HIGHLIGHT_MARK}为所选乡镇。")
     if notes:
         st.caption(safe.markdown(" ".join(notes)))
 

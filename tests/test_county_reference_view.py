@@ -150,3 +150,32 @@ def test_pages_show_the_panel(monkeypatch, tmp_path, page):
     assert any("与全县比较（清河县" in str(m.value) for m in at.markdown)
     tables = [d.value for d in at.dataframe if "在全县乡镇中排名" in d.value.columns]
     assert len(tables) == 1 and "本乡镇" in tables[0].columns
+
+
+# --- drill-down from a league, in the app ---------------------------------------------------
+
+
+def test_league_buttons_drill_to_a_county_then_a_township(monkeypatch, tmp_path):
+    """The township league with no county chosen offers the counties in the page (the sidebar
+    may be folded); a click narrows the filters as a map click does, URL included."""
+    monkeypatch.setenv("DASHBOARD_DB_URL", sqlite_file(tmp_path / "h.sqlite", ROWS))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "frame.py"), default_timeout=120)
+    at.query_params["period"] = "2026-Q1"
+    at.query_params["tab"] = "township"
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "rankings.py"))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    picker = at.button_group(key="w_rank_pick_county")
+    # names are data: escaped for the buttons' Markdown (O'Brien县 stays plain text)
+    assert "清河县" in picker.options and "O\\'Brien县" in picker.options
+    picker.set_value(hm.A).run()
+    at.run()  # the pending scope is applied by the filters at the start of a run
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["county"] == hm.A
+    assert at.session_state["w_county"] == hm.A
+    towns = at.button_group(key="w_rank_drill_township")
+    towns.set_value(hm.WEST).run()
+    at.run()
+    assert list(at.session_state["w_townships"]) == [hm.WEST]
+    assert at.session_state["s_rank_tab"] == "township"
