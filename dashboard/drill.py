@@ -5,7 +5,7 @@ role's scope). In-app: the URL follows through dashboard.state.write_url, no pag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import streamlit as st
 
@@ -65,14 +65,19 @@ def from_chart(
     areas: Collection[str],
     level: str,
     county_code: str | None,
-    then: Callable[[], None] | None = None,
+    by_index: Sequence[str] | None = None,
 ) -> None:
-    """Drill to the bar a user clicked in a Plotly chart drawn with on_select="rerun" whose
-    bars carry their area code as customdata; codes not in `areas` are ignored."""
+    """Drill to the bar a user clicked in a Plotly chart drawn with on_select="rerun": its
+    area code is the bar's customdata, or `by_index[point_index]` for a chart whose bars are
+    the rows of a table in order; codes not in `areas` are ignored."""
     points = event.selection.points if event and event.selection else []
     for point in points:
-        code = point.get("customdata")
-        code = code[0] if isinstance(code, list) and code else code
+        if by_index is not None:
+            index = point.get("point_index")
+            code = by_index[index] if isinstance(index, int) and index < len(by_index) else None
+        else:
+            code = point.get("customdata")
+            code = code[0] if isinstance(code, list) and code else code
         if isinstance(code, str) and code in areas:
-            _go(target(level, code, county_code), then)
+            _go(target(level, code, county_code), None)
             st.rerun(scope="app")

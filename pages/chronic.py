@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import county_panel, navigation, signin, small_cells, state, theme
+from dashboard import county_panel, drill, navigation, safe, signin, small_cells, state, theme
 from dashboard.charts import PLOTLY_CONFIG, svg
 from dashboard.charts import chronic as charts
 from dashboard.data import cached
@@ -76,6 +76,9 @@ def area_bars(view: ChronicView, colors: dict, reference) -> None:
         label = {county_reference.COUNTY_BAR_CODE: f"{reference.county_name}（全县）"}
         rows += charts.share_rows(county, "area_code", label, colors)
     bars(svg.stacked_bars(rows, view.unit))
+    if len(names) > 1:  # the bars are drawn by the server: their names drill from buttons
+        shown = {code: safe.markdown(name) for code, name in names.items()}
+        drill.pills(shown, view.level, view.scope.county_code, "w_chronic_drill_area")
     if county is not None:
         st.caption(
             "最后一行为全县合计，供对照。"
@@ -204,7 +207,17 @@ def mismatch(view: ChronicView, colors: dict, below: int, cells) -> None:
     with area_col:
         st.markdown(f"**各{view.level_word}**")
         fig = charts.mismatch_bars(areas, areas["area_name"].tolist(), unit=view.unit)
-        chart(fig, "cs_mis_area")
+        codes = areas["area_code"].tolist()
+        event = st.plotly_chart(
+            fig,
+            config=PLOTLY_CONFIG,
+            key=drill.chart_key("cs_mis_area"),
+            on_select="rerun",
+            selection_mode="points",
+        )
+        drill.from_chart(event, set(codes), view.level, view.scope.county_code, codes)
+        if len(codes) > 1:
+            st.caption(f"点击{view.level_word}的条形可下钻到该{view.level_word}。")
     with color_col:
         st.markdown("**按应管理机构**")
         names = [
