@@ -192,9 +192,9 @@ def own_ranks(league: League) -> None:
 
 
 # 失分's heat map fits the page without sideways scrolling at 1024 px (sidebar folded) and at
-# 1440 px (sidebar open), about 880 px: the fixed columns are narrow and the indicators share
+# 1440 px (sidebar open), about 860 px: the fixed columns are narrow and the indicators share
 # the rest; an indicator's full name shows on hover over its header.
-LOST_TABLE_PX = 880
+LOST_TABLE_PX = 840
 LOST_FIXED_PX = {tables.RANK: 48, tables.SCORE: 72, tables.LOST_TOTAL: 72}
 LOST_AREA_PX = 96
 LOST_MIN_PX = 56
