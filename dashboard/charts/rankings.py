@@ -100,6 +100,7 @@ def indicator_lost_bars(
                 for c, n in zip(rows["area_code"], rows["name"], strict=True)
             ],
             orientation="h",
+            customdata=rows["area_code"].tolist(),  # a click drills there (dashboard.drill)
             marker_color=LOST_BAR,
             text=[
                 f"{lost:.{LOST_DECIMALS}f} 分（分值 {full:.{LOST_DECIMALS}f}）"
