@@ -170,8 +170,8 @@ def render(filters: state.Filters) -> None:
     keys = deck.slide_keys(filters.scope, filters.period)
     key = _current(keys)
     slide = deck.build_slide(key, CachedSources(filters), m)
-    _title(slide, m, f"{keys.index(key) + 1} / {len(keys)}")
     with st.container(key="mt_body"):
+        _title(slide, m, f"{keys.index(key) + 1} / {len(keys)}")
         panels.render(slide, m, functools.partial(_drill, filters.scope))
     _controls(keys, key, filters, m)
     presenter.install()

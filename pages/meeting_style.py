@@ -95,6 +95,12 @@ table.mt-table td {{ font-size: 28px; padding: 10px 16px; border-bottom: 1px sol
 .st-key-mt_controls [data-testid="stMarkdownContainer"] p, .st-key-mt_controls kbd {{
   font-size: {SMALL_PX}px !important; font-weight: 600; }}
 .st-key-mt_drill button {{ min-height: 54px; }}
+/* A screen narrower than 1920 px shows the same slide scaled down (pages/meeting_presenter.py
+   sets --mt-scale): laid out as wide as at 1920 px (charts measure this width), then drawn
+   smaller, so a 1024-px projector's image is the 1920-px slide, whole. */
+[data-testid="stMain"] {{ overflow-x: clip; }}
+.st-key-mt_body {{ width: calc(100% / var(--mt-scale, 1)) !important; max-width: none !important;
+  transform: scale(var(--mt-scale, 1)); transform-origin: 0 0; }}
 @media (max-width: {LAPTOP_MAX_PX}px) {{
   .st-key-mt_controls {{ padding: 6px 16px; }}
   .st-key-mt_controls button {{ min-height: 40px; padding: 0 10px; }}
