@@ -20,6 +20,7 @@ from dashboard import (  # noqa: E402
     data,
     database,
     filters,
+    followup_ui,
     header,
     navigation,
     safe,
@@ -94,6 +95,7 @@ def main() -> None:
                 notice = state.notice_text(state.pop_notices())
                 if notice:  # no box on the projector: a toast that fades
                     st.toast(notice, icon=":material/link_off:")
+            followup_ui.render(current, user)  # 督办与解读, below the slide
         else:
             navigation.meeting_link(current)
             header.render(current)
@@ -102,6 +104,8 @@ def main() -> None:
             if early:
                 notices.warning(state.notice_text(early), icon=":material/link_off:")
             page.run()
+            if not admin_page:
+                followup_ui.render(current, user)  # 督办与解读, below every view
             if user is not None:
                 signin.audit_drill()
             late = state.pop_notices()

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from dashboard import audit
 from views.domain import Scope
-from views.followup import Item, Note, in_scope
+from views.followup import Board, Item, Note, in_scope
 
 log = logging.getLogger(__name__)
 
@@ -330,6 +330,16 @@ def notes(visible: Scope | None = None) -> list[Note]:
         return [n for n in rows if visible is None or in_scope(n, visible)]
 
     return _guarded(read)
+
+
+def board(visible: Scope | None, today: date | None = None) -> Board:
+    """The items and notes a user may see, for the meeting and the brief; an own database
+    that cannot be read gives an empty board (logged), never a failed meeting or brief."""
+    try:
+        return Board(tuple(items(visible)), tuple(notes(visible)), today or date.today())
+    except StateError as exc:
+        log.warning("meeting without 督办事项: %s", exc)
+        return Board(today=today or date.today())
 
 
 def reset_for_tests() -> None:
