@@ -109,7 +109,7 @@ def notes_line(current: state.Filters) -> None:
     board = fv.Board(notes=tuple(state_db.notes(current.visible)))
     for n in board.notes_for(current.scope, current.period.full.key):
         st.caption(
-            f"💬 解读 · {safe.markdown(n.place)} · {safe.markdown(n.figure)}："
+            f"解读 · {safe.markdown(n.place)} · {safe.markdown(n.figure)}："
             f"{safe.markdown(n.text)}（{safe.markdown(n.author)}，{n.created_at[:10]}）"
         )
 

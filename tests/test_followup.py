@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -196,6 +196,12 @@ def test_closed_item_reads_done_and_is_not_overdue(own, tmp_path):
                       followups=_board())  # fmt: skip
     (row,) = view.slides[1].rows
     assert (row.arrow, row.word, row.overdue) == ("▲", "已完成", False)
+    # A month later it has dropped off: no items, no slide.
+    (closed,) = state_db.items()
+    later = date.fromisoformat(closed.closed_at[:10]) + timedelta(days=8)
+    view = deck.build(engine, Scope(hm.A), window_for(engine, Period.parse("2026-03")),
+                      followups=_board(later))  # fmt: skip
+    assert "followup" not in [s.key for s in view.slides]
 
 
 def test_without_items_the_deck_is_unchanged(own, tmp_path):
@@ -205,6 +211,11 @@ def test_without_items_the_deck_is_unchanged(own, tmp_path):
     empty = deck.build(engine, Scope(hm.A), window, followups=_board())
     assert [s.key for s in plain.slides] == [s.key for s in empty.slides]
     assert "followup" not in [s.key for s in plain.slides]
+    # Items of 清河县 are not on 乙县's (B) meeting.
+    _add(Scope(hm.A), "推送不到位", "2026-03", "2026-03")
+    other = deck.build(engine, Scope(hm.B), window, followups=_board())
+    assert "followup" not in [s.key for s in other.slides]
+    assert "上周督办" not in other.slides[0].agenda
 
 
 def test_hostile_note_and_item_text_are_data_everywhere(own, tmp_path, monkeypatch):

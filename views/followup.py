@@ -11,7 +11,7 @@ stored by dashboard.state_db, the dashboard's own small database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from views import labels
 from views.chronic_cells import mismatch_seen
@@ -21,6 +21,7 @@ from views.domain import Period, Scope
 STATE_WORDS = {"open": "进行中", "closed": "已关闭"}
 IMPROVED, NOT_IMPROVED, DONE = "已改善", "未改善", "已完成"
 UP, DOWN = "▲", "▼"
+CLOSED_SHOWN_DAYS = 7  # a closed item is on the next meeting's slide, then drops off
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,17 @@ class Board:
     items: tuple[Item, ...] = ()
     notes: tuple[Note, ...] = ()
     today: date | None = None  # the meeting's date (overdue is judged against it)
+
+    def shown(self, scope: Scope) -> list[Item]:
+        """The items of the 上周督办 slide over `scope`: open ones, and those closed within
+        the last CLOSED_SHOWN_DAYS (shown once as 已完成, then dropped)."""
+        return [i for i in self.items if in_scope(i, scope) and self._current(i)]
+
+    def _current(self, item: Item) -> bool:
+        if item.state == "open" or self.today is None or not item.closed_at:
+            return True
+        closed = date.fromisoformat(item.closed_at[:10])
+        return closed >= self.today - timedelta(CLOSED_SHOWN_DAYS)
 
     def notes_for(self, scope: Scope, period_key: str | None) -> tuple[Note, ...]:
         return tuple(n for n in self.notes if in_scope(n, scope) and n.period_key == period_key)

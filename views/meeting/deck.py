@@ -267,7 +267,8 @@ def slide_keys(scope: Scope, period: Period | None, followups: bool = False) -> 
 
 
 def has_followups(m: Meeting) -> bool:
-    return bool(m.followups and m.followups.items)
+    """Any 督办事项 for the 上周督办 slide over the meeting's scope (views.followup.Board)."""
+    return bool(m.followups and m.followups.shown(m.scope))
 
 
 def cover(m: Meeting) -> Slide:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from views import labels
-from views.followup import STATE_WORDS, Board, Item, compare, in_scope, value_of
+from views.followup import STATE_WORDS, Board, Item, compare, value_of
 from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
 
 # Items a room reads on one slide; the workbook lists every one.
@@ -82,7 +82,7 @@ def _row(src: Sources, m: Meeting, item: Item, months: list[str], board: Board) 
 
 def followup(src: Sources, m: Meeting) -> Slide:
     board: Board = m.followups or Board()
-    items = [i for i in board.items if in_scope(i, m.scope)]
+    items = board.shown(m.scope)
     if not items:
         return NoData(kind=Kind.FOLLOWUP, empty="本范围没有督办事项。")
     months = list(src.data_months())
