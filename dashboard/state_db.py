@@ -178,19 +178,27 @@ def _due(value: str) -> str:
         raise ValueError(f"期限“{(value or '')[:20]}”不是日期（YYYY-MM-DD）") from None
 
 
-def add_item(*, scope: Scope, place: str, figure: str, period_key: str, data_month: str | None,
-             owner: str, due: str, text: str, by: str, visible: Scope | None = None,
-             subject: str | None = None, subject_name: str | None = None) -> int:  # fmt: skip
-    """A new item (its `created` event and audit line in the same transaction); its id."""
+def _where(scope: Scope, visible: Scope | None, place: str, figure: str, subject: str | None,
+           period_key: str) -> dict:  # fmt: skip
+    """What an item or a note is about, checked against the user's area."""
     _check(scope, visible)
-    row = {
+    return {
         "county_code": scope.county_code,
         "township_code": scope.township_codes[0] if scope.township_codes else None,
         "place": _text(place, "范围", 200),
         "figure": _text(figure, "指标", 100),
         "subject": subject,
-        "subject_name": subject_name,
         "period_key": period_key,
+    }
+
+
+def add_item(*, scope: Scope, place: str, figure: str, period_key: str, data_month: str | None,
+             owner: str, due: str, text: str, by: str, visible: Scope | None = None,
+             subject: str | None = None, subject_name: str | None = None) -> int:  # fmt: skip
+    """A new item (its `created` event and audit line in the same transaction); its id."""
+    row = {
+        **_where(scope, visible, place, figure, subject, period_key),
+        "subject_name": subject_name,
         "data_month": data_month,
         "owner": _text(owner, "责任人", OWNER_MAX),
         "due": _due(due),
@@ -297,14 +305,8 @@ def history(item_id: int, visible: Scope | None = None) -> list[dict]:
 
 def add_note(*, scope: Scope, place: str, figure: str, period_key: str, text: str, by: str,
              visible: Scope | None = None, subject: str | None = None) -> int:  # fmt: skip
-    _check(scope, visible)
     row = {
-        "county_code": scope.county_code,
-        "township_code": scope.township_codes[0] if scope.township_codes else None,
-        "place": _text(place, "范围", 200),
-        "figure": _text(figure, "指标", 100),
-        "subject": subject,
-        "period_key": period_key,
+        **_where(scope, visible, place, figure, subject, period_key),
         "text": _text(text, "解读", NOTE_MAX),
         "author": by,
         "created_at": _now(),
