@@ -106,7 +106,11 @@ def notes_line(current: state.Filters) -> None:
     """The 解读 of this scope and period, beside the page's figures (above the box)."""
     if current.period is None:
         return
-    board = fv.Board(notes=tuple(state_db.notes(current.visible)))
+    try:
+        board = fv.Board(notes=tuple(state_db.notes(current.visible)))
+    except state_db.StateError as exc:
+        st.caption(str(exc))
+        return
     for n in board.notes_for(current.scope, current.period.full.key):
         st.caption(
             f"解读 · {safe.markdown(n.place)} · {safe.markdown(n.figure)}："
@@ -114,28 +118,30 @@ def notes_line(current: state.Filters) -> None:
         )
 
 
-def render(current: state.Filters, user) -> None:
-    """The 督办与解读 box; never raises (a failure is said inside it)."""
+def box(current: state.Filters, user) -> None:
+    """Open items (close), add an item, write a 解读; a failure is one line, never raised."""
     try:
-        notes_line(current)
-    except state_db.StateError as exc:
-        st.caption(str(exc))
+        if state_db.created_message and not st.session_state.get(S_CREATED_SAID):
+            st.info(state_db.created_message)
+            st.session_state[S_CREATED_SAID] = True
+        _open_items(current, user)
+        if current.scope.county_code is None or current.window is None:
+            st.caption("选择一个县区后，可为当前范围和期间添加督办事项或写解读。")
+            return
+        figures = list(fv.FIXED_FIGURES) + [
+            k.name for k in cached(overview.build)(current.scope, current.window).kpis
+        ]
+        item_tab, note_tab = st.tabs(["添加督办事项", "写解读"])
+        with item_tab:
+            _add_item(current, user, figures)
+        with note_tab:
+            _add_note(current, user, figures)
+    except (state_db.StateError, audit.AuditError, PermissionError, ValueError) as exc:
+        st.warning(safe.markdown(str(exc)))
+
+
+def render(current: state.Filters, user) -> None:
+    """Below a page: the 解读 of its scope and period, then the 督办与解读 box."""
+    notes_line(current)
     with st.expander("督办与解读", icon=":material/assignment_turned_in:"):
-        try:
-            if state_db.created_message and not st.session_state.get(S_CREATED_SAID):
-                st.info(state_db.created_message)
-                st.session_state[S_CREATED_SAID] = True
-            _open_items(current, user)
-            if current.scope.county_code is None or current.window is None:
-                st.caption("选择一个县区后，可为当前范围和期间添加督办事项或写解读。")
-                return
-            figures = list(fv.FIXED_FIGURES) + [
-                k.name for k in cached(overview.build)(current.scope, current.window).kpis
-            ]
-            item_tab, note_tab = st.tabs(["添加督办事项", "写解读"])
-            with item_tab:
-                _add_item(current, user, figures)
-            with note_tab:
-                _add_note(current, user, figures)
-        except (state_db.StateError, audit.AuditError, PermissionError, ValueError) as exc:
-            st.warning(safe.markdown(str(exc)))
+        box(current, user)

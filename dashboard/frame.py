@@ -95,7 +95,6 @@ def main() -> None:
                 notice = state.notice_text(state.pop_notices())
                 if notice:  # no box on the projector: a toast that fades
                     st.toast(notice, icon=":material/link_off:")
-            followup_ui.render(current, user)  # 督办与解读, below the slide
         else:
             navigation.meeting_link(current)
             header.render(current)

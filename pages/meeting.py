@@ -14,7 +14,16 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import audit, data, quality_settings, signin, small_cells, state, state_db
+from dashboard import (
+    audit,
+    data,
+    followup_ui,
+    quality_settings,
+    signin,
+    small_cells,
+    state,
+    state_db,
+)
 from dashboard.data import cached
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
@@ -185,6 +194,9 @@ def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting
     )  # fmt: skip
     with bar.popover("周报", icon=":material/description:"):
         _brief_downloads(filters)
+    with bar.popover("督办", icon=":material/assignment_turned_in:"):  # nothing below the slide
+        followup_ui.notes_line(filters)
+        followup_ui.box(filters, signin.current_user())
     bar.button("退出例会模式", key="mt_exit", icon=":material/close:", on_click=_exit)
 
 

@@ -256,10 +256,13 @@ def followup(slide: FollowupSlide, m: Meeting, drill: Drill) -> None:
         f"（{escape(author)}）</div>"
         for place, figure, text, author in slide.notes
     )
-    html_block(
+    table = (
         f'<table class="mt-table mt-followup"><tr>{head}</tr>{body}</table>'
-        f'<div class="mt-note">{escape(slide.note)}{escape(more)}</div>{notes}'
+        f'<div class="mt-note">{escape(slide.note)}{escape(more)}</div>'
+        if slide.rows
+        else ""
     )
+    html_block(table + notes)
 
 
 @register(Output.PAGE, AlertsSlide)

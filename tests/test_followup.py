@@ -250,3 +250,26 @@ def test_hostile_note_and_item_text_are_data_everywhere(own, tmp_path, monkeypat
     monkeypatch.setattr(meeting_panels, "html_block", shown.append)  # its one way into HTML
     meeting_panels.followup(slide, view.meeting, lambda s: None)
     assert "<script>" not in "".join(shown) and "&lt;script&gt;" in "".join(shown)
+
+
+def test_notes_alone_make_the_slide_and_reach_the_brief(own, tmp_path):
+    engine = _engine(tmp_path, "all.sqlite", hm.ROWS)
+    state_db.add_note(scope=Scope(hm.A, (hm.WEST,)), place="清河县 · 西镇", figure="抽查合格率",
+                      period_key="2026-Q1", text="T2 抽查 0 人次，无合格率", by="李科长")  # fmt: skip
+    window = window_for(engine, Period.parse("2026-Q1"))
+    view = deck.build(engine, Scope(hm.A), window, followups=_board())
+    slide = view.slides[1]
+    assert slide.key == "followup" and slide.rows == () and slide.count == 0
+    assert slide.notes == (("清河县 · 西镇", "抽查合格率", "T2 抽查 0 人次，无合格率", "李科长"),)
+    assert printed.printed(slide).table.iloc[0].tolist() == list(slide.notes[0])
+    pres = Presentation(io.BytesIO(brief_pptx.render(view.meeting, view.slides)))
+    cells = [c.text for sh in pres.slides[1].shapes if sh.has_table
+             for r in sh.table.rows for c in r.cells]  # fmt: skip
+    assert "T2 抽查 0 人次，无合格率" in cells
+    # Another period's meeting has no such note, and so no slide.
+    march = deck.build(engine, Scope(hm.A), window_for(engine, Period.parse("2026-03")),
+                       followups=_board())  # fmt: skip
+    assert "followup" not in [s.key for s in march.slides]
+    # Nor the township next door.
+    east = deck.build(engine, Scope(hm.A, (hm.EAST,)), window, followups=_board())
+    assert "followup" not in [s.key for s in east.slides]

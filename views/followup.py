@@ -99,6 +99,10 @@ class Board:
         closed = date.fromisoformat(item.closed_at[:10])
         return closed >= self.today - timedelta(CLOSED_SHOWN_DAYS)
 
+    def any_for(self, scope: Scope, period_key: str | None) -> bool:
+        """Anything for the 上周督办 slide: items, or 解读 of the scope and period."""
+        return bool(self.shown(scope) or self.notes_for(scope, period_key))
+
     def notes_for(self, scope: Scope, period_key: str | None) -> tuple[Note, ...]:
         return tuple(n for n in self.notes if in_scope(n, scope) and n.period_key == period_key)
 

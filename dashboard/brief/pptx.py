@@ -331,11 +331,16 @@ def _quality(shapes, slide: QualitySlide, m: deck.Meeting) -> None:
 
 @register(Output.PPTX, FollowupSlide)
 def _followup(shapes, slide: FollowupSlide, m: deck.Meeting) -> None:
-    table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
-    box = _body()
-    _frame_table(shapes, (box[0], box[1], box[2], box[3] - Inches(0.45)), table,
-                 emphasis={i for i, r in enumerate(slide.rows) if r.overdue})  # fmt: skip
+    if slide.rows:
+        table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
+        box = _body()
+        _frame_table(shapes, (box[0], box[1], box[2], box[3] - Inches(0.45)), table,
+                     emphasis={i for i, r in enumerate(slide.rows) if r.overdue})  # fmt: skip
     notes = "；".join(f"解读·{place}·{figure}：{text}" for place, figure, text, _ in slide.notes)
+    if not slide.rows:  # only 解读: they are the body
+        table = pd.DataFrame(slide.notes, columns=["范围", "指标", "解读", "作者"])
+        _frame_table(shapes, _body(), table)
+        return
     more = f"另有 {slide.more} 项未列出，{EXCEL_NOTE}。" if slide.more else ""
     _note(shapes, f"{slide.note}{more}{notes}")
 

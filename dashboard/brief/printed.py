@@ -169,6 +169,9 @@ def _quality(slide: QualitySlide) -> Printed:
 def _followup(slide: FollowupSlide) -> Printed:
     table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
     more = f"另有 {slide.more} 项未列出，见工作簿。" if slide.more else ""
+    if not slide.rows:
+        table = pd.DataFrame(slide.notes, columns=["范围", "指标", "解读", "作者"])
+        return Printed(table, "")
     notes = "".join(f"解读·{place}·{figure}：{text}（{author}）" for place, figure, text, author
                     in slide.notes)  # fmt: skip
     return Printed(table, slide.note + more + notes)

@@ -267,8 +267,10 @@ def slide_keys(scope: Scope, period: Period | None, followups: bool = False) -> 
 
 
 def has_followups(m: Meeting) -> bool:
-    """Any 督办事项 for the 上周督办 slide over the meeting's scope (views.followup.Board)."""
-    return bool(m.followups and m.followups.shown(m.scope))
+    """Any 督办事项 or 解读 for the 上周督办 slide over the meeting's scope and period
+    (views.followup.Board)."""
+    period = m.period.key if m.period else None
+    return bool(m.followups and m.followups.any_for(m.scope, period))
 
 
 def cover(m: Meeting) -> Slide:

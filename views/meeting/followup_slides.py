@@ -83,16 +83,16 @@ def _row(src: Sources, m: Meeting, item: Item, months: list[str], board: Board) 
 def followup(src: Sources, m: Meeting) -> Slide:
     board: Board = m.followups or Board()
     items = board.shown(m.scope)
-    if not items:
+    notes = tuple(
+        (n.place, n.figure, n.text, n.author)
+        for n in board.notes_for(m.scope, m.period.key if m.period else None)
+    )
+    if not items and not notes:
         return NoData(kind=Kind.FOLLOWUP, empty="本范围没有督办事项。")
     months = list(src.data_months())
     rows = sorted(
         (_row(src, m, i, months, board) for i in items),
         key=lambda r: (not r.overdue, r.state != STATE_WORDS["open"], r.due, r.id),
-    )
-    notes = tuple(
-        (n.place, n.figure, n.text, n.author)
-        for n in board.notes_for(m.scope, m.period.key if m.period else None)
     )
     sheet = pd.DataFrame(
         {
@@ -101,7 +101,7 @@ def followup(src: Sources, m: Meeting) -> Slide:
             "状态": [r.state for r in rows],
         }
     )
-    sheets = {"上周督办": sheet}
+    sheets = {"上周督办": sheet} if rows else {}
     if notes:
         sheets["解读"] = pd.DataFrame(notes, columns=["范围", "指标", "解读", "作者"])
     overdue = sum(r.overdue for r in rows)
@@ -109,6 +109,8 @@ def followup(src: Sources, m: Meeting) -> Slide:
     message = f"督办事项 {len(rows)} 项，已改善 {improved} 项" + (
         f"，逾期 {overdue} 项" if overdue else ""
     )
+    if not rows:
+        message = f"本范围没有进行中的督办事项；本期解读 {len(notes)} 条"
     return FollowupSlide(
         kind=Kind.FOLLOWUP,
         message=message,
