@@ -39,7 +39,7 @@ class Kind(StrEnum):
     ~30 numbers, more than a room reads."""
 
     COVER = "cover"
-    FOLLOWUP = "followup"  # only when there are 督办事项 in scope (views.followup)
+    FOLLOWUP = "followup"  # only with 督办事项 or 解读 in scope (views.followup)
     KPIS_MISSED = "kpis_missed"
     KPIS = "kpis"
     COUNTIES = "counties"
@@ -259,7 +259,7 @@ class TableSlide(Slide):
 
 
 def slide_keys(scope: Scope, period: Period | None, followups: bool = False) -> list[str]:
-    """The slides of a meeting over this scope, in order (上周督办 when there are items)."""
+    """The slides of a meeting over this scope, in order (上周督办 when `followups`)."""
     if period is None:
         return [Kind.COVER.value]
     skip = {Kind.TOWNSHIPS} if scope.county_code is None else set()
