@@ -15,27 +15,24 @@ A bureau imports last month's list from Excel by saving it as CSV and running `a
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
 
-import sqlalchemy as sa
-
-from dashboard import audit, auth, safe, state_db
-from dashboard.export import _account, _fail, _os_user
-from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
+from dashboard import audit, auth, cli, state_db
+from dashboard.export import _account
+from data_access.engine import create_readonly_engine
 from data_access.meta import data_months
 from data_access.periods import Period
-from data_access.scope import UnknownArea, resolve_scope
 from views import followup as fv
 from views.common import header, window
 from views.meeting.deck import DirectSources
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.followup",
-                                     description="督办事项: add, list, close.")  # fmt: skip
+def _parser() -> cli.Parser:
+    parser = cli.Parser(
+        prog="python -m dashboard.followup", description="督办事项：添加、列出、关闭。"
+    )
     parser.add_argument("--user", help="act as this account (DASHBOARD_USERS_FILE): its area")
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="add an item")
@@ -57,9 +54,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add(args, user: auth.User | None, by: str) -> int:
     engine = create_readonly_engine(args.db)
-    scope = resolve_scope(engine, args.county, [args.township] if args.township else [])
+    scope = cli.area_scope(engine, args.county, [args.township] if args.township else [])
     if user is not None and not user.allows(scope):
-        raise PermissionError("无权在该范围内写督办事项")
+        raise cli.CliError("无权在该范围内写督办事项")
     months = data_months(engine)
     if not months:
         raise ValueError("数据库中还没有任何月份的数据")
@@ -101,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     try:
         user = _account(args.user)
-        by = f"cli:{user.username if user else _os_user()}"
-        audit.set_actor(by, os_user=_os_user(), pid=os.getpid())
+        by = f"cli:{user.username if user else cli.os_user()}"
+        audit.set_actor(by, os_user=cli.os_user(), pid=os.getpid())
         visible = user.area if user else None
         if args.command == "add":
             return _add(args, user, by)
@@ -113,17 +110,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         state_db.close_item(args.id, by=by, visible=visible)
         print(f"已关闭 {args.id}")
-    except (ValueError, PermissionError, UnknownArea, ConfigurationError,
-            auth.AccountsError) as exc:  # fmt: skip
-        return _fail(2, safe.exception_reason(exc))
     except state_db.StateError as exc:
-        return _fail(3, str(exc))
-    except (ImportError, sa.exc.ArgumentError) as exc:
-        return _fail(2, f"database {describe_url(args.db)} unusable: {safe.exception_reason(exc)}")
-    except sa.exc.SQLAlchemyError as exc:
-        return _fail(3, f"database unavailable: {safe.exception_reason(exc)}")
-    except audit.AuditError as exc:
-        return _fail(5, f"{exc} — 未写入")
+        return cli.fail(3, str(exc))
+    except PermissionError as exc:  # an area not the user's (not a file: cli.failure's OSError)
+        return cli.fail(2, str(exc))
+    except Exception as exc:  # one Chinese line, never a traceback
+        return cli.fail(*cli.failure(exc, getattr(args, "db", None)))
     return 0
 
 
