@@ -29,6 +29,7 @@ from views.meeting import deck
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, NoData, TableSlide
+from views.meeting.followup_slides import FollowupSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
 from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, nothing, register
@@ -329,6 +330,22 @@ def _quality(shapes, slide: QualitySlide, m: deck.Meeting) -> None:
                      emphasis={i for i, r in enumerate(slide.rows) if r.severity == "high"})  # fmt: skip
     more = f"另有 {slide.more} 条未列出，{EXCEL_NOTE}。" if slide.more else ""
     _note(shapes, slide.note + more)
+
+
+@register(Output.PPTX, FollowupSlide)
+def _followup(shapes, slide: FollowupSlide, m: deck.Meeting) -> None:
+    if slide.rows:
+        table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
+        box = _body()
+        _frame_table(shapes, (box[0], box[1], box[2], box[3] - Inches(0.45)), table,
+                     emphasis={i for i, r in enumerate(slide.rows) if r.overdue})  # fmt: skip
+    notes = "；".join(f"解读·{place}·{figure}：{text}" for place, figure, text, _ in slide.notes)
+    if not slide.rows:  # only 解读: they are the body
+        table = pd.DataFrame(slide.notes, columns=["范围", "指标", "解读", "作者"])
+        _frame_table(shapes, _body(), table)
+        return
+    more = f"另有 {slide.more} 项未列出，{EXCEL_NOTE}。" if slide.more else ""
+    _note(shapes, f"{slide.note}{more}{notes}")
 
 
 def _head(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
