@@ -20,6 +20,7 @@ from dashboard import (  # noqa: E402
     data,
     database,
     filters,
+    followup_ui,
     header,
     navigation,
     safe,
@@ -102,6 +103,8 @@ def main() -> None:
             if early:
                 notices.warning(state.notice_text(early), icon=":material/link_off:")
             page.run()
+            if not admin_page:
+                followup_ui.render(current, user)  # 督办与解读, below every view
             if user is not None:
                 signin.audit_drill()
             late = state.pop_notices()

@@ -14,7 +14,15 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import brief_downloads, quality_settings, signin, small_cells, state
+from dashboard import (
+    brief_downloads,
+    followup_ui,
+    quality_settings,
+    signin,
+    small_cells,
+    state,
+    state_db,
+)
 from dashboard.data import cached
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
@@ -45,6 +53,12 @@ class CachedSources(deck.Sources):
 
     def view(self, builder, **options):
         return cached(builder)(self.scope, self.window, **options)
+
+    def at(self, scope: Scope, window: common.Window) -> CachedSources:
+        return CachedSources(state.Filters(scope, window, self.visible))
+
+    def data_months(self) -> list[str]:
+        return cached(common.data_months)()
 
 
 def _current(keys: list[str]) -> str:
@@ -132,6 +146,9 @@ def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting
     )  # fmt: skip
     with bar.popover("周报", icon=":material/description:"):
         brief_downloads.buttons(filters)
+    with bar.popover("督办", icon=":material/assignment_turned_in:"):  # nothing below the slide
+        followup_ui.notes_line(filters)
+        followup_ui.box(filters, signin.current_user())
     bar.button("退出例会模式", key="mt_exit", icon=":material/close:", on_click=_exit)
 
 
@@ -166,12 +183,13 @@ def render(filters: state.Filters) -> None:
     st.markdown(CSS, unsafe_allow_html=True)
     for notice in state.pop_notices():
         st.toast(notice, icon=":material/link_off:")
-    m = deck.Meeting(cached(common.header)(filters.scope), filters.window)
-    keys = deck.slide_keys(filters.scope, filters.period)
+    board = state_db.board(filters.visible)
+    m = deck.Meeting(cached(common.header)(filters.scope), filters.window, board)
+    keys = deck.slide_keys(filters.scope, filters.period, deck.has_followups(m))
     key = _current(keys)
     slide = deck.build_slide(key, CachedSources(filters), m)
-    _title(slide, m, f"{keys.index(key) + 1} / {len(keys)}")
     with st.container(key="mt_body"):
+        _title(slide, m, f"{keys.index(key) + 1} / {len(keys)}")
         panels.render(slide, m, functools.partial(_drill, filters.scope))
     _controls(keys, key, filters, m)
     presenter.install()

@@ -59,6 +59,11 @@ def window(period: Period, data_months: list[str] | tuple[str, ...]) -> Window:
     return Window(cut, previous, have)
 
 
+def data_months(engine: Db) -> list[str]:
+    """The months with data (for pages, which read no data_access themselves)."""
+    return meta.data_months(engine)
+
+
 def window_for(engine: Db, period: Period) -> Window:
     """window() with the months read from the database (the export CLI's path)."""
     return window(period, meta.data_months(engine))

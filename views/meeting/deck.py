@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from data_access import meta
 from data_access.periods import Period
 from data_access.scope import Scope
 from views import chronic, overview, quality, rankings
@@ -38,6 +39,7 @@ class Kind(StrEnum):
     ~30 numbers, more than a room reads."""
 
     COVER = "cover"
+    FOLLOWUP = "followup"  # only with 督办事项 or 解读 in scope (views.followup)
     KPIS_MISSED = "kpis_missed"
     KPIS = "kpis"
     COUNTIES = "counties"
@@ -52,6 +54,7 @@ class Kind(StrEnum):
 
 SLIDE_TITLES = {
     Kind.COVER: "医防融合周例会",
+    Kind.FOLLOWUP: "上周督办",
     Kind.KPIS_MISSED: "未达目标的指标",
     Kind.KPIS: "其余核心指标",
     Kind.COUNTIES: "县区综合排名",
@@ -101,6 +104,13 @@ class Sources:
     def quality(self) -> quality.QualityView:
         return self.view(quality.build, thresholds=self.quality_thresholds, small=self.small)
 
+    def at(self, scope: Scope, window: Window) -> Sources:
+        """The same kind of sources over another scope and window (a 督办事项's then/now)."""
+        raise NotImplementedError
+
+    def data_months(self) -> list[str]:
+        raise NotImplementedError
+
 
 class DirectSources(Sources):
     """Builds each view model directly over one engine (export CLI, brief files, tests)."""
@@ -124,6 +134,14 @@ class DirectSources(Sources):
             self._built[key] = builder(self.engine, self.scope, self.window, **options)
         return self._built[key]
 
+    def at(self, scope: Scope, window: Window) -> DirectSources:
+        return DirectSources(
+            self.engine, scope, window, self.visible, self.small, self.quality_thresholds
+        )
+
+    def data_months(self) -> list[str]:
+        return meta.data_months(self.engine)
+
 
 @dataclass(frozen=True)
 class Meeting:
@@ -131,6 +149,7 @@ class Meeting:
 
     header: Header
     window: Window | None
+    followups: Any = None  # views.followup.Board: the 督办事项 and 解读 the user may see
 
     @property
     def scope(self) -> Scope:
@@ -239,15 +258,24 @@ class TableSlide(Slide):
     note: str = ""
 
 
-def slide_keys(scope: Scope, period: Period | None) -> list[str]:
-    """The slides of a meeting over this scope, in order."""
+def slide_keys(scope: Scope, period: Period | None, followups: bool = False) -> list[str]:
+    """The slides of a meeting over this scope, in order (上周督办 when `followups`)."""
     if period is None:
         return [Kind.COVER.value]
-    return [k.value for k in Kind if k is not Kind.TOWNSHIPS or scope.county_code is not None]
+    skip = {Kind.TOWNSHIPS} if scope.county_code is None else set()
+    return [k.value for k in Kind if k not in skip and (k is not Kind.FOLLOWUP or followups)]
+
+
+def has_followups(m: Meeting) -> bool:
+    """Any 督办事项 or 解读 for the 上周督办 slide over the meeting's scope and period
+    (views.followup.Board)."""
+    period = m.period.key if m.period else None
+    return bool(m.followups and m.followups.any_for(m.scope, period))
 
 
 def cover(m: Meeting) -> Slide:
-    agenda = tuple(SLIDE_TITLES[Kind(k)] for k in slide_keys(m.scope, m.period) if k != "cover")
+    keys = slide_keys(m.scope, m.period, has_followups(m))
+    agenda = tuple(SLIDE_TITLES[Kind(k)] for k in keys if k != "cover")
     if m.period is None:
         return Cover(
             kind=Kind.COVER, agenda=agenda, empty="数据库中还没有任何月份的数据，无法准备例会。"
@@ -272,12 +300,14 @@ def _builders() -> dict[Kind, Callable[[Sources, Meeting], Slide]]:
     from views.meeting import (
         attention_slides,
         chronic_slides,
+        followup_slides,
         indicator_slides,
         quality_slides,
         village_slides,
     )
 
     return {
+        Kind.FOLLOWUP: followup_slides.followup,
         Kind.KPIS_MISSED: indicator_slides.kpis_missed,
         Kind.KPIS: indicator_slides.kpis,
         Kind.COUNTIES: indicator_slides.counties,
@@ -323,10 +353,13 @@ def build(
     visible: Scope | None = None,
     small: int = 0,
     thresholds: Thresholds | None = None,
+    followups: Any = None,
 ) -> MeetingView:
     """Every slide of the meeting over one engine (the weekly brief's content), for a user
     who sees `visible` (None: everything) with the small-cell floor `small` (0: none) and
-    the 数据质量 `thresholds` (None: defaults)."""
-    m = Meeting(header(engine, scope), window)
+    the 数据质量 `thresholds` (None: defaults), with the 督办事项 of `followups` (a
+    views.followup.Board, read by the caller from the dashboard's own database)."""
+    m = Meeting(header(engine, scope), window, followups)
     src = DirectSources(engine, scope, window, visible, small, thresholds) if window else None
-    return MeetingView(m, [build_slide(k, src, m) for k in slide_keys(scope, m.period)])
+    keys = slide_keys(scope, m.period, has_followups(m))
+    return MeetingView(m, [build_slide(k, src, m) for k in keys])
