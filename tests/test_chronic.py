@@ -411,3 +411,30 @@ def test_page_without_data(monkeypatch, db_url):
     at = open_page(monkeypatch, db_url, county=hm.A, township=hm.EMPTY, period="2026-Q1")
     assert not at.exception
     assert "没有慢病三色管理数据" in texts(at.info)
+
+
+def test_misplaced_rows_keep_one_order_whatever_order_the_database_gave_ties():
+    """PostgreSQL and MariaDB return rows that tie in any order: equal counts are ordered by
+    colour and level, and a colour outside the contract comes last, by name."""
+    import pandas as pd
+
+    rows = [
+        ("green", "county", 4, 4),
+        ("green", "township", 4, 4),
+        ("green", "village", 9, 0),
+        ("purple", "village", 1, 1),
+        ("blue", "village", 1, 1),
+        ("red", "village", 4, 4),
+    ]
+    columns = ["color", "managed_level", "patients", "mismatched"]
+    for order in (rows, rows[::-1]):
+        levels = pd.DataFrame(order, columns=columns)
+        assert [tuple(r) for r in chronic_levels.misplaced(levels).itertuples(index=False)] == [
+            ("green", "county", 4),
+            ("green", "township", 4),
+            ("red", "village", 4),
+            ("blue", "village", 1),
+            ("purple", "village", 1),
+        ]
+        by_color = chronic_levels.mismatch_by_color(levels)
+        assert by_color["color"].tolist() == ["green", "red", "blue", "purple"]

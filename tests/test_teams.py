@@ -604,3 +604,25 @@ def test_page_empty_period_and_bad_amount(monkeypatch, db_url):
     # leaders read that funds are not estimated; where to fix it is for administrators only
     assert "每积分金额未能读取" in texts(at.caption)
     assert "DASHBOARD_YUAN_PER_POINT" not in texts(at.caption) + texts(at.warning)
+
+
+def test_tied_teams_of_one_label_rank_by_team_id_whatever_the_input_order():
+    """Two teams named alike in one township carry one label; tied on the measure, they are
+    listed by team_id, not in whatever order the database returned them."""
+    df = pd.DataFrame(
+        {
+            "team_id": ["t9", "t2", "t5"],
+            "name": ["甲队", "甲队", "乙队"],
+            "township_name": ["东乡", "东乡", "东乡"],
+            "services": [7, 7, 3],
+            "village_doctor_share": [0.5, 0.5, 0.2],
+            "county_median": [0.4, 0.4, 0.4],
+        }
+    )
+    for rows in (df, df.iloc[::-1]):
+        rows = rows.reset_index(drop=True)
+        view = team_view.TeamsView(
+            Scope(K), window(Q1, Q1.months), rows.assign(label=team_view.team_labels(rows))
+        )
+        assert view.ranked("services")["team_id"].tolist() == ["t2", "t9", "t5"]
+        assert view.village_share_rows["team_id"].tolist() == ["t5", "t2", "t9"]
