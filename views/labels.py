@@ -50,6 +50,9 @@ REASON_ZERO_DENOMINATOR = "分母为 0"
 REASON_COUNTY_ONLY = "仅在县级统计，乡镇无此值"
 
 DEMO_BADGE = "演示数据"
+# The source line of demo data (data_meta.source as the demo writer writes it, and as every
+# header, slide and brief words any demo database's source).
+DEMO_SOURCE = "演示数据（随机生成，非真实数据）"
 
 # Figure names that appear on several screens: one constant each, so a label is typed once.
 MISMATCH = "推送不到位"  # rows managed at another level than their colour calls for

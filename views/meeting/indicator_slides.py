@@ -37,7 +37,7 @@ class Tile:
     name: str
     value: str  # as shown, with its unit
     target: str
-    band: str  # met / close / missed / none (views.labels.attainment_band)
+    band: str  # met / close / missed / none (views.attainment: agrees with `value`)
     attainment: float | None
     change: str  # vs the previous period, as shown ("" without a value)
     reason: str | None  # why there is no value
@@ -69,8 +69,8 @@ def _tile(k) -> Tile:
     return Tile(
         code=k.code,
         name=k.name,
-        value=labels.indicator_value(k.value, k.unit),
-        target=labels.indicator_value(k.target, k.unit, 0),
+        value=k.value_text,
+        target=k.target_text,
         band=k.band,
         attainment=k.attainment,
         change=change_words(k) if k.value is not None else "",
@@ -79,11 +79,6 @@ def _tile(k) -> Tile:
         value_number=_round(k.value),
         target_number=_round(k.target),
     )
-
-
-def below_target(kpi) -> bool:
-    """The overview's alert rule (指标未达目标): a value short of its target, close or not."""
-    return kpi.attainment is not None and kpi.attainment < 1
 
 
 def _no_kpis(kind: Kind, view, m: Meeting) -> NoData | None:
@@ -129,7 +124,7 @@ def kpis_missed(src: Sources, m: Meeting) -> Slide:
     empty = _no_kpis(Kind.KPIS_MISSED, view, m)
     if empty:
         return empty
-    below = sorted((k for k in view.kpis if below_target(k)), key=lambda k: (k.attainment, k.code))
+    below = sorted((k for k in view.kpis if k.below_target), key=lambda k: (k.attainment, k.code))
     if below:
         message = f"{len(below)} 项指标未达目标：" + _band_counts(below)
     else:
@@ -152,7 +147,7 @@ def kpis(src: Sources, m: Meeting) -> Slide:
         kind=Kind.KPIS,
         message=f"{len(view.kpis)} 项指标中 " + _band_counts(view.kpis),
         sheets={"核心指标": _kpi_sheet(view.kpis, m.previous_label)},
-        tiles=tuple(_tile(k) for k in view.kpis if not below_target(k)),
+        tiles=tuple(_tile(k) for k in view.kpis if not k.below_target),
     )
 
 
