@@ -21,6 +21,7 @@ from dashboard import (  # noqa: E402
     database,
     filters,
     header,
+    meeting_sources,
     navigation,
     safe,
     signin,
@@ -84,7 +85,7 @@ def main() -> None:
     try:
         state.drop_unknown_params()
         signin.sidebar(user, meeting_mode)
-        current = filters.render()
+        current = filters.render(meeting_sources.opening_period if meeting_mode else None)
         admin_page = page.title == navigation.ADMIN[1] and not meeting_mode
         _audit_view(user, "例会模式" if meeting_mode else page.title, current, admin_page)
         if meeting_mode:  # every address runs the slides (pages/meeting_mode.py)

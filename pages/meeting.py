@@ -14,14 +14,14 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import audit, data, quality_settings, signin, small_cells, state
+from dashboard import audit, data, meeting_sources, signin, state
 from dashboard.data import cached
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
 from pages import meeting_state
 from pages.meeting_style import CSS
 from views import common
-from views.domain import Scope
+from views.domain import Period, Scope
 from views.meeting import deck
 
 AUTO_SECONDS = (15, 30, 60, 120)  # per slide: a glance, a discussion, a long discussion
@@ -33,18 +33,6 @@ DEFAULT_AUTO_SECONDS = 30
 TIMER_SHIFT_SECONDS = 0.001
 # A timer tick may come a little early; advance when this share of the time has passed.
 AUTO_SLACK = 0.9
-
-
-class CachedSources(deck.Sources):
-    """The slides' view models through the app's cache: the pages' very objects."""
-
-    def __init__(self, filters: state.Filters):
-        self.scope, self.window, self.visible = filters.scope, filters.window, filters.visible
-        self.small = small_cells.floor(filters.visible)
-        self.quality_thresholds = quality_settings.thresholds()
-
-    def view(self, builder, **options):
-        return cached(builder)(self.scope, self.window, **options)
 
 
 def _current(keys: list[str]) -> str:
@@ -182,6 +170,35 @@ def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting
     bar.button("退出例会模式", key="mt_exit", icon=":material/close:", on_click=_exit)
 
 
+def _choose_period() -> None:
+    """The cover's period picker: the filters take it at the next run (the sidebar's own
+    widgets are hidden in the meeting)."""
+    key = st.session_state.get(meeting_state.W_MEETING_PERIOD)
+    if key:
+        st.session_state[state.W_PERIOD_KIND] = Period.parse(key).kind
+        st.session_state[state.W_PERIOD] = key
+
+
+def period_picker(filters: state.Filters) -> None:
+    """期间 on the cover: quarters, months and years with data, newest first."""
+    choices = [p.key for p in meeting_sources.period_choices()]
+    if not choices:
+        return
+    current = filters.period.key if filters.period else None
+    if current and current not in choices:  # a period from a link, older than the list
+        choices.insert(0, current)
+    st.session_state[meeting_state.W_MEETING_PERIOD] = current or choices[0]
+    with st.container(key="mt_period", horizontal=True, vertical_alignment="center"):
+        st.selectbox(
+            "本次例会的期间",
+            choices,
+            key=meeting_state.W_MEETING_PERIOD,
+            format_func=lambda k: Period.parse(k).label,
+            on_change=_choose_period,
+            width=420,
+        )
+
+
 def _restart_clock() -> None:
     """Auto-advance counts from now: switching it on (or changing the seconds) never jumps."""
     shown = st.session_state.get(meeting_state.S_SLIDE_SHOWN_AT)
@@ -213,13 +230,20 @@ def render(filters: state.Filters) -> None:
     st.markdown(CSS, unsafe_allow_html=True)
     for notice in state.pop_notices():
         st.toast(notice, icon=":material/link_off:")
-    m = deck.Meeting(cached(common.header)(filters.scope), filters.window)
-    keys = deck.slide_keys(filters.scope, filters.period)
+    first = meeting_sources.meeting_opening(filters.scope, filters.visible)
+    why = first.why if first and filters.period and first.period.key == filters.period.key else ""
+    m = deck.Meeting(cached(common.header)(filters.scope), filters.window, why)
+    window = filters.window
+    src = meeting_sources.CachedSources(filters.scope, window, filters.visible) if window else None
+    slides = {s.key: s for s in deck.assemble(src, m)}
+    keys = list(slides)
     key = _current(keys)
-    slide = deck.build_slide(key, CachedSources(filters), m)
+    slide = slides[key]
     _title(slide, m, f"{keys.index(key) + 1} / {len(keys)}")
     with st.container(key="mt_body"):
         panels.render(slide, m, functools.partial(_drill, filters.scope))
+        if slide.kind is deck.Kind.COVER:
+            period_picker(filters)
     _controls(keys, key, filters, m)
     presenter.install()
     _auto(keys)

@@ -51,11 +51,15 @@ def cover(slide: Cover, m: Meeting, drill: Drill) -> None:
     agenda = "".join(
         f"<li><span>{i}</span>{escape(title)}</li>" for i, title in enumerate(slide.agenda, start=1)
     )
+    why = f'<div class="mt-cover-why">{escape(m.why)}</div>' if m.why else ""
+    left = "".join(f"<li>{escape(line)}</li>" for line in slide.left_out)
+    left = f'<div class="mt-cover-left">本期未列：<ul>{left}</ul></div>' if left else ""
     html_block(
         f'<div class="mt-cover"><div class="mt-cover-title">{labels.APP_TITLE}周例会{demo}</div>'
         f'<div class="mt-cover-scope">{escape(m.scope_words)} · {escape(m.period_label)}</div>'
+        f"{why}"
         f'<div class="mt-cover-meta">对比{escape(m.previous_label or labels.NO_VALUE)} · '
-        f'{escape(m.freshness)}</div><ol class="mt-agenda">{agenda}</ol></div>'
+        f'{escape(m.freshness)}</div><ol class="mt-agenda">{agenda}</ol>{left}</div>'
     )
 
 

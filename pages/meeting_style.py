@@ -57,7 +57,14 @@ CSS = f"""
 .mt-cover-title .mt-badge {{ font-size: 30px; margin-left: 24px; vertical-align: middle; }}
 .mt-cover-scope {{ font-size: 56px; font-weight: 700; margin-top: 12px; }}
 .mt-cover-meta {{ font-size: {LABEL_PX}px; color: #2b2f36; margin-top: 12px; }}
-.mt-agenda {{ list-style: none; padding: 0; margin-top: 48px; columns: 2; }}
+.mt-cover-why {{ font-size: 30px; font-weight: 600; color: {BAR_BG}; margin-top: 8px; }}
+.mt-cover-left {{ font-size: 28px; color: #2b2f36; margin-top: 8px; }}
+.mt-cover-left ul {{ margin: 4px 0 0 0; }}
+.mt-cover-left li {{ font-size: 28px; }}
+.st-key-mt_period {{ margin: 12px 0 0 20px; }}
+.st-key-mt_period label p, .st-key-mt_period [data-baseweb="select"] * {{
+  font-size: 28px !important; font-weight: 600; }}
+.mt-agenda {{ list-style: none; padding: 0; margin-top: 32px; columns: 2; }}
 .mt-agenda li {{ font-size: 36px; font-weight: 600; line-height: 1.9; margin: 0; }}
 .mt-agenda span {{ display: inline-block; width: 56px; color: {BAR_BG}; font-weight: 800; }}
 table.mt-compare, table.mt-table {{ border-collapse: collapse; margin-top: 14px; }}

@@ -31,6 +31,14 @@ class TeamsSlide(Slide):
     min_checked: int
     no_checks: str | None  # why nobody is flagged this period (no 抽查 at all)
 
+    @property
+    def has_figure(self) -> bool:
+        return not self.rows.empty  # a month without 抽查 lists no team
+
+    @property
+    def wants_data(self) -> bool:
+        return super().wants_data or self.no_checks is not None
+
 
 class AlertItem(NamedTuple):
     count: int | str  # `<5` or 不显示 when masked (views.masking)
@@ -42,6 +50,10 @@ class AlertItem(NamedTuple):
 @dataclass(**FIGURE)
 class AlertsSlide(Slide):
     items: tuple[AlertItem, ...]
+
+    @property
+    def has_figure(self) -> bool:
+        return bool(self.items)
 
 
 def _round_pct(fraction):

@@ -12,6 +12,10 @@ from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
 
 # Bars a room can read on one slide; the brief's workbook lists every area.
 RANK_ROWS_MAX = 12
+# A KPI slide of one or two cards is mostly empty screen: it joins the other KPIs …
+THIN_TILES = 2
+# … when together they still fit one slide (two rows of five cards a room can read).
+KPI_TILES_MAX = 10
 
 
 def change_words(kpi) -> str:
@@ -49,6 +53,10 @@ class Tile:
 @dataclass(**FIGURE)
 class KpiSlide(Slide):
     tiles: tuple[Tile, ...]
+
+    @property
+    def has_figure(self) -> bool:
+        return bool(self.tiles)
 
 
 @dataclass(**FIGURE)
@@ -149,6 +157,25 @@ def kpis(src: Sources, m: Meeting) -> Slide:
         sheets={"核心指标": _kpi_sheet(view.kpis, m.previous_label)},
         tiles=tuple(_tile(k) for k in view.kpis if not k.below_target),
     )
+
+
+def merge_thin(slides: list[Slide]) -> list[Slide]:
+    """未达目标的指标 with a card or two and 其余核心指标 as one slide (核心指标对照目标), the
+    cards short of target first; both workbook sheets kept."""
+    by_kind = {s.kind: s for s in slides}
+    missed, rest = by_kind.get(Kind.KPIS_MISSED), by_kind.get(Kind.KPIS)
+    if not (isinstance(missed, KpiSlide) and isinstance(rest, KpiSlide)):
+        return slides
+    tiles = (*missed.tiles, *rest.tiles)
+    if len(missed.tiles) > THIN_TILES or len(tiles) > KPI_TILES_MAX:
+        return slides
+    merged = KpiSlide(
+        kind=Kind.KPIS_ALL,
+        message=rest.message,
+        sheets={**missed.sheets, **rest.sheets},
+        tiles=tiles,
+    )
+    return [merged if s is missed else s for s in slides if s is not rest]
 
 
 def score_words(score, decimals: int) -> str:
