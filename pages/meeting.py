@@ -24,6 +24,13 @@ from views import common
 from views.domain import Period, Scope
 from views.meeting import deck
 
+# Where a slide the deck no longer has went: a drill back up drops the township league (its
+# county's is next), and a thin 未达目标的指标 merges with the other KPIs.
+MOVED = {
+    deck.Kind.TOWNSHIPS.value: deck.Kind.COUNTIES.value,
+    deck.Kind.KPIS_MISSED.value: deck.Kind.KPIS_ALL.value,
+    deck.Kind.KPIS.value: deck.Kind.KPIS_ALL.value,
+}
 AUTO_SECONDS = (15, 30, 60, 120)  # per slide: a glance, a discussion, a long discussion
 DEFAULT_AUTO_SECONDS = 30
 # The browser keeps a fragment's timer while its interval is unchanged, even across reruns.
@@ -40,11 +47,16 @@ def _current(keys: list[str]) -> str:
     in_url = (st.query_params.get(state.URL_SLIDE) or "").strip()
     if in_url and in_url != st.session_state.get(meeting_state.S_SLIDE_WRITTEN):
         st.session_state[meeting_state.S_SLIDE] = in_url
-        if in_url not in keys:
-            state.add_notice(f"幻灯片“{state.echo(in_url)}”不存在")
+        if in_url not in keys and MOVED.get(in_url) not in keys:
+            known = in_url in deck.SLIDE_TITLES
+            state.add_notice(
+                f"本期没有“{deck.SLIDE_TITLES[deck.Kind(in_url)]}”一页（封面列出原因）"
+                if known
+                else f"幻灯片“{state.echo(in_url)}”不存在"
+            )
     key = st.session_state.get(meeting_state.S_SLIDE)
     if key not in keys:  # a drill back up drops the township slide: its county ranking is next
-        key = "counties" if key == "townships" and "counties" in keys else keys[0]
+        key = MOVED.get(key, "") if MOVED.get(key) in keys else keys[0]
         st.session_state[meeting_state.S_SLIDE] = key
     if st.query_params.get(state.URL_SLIDE) != key:
         st.query_params[state.URL_SLIDE] = key
@@ -241,9 +253,14 @@ def render(filters: state.Filters) -> None:
     slide = slides[key]
     _title(slide, m, f"{keys.index(key) + 1} / {len(keys)}")
     with st.container(key="mt_body"):
-        panels.render(slide, m, functools.partial(_drill, filters.scope))
-        if slide.kind is deck.Kind.COVER:
-            period_picker(filters)
+        if slide.kind is deck.Kind.COVER and window is not None:
+            body, picker = st.columns([3, 1])
+            with picker:
+                period_picker(filters)
+        else:
+            body = st.container()
+        with body:
+            panels.render(slide, m, functools.partial(_drill, filters.scope))
     _controls(keys, key, filters, m)
     presenter.install()
     _auto(keys)

@@ -61,12 +61,21 @@ CSS = f"""
 .mt-cover-left {{ font-size: 28px; color: #2b2f36; margin-top: 8px; }}
 .mt-cover-left ul {{ margin: 4px 0 0 0; }}
 .mt-cover-left li {{ font-size: 28px; }}
-.st-key-mt_period {{ margin: 12px 0 0 20px; }}
-.st-key-mt_period label p, .st-key-mt_period [data-baseweb="select"] * {{
+.st-key-mt_period {{ margin: 48px 20px 0 0; }}
+.st-key-mt_period label p, .st-key-mt_period [data-baseweb="select"] *,
+.st-key-mt_period input {{
   font-size: 28px !important; font-weight: 600; }}
 .mt-agenda {{ list-style: none; padding: 0; margin-top: 32px; columns: 2; }}
 .mt-agenda li {{ font-size: 36px; font-weight: 600; line-height: 1.9; margin: 0; }}
 .mt-agenda span {{ display: inline-block; width: 56px; color: {BAR_BG}; font-weight: 800; }}
+@media (max-height: 960px) {{  /* 1440×900 and laptops: the cover's agenda above the bar */
+  .mt-cover {{ margin-top: 8px; }}
+  .mt-cover-title {{ font-size: 60px; }}
+  .mt-cover-scope {{ font-size: 44px; margin-top: 4px; }}
+  .mt-agenda {{ margin-top: 12px; }}
+  .mt-agenda li {{ font-size: 30px; line-height: 1.6; }}
+  .st-key-mt_period {{ margin-top: 8px; }}
+}}
 table.mt-compare, table.mt-table {{ border-collapse: collapse; margin-top: 14px; }}
 table.mt-compare {{ width: 80%; }}
 table.mt-compare th {{ font-size: 36px; text-align: left; padding: 10px 24px;

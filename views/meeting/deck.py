@@ -343,19 +343,20 @@ def assemble(src: Sources | None, m: Meeting) -> list[Slide]:
         return [cover(m)]
     from views.meeting import indicator_slides  # imports this module
 
-    built = _built(src, m)
+    built = every_slide(src, m)
     shown = indicator_slides.merge_thin([s for s in built if s.has_figure])
     return [cover(m, shown, [s for s in built if not s.has_figure]), *shown]
 
 
-def _built(src: Sources, m: Meeting) -> list[Slide]:
+def every_slide(src: Sources, m: Meeting) -> list[Slide]:
+    """Every slide but the cover, before those without a figure are left out or merged."""
     builders = _builders()
     return [builders[Kind(k)](src, m) for k in slide_keys(m.scope, m.period)[1:]]
 
 
 def wanting(src: Sources, m: Meeting) -> tuple[str, ...]:
     """The titles of the slides the period has too little data for."""
-    return tuple(s.title for s in _built(src, m) if s.wants_data)
+    return tuple(s.title for s in every_slide(src, m) if s.wants_data)
 
 
 @dataclass(frozen=True)
