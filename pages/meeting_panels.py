@@ -228,6 +228,9 @@ def quality(slide: QualitySlide, m: Meeting, drill: Drill) -> None:
             )
             + "</div>"
         )
+        # Beside the table, not under it: five rows of two lines fill the body at 1440×1000.
+        more = f"另有 {slide.more} 条未列出，见周报。" if slide.more else ""
+        html_block(f'<div class="mt-note mt-side-note">{escape(slide.note)}{escape(more)}</div>')
     with table:
         if not slide.rows:
             html_block('<div class="mt-subempty">本期没有数据质量提示。</div>')
@@ -240,8 +243,6 @@ def quality(slide: QualitySlide, m: Meeting, drill: Drill) -> None:
                 for r in slide.rows
             )
             html_block(f'<table class="mt-table"><tr>{head}</tr>{body}</table>')
-        more = f"另有 {slide.more} 条未列出，见周报。" if slide.more else ""
-        html_block(f'<div class="mt-note">{escape(slide.note)}{escape(more)}</div>')
 
 
 @register(Output.PAGE, AlertsSlide)

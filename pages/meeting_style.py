@@ -38,6 +38,7 @@ CSS = f"""
 .mt-empty {{ font-size: 40px; color: {INK}; text-align: center; margin-top: 220px; }}
 .mt-subempty {{ font-size: 30px; color: {INK}; margin: 40px 0; }}
 .mt-note {{ font-size: {SMALL_PX}px; color: #2b2f36; margin-top: 8px; }}
+.mt-side-note {{ margin-top: 28px; line-height: 1.5; }}
 .mt-tiles {{ display: grid; gap: 22px; margin-top: 14px; }}
 .mt-tile {{ border: 2px solid #c9d0d8; border-left: 14px solid; border-radius: 6px;
   padding: 16px 18px; }}
