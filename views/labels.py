@@ -168,6 +168,11 @@ def fraction_pct(fraction, digits: int = DIGITS["rate"]) -> str:
     return pct(100 * float(fraction), digits)
 
 
+def share_percent(fraction, digits: int = 2) -> float | None:
+    """A fraction 0..1 as the percent number a workbook stores (0.1234 → 12.34), or None."""
+    return None if _missing(fraction) else round(100 * float(fraction), digits)
+
+
 def number(value, digits: int = 0) -> str:
     """A figure with thousands separators, or —."""
     if _missing(value):

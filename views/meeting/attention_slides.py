@@ -56,10 +56,6 @@ class AlertsSlide(Slide):
         return bool(self.items)
 
 
-def _round_pct(fraction):
-    return None if fraction is None or pd.isna(fraction) else round(100 * float(fraction), 2)
-
-
 def teams(src: Sources, m: Meeting) -> Slide:
     """The teams flagged by their own 抽查 (the page's and the 总览 alert's rule and count)."""
     view = src.teams()
@@ -92,11 +88,11 @@ def teams(src: Sources, m: Meeting) -> Slide:
             "积分": workload["points"].round(2),
             "成员数": workload["members"],
             f"{labels.VILLAGE_DOCTOR_SHARE}（%）": [
-                _round_pct(v) for v in workload["village_doctor_share"]
+                labels.share_percent(v) for v in workload["village_doctor_share"]
             ],
             "抽查（人次）": workload["checked"],
             "合格（人次）": workload["passed"],
-            f"{labels.PASS_RATE}（%）": [_round_pct(v) for v in workload["pass_rate"]],
+            f"{labels.PASS_RATE}（%）": [labels.share_percent(v) for v in workload["pass_rate"]],
             team_view.FLAG_COLUMN: workload["flagged"].map(
                 {True: f"{team_view.FLAG} 是", False: ""}
             ),

@@ -36,7 +36,9 @@ def opening(
         return Opening(latest, "")
     titles = "、".join(f"“{t}”" for t in missing)
     quarterly = "（抽查按季度开展）" if SLIDE_TITLES[Kind.TEAMS] in missing else ""
-    return Opening(quarter, f"最近一个完整季度：{latest.label}的数据不足以做出{titles}一页{quarterly}")
+    return Opening(
+        quarter, f"最近一个完整季度：{latest.label}的数据不足以做出{titles}一页{quarterly}"
+    )
 
 
 # Months a cover's picker offers: a year of meetings; older periods stay in the sidebar.
