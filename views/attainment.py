@@ -37,22 +37,28 @@ def band(value, target, higher_is_better: bool) -> str:
     return labels.attainment_band(attainment(value, target, higher_is_better))
 
 
+def _side(value: float, limit: float) -> int:
+    return (value > limit) - (value < limit)
+
+
 def decisive_digits(value: float, limits: Iterable[float], most: int = MOST_DECIMALS) -> float:
-    """`value` at the fewest decimals (from 1) that keep it on its side of each limit; past
-    `most` decimals it is cut toward its side, so 65.999996 reads 65.9999, never 66.0000."""
+    """`value` at the fewest decimals (from 1) that keep it on its side of each limit — below,
+    on or above, which serves higher- and lower-is-better alike (10.04 against ≤10 reads
+    10.04, not 10.0); past `most` decimals it is cut toward its side, never across."""
     limits = tuple(limits)
     for decimals in range(1, most + 1):
         shown = round(float(value), decimals)
-        if all((shown >= t) == (value >= t) for t in limits):
+        if all(_side(shown, t) == _side(value, t) for t in limits):
             return shown
     scale = 10**most
-    below = any(value < t <= round(float(value), most) for t in limits)
+    crossed = [t for t in limits if _side(round(float(value), most), t) != _side(value, t)]
+    below = any(value < t for t in crossed)
     return (math.floor if below else math.ceil)(value * scale) / scale
 
 
 def decisive_text(value, unit: str | None, limits: Iterable[float], most: int = MOST_DECIMALS):
     """The value as text at the digit that decides its band: 65.97 against a target of 66
-    reads 65.97%, not 66.0% (which would read as 达标); 66.04 reads 66.0%."""
+    reads 65.97%, not 66.0% (which would read as 达标); 66.0 reads 66.0%, 66.4 reads 66.4%."""
     if value is None or pd.isna(value):
         return labels.NO_VALUE
     limits = tuple(limits)
