@@ -38,6 +38,8 @@ def band(value, target, higher_is_better: bool) -> str:
 
 
 def _side(value: float, limit: float) -> int:
+    """-1 below, 0 on, 1 above (plain floats: numpy booleans do not subtract)."""
+    value, limit = float(value), float(limit)
     return (value > limit) - (value < limit)
 
 
@@ -45,7 +47,7 @@ def decisive_digits(value: float, limits: Iterable[float], most: int = MOST_DECI
     """`value` at the fewest decimals (from 1) that keep it on its side of each limit — below,
     on or above, which serves higher- and lower-is-better alike (10.04 against ≤10 reads
     10.04, not 10.0); past `most` decimals it is cut toward its side, never across."""
-    limits = tuple(limits)
+    limits = tuple(float(t) for t in limits)
     for decimals in range(1, most + 1):
         shown = round(float(value), decimals)
         if all(_side(shown, t) == _side(value, t) for t in limits):
