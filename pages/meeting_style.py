@@ -76,6 +76,21 @@ CSS = f"""
   .mt-agenda {{ margin-top: 12px; }}
   .mt-agenda li {{ font-size: 30px; line-height: 1.6; }}
   .st-key-mt_period {{ margin-top: 8px; }}
+  /* ten KPI cards, eight teams or five flags above the control bar */
+  .mt-tiles {{ gap: 12px; margin-top: 6px; }}
+  .mt-tile {{ padding: 8px 12px; }}
+  .mt-tile-name {{ height: auto; max-height: 60px; }}
+  .mt-tile-value {{ font-size: 56px; margin: 2px 0; }}
+  .mt-message {{ margin: 6px 4px 2px; }}
+  table.mt-table {{ margin-top: 6px; }}
+  table.mt-table th, table.mt-table td {{ padding: 4px 12px; line-height: 1.25; }}
+  .mt-note {{ margin-top: 2px; }}
+  [data-testid="stMainBlockContainer"], .block-container {{ padding-top: 0 !important; }}
+  [data-testid="stMain"] {{ margin-top: -36px; }}
+}}
+@media (max-width: 1600px) {{  /* five cards across 1440 px: the value on one line */
+  .mt-tile-value {{ font-size: 56px; }}
+  .mt-tile-target {{ white-space: nowrap; }}
 }}
 table.mt-compare, table.mt-table {{ border-collapse: collapse; margin-top: 14px; }}
 table.mt-compare {{ width: 80%; }}
