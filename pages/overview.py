@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import navigation, quality_settings, safe, small_cells, state
+from dashboard import brief_downloads, navigation, quality_settings, safe, small_cells, state
 from dashboard.charts import svg
 from dashboard.data import cached
 from pages.overview_kpi import card
@@ -20,6 +20,9 @@ st.title("总览")
 if filters.window is None:
     st.info("数据库中还没有任何月份的数据，无法计算指标。")
     st.stop()
+with st.popover("下载周报", icon=":material/description:"):
+    st.caption("本页范围与期间的周报（与例会模式的幻灯片相同）。")
+    brief_downloads.buttons(filters)
 view = cached(overview.build)(filters.scope, filters.window)
 # a township role: 推送不到位 of a few people reads <5, as on 慢病三色 (views.chronic_cells)
 view = chronic_cells.overview_seen(view, small_cells.floor(filters.visible))

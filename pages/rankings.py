@@ -63,7 +63,7 @@ intro.caption(
 download.download_button(
     "导出 Excel",
     data=audit.deferred(lambda: excel_bytes(excel_title)),
-    file_name=f"县区排名_{window.period.key}.xlsx",
+    file_name=safe.file_name("县区排名", head.scope_words, window.label) + ".xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
     icon=":material/download:",

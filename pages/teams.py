@@ -289,9 +289,8 @@ def table_tab() -> None:
         st.button(
             f"查看“{safe.markdown(names[team_id])}”详情", on_click=open_detail, type="primary"
         )
-    stem = f"团队工作量_{filters.scope.county_code or '全部县区'}_{view.window.period.key}"
     title = excel_title()  # here: the download thread has no session to read the database from
-    downloads.table_buttons("团队工作量", shown, title, stem)
+    downloads.table_buttons("团队工作量", shown, title)
 
 
 tabs = st.tabs(list(TABS.values()), key=teams_state.W_TEAM_VIEW, on_change="rerun")
