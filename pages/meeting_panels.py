@@ -103,7 +103,7 @@ def ranking(slide: RankingSlide, m: Meeting, drill: Drill) -> None:
         fig = plots.ranking_bars(rows, BODY_PX - 40)
         st.plotly_chart(fig, config=plots.CONFIG, key=f"mt_chart_{slide.key}")
         change = (
-            "分数后为名次较上期的变化（↑ 上升、↓ 下降、– 不变、新 = 上期无名次）"
+            f"分数后为名次较上期的变化（{labels.RANK_MOVE_LEGEND}）"
             if slide.comparable
             else f"名次不比较：{slide.no_change_reason}"
         )

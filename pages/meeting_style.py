@@ -1,6 +1,7 @@
 """The projector theme: no app chrome, very large type, dark on white (survives a washed-out
 projector in a lit room), one navy title bar. Sizes are px: a 1920×1080 screen read from 6 m
-needs headline figures of 48 px and more and no label under 20 px."""
+needs headline figures of 48 px and more and no text under 28 px (≈ 38 mm on a 2.5 m image,
+ticks, notes and controls included: tests/test_slide_text_size.py measures every slide)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ TITLE_PX = 52  # every slide's headline: at least 48 px reads from the back row
 PAGE_PX = 30  # slide counter and clock: the presenter glances at them from the lectern
 HEADLINE_PX = 64  # big numbers in tables and lists (the floor is 48)
 KPI_PX = 76  # the KPI tiles' values: the slide's headline figures
-LABEL_PX = 24  # names, table cells, notes (the floor is 20)
-SMALL_PX = 22  # the smallest text on a slide
+LABEL_PX = 30  # names, table headers, tile names
+SMALL_PX = 28  # the smallest text on a slide: notes, captions, controls (the floor)
 INK = "#111111"
 BAR_BG = theme.ACCENT
+
+# The slide is laid out for a 1920-px projector; on a laptop narrower than this the controls
+# bar takes smaller type, so that it stays one line under the slide (not over the chart).
+LAPTOP_MAX_PX, LAPTOP_CONTROLS_PX = 1300, 18
 
 CSS = f"""
 <style>
@@ -42,7 +47,8 @@ CSS = f"""
 .mt-tiles {{ display: grid; gap: 22px; margin-top: 14px; }}
 .mt-tile {{ border: 2px solid #c9d0d8; border-left: 14px solid; border-radius: 6px;
   padding: 16px 18px; }}
-.mt-tile-name {{ font-size: {LABEL_PX}px; font-weight: 700; line-height: 1.25; height: 60px;
+.mt-tile-name {{ font-size: {LABEL_PX}px; font-weight: 700; line-height: 1.25;
+  height: {round(2 * 1.25 * LABEL_PX)}px;
   overflow: hidden; }}
 .mt-tile-value {{ font-size: {KPI_PX}px; font-weight: 800; line-height: 1.2; margin: 6px 0; }}
 .mt-tile-target {{ font-size: {SMALL_PX}px; font-weight: 600; margin-top: 4px; }}
@@ -108,7 +114,7 @@ table.mt-table td {{ font-size: 28px; padding: 10px 16px; border-bottom: 1px sol
 .mt-alert {{ display: flex; align-items: center; gap: 28px; border-bottom: 1px solid #c9d0d8;
   padding-bottom: 8px; }}
 .mt-alert-count {{ font-size: 56px; font-weight: 800; min-width: 230px; text-align: right; }}
-.mt-alert-count span {{ font-size: 28px; }}
+.mt-alert-count span {{ font-size: {SMALL_PX}px; }}
 .mt-alert-on .mt-alert-count {{ color: {theme.ATTAINMENT_COLORS["missed"]}; }}
 .mt-alert-off .mt-alert-count {{ color: #5f6b7a; }}
 .mt-alert-text {{ font-size: 30px; font-weight: 600; }}
@@ -117,7 +123,17 @@ table.mt-table td {{ font-size: 28px; padding: 10px 16px; border-bottom: 1px sol
   background: #ffffff; border-top: 2px solid {BAR_BG}; padding: 10px 40px; }}
 .st-key-mt_controls button {{ min-height: 56px; padding: 0 22px; }}
 .st-key-mt_controls button p, .st-key-mt_controls label p, .st-key-mt_drill button p,
-.st-key-mt_controls input {{ font-size: {SMALL_PX}px !important; font-weight: 600; }}
+.st-key-mt_controls input, .st-key-mt_controls [data-baseweb="select"] div,
+.st-key-mt_controls [data-testid="stMarkdownContainer"] p, .st-key-mt_controls kbd {{
+  font-size: {SMALL_PX}px !important; font-weight: 600; }}
 .st-key-mt_drill button {{ min-height: 54px; }}
+@media (max-width: {LAPTOP_MAX_PX}px) {{
+  .st-key-mt_controls {{ padding: 6px 16px; }}
+  .st-key-mt_controls button {{ min-height: 40px; padding: 0 10px; }}
+  .st-key-mt_controls button p, .st-key-mt_controls label p, .st-key-mt_controls input,
+  .st-key-mt_controls [data-baseweb="select"] div,
+  .st-key-mt_controls [data-testid="stMarkdownContainer"] p, .st-key-mt_controls kbd {{
+    font-size: {LAPTOP_CONTROLS_PX}px !important; }}
+}}
 </style>
 """

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import brief_downloads, navigation, quality_settings, safe, small_cells, state
+from dashboard import (
+    brief_downloads,
+    county_panel,
+    navigation,
+    quality_settings,
+    safe,
+    small_cells,
+    state,
+)
 from dashboard.charts import svg
 from dashboard.data import cached
 from pages.overview_kpi import card
-from views import chronic_cells, labels, overview, quality
+from views import chronic_cells, county_reference, labels, overview, quality
 
 CARDS_PER_ROW = 4  # four cards fit a 1440-px screen with readable type
 ALERT_ROWS_SHOWN = 40  # longer lists belong on the page the alert links to
@@ -41,6 +49,8 @@ for start in range(0, len(view.kpis), CARDS_PER_ROW):
     for column, kpi in zip(st.columns(CARDS_PER_ROW), row, strict=False):
         with column:
             card(kpi, view.window.previous_label)
+# a township head: where the township stands in its county (nothing for a county or more)
+county_panel.render(cached(county_reference.for_overview)(filters.scope, filters.window.period))
 
 # --- the scope at a glance -----------------------------------------------------------------
 st.subheader("基本情况")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, safe, theme
+from dashboard import safe, theme
 from dashboard.charts import svg
 from views import labels
 from views.overview import Kpi
@@ -50,7 +50,7 @@ def trend_chart(kpi: Kpi) -> str:
     """The card's sparkline (server-drawn SVG, no Plotly): the months' values in the
     attainment band's colour, the target dashed; '' with fewer than two months of values."""
     points = [
-        svg.SparkPoint(charts.month_tick(m, first=True), v, labels.indicator_value(v, kpi.unit))
+        svg.SparkPoint(labels.month_tick(m, year=True), v, labels.indicator_value(v, kpi.unit))
         for m, v in kpi.trend
     ]
     return svg.sparkline(

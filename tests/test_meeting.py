@@ -256,7 +256,7 @@ SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screens"
 PROJECTOR = (1920, 1080)
 DEMO_PERIOD = "2026-Q3"  # inside the demo's twelve months, with the quarter before it too
 DEMO_LAST_MONTH = "2026-10"
-LABEL_MIN_PX = 20  # the brief's floor for any label read from 6 m
+LABEL_MIN_PX = 28  # the floor for any text read from 6 m (tests/test_slide_text_size.py: all of it)
 HEADLINE_MIN_PX = 48  # the brief's floor for headline numbers
 HEADLINES = ".mt-tile-value, .mt-big-value, table.mt-compare td + td, .mt-alert-count"
 

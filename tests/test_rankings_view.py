@@ -117,7 +117,7 @@ def test_scores_ties_decimals_and_changes(engine):
     assert view.counties.score_words(99.999) == "99.99"  # cut, never read as full marks
     # June against May (comparable): X 3 → 1, Y and W 1 → 2, Z 4 → 4.
     assert view.counties.comparable
-    assert [t[c].change_text for c in (X, Y, W, Z)] == ["↑2", "↓1", "↓1", "–"]
+    assert [t[c].change_text for c in (X, Y, W, Z)] == ["↑2", "↓1", "↓1", "持平"]
     assert [t[c].rank_change for c in (X, Y, W, Z)] == [2, -1, -1, 0]
 
 

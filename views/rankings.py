@@ -26,7 +26,7 @@ from views.rankings_method import CHANGE_INCOMPLETE, LOST_METHOD, method_frame, 
 from views.rankings_method import target_text as target_text  # the renderers read it here
 
 LEVEL_LABELS = {"county": "县区", "township": "乡镇"}
-MOVEMENT_SYMBOLS = {"up": "↑", "down": "↓", "same": "–", "new": "新"}
+MOVEMENT_SYMBOLS = labels.RANK_MOVES
 # Scores show the fewest decimals (from 1) at which different scores look different; past
 # 6 decimals, scores that still look alike differ only in float noise.
 SCORE_DECIMALS_MIN, SCORE_DECIMALS_MAX = 1, 6
@@ -55,7 +55,7 @@ def score_decimals(scores: Iterable) -> int:
 
 
 def movement_text(movement, change) -> str:
-    """↑2 / ↓1 / – / 新 (ranked now, not before) / — (not ranked now)."""
+    """↑2 / ↓1 / 持平 / 新 (ranked now, not before) / — (not ranked now)."""
     if movement not in MOVEMENT_SYMBOLS:
         return labels.NO_VALUE
     if movement == "up":

@@ -36,7 +36,7 @@ def method_lines(definitions: pd.DataFrame, window: Window | None = None) -> lis
         "综合得分（百分制）= 100 × Σ(权重 × 达标程度) ÷ Σ权重，只计有数值的指标；某项指标缺数时，该项不计入分子和分母。",
         "按综合得分从高到低排名；得分相同名次相同（如 1、2、2、4）；没有任何计分指标数据的地区不排名。"
         "得分在页面、例会、周报和导出中显示相同的位数：截去多余小数（不四舍五入），位数以能区分不同得分为准。",
-        f"{compare}；↑ 上升、↓ 下降、– 不变，“新”表示上期没有名次；"
+        f"{compare}；{labels.RANK_MOVE_LEGEND}；"
         f"上期月份数据不全时不比较名次，显示“{CHANGE_INCOMPLETE}”。",
         "乡镇排名只用有乡镇或村级数据的指标；仅在县级统计的指标在乡镇排名中显示 —，不计分。",
         "颜色和符号：✓ 达标（达标程度 100%），◐ 接近目标（90% 及以上），✗ 未达标，— 无数据。",
@@ -58,7 +58,6 @@ def method_frame(definitions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "指标": definitions["name"],
-            "代码": definitions["indicator_code"],
             "方向": ["越高越好" if h else "越低越好" for h in definitions["higher_is_better"]],
             "目标": [target_text(d) for d in definitions.itertuples(index=False)],
             "期间汇总": [AGG_TEXT.get(a, a) for a in definitions["period_agg"]],

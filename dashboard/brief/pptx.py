@@ -172,7 +172,10 @@ def _ranking(shapes, slide: RankingSlide, m: deck.Meeting) -> None:
         number_format="0." + "0" * slide.decimals, label_position=kit.OUTSIDE,
     )  # fmt: skip
     graph.category_axis.reverse_order = True
-    graph.value_axis.minimum_scale, graph.value_axis.maximum_scale = 0, 100  # 百分制: honest bars
+    # The axis spans the scores (views.labels.score_axis); a cut axis is said so under it.
+    axis = labels.score_axis(rows["score"])
+    graph.value_axis.minimum_scale, graph.value_axis.maximum_scale = axis.start, axis.end
+    graph.value_axis.major_unit = axis.ticks[1] - axis.ticks[0]
     if chosen.any():
         for i, h in enumerate(chosen):
             if not h:
@@ -180,10 +183,10 @@ def _ranking(shapes, slide: RankingSlide, m: deck.Meeting) -> None:
                 point.format.fill.solid()
                 point.format.fill.fore_color.rgb = kit.rgb(OTHER_BAR)
     note = (
-        "▶ 所选范围；名次后为较上期的变化（↑ 上升、↓ 下降、– 不变、新 = 上期无名次）"
+        f"▶ 所选范围；名次后为较上期的变化（{labels.RANK_MOVE_LEGEND}）"
         if slide.comparable
         else f"▶ 所选范围；名次不比较：{slide.no_change_reason}"
-    )
+    ) + (f"；{axis.note}" if axis.broken else "")
     kit.text(shapes, _body(0.81, 1.0), [(note, NOTE_PT + 2, False, kit.MUTED)])
     if len(slide.league) > len(rows):
         _note(shapes, f"共 {len(slide.league)} 个，完整排名{EXCEL_NOTE}。")
