@@ -22,6 +22,7 @@ from dashboard import (  # noqa: E402
     filters,
     followup_ui,
     header,
+    meeting_sources,
     navigation,
     safe,
     signin,
@@ -85,7 +86,7 @@ def main() -> None:
     try:
         state.drop_unknown_params()
         signin.sidebar(user, meeting_mode)
-        current = filters.render()
+        current = filters.render(meeting_sources.opening_period if meeting_mode else None)
         admin_page = page.title == navigation.ADMIN[1] and not meeting_mode
         _audit_view(user, "例会模式" if meeting_mode else page.title, current, admin_page)
         if meeting_mode:  # every address runs the slides (pages/meeting_mode.py)

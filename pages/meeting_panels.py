@@ -52,11 +52,15 @@ def cover(slide: Cover, m: Meeting, drill: Drill) -> None:
     agenda = "".join(
         f"<li><span>{i}</span>{escape(title)}</li>" for i, title in enumerate(slide.agenda, start=1)
     )
+    why = f'<div class="mt-cover-why">{escape(m.why)}</div>' if m.why else ""
+    left = "".join(f"<li>{escape(line)}</li>" for line in slide.left_out)
+    left = f'<div class="mt-cover-left">本期未列：<ul>{left}</ul></div>' if left else ""
     html_block(
         f'<div class="mt-cover"><div class="mt-cover-title">{labels.APP_TITLE}周例会{demo}</div>'
         f'<div class="mt-cover-scope">{escape(m.scope_words)} · {escape(m.period_label)}</div>'
+        f"{why}"
         f'<div class="mt-cover-meta">对比{escape(m.previous_label or labels.NO_VALUE)} · '
-        f'{escape(m.freshness)}</div><ol class="mt-agenda">{agenda}</ol></div>'
+        f'{escape(m.freshness)}</div><ol class="mt-agenda">{agenda}</ol>{left}</div>'
     )
 
 
@@ -225,6 +229,9 @@ def quality(slide: QualitySlide, m: Meeting, drill: Drill) -> None:
             )
             + "</div>"
         )
+        # Beside the table, not under it: five rows of two lines fill the body at 1440×1000.
+        more = f"另有 {slide.more} 条未列出，见周报。" if slide.more else ""
+        html_block(f'<div class="mt-note mt-side-note">{escape(slide.note)}{escape(more)}</div>')
     with table:
         if not slide.rows:
             html_block('<div class="mt-subempty">本期没有数据质量提示。</div>')
@@ -237,8 +244,6 @@ def quality(slide: QualitySlide, m: Meeting, drill: Drill) -> None:
                 for r in slide.rows
             )
             html_block(f'<table class="mt-table"><tr>{head}</tr>{body}</table>')
-        more = f"另有 {slide.more} 条未列出，见周报。" if slide.more else ""
-        html_block(f'<div class="mt-note">{escape(slide.note)}{escape(more)}</div>')
 
 
 @register(Output.PAGE, FollowupSlide)

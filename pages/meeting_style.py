@@ -43,6 +43,7 @@ CSS = f"""
 .mt-empty {{ font-size: 40px; color: {INK}; text-align: center; margin-top: 220px; }}
 .mt-subempty {{ font-size: 30px; color: {INK}; margin: 40px 0; }}
 .mt-note {{ font-size: {SMALL_PX}px; color: #2b2f36; margin-top: 8px; }}
+.mt-side-note {{ margin-top: 28px; line-height: 1.5; }}
 .mt-tiles {{ display: grid; gap: 22px; margin-top: 14px; }}
 .mt-tile {{ border: 2px solid #c9d0d8; border-left: 14px solid; border-radius: 6px;
   padding: 16px 18px; }}
@@ -63,9 +64,40 @@ CSS = f"""
 .mt-cover-title .mt-badge {{ font-size: 30px; margin-left: 24px; vertical-align: middle; }}
 .mt-cover-scope {{ font-size: 56px; font-weight: 700; margin-top: 12px; }}
 .mt-cover-meta {{ font-size: {LABEL_PX}px; color: #2b2f36; margin-top: 12px; }}
-.mt-agenda {{ list-style: none; padding: 0; margin-top: 48px; columns: 2; }}
+.mt-cover-why {{ font-size: 30px; font-weight: 600; color: {BAR_BG}; margin-top: 8px; }}
+.mt-cover-left {{ font-size: 28px; color: #2b2f36; margin-top: 8px; }}
+.mt-cover-left ul {{ margin: 4px 0 0 0; }}
+.mt-cover-left li {{ font-size: 28px; }}
+.st-key-mt_period {{ margin: 48px 20px 0 0; }}
+.st-key-mt_period label p, .st-key-mt_period [data-baseweb="select"] *,
+.st-key-mt_period input {{
+  font-size: 28px !important; font-weight: 600; }}
+.mt-agenda {{ list-style: none; padding: 0; margin-top: 32px; columns: 2; }}
 .mt-agenda li {{ font-size: 36px; font-weight: 600; line-height: 1.9; margin: 0; }}
 .mt-agenda span {{ display: inline-block; width: 56px; color: {BAR_BG}; font-weight: 800; }}
+@media (max-height: 960px) {{  /* 1440×900 and laptops: the cover's agenda above the bar */
+  .mt-cover {{ margin-top: 8px; }}
+  .mt-cover-title {{ font-size: 60px; }}
+  .mt-cover-scope {{ font-size: 44px; margin-top: 4px; }}
+  .mt-agenda {{ margin-top: 12px; }}
+  .mt-agenda li {{ font-size: 30px; line-height: 1.6; }}
+  .st-key-mt_period {{ margin-top: 8px; }}
+  /* ten KPI cards, eight teams or five flags above the control bar */
+  .mt-tiles {{ gap: 12px; margin-top: 6px; }}
+  .mt-tile {{ padding: 8px 12px; }}
+  .mt-tile-name {{ height: auto; max-height: 60px; }}
+  .mt-tile-value {{ font-size: 56px; margin: 2px 0; }}
+  .mt-message {{ margin: 6px 4px 2px; }}
+  table.mt-table {{ margin-top: 6px; }}
+  table.mt-table th, table.mt-table td {{ padding: 4px 12px; line-height: 1.25; }}
+  .mt-note {{ margin-top: 2px; }}
+  [data-testid="stMainBlockContainer"], .block-container {{ padding-top: 0 !important; }}
+  [data-testid="stMain"] {{ margin-top: -36px; }}
+}}
+@media (max-width: 1600px) {{  /* five cards across 1440 px: the value on one line */
+  .mt-tile-value {{ font-size: 56px; }}
+  .mt-tile-target {{ white-space: nowrap; }}
+}}
 table.mt-compare, table.mt-table {{ border-collapse: collapse; margin-top: 14px; }}
 table.mt-compare {{ width: 80%; }}
 table.mt-compare th {{ font-size: 36px; text-align: left; padding: 10px 24px;

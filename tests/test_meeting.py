@@ -15,7 +15,7 @@ from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
 from tests.dbs import dialect_params, loaded_database, sqlite_file
-from views.common import window_for
+from views.common import header, window_for
 from views.meeting import deck
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
@@ -36,7 +36,9 @@ def meeting_of(engine, scope: Scope, period: Period | None) -> deck.MeetingView:
 
 
 def slides_of(engine, scope: Scope, period: Period | None) -> dict[str, deck.Slide]:
-    return {s.key: s for s in meeting_of(engine, scope, period).slides}
+    """Every slide by key, before the deck leaves out bare ones and merges thin ones."""
+    m = deck.Meeting(header(engine, scope), window_for(engine, period))
+    return {s.key: s for s in deck.every_slide(deck.DirectSources(engine, scope, m.window), m)}
 
 
 def test_slide_order_and_titles(engine):
@@ -170,8 +172,16 @@ def test_period_without_data_says_so(engine):
         assert slides[key].empty, key
         assert not slides[key].sheets, key
     assert slides["colors"].empty == "2024年5月所选范围内没有慢病三色管理数据。"
-    none = slides_of(engine, Scope(), None)
-    assert list(none) == ["cover"] and none["cover"].empty
+    # The deck leaves them out; its cover says which, one line per reason.
+    deck_2024 = meeting_of(engine, Scope(hm.A), Period.parse("2024-05")).slides
+    assert all(s.has_figure for s in deck_2024)
+    cover = deck_2024[0]
+    assert "慢病患者绿黄红构成、绿黄红变化：2024年5月所选范围内没有慢病三色管理数据。" in (
+        cover.left_out
+    )
+    assert cover.agenda == tuple(s.title for s in deck_2024[1:])
+    none = meeting_of(engine, Scope(), None).slides
+    assert [s.key for s in none] == ["cover"] and none[0].empty
 
 
 # --- the frame under AppTest --------------------------------------------------------------------
@@ -319,7 +329,11 @@ def test_slide_fits_the_projector(projector, key, where):
     print(f"\nmeeting {where} {key}: {result['seconds']:.2f} s")
     assert result["exceptions"] == 0
     assert page.evaluate(FIT_JS) == []
-    assert page.locator(".mt-title").inner_text() == deck.SLIDE_TITLES[key]
+    # A slide the period leaves out (or merges) opens the deck where it would be: the cover,
+    # or the merged KPIs.
+    shown = deck.Kind(page.evaluate("new URLSearchParams(location.search).get('slide')"))
+    assert shown is key or shown in (deck.Kind.COVER, deck.Kind.KPIS_ALL)
+    assert page.locator(".mt-title").inner_text() == deck.SLIDE_TITLES[shown]
     period = Period.parse(DEMO_LAST_MONTH if where == "all" else DEMO_PERIOD).label
     scope_words = page.locator(".mt-scope").inner_text()
     assert scope_words.endswith(f" · {period}") and (where == "all" or name in scope_words)

@@ -51,6 +51,9 @@ REASON_ZERO_DENOMINATOR = "分母为 0"
 REASON_COUNTY_ONLY = "仅在县级统计，乡镇无此值"
 
 DEMO_BADGE = "演示数据"
+# The source line of demo data (data_meta.source as the demo writer writes it, and as every
+# header, slide and brief words any demo database's source).
+DEMO_SOURCE = "演示数据（随机生成，非真实数据）"
 
 # Figure names that appear on several screens: one constant each, so a label is typed once.
 MISMATCH = "推送不到位"  # rows managed at another level than their colour calls for
@@ -164,6 +167,11 @@ def fraction_pct(fraction, digits: int = DIGITS["rate"]) -> str:
     if _missing(fraction):
         return NO_VALUE
     return pct(100 * float(fraction), digits)
+
+
+def share_percent(fraction, digits: int = 2) -> float | None:
+    """A fraction 0..1 as the percent number a workbook stores (0.1234 → 12.34), or None."""
+    return None if _missing(fraction) else round(100 * float(fraction), digits)
 
 
 def number(value, digits: int = 0) -> str:
