@@ -93,11 +93,17 @@ def shown(page) -> str:
     return page.url.split("slide=")[1].split("&")[0]
 
 
-def press(page, key: str) -> None:
+def press(page, key: str, expected: str) -> None:
+    """Press `key` and wait until the URL shows slide `expected` (the app writes it when its
+    rerun ends: on a busy machine later than any fixed pause), then for the script."""
     from tests.browser import wait_for_script
 
     page.keyboard.press(key)
-    page.wait_for_timeout(400)
+    page.wait_for_function(
+        "slide => new URLSearchParams(location.search).get('slide') === slide",
+        arg=expected,
+        timeout=60_000,
+    )
     wait_for_script(page)
 
 
@@ -121,10 +127,10 @@ def test_keys_move_slides_after_any_control(projector, demo, tmp_path):
     toggle = controls.locator("input[type=checkbox]").first
     assert toggle.is_checked()
     expected = after(1)
-    press(page, "ArrowRight")
+    press(page, "ArrowRight", expected)
     assert shown(page) == expected
     expected = after(1)
-    press(page, " ")
+    press(page, " ", expected)
     assert shown(page) == expected and toggle.is_checked()
     # The seconds select (a combobox that takes arrow keys itself).
     controls.locator("[data-testid='stSelectbox']").click()
@@ -132,10 +138,10 @@ def test_keys_move_slides_after_any_control(projector, demo, tmp_path):
     page.get_by_role("option", name="每页 120 秒").click()
     wait_for_script(page)
     expected = after(1)
-    press(page, "ArrowRight")
+    press(page, "ArrowRight", expected)
     assert shown(page) == expected
     expected = after(-1)
-    press(page, "ArrowLeft")
+    press(page, "ArrowLeft", expected)
     assert shown(page) == expected
     # The 周报 popover, open: PageDown still moves, and its PowerPoint downloads.
     controls.locator("[data-testid='stPopover'] button").first.click()
@@ -147,10 +153,10 @@ def test_keys_move_slides_after_any_control(projector, demo, tmp_path):
     assert path.suffix == ".pptx" and path.name == f"{brief.file_stem(name, DEMO_QUARTER)}.pptx"
     assert len(Presentation(io.BytesIO(path.read_bytes())).slides) == len(keys)
     expected = after(1)
-    press(page, "PageDown")
+    press(page, "PageDown", expected)
     assert shown(page) == expected
     expected = after(-1)
-    press(page, "PageUp")
+    press(page, "PageUp", expected)
     assert shown(page) == expected
     # Counter and clock: "4 / 10 · 14:05".
     position = page.locator(".mt-page").inner_text()
