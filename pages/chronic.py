@@ -70,10 +70,10 @@ def distribution(view: ChronicView, colors: dict) -> None:
     cards = st.columns(1 + len(COLORS))
     cards[0].metric(f"在管{view.what}患者", f"{view.total:,} {view.unit}")
     for card, color in zip(cards[1:], COLORS, strict=True):
-        fraction = view.share_of(color)
-        delta = view.share_change(color)
+        fraction = view.shown_share(color)
+        delta = view.share_change(color) if fraction is not None else None
         card.metric(
-            f"{labels.COLOR_LABELS[color]}（{view.count(color):,} {view.unit}）",
+            f"{labels.COLOR_LABELS[color]}（{labels.count(view.shown_count(color))} {view.unit}）",
             labels.pct(None if fraction is None else 100 * fraction),
             **labels.metric_delta(labels.change_pp(delta), DELTA_COLORS[color]),
             delta_description=f"较{end_label(view.before)}" if view.before else None,
@@ -87,8 +87,9 @@ def distribution(view: ChronicView, colors: dict) -> None:
     area_col, class_col = st.columns([3, 2])
     with area_col:
         st.markdown(f"**各{view.level_word}**（红标占比高的在上）")
-        order = charts.red_first(view.by_area, "area_code", names)
-        bars(charts.share_bars_html(view.by_area, "area_code", order, colors, view.unit))
+        areas = chronic_cells.colour_table_seen(view, "area", "area_code", view.by_area)
+        order = charts.red_first(areas, "area_code", names)
+        bars(charts.share_bars_html(areas, "area_code", order, colors, view.unit))
     with class_col:
         st.markdown("**按村类别**（一类：集中易服务；二类：分散偏远）")
         if view.by_class["patients"].map(lambda v: isinstance(v, str)).any():  # masked
@@ -104,12 +105,13 @@ def distribution(view: ChronicView, colors: dict) -> None:
         diseases = {
             d: labels.DISEASE_LABELS.get(d, d) for d in dict.fromkeys(view.by_disease["disease"])
         }
-        bars(charts.share_bars_html(view.by_disease, "disease", diseases, colors, "人"))
+        by_disease = chronic_cells.colour_table_seen(view, "disease", "disease", view.by_disease)
+        bars(charts.share_bars_html(by_disease, "disease", diseases, colors, "人"))
 
 
 def trend(view: ChronicView, colors: dict) -> None:
     st.subheader("各月占比趋势")
-    chart(charts.share_trend(view.trend, view.trend_months, colors), "cs_trend")
+    chart(charts.share_trend(chronic_cells.trend_seen(view), view.trend_months, colors), "cs_trend")
     missing = view.missing_trend_months
     if missing:
         st.caption("以下月份无数据，图中断开：" + "、".join(month_label(m) for m in missing))

@@ -203,7 +203,7 @@ def _auto(keys: list[str]) -> None:
         _key, since = st.session_state[meeting_state.S_SLIDE_SHOWN_AT]
         if time.monotonic() - since >= AUTO_SLACK * seconds:
             _step(keys, 1, wrap=True)
-            st.rerun()
+            signin.timer_rerun()  # counts as activity within the meeting hold only
 
     tick()
 
@@ -222,4 +222,6 @@ def render(filters: state.Filters) -> None:
         panels.render(slide, m, functools.partial(_drill, filters.scope))
     _controls(keys, key, filters, m)
     presenter.install()
+    with st.container(key="mt_keys_alive"):
+        signin.meeting_keepalive()
     _auto(keys)

@@ -137,7 +137,7 @@ def colors(slide: ColorsSlide, m: Meeting, drill: Drill) -> None:
             big_number(
                 labels.COLOR_LABELS[c],
                 labels.fraction_pct(slide.shares[c]),
-                f"{slide.totals[c]:,} 人次",
+                f"{labels.count(slide.totals[c])} 人次",
                 fills[c],
             )
             for c in COLORS

@@ -190,6 +190,11 @@ def _ranking(shapes, slide: RankingSlide, m: deck.Meeting) -> None:
 
 
 @register(Output.PPTX, ColorsSlide)
+def _number(count):
+    """A chart value: a count hidden for small cells (`<5`, 不显示) has none."""
+    return None if isinstance(count, str) else count
+
+
 def _colors(shapes, slide: ColorsSlide, m: deck.Meeting) -> None:
     unit = slide.unit
     _big_numbers(
@@ -197,7 +202,7 @@ def _colors(shapes, slide: ColorsSlide, m: deck.Meeting) -> None:
         _body(0, 0.2),
         [
             (labels.COLOR_LABELS[c], labels.fraction_pct(slide.shares[c]),
-             f"{slide.totals[c]:,} {unit}", palette.MANAGEMENT_COLORS[c])
+             f"{labels.count(slide.totals[c])} {unit}", palette.MANAGEMENT_COLORS[c])
             for c in COLORS
         ],
     )  # fmt: skip
@@ -205,7 +210,7 @@ def _colors(shapes, slide: ColorsSlide, m: deck.Meeting) -> None:
     graph = kit.chart(
         shapes, _body(0.22, 1.0), XL_CHART_TYPE.BAR_STACKED_100,
         [r.label for r in rows],
-        [(f"{labels.COLOR_LABELS[c]}（{unit}）", [r.counts[c] for r in rows],
+        [(f"{labels.COLOR_LABELS[c]}（{unit}）", [_number(r.counts[c]) for r in rows],
           palette.MANAGEMENT_COLORS[c]) for c in COLORS],
         label_position=kit.CENTER,
     )  # fmt: skip
