@@ -14,7 +14,7 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import audit, data, quality_settings, signin, small_cells, state
+from dashboard import audit, data, quality_settings, safe, signin, small_cells, state
 from dashboard.data import cached
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
@@ -92,12 +92,16 @@ def _exit() -> None:
             del st.query_params[key]
 
 
+# The title bar's area names: cut beyond this (whole on hover), the bar stays one line.
+SCOPE_CHARS = 40
+
+
 def _title(slide: deck.Slide, m: deck.Meeting, position: str) -> None:
     demo = '<span class="mt-badge">演示数据</span>' if m.demo else ""
     message = f'<div class="mt-message">{escape(slide.message)}</div>' if slide.message else ""
     panels.html_block(
         f'<div class="mt-head"><span class="mt-title">{escape(slide.title)}</span>'
-        f'<span class="mt-scope">{escape(m.scope_words)} · '
+        f'<span class="mt-scope">{safe.html_name(m.scope_words, SCOPE_CHARS)} · '
         f"{escape(m.period_label)}</span>{demo}"
         f'<span class="mt-page">{position} · <span class="{presenter.CLOCK_CLASS}">'
         f"{time.strftime('%H:%M')}</span></span></div>{message}"

@@ -111,7 +111,8 @@ def ranking(slide: RankingSlide, m: Meeting, drill: Drill) -> None:
         box = st.container(horizontal=True, key="mt_drill", gap="small")
         for code, name, target in zip(rows["area_code"], rows["name"], slide.drill_to, strict=True):
             box.button(
-                safe.markdown(name),
+                safe.markdown(safe.cut(name)),
+                help=safe.markdown(name) if safe.cut(name) != name else None,
                 key=f"mt_drill_{code}",
                 on_click=drill,
                 args=(target,),

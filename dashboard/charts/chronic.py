@@ -60,7 +60,8 @@ def share_bars(
     `narrow` (a chart in a narrow column) writes count and share on two lines in taller bars.
     """
     fig = go.Figure()
-    rows = [safe.plotly(names[k]) for k in names]
+    rows = safe.plotly_ticks(names[k] for k in names)
+    whole = safe.plotly_names(names[k] for k in names)
     for color in COLORS:
         part = shares[shares["color"] == color].set_index(key).reindex(list(names))
         # A count hidden for small cells reads `<5` / 不显示 and has no bar (its share is empty).
@@ -82,10 +83,10 @@ def share_bars(
             insidetextanchor="middle",
             textangle=0,
             textfont={"size": BAR_TEXT_PX, "color": theme.MANAGEMENT_TEXT_COLORS[color]},
-            customdata=[labels.count(n) for n in counts],
-            hovertemplate="%{y} · "
+            customdata=[[labels.count(n), w] for n, w in zip(counts, whole, strict=True)],
+            hovertemplate="%{customdata[1]} · "
             + labels.COLOR_LABELS[color]
-            + f"：%{{customdata}} {unit}（%{{x:.1f}}%）<extra></extra>",
+            + f"：%{{customdata[0]}} {unit}（%{{x:.1f}}%）<extra></extra>",
         )
     # Red is the thinnest part and ends every bar: its label is written after the bar, always
     # (a text trace, since plotly hides or moves bar text that does not fit).
@@ -302,7 +303,7 @@ def mismatch_bars(
     """Horizontal bars of the mismatched share (one per row of `df`), count and share written."""
     fig = go.Figure(
         go.Bar(
-            y=[safe.plotly(n) for n in names],
+            y=safe.plotly_ticks(names),
             x=100 * df["mismatch_share"].astype(float).fillna(0),
             orientation="h",
             marker_color=bar_colors or theme.ACCENT,
@@ -312,8 +313,11 @@ def mismatch_bars(
             ],
             textposition="outside",
             cliponaxis=False,
-            customdata=df["patients"],
-            hovertemplate=f"%{{y}}：%{{text}}，共 %{{customdata:,}} {unit}<extra></extra>",
+            customdata=[
+                [labels.count(p), w]
+                for p, w in zip(df["patients"], safe.plotly_names(names), strict=True)
+            ],
+            hovertemplate=f"%{{customdata[1]}}：%{{text}}，共 %{{customdata[0]}} {unit}<extra></extra>",
         )
     )
     top = float(100 * df["mismatch_share"].astype(float).max()) if len(df) else 0

@@ -56,15 +56,18 @@ def indicator_bars(
         go.Bar(
             x=rows["value"],
             y=[
-                safe.plotly_markup(HIGHLIGHT, n) if c in highlight else safe.plotly(n)
-                for c, n in zip(rows["area_code"], rows["name"], strict=True)
+                safe.plotly_markup(HIGHLIGHT, safe.cut(n)) if c in highlight else tick
+                for c, n, tick in zip(
+                    rows["area_code"], rows["name"], safe.plotly_ticks(rows["name"]), strict=True
+                )
             ],
+            customdata=safe.plotly_names(rows["name"]),
             orientation="h",
             marker_color=[theme.ATTAINMENT_COLORS[b] for b in bands],
             text=[cell_text(v, d) for v in rows["value"]],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            hovertemplate="%{customdata}: %{text}<extra></extra>",
         )
     )
     fig.add_vline(
@@ -94,9 +97,12 @@ def indicator_lost_bars(
         go.Bar(
             x=rows["lost"],
             y=[
-                safe.plotly_markup(HIGHLIGHT, n) if c in highlight else safe.plotly(n)
-                for c, n in zip(rows["area_code"], rows["name"], strict=True)
+                safe.plotly_markup(HIGHLIGHT, safe.cut(n)) if c in highlight else tick
+                for c, n, tick in zip(
+                    rows["area_code"], rows["name"], safe.plotly_ticks(rows["name"]), strict=True
+                )
             ],
+            customdata=safe.plotly_names(rows["name"]),
             orientation="h",
             marker_color=LOST_BAR,
             text=[
@@ -105,7 +111,7 @@ def indicator_lost_bars(
             ],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: 失分 %{text}<extra></extra>",
+            hovertemplate="%{customdata}: 失分 %{text}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", title=None)
@@ -240,7 +246,7 @@ def rank_moves(df: pd.DataFrame) -> go.Figure:
         for rank, rows in ranked.groupby(column, sort=True):
             if side == "模拟排名":  # movers first, so a cut-off label never hides a move
                 rows = rows.sort_values("movement", key=lambda m: ~m.isin(MOVED), kind="stable")
-            names = [safe.plotly(n) for n in rows["name"]]
+            names = [safe.plotly(safe.cut(n)) for n in rows["name"]]
             if side == "模拟排名":  # only moves are marked: a column of – would hide them
                 names = [
                     f"{n} {movement_text(m, c)}" if m in MOVED else n

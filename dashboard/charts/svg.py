@@ -233,7 +233,7 @@ def stacked_bars(rows: list[BarRow], unit: str, narrow: bool = False) -> str:
                 f'data-share="{_num(100 * share)}">{text}</div>'
             )
         body.append(  # three cells of the chart's grid, so every bar starts and ends alike
-            f'<div class="name" title="{safe.html(r.name)}">{safe.html(r.name)}</div>'
+            f'<div class="name" title="{safe.html(r.name)}">{safe.html(safe.cut(r.name))}</div>'
             f'<div class="bar">{"".join(parts)}</div><div class="after">{safe.html(r.after)}</div>'
         )
     ticks = "".join(
@@ -358,7 +358,7 @@ def value_bars(
         width = 0.0 if r.value is None else float(r.value)
         tick = f'<i class="tick" style="left:{x(r.tick)}%"></i>' if r.tick is not None else ""
         cells.append(
-            f'<div class="name" title="{safe.html(r.name)}">{safe.html(r.name)}</div>'
+            f'<div class="name" title="{safe.html(r.name)}">{safe.html(safe.cut(r.name))}</div>'
             f'<div class="cell" title="{safe.html(r.tip)}" data-value="{_num(width)}">'
             f'<div class="fill" style="width:{x(width)}%;background:{safe.html(r.fill)}"></div>'
             f'<span class="val">{safe.html(r.text)}</span>{tick}</div>'
