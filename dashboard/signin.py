@@ -16,10 +16,9 @@ import time
 from urllib.parse import quote, urlencode
 
 import streamlit as st
-from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import audit, auth, database, safe, state, websession
+from dashboard import activity, audit, auth, database, safe, state, websession
 from dashboard.auth import User
 
 log = logging.getLogger(__name__)
@@ -31,9 +30,7 @@ S_MODE = "s_auth_mode"  # "on", "off" (DASHBOARD_AUTH=off) or "demo"
 S_LAST_DRILL = "s_audit_last_drill"  # the village/team/area last written to the audit trail
 S_OFF_TOASTED = "s_auth_off_toasted"  # the meeting's "sign-in is off" toast was shown
 W_USERNAME, W_PASSWORD = "w_auth_username", "w_auth_password"
-S_HUMAN_AT = "s_auth_human_at"  # time of this tab's last click or key (not a timer's run)
 S_ADMIN_FORM = "s_auth_admin_form"  # the error page's administrator sign-in was opened
-S_TIMER_RUN = "s_auth_timer_run"  # the coming full run was asked for by the meeting's timer
 
 # A session row's last_seen is written at most this often (idle expiry is in minutes).
 TOUCH_S = 15
@@ -100,28 +97,10 @@ def _guard(sid: str) -> callable:
             if isinstance(result, User):
                 return None
             why = result
-        rerun_tab(tab)
+        activity.rerun_tab(tab)
         return why
 
     return check
-
-
-def rerun_tab(tab: str | None) -> None:
-    """Ask the browser tab with this Streamlit session id for a full run from any thread (what
-    Streamlit's own file watcher does on save); nothing when the tab has gone."""
-    if tab is None or not runtime.exists():
-        return
-    info = runtime.get_instance()._session_mgr.get_active_session_info(tab)
-    if info is None:
-        return
-    from streamlit.proto.ClientState_pb2 import ClientState
-
-    session = info.session
-    # The tab's last client state (its page, query string and widgets), as a whole-app run.
-    state = ClientState()
-    state.CopyFrom(session._client_state)
-    state.fragment_id = ""
-    session._call_soon_on_event_loop(lambda: session.request_rerun(state))
 
 
 def _set_actor(user: User | None, sid: str | None) -> None:
@@ -333,8 +312,8 @@ def require(db: database.Database) -> User | None:
             st.session_state.pop(S_USER, None)
     if user is None:
         _form(accounts, oidc)
-    timer = st.session_state.pop(S_TIMER_RUN, False)
-    if _is_activity(timer, accounts) and (
+    timer = activity.timer_run()
+    if activity.counts(timer, accounts.meeting_hold_s) and (
         record is None or time.time() - record.last_seen > TOUCH_S
     ):
         websession.touch(sid)
@@ -344,31 +323,9 @@ def require(db: database.Database) -> User | None:
     return user
 
 
-def keeps_alive(timer: bool, human_at: float | None, hold_s: float, now: float) -> bool:
-    """Whether a run counts as activity for idle expiry: a click or key always does; a run of
-    the meeting's timers (slide advance, keep-alive) only within `hold_s` of the last one, so
-    a meeting holds its session while an unattended tab still ends (hold + idle later)."""
-    if not timer:
-        return True
-    return human_at is not None and now - human_at < hold_s
-
-
-def _is_activity(timer: bool, accounts: auth.Accounts) -> bool:
-    now = time.time()
-    if not timer:
-        st.session_state[S_HUMAN_AT] = now
-    return keeps_alive(timer, st.session_state.get(S_HUMAN_AT), accounts.meeting_hold_s, now)
-
-
-def timer_rerun() -> None:
-    """A whole-app run asked for by the meeting's slide timer (not by the presenter)."""
-    st.session_state[S_TIMER_RUN] = True
-    st.rerun()
-
-
 def still_signed_in(timer: bool = False) -> bool:
     """The session of this run still holds (always True with sign-in off); a `timer` run (the
-    meeting's) counts as activity only within the meeting hold (keeps_alive)."""
+    meeting's) counts as activity only within the meeting hold (activity.keeps_alive)."""
     if st.session_state.get(S_MODE) != "on":
         return True
     sid = st.session_state.get(S_SID)
@@ -382,7 +339,7 @@ def still_signed_in(timer: bool = False) -> bool:
     result = auth.session_user(record, accounts)
     if not isinstance(result, User):
         return False
-    if _is_activity(timer, accounts) and time.time() - record.last_seen > TOUCH_S:
+    if activity.counts(timer, accounts.meeting_hold_s) and time.time() - record.last_seen > TOUCH_S:
         websession.touch(sid)
     _set_actor(result, sid)
     return True
@@ -391,7 +348,7 @@ def still_signed_in(timer: bool = False) -> bool:
 def fragment(func=None, *, run_every=None):
     """st.fragment that first checks the session: a fragment rerun after sign-out, expiry or
     an account change reruns the whole app instead, which shows the sign-in form. Timed
-    fragments (only the meeting's) count as activity within the meeting hold (keeps_alive)."""
+    fragments (only the meeting's) count as activity within the meeting hold (activity.keeps_alive)."""
 
     def wrap(body):
         @functools.wraps(body)
@@ -438,7 +395,7 @@ def audit_drill() -> None:
 def meeting_keepalive() -> None:
     """例会模式's heartbeat: while the room discusses one slide (no click, no auto-advance),
     a timed run every third of the idle time keeps the session alive — within the meeting
-    hold only (keeps_alive); it draws nothing."""
+    hold only (activity.keeps_alive); it draws nothing."""
     if st.session_state.get(S_MODE) != "on":
         return
     try:

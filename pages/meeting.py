@@ -14,7 +14,7 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import audit, data, quality_settings, safe, signin, small_cells, state
+from dashboard import activity, audit, data, quality_settings, safe, signin, small_cells, state
 from dashboard.data import cached
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
@@ -207,7 +207,7 @@ def _auto(keys: list[str]) -> None:
         _key, since = st.session_state[meeting_state.S_SLIDE_SHOWN_AT]
         if time.monotonic() - since >= AUTO_SLACK * seconds:
             _step(keys, 1, wrap=True)
-            signin.timer_rerun()  # counts as activity within the meeting hold only
+            activity.timer_rerun()  # counts as activity within the meeting hold only
 
     tick()
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, signin, websession
+from dashboard import activity, auth, signin, websession
 from tests import handmade as hm
 from tests.test_security_scope import PASSWORD
 from tests.test_source_down import APP, _go_down, _run, _text, source  # noqa: F401 (fixture)
@@ -22,15 +22,15 @@ HOLD = 180 * 60.0
 
 # --- 例会模式 keeps its session alive, an unattended tab does not ---------------------------
 def test_a_click_or_key_always_counts_as_activity():
-    assert signin.keeps_alive(timer=False, human_at=None, hold_s=HOLD, now=1e9)
+    assert activity.keeps_alive(timer=False, human_at=None, hold_s=HOLD, now=1e9)
 
 
 def test_a_meeting_timer_counts_within_the_hold_only():
     now = 1_000_000.0
-    assert signin.keeps_alive(True, now - 60, HOLD, now)  # discussing a slide
-    assert signin.keeps_alive(True, now - HOLD + 1, HOLD, now)
-    assert not signin.keeps_alive(True, now - HOLD, HOLD, now)  # left running overnight
-    assert not signin.keeps_alive(True, None, HOLD, now)  # no click ever in this tab
+    assert activity.keeps_alive(True, now - 60, HOLD, now)  # discussing a slide
+    assert activity.keeps_alive(True, now - HOLD + 1, HOLD, now)
+    assert not activity.keeps_alive(True, now - HOLD, HOLD, now)  # left running overnight
+    assert not activity.keeps_alive(True, None, HOLD, now)  # no click ever in this tab
 
 
 def test_meeting_hold_setting_is_checked(tmp_path):

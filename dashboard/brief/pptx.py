@@ -189,12 +189,12 @@ def _ranking(shapes, slide: RankingSlide, m: deck.Meeting) -> None:
         _note(shapes, f"共 {len(slide.league)} 个，完整排名{EXCEL_NOTE}。")
 
 
-@register(Output.PPTX, ColorsSlide)
 def _number(count):
     """A chart value: a count hidden for small cells (`<5`, 不显示) has none."""
     return None if isinstance(count, str) else count
 
 
+@register(Output.PPTX, ColorsSlide)
 def _colors(shapes, slide: ColorsSlide, m: deck.Meeting) -> None:
     unit = slide.unit
     _big_numbers(
