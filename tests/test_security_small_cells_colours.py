@@ -198,3 +198,32 @@ def test_the_json_export_hides_as_the_page_does():
     assert all(r["share"] is None for r in red_trend)  # 3/60 × 60 would give 3
     area = {(r["area_code"], r["color"]): r["patients"] for r in data["by_area"]}
     assert area[(W, "red")] == "<5"
+
+
+def kpi(code: str, numerator: float, denominator: float):
+    from views.overview import Kpi
+
+    value = 100 * numerator / denominator
+    return Kpi(code, f"指标{code}", "%", True, "sum", 90.0, 1.0, value, numerator, denominator,
+               "2026-03", value / 90, 50.0, value - 50, None, None, (("2026-03", value),))  # fmt: skip
+
+
+def test_township_rates_over_a_few_people_are_not_shown():
+    """A township's indicator over 3 people (1/3 → 33.3%) names what happened to one of them."""
+    from views.overview import Alert, OverviewView
+
+    few, many = kpi("few", 1, 3), kpi("many", 40, 50)
+    alert = Alert("below_target", 2, "项", "指标未达目标",
+                  items=("指标few 33.3%（目标 90%）", "指标many 80.0%（目标 90%）"))  # fmt: skip
+    view = OverviewView(Scope("330102", (W,)), None, True, True, kpis=(few, many),
+                        alerts=(alert,))  # fmt: skip
+    seen = chronic_cells.overview_seen(view, BELOW)
+    shown = {k.code: k for k in seen.kpis}
+    assert shown["few"].value is None and shown["few"].numerator is None
+    assert shown["few"].denominator is None and shown["few"].change is None
+    assert all(v is None for _m, v in shown["few"].trend)
+    assert "<5" in shown["few"].no_value_reason
+    assert shown["many"] == many
+    (below_target,) = seen.alerts
+    assert below_target.count == 1 and below_target.items == ("指标many 80.0%（目标 90%）",)
+    assert chronic_cells.overview_seen(view, 0) is view  # a county role sees it all

@@ -205,10 +205,41 @@ def seen(engine: Engine, view: ChronicView, below: int) -> ChronicView:
     )
 
 
+def kpis_seen(view, below: int):
+    """总览's indicators for floor `below`: a rate over fewer than `below` (1/3, 2/2 at a
+    township) is not shown — no value, no numerator or denominator, no change or trend — and
+    leaves the 指标未达目标 alert."""
+    hidden = {k.code for k in view.kpis if masking.hidden_rate(k.denominator, below)}
+    if not hidden:
+        return view
+    reason = f"分母{masking.words(below)}，不显示"
+    kpis = tuple(
+        replace(k, value=None, numerator=None, denominator=None, attainment=None,
+                previous=None, change=None, no_value_reason=reason, no_change_reason=None,
+                trend=tuple((m, None) for m, _v in k.trend))
+        if k.code in hidden else k
+        for k in view.kpis
+    )  # fmt: skip
+    names = {f"{k.name} " for k in view.kpis if k.code in hidden}
+    alerts = []
+    for alert in view.alerts:
+        if alert.key == "below_target":
+            items = tuple(i for i in alert.items if not any(i.startswith(n) for n in names))
+            if not items:
+                continue
+            alert = replace(alert, items=items, count=len(items))
+        alerts.append(alert)
+    return replace(view, kpis=kpis, alerts=tuple(alerts))
+
+
 def overview_seen(view, below: int):
     """总览 (views.overview.OverviewView) as a user with floor `below` sees it: the
-    推送不到位 alert and the glance's 推送不到位 read `<5` for a few people, as 慢病三色 does."""
-    if not below or view.chronic is None:
+    推送不到位 alert and the glance's 推送不到位 read `<5` for a few people, as 慢病三色 does;
+    indicator rates over fewer than `below` are not shown (kpis_seen)."""
+    if not below:
+        return view
+    view = kpis_seen(view, below)
+    if view.chronic is None:
         return view
     m = mismatch_seen(view.chronic.mismatch, below)
     alerts = []
