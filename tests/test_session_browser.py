@@ -64,11 +64,10 @@ def no_traceback(page) -> None:
     assert "Traceback" not in text and "Ask Google" not in text and "/work/" not in text
 
 
-@pytest.fixture
-def server(tmp_path):
+def _server(tmp_path, settings: str = ""):
     """A server on a hand-made database with sign-in on; yields (base URL, folder)."""
     db = sqlite_file(tmp_path / "h.sqlite", hm.ROWS)
-    users = accounts_file(tmp_path)
+    users = accounts_file(tmp_path, settings)
     env = {
         "DASHBOARD_AUTH": None,
         "DASHBOARD_USERS_FILE": str(users),
@@ -78,6 +77,11 @@ def server(tmp_path):
     }
     with streamlit_server(db, script="app.py", env=env) as base:
         yield base, tmp_path
+
+
+@pytest.fixture
+def server(tmp_path):
+    yield from _server(tmp_path)
 
 
 def test_a_township_session_lasts_through_reload_new_tab_and_meeting(server):
@@ -175,17 +179,7 @@ def shot(page, folder: Path, name: str) -> None:
 @pytest.fixture
 def idle_server(tmp_path):
     """As `server`, with idle expiry after one minute and a two-minute meeting hold."""
-    db = sqlite_file(tmp_path / "h.sqlite", hm.ROWS)
-    users = accounts_file(tmp_path, "idle_minutes = 1\nmeeting_hold_minutes = 2")
-    env = {
-        "DASHBOARD_AUTH": None,
-        "DASHBOARD_USERS_FILE": str(users),
-        "DASHBOARD_AUDIT_DIR": str(tmp_path / "audit"),
-        "DASHBOARD_AUTH_DIR": str(tmp_path / "auth"),
-        "DASHBOARD_STORE_DIR": str(tmp_path / "store"),
-    }
-    with streamlit_server(db, script="app.py", env=env) as base:
-        yield base, tmp_path
+    yield from _server(tmp_path, "idle_minutes = 1\nmeeting_hold_minutes = 2")
 
 
 def test_a_meeting_holds_its_session_and_an_idle_page_does_not(idle_server):
