@@ -61,13 +61,14 @@ def indicator_bars(
                     rows["area_code"], rows["name"], safe.plotly_ticks(rows["name"]), strict=True
                 )
             ],
-            customdata=safe.plotly_names(rows["name"]),
+            hovertext=safe.plotly_names(rows["name"]),  # the whole name (ticks are cut)
             orientation="h",
+            customdata=rows["area_code"].tolist(),  # a click drills there (dashboard.drill)
             marker_color=[theme.ATTAINMENT_COLORS[b] for b in bands],
             text=[cell_text(v, d) for v in rows["value"]],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{customdata}: %{text}<extra></extra>",
+            hovertemplate="%{hovertext}: %{text}<extra></extra>",
         )
     )
     fig.add_vline(
@@ -102,8 +103,9 @@ def indicator_lost_bars(
                     rows["area_code"], rows["name"], safe.plotly_ticks(rows["name"]), strict=True
                 )
             ],
-            customdata=safe.plotly_names(rows["name"]),
+            hovertext=safe.plotly_names(rows["name"]),  # the whole name (ticks are cut)
             orientation="h",
+            customdata=rows["area_code"].tolist(),  # a click drills there (dashboard.drill)
             marker_color=LOST_BAR,
             text=[
                 f"{lost:.{LOST_DECIMALS}f} 分（分值 {full:.{LOST_DECIMALS}f}）"
@@ -111,7 +113,7 @@ def indicator_lost_bars(
             ],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{customdata}: 失分 %{text}<extra></extra>",
+            hovertemplate="%{hovertext}: 失分 %{text}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", title=None)
