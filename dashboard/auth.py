@@ -7,6 +7,7 @@ accounts refuses to start unless DASHBOARD_AUTH=off (then every page says sign-i
 
     [settings]                     # optional; defaults below
     idle_minutes = 30              # no click for this long ends a session
+    meeting_hold_minutes = 180     # 例会模式 keeps it alive this long after the last click/key
     max_failures = 5               # wrong passwords for one account from one address …
     lockout_minutes = 15           # … lock that pair this long (doubling on each repeat)
     address_max_failures = 20      # wrong passwords from one address, any account
@@ -46,6 +47,11 @@ ROLE_LABELS = {"admin": "管理员", "leader": "局领导", "county": "县区", 
 # Defaults: half an hour idle ends a session on a shared office PC; five wrong passwords lock
 # the account for a quarter of an hour (slows guessing, does not lock out a user for a day).
 IDLE_MINUTES = 30
+# 例会模式: an open meeting tab keeps its session alive (the room discusses a slide, the slides
+# advance by themselves) for at most this long after the presenter's last click or key; then
+# idle expiry applies as anywhere. Three hours cover a long 例会; a tab left on the projector
+# overnight still ends.
+MEETING_HOLD_MINUTES = 180
 MAX_FAILURES = 5
 LOCKOUT_MINUTES = 15
 # One address trying many accounts (password spraying), and many addresses trying one account
@@ -56,6 +62,7 @@ ACCOUNT_MAX_FAILURES = 50
 # Settings: (default, lowest, highest) — 0, a negative number or text is refused at start.
 SETTINGS = {
     "idle_minutes": (IDLE_MINUTES, 1, 24 * 60),
+    "meeting_hold_minutes": (MEETING_HOLD_MINUTES, 1, 12 * 60),
     "max_failures": (MAX_FAILURES, 1, 100),
     "lockout_minutes": (LOCKOUT_MINUTES, 1, 24 * 60),
     "address_max_failures": (ADDRESS_MAX_FAILURES, 1, 10_000),
@@ -115,6 +122,7 @@ class User:
 class Accounts:
     users: dict[str, User]
     idle_s: float = IDLE_MINUTES * 60
+    meeting_hold_s: float = MEETING_HOLD_MINUTES * 60
     max_failures: int = MAX_FAILURES
     lockout_s: float = LOCKOUT_MINUTES * 60
     address_max_failures: int = ADDRESS_MAX_FAILURES
@@ -182,6 +190,7 @@ def load_accounts(path: Path | None = None) -> Accounts:
     return Accounts(
         users,
         idle_s=_setting(settings, "idle_minutes") * 60,
+        meeting_hold_s=_setting(settings, "meeting_hold_minutes") * 60,
         max_failures=_setting(settings, "max_failures"),
         lockout_s=_setting(settings, "lockout_minutes") * 60,
         address_max_failures=_setting(settings, "address_max_failures"),

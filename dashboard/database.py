@@ -213,6 +213,8 @@ def error_page(title: str, reason: str, hint: str, on_retry=None, private: bool 
     may_see_details; others are told to come back later.
     """
     st.error(f"### {title}")
+    if private and not may_see_details():
+        _signed_in_already()
     if not private and not may_see_details():
         st.markdown("**原因：**")
         st.code(safe.reason(reason), language=None, wrap_lines=True)
@@ -225,7 +227,21 @@ def error_page(title: str, reason: str, hint: str, on_retry=None, private: bool 
         _retry(on_retry)
     else:
         st.markdown("服务仍在运行，请稍后刷新页面；如持续出现，请联系管理员。")
+        from dashboard import signin  # signin imports this module
+
+        signin.admin_sign_in()  # details and 重试 for an administrator once signed in
     st.stop()
+
+
+def _signed_in_already() -> None:
+    """This page comes before the sign-in gate: an administrator whose cookie still holds a
+    session sees the details at once (a fresh tab has no user in its state yet)."""
+    from dashboard import signin  # signin imports this module
+
+    try:
+        signin.identify()
+    except Exception as exc:  # the session store unreadable: details stay hidden
+        log.warning("session lookup on the error page failed: %s", safe.exception_reason(exc))
 
 
 def _time_words(extracted_at: str | None) -> str:

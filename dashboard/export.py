@@ -118,7 +118,10 @@ def build_view(
     model = builder(engine, scope, window, **options)
     if builder in SEEN_WITH_FLOOR:
         model = SEEN_WITH_FLOOR[builder](engine, model, below)
-    return {"view": name, **_mask_village_counts(name, jsonable(model), visible)}
+    data = _mask_village_counts(name, jsonable(model), visible)
+    if isinstance(model, chronic_view.ChronicView):  # its colour counts as the page hides them
+        data = chronic_cells.mask_json(data, model)
+    return {"view": name, **data}
 
 
 def build_report(
@@ -152,7 +155,7 @@ def build_report(
         "red_not_up": 0,
     }
     if ch.month is not None:
-        dist = ch.by_disease
+        dist = chronic_cells.colour_table_seen(ch, "disease", "disease", ch.by_disease)
         report["chronic_colors"] = _records(dist, ["disease", "color", "patients"])
         report["mismatched"] = ch.mismatch.mismatched
         report["red_not_up"] = ch.mismatch.red_not_up

@@ -78,6 +78,31 @@ def plotly_markup(template: str, *texts) -> PlotlyMarkup:
     return PlotlyMarkup(template.format(*(plotly(t) for t in texts)))
 
 
+def cut(text, limit: int = names.SHORT) -> str:
+    """A name cut with an ellipsis for a narrow place whose container carries the whole name
+    (a title attribute, a hover); html_name when the cut text is the HTML itself."""
+    return names.short("" if text is None else str(text), limit)
+
+
+def plotly_ticks(texts, limit: int = names.SHORT) -> list[str]:
+    """Category ticks from names: each cut (cut) and made literal (plotly), kept distinct
+    (two names cut alike would merge into one bar), for charts whose hover shows the whole
+    name (plotly_names)."""
+    out, seen = [], set()
+    for text in texts:
+        tick = plotly(cut(text, limit))
+        while tick in seen:
+            tick += "\u200b"  # invisible, but another category
+        seen.add(tick)
+        out.append(tick)
+    return out
+
+
+def plotly_names(texts) -> list[str]:
+    """Whole names for a hover (customdata): made literal, never cut."""
+    return [plotly(t) for t in texts]
+
+
 def plotly(text) -> str:
     """Text made literal inside a plotly label, tick, legend or hover text (plotly_markup's
     result is already: it is returned as it is)."""

@@ -16,8 +16,9 @@ import time
 from urllib.parse import quote, urlencode
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import audit, auth, database, safe, state, websession
+from dashboard import activity, audit, auth, database, safe, state, websession
 from dashboard.auth import User
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ S_MODE = "s_auth_mode"  # "on", "off" (DASHBOARD_AUTH=off) or "demo"
 S_LAST_DRILL = "s_audit_last_drill"  # the village/team/area last written to the audit trail
 S_OFF_TOASTED = "s_auth_off_toasted"  # the meeting's "sign-in is off" toast was shown
 W_USERNAME, W_PASSWORD = "w_auth_username", "w_auth_password"
+S_ADMIN_FORM = "s_auth_admin_form"  # the error page's administrator sign-in was opened
 
 # A session row's last_seen is written at most this often (idle expiry is in minutes).
 TOUCH_S = 15
@@ -43,7 +45,9 @@ AUDIT_DOWN = (
 )
 ENDED = {
     "expired": "长时间未操作，已自动退出登录。请重新登录。",
-    "account": "账号或密码已变更，请重新登录。",
+    "account": "账号已删除、停用或密码已变更，登录已结束。请重新登录。",
+    "account_file": "账号文件无效，登录已结束。请联系管理员。",
+    "ended": "登录已结束（已在其他窗口退出或被管理员结束）。请重新登录。",
 }
 
 
@@ -77,15 +81,24 @@ def oidc_configured() -> bool:
 
 
 def _guard(sid: str) -> callable:
-    """What a deferred download asks before it builds: None while the session holds."""
+    """What a deferred download asks before it builds: None while the session holds. When it
+    does not, the tab is rerun at once (from the download's thread), so the sign-in form with
+    its reason replaces the page on the click itself, not at the next interaction."""
+    ctx = get_script_run_ctx()
+    tab = ctx.session_id if ctx is not None else None
 
     def check() -> str | None:
         try:
             accounts = auth.load_accounts()
         except auth.AccountsError:
-            return "account_file"
-        result = auth.session_user(websession.lookup(sid), accounts)
-        return None if isinstance(result, User) else result
+            why = "account_file"
+        else:
+            result = auth.session_user(websession.lookup(sid), accounts)
+            if isinstance(result, User):
+                return None
+            why = result
+        activity.rerun_tab(tab)
+        return why
 
     return check
 
@@ -118,7 +131,6 @@ def _end(sid: str, why: str, username: str | None) -> None:
 def _redirect(url: str) -> None:
     """Send the browser to a URL of this server (what st.login does to reach its route)."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
     if ctx is not None:
@@ -228,6 +240,45 @@ def _form(accounts: auth.Accounts, oidc: bool) -> None:
     st.stop()
 
 
+def identify() -> User | None:
+    """The user this tab or its cookie is signed in as, without drawing a form (None: nobody,
+    or the account file cannot be read). For pages drawn before require(): the hard error
+    page, which shows connection details to a signed-in administrator only."""
+    try:
+        accounts = auth.load_accounts()
+    except auth.AccountsError:
+        return None
+    sid = st.session_state.get(S_SID) or websession.unsign(
+        st.context.cookies.get(websession.COOKIE)
+    )
+    result = auth.session_user(websession.lookup(sid), accounts) if sid else None
+    if not isinstance(result, User):
+        return None
+    st.session_state[S_USER], st.session_state[S_SID] = result, sid
+    _set_actor(result, sid)
+    return result
+
+
+def admin_sign_in() -> None:
+    """On the hard error page, for a visitor not signed in: the way an administrator signs in
+    to see the connection details (the form opens on a click; stops the run)."""
+    user = current_user()
+    if user is not None:
+        st.caption("连接详情仅管理员可见。")
+        return
+    if st.button("管理员登录查看详情", icon=":material/admin_panel_settings:") or (
+        st.session_state.get(S_ADMIN_FORM)
+    ):
+        st.session_state[S_ADMIN_FORM] = True
+        try:
+            accounts = auth.load_accounts()
+        except auth.AccountsError:
+            st.caption("账号文件无效，暂时无法登录。")
+            return
+        st.session_state[S_MODE] = "on"
+        _form(accounts, oidc_configured())
+
+
 def require(db: database.Database) -> User | None:
     """Sign-in before anything else is drawn; returns the user, None when sign-in is off."""
     if db.builds_demo or auth.auth_switched_off():
@@ -256,11 +307,15 @@ def require(db: database.Database) -> User | None:
         elif record is not None:
             _end(sid, result, record.username)
         else:
+            if st.session_state.pop(S_SID, None):  # this tab was signed in: say it ended
+                st.session_state[S_EXPIRED] = "ended"
             st.session_state.pop(S_USER, None)
-            st.session_state.pop(S_SID, None)
     if user is None:
         _form(accounts, oidc)
-    if record is None or time.time() - record.last_seen > TOUCH_S:
+    timer = activity.timer_run()
+    if activity.counts(timer, accounts.meeting_hold_s) and (
+        record is None or time.time() - record.last_seen > TOUCH_S
+    ):
         websession.touch(sid)
     st.session_state[S_USER] = user  # role or area changes apply at once
     st.session_state[S_SID] = sid
@@ -268,8 +323,9 @@ def require(db: database.Database) -> User | None:
     return user
 
 
-def still_signed_in(touch: bool = True) -> bool:
-    """The session of this run still holds (always True with sign-in off)."""
+def still_signed_in(timer: bool = False) -> bool:
+    """The session of this run still holds (always True with sign-in off); a `timer` run (the
+    meeting's) counts as activity only within the meeting hold (activity.keeps_alive)."""
     if st.session_state.get(S_MODE) != "on":
         return True
     sid = st.session_state.get(S_SID)
@@ -283,7 +339,7 @@ def still_signed_in(touch: bool = True) -> bool:
     result = auth.session_user(record, accounts)
     if not isinstance(result, User):
         return False
-    if touch and time.time() - record.last_seen > TOUCH_S:
+    if activity.counts(timer, accounts.meeting_hold_s) and time.time() - record.last_seen > TOUCH_S:
         websession.touch(sid)
     _set_actor(result, sid)
     return True
@@ -292,12 +348,12 @@ def still_signed_in(touch: bool = True) -> bool:
 def fragment(func=None, *, run_every=None):
     """st.fragment that first checks the session: a fragment rerun after sign-out, expiry or
     an account change reruns the whole app instead, which shows the sign-in form. Timed
-    fragments (the meeting's slide timer) do not count as activity for idle expiry."""
+    fragments (only the meeting's) count as activity within the meeting hold (activity.keeps_alive)."""
 
     def wrap(body):
         @functools.wraps(body)
         def guarded(*args, **kwargs):
-            if not still_signed_in(touch=run_every is None):
+            if not still_signed_in(timer=run_every is not None):
                 st.rerun(scope="app")
             result = body(*args, **kwargs)
             try:
@@ -334,6 +390,24 @@ def audit_drill() -> None:
     if drill:
         audit.record("drill", **drill)
     st.session_state[S_LAST_DRILL] = drill
+
+
+def meeting_keepalive() -> None:
+    """例会模式's heartbeat: while the room discusses one slide (no click, no auto-advance),
+    a timed run every third of the idle time keeps the session alive — within the meeting
+    hold only (activity.keeps_alive); it draws nothing."""
+    if st.session_state.get(S_MODE) != "on":
+        return
+    try:
+        idle_s = auth.load_accounts().idle_s
+    except auth.AccountsError:
+        return
+
+    @fragment(run_every=max(5.0, min(60.0, idle_s / 3)))
+    def beat() -> None:
+        return None
+
+    beat()
 
 
 def refuse_audit_down() -> None:

@@ -141,6 +141,9 @@ UI_WORDS = {
     "Close": "关闭",
     "Show": "显示",
     "hide columns": "隐藏列",
+    # Text inputs' hint (the sign-in form's password field among them).
+    "Press Enter to submit form": "按回车键提交",
+    "Press Enter to apply": "按回车键确认",
 }
 UI_PREFIXES = {"Help for ": "说明：", "Remove ": "移除 "}
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from data_access import names
 from data_access.chronic import has_rows
 from data_access.memo import per_extract
 from data_access.periods import Period
@@ -29,7 +30,11 @@ def data_info(engine: Db) -> DataInfo:
     with engine.connect() as conn:
         values = dict(conn.execute(sa.select(data_meta.c.meta_key, data_meta.c.meta_value)).all())
     demo = str(values.get("demo", "")).strip().lower() in ("true", "1", "yes")
-    return DataInfo(values.get("extracted_at"), values.get("source"), demo, values)
+    # The source line is shown on every header and slide: cleaned as a name is.
+    source = values.get("source")
+    return DataInfo(
+        values.get("extracted_at"), names.clean(source) if source else source, demo, values
+    )
 
 
 @per_extract

@@ -81,6 +81,16 @@ def _needs_work(values: list) -> bool:
     return bool(_BAD_CHARACTER.search(joined) or _BLANK.search(joined))
 
 
+def clean_record(record: dict) -> dict:
+    """One row read outside frames.frame (a dict of column → value) with its name columns
+    cleaned as clean_frame cleans them."""
+    columns = list(record)
+    return {
+        k: clean(v, record.get(_code_column(k, columns) or "")) if is_name_column(k) else v
+        for k, v in record.items()
+    }
+
+
 def clean_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with its name columns cleaned (in place when something needs it)."""
     columns = list(df.columns)

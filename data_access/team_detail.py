@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from data_access import names
 from data_access.frames import frame
 from data_access.relations import Db
 from data_access.schema import (
@@ -48,7 +49,7 @@ def team_info(engine: Db, team_id: str) -> dict | None:
     )
     with engine.connect() as conn:
         row = conn.execute(query).first()
-    return None if row is None else dict(zip(INFO_COLUMNS, row, strict=True))
+    return None if row is None else names.clean_record(dict(zip(INFO_COLUMNS, row, strict=True)))
 
 
 def team_members(engine: Db, team_id: str) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import audit, data, excel, safe, signin
+from views import audit_log
 from views.load_history import COLUMNS as LOAD_COLUMNS
 from views.load_history import load_rows as load_history_rows
 
@@ -87,18 +88,25 @@ rows = audit.read()
 if not rows:
     st.info("审计日志中还没有记录。")
     st.stop()
-df = pd.DataFrame(rows)
-names = {"time": "时间", "event": "事件", "user": "用户", "address": "来源地址",
-         "session": "会话", "page": "页面", "scope": "范围", "period": "期间", "what": "内容",
-         "village": "村", "team": "团队", "area": "地区", "reason": "原因", "os_user": "系统账号"}  # fmt: skip
-columns = [c for c in names if c in df]
-table = df[columns].rename(columns=names)
+try:
+    zone = audit_log.timezone()
+except ValueError as exc:
+    st.warning(f"{safe.markdown(str(exc))}；以下时间按 {audit_log.DEFAULT_TIMEZONE} 显示。")
+    zone = audit_log.timezone({})
+table = audit_log.table(rows, zone)
+count = audit_log.pages(len(table))
 st.caption(
-    f"最近 {len(table):,} 条，最新的在前。日志文件只追加，按大小轮转，保留 "
+    f"最近 {len(table):,} 条，最新的在前；时间为 {zone.key} 时间。日志文件只追加，按大小轮转，保留 "
     f"{audit.retention_days()} 天（{audit.ENV_RETENTION}），不写入监测数据库。"
 )
-st.dataframe(table, hide_index=True, width="stretch")
+number = 1
+if count > 1:
+    number = st.number_input(
+        f"页码（共 {count} 页，每页 {audit_log.PAGE_ROWS} 条）",
+        min_value=1, max_value=count, value=1, step=1, key="w_audit_page",
+    )  # fmt: skip
+st.dataframe(audit_log.page(table, number), hide_index=True, width="stretch")
 st.download_button(
-    "导出 CSV", audit.deferred(lambda: excel.to_csv_bytes(table)), file_name="审计日志.csv",
-    mime="text/csv", icon=":material/download:", on_click="ignore",
+    "导出 CSV（全部）", audit.deferred(lambda: excel.to_csv_bytes(table)),
+    file_name="审计日志.csv", mime="text/csv", icon=":material/download:", on_click="ignore",
 )  # fmt: skip

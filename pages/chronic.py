@@ -69,8 +69,10 @@ def village_table(df, unit: str, count_title: str, count_col: str, share_col: st
 def area_bars(view: ChronicView, colors: dict, reference) -> None:
     """各县区/各乡镇, red first; for chosen townships the county's bar last, as a yardstick."""
     names = dict(zip(view.by_area["area_code"], view.by_area["area_name"], strict=True))
-    order = charts.red_first(view.by_area, "area_code", names)
-    rows = charts.share_rows(view.by_area, "area_code", order, colors)
+    # Counts a township role may not see read <5 / 不显示 (views.chronic_cells).
+    areas = chronic_cells.colour_table_seen(view, "area", "area_code", view.by_area)
+    order = charts.red_first(areas, "area_code", names)
+    rows = charts.share_rows(areas, "area_code", order, colors)
     county = reference.county_bar if reference is not None else None
     if county is not None and len(county):
         label = {county_reference.COUNTY_BAR_CODE: f"{reference.county_name}（全县）"}
@@ -92,10 +94,10 @@ def distribution(view: ChronicView, colors: dict, reference=None) -> None:
     cards = st.columns(1 + len(COLORS))
     cards[0].metric(f"在管{view.what}患者", f"{view.total:,} {view.unit}")
     for card, color in zip(cards[1:], COLORS, strict=True):
-        fraction = view.share_of(color)
-        delta = view.share_change(color)
+        fraction = view.shown_share(color)
+        delta = view.share_change(color) if fraction is not None else None
         card.metric(
-            f"{labels.COLOR_LABELS[color]}（{view.count(color):,} {view.unit}）",
+            f"{labels.COLOR_LABELS[color]}（{labels.count(view.shown_count(color))} {view.unit}）",
             labels.pct(None if fraction is None else 100 * fraction),
             **labels.metric_delta(labels.change_pp(delta), DELTA_COLORS[color]),
             delta_description=f"较{end_label(view.before)}" if view.before else None,
@@ -124,13 +126,14 @@ def distribution(view: ChronicView, colors: dict, reference=None) -> None:
         diseases = {
             d: labels.DISEASE_LABELS.get(d, d) for d in dict.fromkeys(view.by_disease["disease"])
         }
-        bars(charts.share_bars_html(view.by_disease, "disease", diseases, colors, "人"))
+        by_disease = chronic_cells.colour_table_seen(view, "disease", "disease", view.by_disease)
+        bars(charts.share_bars_html(by_disease, "disease", diseases, colors, "人"))
     county_panel.render(reference)
 
 
 def trend(view: ChronicView, colors: dict) -> None:
     st.subheader("各月占比趋势")
-    chart(charts.share_trend(view.trend, view.trend_months, colors), "cs_trend")
+    chart(charts.share_trend(chronic_cells.trend_seen(view), view.trend_months, colors), "cs_trend")
     missing = view.missing_trend_months
     if missing:
         st.caption("以下月份无数据，图中断开：" + "、".join(month_label(m) for m in missing))

@@ -14,7 +14,16 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import brief_downloads, followup_ui, meeting_sources, signin, state, state_db
+from dashboard import (
+    activity,
+    brief_downloads,
+    followup_ui,
+    meeting_sources,
+    safe,
+    signin,
+    state,
+    state_db,
+)
 from dashboard.data import cached
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
@@ -92,12 +101,16 @@ def _exit() -> None:
             del st.query_params[key]
 
 
+# The title bar's area names: cut beyond this (whole on hover), the bar stays one line.
+SCOPE_CHARS = 40
+
+
 def _title(slide: deck.Slide, m: deck.Meeting, position: str) -> None:
     demo = '<span class="mt-badge">演示数据</span>' if m.demo else ""
     message = f'<div class="mt-message">{escape(slide.message)}</div>' if slide.message else ""
     panels.html_block(
         f'<div class="mt-head"><span class="mt-title">{escape(slide.title)}</span>'
-        f'<span class="mt-scope">{escape(m.scope_words)} · '
+        f'<span class="mt-scope">{safe.html_name(m.scope_words, SCOPE_CHARS)} · '
         f"{escape(m.period_label)}</span>{demo}"
         f'<span class="mt-page">{position} · <span class="{presenter.CLOCK_CLASS}">'
         f"{time.strftime('%H:%M')}</span></span></div>{message}"
@@ -188,7 +201,7 @@ def _auto(keys: list[str]) -> None:
         _key, since = st.session_state[meeting_state.S_SLIDE_SHOWN_AT]
         if time.monotonic() - since >= AUTO_SLACK * seconds:
             _step(keys, 1, wrap=True)
-            st.rerun()
+            activity.timer_rerun()  # counts as activity within the meeting hold only
 
     tick()
 
@@ -221,4 +234,6 @@ def render(filters: state.Filters) -> None:
             panels.render(slide, m, functools.partial(_drill, filters.scope))
     _controls(keys, key, filters, m)
     presenter.install()
+    with st.container(key="mt_keys_alive"):
+        signin.meeting_keepalive()
     _auto(keys)

@@ -116,7 +116,8 @@ def ranking(slide: RankingSlide, m: Meeting, drill: Drill) -> None:
         box = st.container(horizontal=True, key="mt_drill", gap="small")
         for code, name, target in zip(rows["area_code"], rows["name"], slide.drill_to, strict=True):
             box.button(
-                safe.markdown(name),
+                safe.markdown(safe.cut(name)),
+                help=safe.markdown(name) if safe.cut(name) != name else None,
                 key=f"mt_drill_{code}",
                 on_click=drill,
                 args=(target,),
@@ -142,7 +143,7 @@ def colors(slide: ColorsSlide, m: Meeting, drill: Drill) -> None:
             big_number(
                 labels.COLOR_LABELS[c],
                 labels.fraction_pct(slide.shares[c]),
-                f"{slide.totals[c]:,} 人次",
+                f"{labels.count(slide.totals[c])} 人次",
                 fills[c],
             )
             for c in COLORS

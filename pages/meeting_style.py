@@ -25,7 +25,7 @@ CSS = f"""
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], [data-testid="stHeader"], [data-testid="stToolbar"],
 [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stMainMenu"],
-.st-key-mt_keys {{ display: none !important; }}
+.st-key-mt_keys, .st-key-mt_keys_alive {{ display: none !important; }}
 [data-testid="stMainBlockContainer"], .block-container {{
   padding: 14px 40px 92px 40px !important; max-width: none !important; }}
 [data-testid="stMain"], .stApp {{ background: #ffffff; color: {INK}; }}

@@ -309,7 +309,12 @@ def table_tab() -> None:
             st.session_state[teams_state.W_TEAM_VIEW] = TABS["detail"]
 
         st.button(
-            f"查看“{safe.markdown(names[team_id])}”详情", on_click=open_detail, type="primary"
+            f"查看“{safe.markdown(safe.cut(names[team_id]))}”详情",
+            on_click=open_detail,
+            type="primary",
+            help=safe.markdown(names[team_id])
+            if safe.cut(names[team_id]) != names[team_id]
+            else None,
         )
     title = excel_title()  # here: the download thread has no session to read the database from
     downloads.table_buttons("团队工作量", shown, title)

@@ -17,7 +17,7 @@ from data_access.chronic_flows import TransitionSummary
 from data_access.figures import share
 from data_access.relations import Db
 from data_access.scope import Scope
-from views import labels
+from views import labels, masking
 from views.common import Window, month_end_words, trend_months
 
 # Escalations named on screen, in the order a leader reads them (worst last).
@@ -106,6 +106,11 @@ class Transitions:
         return {c: int(sums.get(c, 0)) for c in COLORS}
 
 
+def cell_key(*parts) -> str:
+    """A cell of a colour table as ChronicView.hidden_colors names it ("area|330102001|red")."""
+    return "|".join(map(str, parts))
+
+
 @dataclass(frozen=True)
 class VillageList:
     """Villages behind a figure, capped for the screen, with the number there are in all."""
@@ -142,6 +147,23 @@ class ChronicView:
     mismatch_by_area: pd.DataFrame = field(default_factory=pd.DataFrame)
     mismatch_villages: VillageList | None = None
     red_villages: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Small-cell floor of the user and the colour counts hidden for it (chronic_cells.seen):
+    # "distribution|red" / "area|<area_code>|red" / "disease|<disease>|red" (cell_key) →
+    # masking.SMALL or PROTECT; empty: every count shown.
+    small: int = 0
+    hidden_colors: dict[str, str] = field(default_factory=dict)
+
+    def hidden(self, *cell) -> str:
+        """Empty when the colour count of `cell` is shown, else masking.SMALL / PROTECT."""
+        return self.hidden_colors.get(cell_key(*cell), "")
+
+    def shown_count(self, color: str) -> int | str:
+        """The colour's count at the period's end as this user sees it (`<5`, 不显示)."""
+        return masking.seen_count(self.count(color), self.hidden("distribution", color), self.small)
+
+    def shown_share(self, color: str) -> float | None:
+        """The colour's share as this user sees it (None when its count is hidden)."""
+        return None if self.hidden("distribution", color) else self.share_of(color)
 
     @property
     def unit(self) -> str:

@@ -15,8 +15,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from data_access import chronic
+from data_access.chronic import COLORS as COLOR_ORDER
 from views import masking
-from views.chronic import ChronicView, Mismatch
+from views.chronic import ChronicView, Mismatch, cell_key
 
 # Village counts a list shows beside a total: 在管, 红标, 推送不到位.
 VILLAGE_COUNTS = ("patients", "red", "mismatched")
@@ -84,6 +85,95 @@ def classes_seen(by_class: pd.DataFrame, below: int) -> pd.DataFrame:
     return shown
 
 
+def _colour_cells(table: pd.DataFrame, by: str, below: int, hidden: set[str]) -> dict:
+    """Per (by value, colour) of a colour table shown beside the scope's colour totals: its
+    status, each `by` value's colours and each colour's values taken as shown with totals;
+    colours whose scope total is hidden (`hidden`) hide all their cells."""
+    if table.empty:
+        return {}
+    cells = table.assign(cell=table[by].astype(str) + "|" + table["color"].astype(str))
+    cells = cells.reset_index(drop=True)
+    start = cells["color"].isin(hidden)
+    status = masking.suppress(cells, below, "patients", ((by,), ("color",)), "cell", start)[0]
+    return {
+        (k, c): state
+        for k, c, state in zip(cells[by], cells["color"], status, strict=True)
+        if state
+    }
+
+
+def colors_hidden(view: ChronicView, below: int) -> dict:
+    """The colour counts 慢病三色 (page, slide, brief, export) hides for floor `below`: the
+    scope's colours beside their total (期末分布), each area's and each disease's colours
+    beside theirs and beside the scope's colour totals (各乡镇 / 各病种 bars and their hover).
+    Keys as ChronicView.hidden_colors."""
+    if not below or view.month is None or view.distribution.empty:
+        return {}
+    dist = view.distribution.reset_index(drop=True)
+    status = masking.suppress(dist, below, "patients", ((),), "color")[0]
+    hidden = {c for c, s in zip(dist["color"], status, strict=True) if s}
+    out = {cell_key("distribution", c): s for c, s in zip(dist["color"], status, strict=True) if s}
+    for name, table, by in TABLES:
+        for (k, c), state in _colour_cells(getattr(view, table), by, below, hidden).items():
+            out[cell_key(name, k, c)] = state
+    return out
+
+
+# The colour tables hidden cell by cell: (ChronicView.hidden name, field, key column).
+TABLES = (("area", "by_area", "area_code"), ("disease", "by_disease", "disease"))
+
+
+def mask_json(data: dict, view: ChronicView) -> dict:
+    """The view's JSON (views.jsonable) as the page shows it: the hidden colour counts read
+    `<5` / 不显示 with no share, in 期末分布, 各乡镇, 各病种 and the trend's last month."""
+    if not view.hidden_colors:
+        return data
+
+    def patch(records, name, by=None):
+        for row in records or ():
+            cell = (name, row[by], row["color"]) if by else (name, row["color"])
+            state = view.hidden(*cell)
+            if state:
+                row["patients"] = masking.seen_count(None, state, view.small)
+                row["share"] = None
+
+    patch(data.get("distribution"), "distribution")
+    for name, table, by in TABLES:
+        patch(data.get(table), name, by)
+    for row in data.get("trend") or ():
+        if row.get("month") == view.month and view.hidden("distribution", row["color"]):
+            row["share"] = None
+    return data
+
+
+def colour_table_seen(view: ChronicView, name: str, by: str, table: pd.DataFrame) -> pd.DataFrame:
+    """A colour table of the view (by_area: name "area", by_disease: "disease") as shown:
+    hidden counts as words, their shares empty."""
+    if not view.hidden_colors or table.empty:
+        return table
+    out = table.copy()
+    out["patients"] = out["patients"].astype(object)
+    out["share"] = out["share"].astype(object)
+    for i, k, c in zip(out.index, out[by], out["color"], strict=True):
+        state = view.hidden(name, k, c)
+        if state:
+            out.at[i, "patients"] = masking.seen_count(None, state, view.small)
+            out.at[i, "share"] = None
+    return out
+
+
+def trend_seen(view: ChronicView) -> pd.DataFrame:
+    """The monthly shares as shown: at the period's end (whose total 期末分布 shows) a colour
+    whose count is hidden has no share either."""
+    hidden = [c for c in COLOR_ORDER if view.hidden("distribution", c)]
+    if not hidden or view.trend.empty:
+        return view.trend
+    out = view.trend.copy()
+    out["share"] = out["share"].astype(float)
+    out.loc[(out["month"] == view.month) & out["color"].isin(hidden), "share"] = float("nan")
+    return out
+
+
 def seen_with(view: ChronicView, cells: pd.DataFrame, below: int) -> ChronicView:
     """The view as a user with floor `below` sees it, given village_cells of its month."""
     if not below or view.month is None:
@@ -94,6 +184,8 @@ def seen_with(view: ChronicView, cells: pd.DataFrame, below: int) -> ChronicView
         mismatch_list = replace(mismatch_list, rows=rows)
     return replace(
         view,
+        small=below,
+        hidden_colors=colors_hidden(view, below),
         red_villages=mask_villages(view.red_villages, cells, below, ("red_share",)),
         by_class=classes_seen(view.by_class, below),
         mismatch_villages=mismatch_list,
@@ -113,10 +205,41 @@ def seen(engine: Engine, view: ChronicView, below: int) -> ChronicView:
     )
 
 
+def kpis_seen(view, below: int):
+    """总览's indicators for floor `below`: a rate over fewer than `below` (1/3, 2/2 at a
+    township) is not shown — no value, no numerator or denominator, no change or trend — and
+    leaves the 指标未达目标 alert."""
+    hidden = {k.code for k in view.kpis if masking.hidden_rate(k.denominator, below)}
+    if not hidden:
+        return view
+    reason = f"分母{masking.words(below)}，不显示"
+    kpis = tuple(
+        replace(k, value=None, numerator=None, denominator=None, attainment=None,
+                previous=None, change=None, no_value_reason=reason, no_change_reason=None,
+                trend=tuple((m, None) for m, _v in k.trend))
+        if k.code in hidden else k
+        for k in view.kpis
+    )  # fmt: skip
+    names = {f"{k.name} " for k in view.kpis if k.code in hidden}
+    alerts = []
+    for alert in view.alerts:
+        if alert.key == "below_target":
+            items = tuple(i for i in alert.items if not any(i.startswith(n) for n in names))
+            if not items:
+                continue
+            alert = replace(alert, items=items, count=len(items))
+        alerts.append(alert)
+    return replace(view, kpis=kpis, alerts=tuple(alerts))
+
+
 def overview_seen(view, below: int):
     """总览 (views.overview.OverviewView) as a user with floor `below` sees it: the
-    推送不到位 alert and the glance's 推送不到位 read `<5` for a few people, as 慢病三色 does."""
-    if not below or view.chronic is None:
+    推送不到位 alert and the glance's 推送不到位 read `<5` for a few people, as 慢病三色 does;
+    indicator rates over fewer than `below` are not shown (kpis_seen)."""
+    if not below:
+        return view
+    view = kpis_seen(view, below)
+    if view.chronic is None:
         return view
     m = mismatch_seen(view.chronic.mismatch, below)
     alerts = []

@@ -112,12 +112,14 @@ def suppress(
     count: str,
     groups: Iterable[tuple[str, ...]] = ((),),
     key: str | None = None,
+    start: pd.Series | None = None,
 ) -> tuple[pd.Series, set[tuple]]:
     """Per row of `cells`: "" (shown), SMALL or PROTECT for the `count` column, when each of
     `groups` (column tuples; () is the whole frame) is shown with its total; and the groups
     (grouping, key) whose total must be hidden because no count is left to protect with.
     Equal counts are taken in the order of the `key` column, so that every output listing
-    the same rows hides the same ones."""
+    the same rows hides the same ones. `start` (same index, True: hide) hides cells from the
+    outset: the parts of a total hidden elsewhere on the same screen."""
     status = pd.Series("", index=cells.index, dtype=object)
     if not below or cells.empty:
         return status, set()
@@ -126,6 +128,9 @@ def suppress(
         cells = cells.sort_values(key, kind="stable")
     values = cells[count].astype(float).fillna(0.0)
     status = status.loc[cells.index]
+    if start is not None:
+        forced = start.reindex(cells.index).fillna(False).astype(bool) & (values > 0)
+        status[forced] = PROTECT
     status[values.map(lambda c: is_small(c, below))] = SMALL
     groups = [tuple(g) for g in groups]
     members = []
@@ -199,6 +204,15 @@ def apply(
         for column in shares:
             out[column] = out[column].astype(object).where(~hidden, None)
     return out
+
+
+def seen_count(value, state: str, below: int):
+    """A count as shown for its status: `<below` (SMALL), PROTECTED (PROTECT) or itself."""
+    if state == SMALL:
+        return words(below)
+    if state == PROTECT:
+        return PROTECTED
+    return value
 
 
 def hidden_rate(denominator, below: int) -> bool:

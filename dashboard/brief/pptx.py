@@ -193,6 +193,11 @@ def _ranking(shapes, slide: RankingSlide, m: deck.Meeting) -> None:
         _note(shapes, f"共 {len(slide.league)} 个，完整排名{EXCEL_NOTE}。")
 
 
+def _number(count):
+    """A chart value: a count hidden for small cells (`<5`, 不显示) has none."""
+    return None if isinstance(count, str) else count
+
+
 @register(Output.PPTX, ColorsSlide)
 def _colors(shapes, slide: ColorsSlide, m: deck.Meeting) -> None:
     unit = slide.unit
@@ -201,7 +206,7 @@ def _colors(shapes, slide: ColorsSlide, m: deck.Meeting) -> None:
         _body(0, 0.2),
         [
             (labels.COLOR_LABELS[c], labels.fraction_pct(slide.shares[c]),
-             f"{slide.totals[c]:,} {unit}", palette.MANAGEMENT_COLORS[c])
+             f"{labels.count(slide.totals[c])} {unit}", palette.MANAGEMENT_COLORS[c])
             for c in COLORS
         ],
     )  # fmt: skip
@@ -209,7 +214,7 @@ def _colors(shapes, slide: ColorsSlide, m: deck.Meeting) -> None:
     graph = kit.chart(
         shapes, _body(0.22, 1.0), XL_CHART_TYPE.BAR_STACKED_100,
         [r.label for r in rows],
-        [(f"{labels.COLOR_LABELS[c]}（{unit}）", [r.counts[c] for r in rows],
+        [(f"{labels.COLOR_LABELS[c]}（{unit}）", [_number(r.counts[c]) for r in rows],
           palette.MANAGEMENT_COLORS[c]) for c in COLORS],
         label_position=kit.CENTER,
     )  # fmt: skip

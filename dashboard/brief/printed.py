@@ -84,7 +84,7 @@ def _colors(slide: ColorsSlide) -> Printed:
     rows = slide.rows
     out = {"病种": [r.label for r in rows]}
     for color in COLORS:
-        out[labels.COLOR_LABELS[color]] = [f"{r.counts[color]:,}" for r in rows]
+        out[labels.COLOR_LABELS[color]] = [labels.count(r.counts[color]) for r in rows]
     out["合计"] = [f"{r.total:,}" for r in rows]
     out["红标占比"] = [
         labels.pct(None if r.shares["red"] is None else round(100 * r.shares["red"], 1))

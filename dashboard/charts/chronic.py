@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from dashboard import safe, theme
 from dashboard.charts import month_axis, style, svg
 from data_access.chronic import COLORS
-from views import labels
+from views import labels, masking
 
 BAR_PX = 40  # height per horizontal bar: room for one line of text written inside
 BAR_PX_TWO_LINES = 62  # for narrow charts, where count and share go on two lines
@@ -34,6 +34,9 @@ def _bars_height(rows: int, bar_px: int = BAR_PX) -> int:
 
 
 def _count_share(n, fraction, two_lines: bool = False) -> str:
+    if isinstance(n, str):  # hidden for small cells: `<5` or 不显示, and no share
+        return n
+    fraction = None if fraction is None or fraction != fraction else fraction
     percent = labels.pct(None if fraction is None else 100 * fraction)
     return f"{labels.number(n)}<br>{percent}" if two_lines else f"{labels.number(n)}（{percent}）"
 
@@ -58,10 +61,12 @@ def share_bars(
     `narrow` (a chart in a narrow column) writes count and share on two lines in taller bars.
     """
     fig = go.Figure()
-    rows = [safe.plotly(names[k]) for k in names]
+    rows = safe.plotly_ticks(names[k] for k in names)
+    whole = safe.plotly_names(names[k] for k in names)
     for color in COLORS:
         part = shares[shares["color"] == color].set_index(key).reindex(list(names))
-        counts = part["patients"].fillna(0).astype(int)
+        # A count hidden for small cells reads `<5` / 不显示 and has no bar (its share is empty).
+        counts = part["patients"].astype(object).where(part["patients"].notna(), 0).tolist()
         fractions = part["share"].astype(float)
         last = color == COLORS[-1]
         text = [
@@ -79,10 +84,10 @@ def share_bars(
             insidetextanchor="middle",
             textangle=0,
             textfont={"size": BAR_TEXT_PX, "color": theme.MANAGEMENT_TEXT_COLORS[color]},
-            customdata=counts,
-            hovertemplate="%{y} · "
+            customdata=[[labels.count(n), w] for n, w in zip(counts, whole, strict=True)],
+            hovertemplate="%{customdata[1]} · "
             + labels.COLOR_LABELS[color]
-            + f"：%{{customdata:,}} {unit}（%{{x:.1f}}%）<extra></extra>",
+            + f"：%{{customdata[0]}} {unit}（%{{x:.1f}}%）<extra></extra>",
         )
     # Red is the thinnest part and ends every bar: its label is written after the bar, always
     # (a text trace, since plotly hides or moves bar text that does not fit).
@@ -118,20 +123,36 @@ def share_rows(shares: pd.DataFrame, key: str, names: dict, colors: dict) -> lis
     by_color = {c: shares[shares["color"] == c].set_index(key).reindex(list(names)) for c in COLORS}
     rows = []
     for k in names:
-        parts = []
+        parts, hidden = [], []
         for c in COLORS:
             row = by_color[c].loc[k]
-            n = 0 if pd.isna(row["patients"]) else int(row["patients"])
-            f = None if pd.isna(row["share"]) else float(row["share"])
+            n = row["patients"]
+            if isinstance(n, str):  # hidden for small cells (chronic_cells.colour_table_seen)
+                hidden.append(labels.COLOR_LABELS[c])
+                f = None
+            else:
+                n = 0 if pd.isna(n) else int(n)
+                f = None if pd.isna(row["share"]) else float(row["share"])
             parts.append(
                 svg.BarPart(
                     labels.COLOR_LABELS[c], n, f, colors[c], theme.MANAGEMENT_TEXT_COLORS[c]
                 )
             )
         last = parts[-1]
-        rows.append(
-            svg.BarRow(str(names[k]), tuple(parts), _count_share(last.count, last.share or 0))
-        )
+        after = _count_share(last.count, last.share or 0)
+        if hidden:
+            # The hidden colours as one grey part: its width is what the shown ones leave, which
+            # a reader knows already (100% minus the shown shares), never a colour's own share.
+            rest = max(
+                0.0, 1.0 - sum(p.share or 0.0 for p in parts if not isinstance(p.count, str))
+            )
+            parts.append(
+                svg.BarPart(
+                    "、".join(hidden) + masking.PROTECTED, masking.PROTECTED, rest,
+                    theme.MAP_NO_VALUE, "#1a1a1a", hidden=True,
+                )
+            )  # fmt: skip
+        rows.append(svg.BarRow(str(names[k]), tuple(parts), after))
     return rows
 
 
@@ -285,7 +306,7 @@ def mismatch_bars(
     """Horizontal bars of the mismatched share (one per row of `df`), count and share written."""
     fig = go.Figure(
         go.Bar(
-            y=[safe.plotly(n) for n in names],
+            y=safe.plotly_ticks(names),
             x=100 * df["mismatch_share"].astype(float).fillna(0),
             orientation="h",
             marker_color=bar_colors or theme.ACCENT,
@@ -295,8 +316,11 @@ def mismatch_bars(
             ],
             textposition="outside",
             cliponaxis=False,
-            customdata=df["patients"],
-            hovertemplate=f"%{{y}}：%{{text}}，共 %{{customdata:,}} {unit}<extra></extra>",
+            customdata=[
+                [labels.count(p), w]
+                for p, w in zip(df["patients"], safe.plotly_names(names), strict=True)
+            ],
+            hovertemplate=f"%{{customdata[1]}}：%{{text}}，共 %{{customdata[0]}} {unit}<extra></extra>",
         )
     )
     top = float(100 * df["mismatch_share"].astype(float).max()) if len(df) else 0

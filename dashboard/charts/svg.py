@@ -176,10 +176,11 @@ def sparkline(
 @dataclass(frozen=True)
 class BarPart:
     label: str  # 绿标 …
-    count: int
+    count: int | str  # str: hidden for small cells (不显示)
     share: float | None  # 0..1 of the row's total
     fill: str
     text_color: str
+    hidden: bool = False  # the hidden colours together: a grey part, no figure on it
 
 
 @dataclass(frozen=True)
@@ -197,15 +198,28 @@ def stacked_bars(rows: list[BarRow], unit: str, narrow: bool = False) -> str:
     legend = "".join(
         f'<span><i style="background:{safe.html(p.fill)}"></i>{safe.html(p.label)}</span>'
         for p in rows[0].parts
+        if not p.hidden
     )
+    if any(p.hidden for r in rows for p in r.parts):
+        grey = next(p for r in rows for p in r.parts if p.hidden)
+        legend += f'<span><i style="background:{safe.html(grey.fill)}"></i>人数少，不显示</span>'
     body = []
     for r in rows:
         parts = []
         for p in r.parts:
             share = 0.0 if p.share is None or p.share != p.share else float(p.share)
+            if p.hidden:
+                parts.append(
+                    f'<div class="part" style="width:{_num(100 * share)}%;'
+                    f'background:{safe.html(p.fill)}" title="{safe.html(f"{r.name} · {p.label}")}">'
+                    "</div>"
+                )
+                continue
+            if isinstance(p.count, str):
+                continue  # a colour hidden for small cells: drawn in the grey part
             percent = _pct(p.share)
-            tip = safe.html(f"{r.name} · {p.label}：{labels.number(p.count)} {unit}（{percent}）")
-            count = labels.number(p.count)
+            tip = safe.html(f"{r.name} · {p.label}：{labels.count(p.count)} {unit}（{percent}）")
+            count = labels.count(p.count)
             full = (
                 f"{count}<br>{percent}" if narrow else f"{count}（{percent}）"
             )  # as the plotly bars wrote it
@@ -220,7 +234,7 @@ def stacked_bars(rows: list[BarRow], unit: str, narrow: bool = False) -> str:
                 f'data-share="{_num(100 * share)}">{text}</div>'
             )
         body.append(  # three cells of the chart's grid, so every bar starts and ends alike
-            f'<div class="name" title="{safe.html(r.name)}">{safe.html(r.name)}</div>'
+            f'<div class="name" title="{safe.html(r.name)}">{safe.html(safe.cut(r.name))}</div>'
             f'<div class="bar">{"".join(parts)}</div><div class="after">{safe.html(r.after)}</div>'
         )
     ticks = "".join(
@@ -354,7 +368,8 @@ def value_bars(
         past = max([width, *(m for m in (*marks, r.tick) if m is not None)])
         shift = 100 * (min(past, top) - min(max(width, 0.0), top)) / top
         gap = f' style="margin-left:calc({_num(shift)}% + 6px)"' if shift > 0 else ""
-        name = f"<b>{safe.html(r.name)}</b>" if r.strong else safe.html(r.name)
+        short = safe.html(safe.cut(r.name))  # whole in the cell's title
+        name = f"<b>{short}</b>" if r.strong else short
         # Rows placed explicitly: the reference line spans them all in the bars' column, and
         # auto-placement would push the bars around it.
         cells.append(

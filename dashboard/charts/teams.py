@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import safe, theme
 from dashboard.charts import style, svg
 from views import labels
 from views.teams import FLAG, HIGH_VOLUME_WORDS, MEASURES
@@ -32,13 +32,14 @@ def ranking(rows: pd.DataFrame, measure: str) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=rows["value"] * scale,
-            y=rows["label"],
+            y=safe.plotly_ticks(rows["label"]),
+            customdata=safe.plotly_names(rows["label"]),
             orientation="h",
             marker_color=theme.ACCENT,
             text=[_value_text(v, percent, digits) for v in rows["value"]],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}<br>" + title + "：%{text}<extra></extra>",
+            hovertemplate="%{customdata}<br>" + title + "：%{text}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
@@ -162,7 +163,7 @@ def village_share(bars: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=bars["share"] * 100,
-            y=bars["label"],
+            y=safe.plotly_ticks(bars["label"]),
             orientation="h",
             marker_color=[theme.NEUTRAL if b else theme.ACCENT for b in below],
             text=[
@@ -174,7 +175,10 @@ def village_share(bars: pd.DataFrame) -> go.Figure:
             insidetextfont_color="white",
             outsidetextfont_color="#1a1a1a",
             name=labels.VILLAGE_DOCTOR_SHARE,
-            hovertemplate="%{y}<br>" + labels.VILLAGE_DOCTOR_SHARE + " %{text}<extra></extra>",
+            customdata=safe.plotly_names(bars["label"]),
+            hovertemplate="%{customdata}<br>"
+            + labels.VILLAGE_DOCTOR_SHARE
+            + " %{text}<extra></extra>",
         )
     )
     medians = bars["median"].dropna().unique()
@@ -189,11 +193,12 @@ def village_share(bars: pd.DataFrame) -> go.Figure:
     elif len(medians) > 1:
         fig.add_scatter(
             x=bars["median"] * 100,
-            y=bars["label"],
+            y=safe.plotly_ticks(bars["label"]),
+            customdata=safe.plotly_names(bars["label"]),
             mode="markers",
             marker={"symbol": "line-ns-open", "size": 22, "color": theme.FLAG_COLOR},
             name="所在县区中位数",
-            hovertemplate="%{y}<br>所在县区中位数 %{x:.1f}%<extra></extra>",
+            hovertemplate="%{customdata}<br>所在县区中位数 %{x:.1f}%<extra></extra>",
         )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title="村级成员提供的服务占比（%）", range=[0, 110])

@@ -5,12 +5,12 @@ Both format views.chronic's model for all diseases together (人次), the same t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from data_access.chronic import COLOR_RANK, COLORS
-from views import labels
+from views import chronic_cells, labels
 from views.common import month_words
 from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
 
@@ -22,7 +22,7 @@ class ColorRow:
     """One row of the mix: a disease, or all of them (合计)."""
 
     label: str  # 高血压 …, or 合计
-    counts: dict[str, int]  # by colour
+    counts: dict[str, int | str]  # by colour (str: hidden for small cells, `<5` / 不显示)
     total: int
     shares: dict[str, float | None]  # by colour, of `total` (0..1; None: nobody)
 
@@ -32,7 +32,7 @@ class ColorsSlide(Slide):
     month: str
     before: str | None
     unit: str  # 人次 (all diseases)
-    totals: dict[str, int]  # patients by colour at the month's end
+    totals: dict[str, int | str]  # patients by colour at the month's end (str: hidden)
     total: int
     shares: dict[str, float | None]  # each colour's share of `total` (the big numbers)
     red_share: float | None
@@ -52,22 +52,26 @@ def _no_chronic(kind: Kind, m: Meeting) -> NoData:
     return NoData(kind=kind, empty=f"{m.period_label}所选范围内没有慢病三色管理数据。")
 
 
-def _disease_rows(by_disease: pd.DataFrame, diseases: dict[str, str]) -> list[ColorRow]:
-    """The view's mix per disease (its counts and shares), a colour absent counting 0."""
+def _disease_rows(
+    by_disease: pd.DataFrame, shown: pd.DataFrame, diseases: dict[str, str]
+) -> list[ColorRow]:
+    """The view's mix per disease (its counts and shares as `shown`, whose hidden counts read
+    `<5` / 不显示), a colour absent counting 0; the row's total from the true counts."""
+    totals = by_disease.groupby("disease")["patients"].sum().to_dict()
     cells = {
-        (d, c): (int(n), s)
+        (d, c): (n if isinstance(n, str) else int(n), s)
         for d, c, n, s in zip(
-            by_disease["disease"],
-            by_disease["color"],
-            by_disease["patients"],
-            by_disease["share"],
+            shown["disease"],
+            shown["color"],
+            shown["patients"],
+            shown["share"],
             strict=True,
         )
     }
     rows = []
     for code, label in diseases.items():
         counts = {c: cells.get((code, c), (0, None))[0] for c in COLORS}
-        total = sum(counts.values())
+        total = int(totals.get(code, 0))
         shares = {c: cells[(code, c)][1] if (code, c) in cells else 0.0 for c in COLORS}
         rows.append(ColorRow(label=label, counts=counts, total=total, shares=shares))
     return rows
@@ -77,20 +81,24 @@ def colors(src: Sources, m: Meeting) -> Slide:
     view = src.chronic()
     if view.month is None:
         return _no_chronic(Kind.COLORS, m)
+    # The colour counts a township role may not see (views.chronic_cells, as the page hides).
+    view = replace(
+        view, small=src.small, hidden_colors=chronic_cells.colors_hidden(view, src.small)
+    )
     month, before, unit = view.month, view.before, view.unit
-    totals = {c: view.count(c) for c in COLORS}
-    shares = {c: view.share_of(c) for c in COLORS}
+    totals = {c: view.shown_count(c) for c in COLORS}
+    shares = {c: view.shown_share(c) for c in COLORS}
     red_share = shares["red"]
     message = (
-        f"{month_words(month)}末在管 {view.total:,} {unit}：红标 {totals['red']:,} {unit}"
+        f"{month_words(month)}末在管 {view.total:,} {unit}：红标 {labels.count(totals['red'])} {unit}"
         f"（{labels.fraction_pct(red_share)}）"
     )
     previous_share = view.previous_share_of("red")
-    if previous_share is not None:
+    if previous_share is not None and red_share is not None:
         message += f"，{month_words(before)}末为 {labels.fraction_pct(previous_share)}"
-    by_disease = view.by_disease
+    by_disease = chronic_cells.colour_table_seen(view, "disease", "disease", view.by_disease)
     diseases = {d: labels.DISEASE_LABELS.get(d, d) for d in dict.fromkeys(by_disease["disease"])}
-    disease_rows = tuple(_disease_rows(by_disease, diseases))
+    disease_rows = tuple(_disease_rows(view.by_disease, by_disease, diseases))
     total_row = ColorRow(label=TOTAL_ROW, counts=totals, total=view.total, shares=shares)
     rows = (*disease_rows, total_row)
     sheet = pd.DataFrame(

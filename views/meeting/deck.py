@@ -25,7 +25,7 @@ from data_access import meta
 from data_access.periods import Period
 from data_access.relations import Db
 from data_access.scope import Scope
-from views import chronic, overview, quality, rankings
+from views import chronic, chronic_cells, overview, quality, rankings
 from views import grid_map as grid_map_view
 from views import teams as teams_view
 from views.common import Header, Window, header
@@ -89,7 +89,8 @@ class Sources:
         raise NotImplementedError
 
     def overview(self) -> overview.OverviewView:
-        return self.view(overview.build)
+        # As 总览 shows it to this user (views.chronic_cells: small counts and rates).
+        return chronic_cells.overview_seen(self.view(overview.build), self.small)
 
     def chronic(self) -> chronic.ChronicView:
         return self.view(chronic.build)
