@@ -210,7 +210,7 @@ def _alerts(
                 "服务量（次）": low["services"],
                 "抽查（人次）": low["checked"],
                 "合格（人次）": low["passed"],
-                f"{labels.PASS_RATE}（%）": [labels.pct(100 * r) for r in low["pass_rate"]],
+                f"{labels.PASS_RATE}（%）": [round(100 * r, 2) for r in low["pass_rate"]],
             }
         )
         out.append(
