@@ -193,22 +193,14 @@ def sheet_name(name, taken: set[str] | frozenset[str] = frozenset()) -> str:
 # --- PDF -------------------------------------------------------------------------------------
 # Glyphs the CJK fonts lack, written as ones they have (the PDF must show no empty boxes).
 _PDF_GLYPHS = str.maketrans({"✗": "×", "⚑": "", "◐": "◑", "\t": " ", "\r": " "})
-# fpdf2 breaks lines at spaces; a run longer than this gets break opportunities, so a long
-# name without spaces cannot overflow a table cell.
-PDF_WORD_MAX = 12
-_LONG_RUN = re.compile(rf"[^\s\u200b]{{{PDF_WORD_MAX + 1},}}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def pdf(text) -> str:
-    """Text for one fpdf2 text run (fpdf2 renders no markup unless asked to)."""
-    text = _CONTROL.sub("", str(text).translate(_PDF_GLYPHS))
-    return _LONG_RUN.sub(
-        lambda m: " ".join(
-            m.group(0)[i : i + PDF_WORD_MAX] for i in range(0, len(m.group(0)), PDF_WORD_MAX)
-        ),
-        text,
-    )
+    """Text for one fpdf2 text run (fpdf2 renders no markup unless asked to): glyphs the font
+    has, no control characters. Lines are broken by dashboard.brief.wrap, which also cuts a
+    long name without spaces, so it cannot overflow a table cell."""
+    return _CONTROL.sub("", str(text).translate(_PDF_GLYPHS))
 
 
 # --- error reasons ---------------------------------------------------------------------------
