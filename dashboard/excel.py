@@ -32,8 +32,9 @@ WIDTH_SAMPLE = 200  # rows measured for a column's width: enough, and fast on lo
 # A table may carry its own formats in DataFrame.attrs under this key: {header: kind/format}.
 FORMATS_ATTR = labels.SHEET_FORMATS
 HEADER_FILL = PatternFill("solid", fgColor="E6ECF3")  # the slides' table header tint
-TITLE_LINE_PT = 18  # the title row's height per wrapped line (12-pt bold)
-TITLE_SCALE = 1.25  # a 12-pt title character against the 11-pt columns it is measured in
+TITLE_LINE_PT = 20  # the title row's height per wrapped line (12-pt bold CJK: ≈1.45 em a line)
+TITLE_SCALE = 1.6  # a 12-pt bold title character against the 11-pt columns (generous: a viewer
+# substituting a wider face must not clip the last line)
 PRINT_MARGIN_IN = 0.4  # left and right page margins (inches)
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 # Never at a line's start: closing brackets and quotes, pauses and stops, the percent sign.
-NO_START = frozenset("，。、；：？！）》」』】〕〉”’…‥·%,.;:?!)]}～・")
+NO_START = frozenset("，。、；：？！）》」』】〕〉”’…‥%,.;:?!)]}～")
 # Never at a line's end: opening brackets and quotes.
 NO_END = frozenset("（《「『【〔〈“‘([{")
 # One unit: a run of Latin letters, digits and their punctuation (a word, a number, a code),
