@@ -34,18 +34,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from browser import (  # noqa: E402
+from browser import PAGES, default_url, periods_and_counties  # noqa: E402
+from browser_kit import (  # noqa: E402
     BUILD_TIMEOUT_S,
     CHROMIUM,
     CHROMIUM_ARGS,
     IDLE_JS,
-    PAGES,
     VIEWPORT,
     Server,
-    default_url,
     load_average,
     machine,
-    periods_and_counties,
     rss_mb,
 )
 

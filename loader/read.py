@@ -8,7 +8,6 @@ CSV files are read by DuckDB's CSV reader where they lie and never held in memor
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -22,22 +21,17 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-from charset_normalizer import from_bytes
 from python_calamine import CalamineWorkbook
 from tqdm import tqdm
 
 from loader.columns import BY_NAME, TableSpec, accepted_names, match_header, match_table
+from loader.encoding import detect_encoding, has_quotes, transcode
 from loader.mapping import Mapping
 from loader.report import ERROR, NOTE, WARNING, Problem, Report
 
 log = logging.getLogger("loader")
 
 GIS_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json")
-# Bytes per chunk when the whole file is decoded to find its encoding.
-ENCODING_CHUNK = 4 << 20
-# Bytes handed to charset-normalizer when neither UTF-8 nor GB18030 decodes the file.
-ENCODING_SAMPLE = 1 << 20
-TRANSCODE_CHUNK = 4 << 20
 EXCEL_BATCH_ROWS = 50_000
 # Rows searched for the header: some sheets carry a title row or two above it.
 HEADER_SEARCH_ROWS = 10
@@ -232,59 +226,6 @@ def _map_headers(
 # ---------------------------------------------------------------- CSV
 
 
-def detect_encoding(path: Path) -> str:
-    """`utf-8-sig`, `utf-16`, `utf-8`, `gb18030`, or else what charset-normalizer finds.
-
-    The whole file is decoded (in chunks), not a sample: an export whose first megabyte is
-    ASCII (codes and numbers) and whose names come later is GBK all the same. Chinese Excel
-    saves CSV in GBK (GB18030 is its superset); a short GBK file is easily mistaken for
-    another code page by a detector, so GB18030 is tried before guessing.
-    """
-    with path.open("rb") as fh:
-        head = fh.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"  # Excel's 「Unicode 文本」
-    for encoding in ("utf-8", "gb18030"):
-        if _decodes(path, encoding):
-            return encoding
-    with path.open("rb") as fh:
-        sample = fh.read(ENCODING_SAMPLE)
-    best = from_bytes(sample).best()
-    return best.encoding if best else "gb18030"
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(ENCODING_CHUNK):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _transcode(path: Path, encoding: str, target: Path) -> None:
-    """Rewrite a non-UTF-8 CSV as UTF-8 in chunks (never the whole file in memory)."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(TRANSCODE_CHUNK):
-            dst.write(decoder.decode(chunk))
-        dst.write(decoder.decode(b"", final=True))
-
-
-def _has_quotes(path: Path) -> bool:
-    """Whether the file quotes any cell (a quoted cell may hold a line break: Alt+Enter)."""
-    with path.open("rb") as fh:
-        while chunk := fh.read(TRANSCODE_CHUNK):
-            if b'"' in chunk:
-                return True
-    return False
-
-
 def unrecognised(staging: Staging, report: Report, file: str, sheet: str | None, what: str) -> None:
     """A file or sheet that is no table: say which names are accepted."""
     staging.unrecognised.append(f"{file}" + (f" / {sheet}" if sheet else ""))
@@ -326,7 +267,7 @@ def _read_csv_file(path: Path, staging: Staging, report: Report) -> None:
         readable = path
         if encoding.lower().replace("_", "-") not in ("utf-8", "utf-8-sig", "utf8"):
             readable = staging.folder / f"{spec.name}.utf8.csv"
-            _transcode(path, encoding, readable)
+            transcode(path, encoding, readable)
         with readable.open(encoding="utf-8-sig", newline="") as fh:
             head = [fh.readline() for _ in range(HEADER_SEARCH_ROWS)]
     except (UnicodeDecodeError, LookupError) as exc:
@@ -361,7 +302,7 @@ def _read_csv_file(path: Path, staging: Staging, report: Report) -> None:
         # The parallel reader cannot follow a line break inside quotes: files that quote
         # any cell are read by one thread.
         columns = ", ".join(map(literal, names))
-        parallel = "false" if _has_quotes(readable) else "true"
+        parallel = "false" if has_quotes(readable) else "true"
         staging.con.execute(
             f"CREATE OR REPLACE VIEW {q(raw)} AS SELECT row_number() OVER () + {skip + 1} AS _row, * "  # noqa: S608 - literals are escaped
             f"FROM read_csv({literal(str(readable))}, header = true, all_varchar = true, "

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from loader.cli import check, main
-from loader.read import Staging, detect_encoding
+from loader.encoding import detect_encoding
+from loader.read import Staging
 from loader.report import ERROR, NOTE, WARNING
 from tests.loader_county import T_HEKOU, V1, V2, V3, V4, county_rows, write_csv_folder
 from tests.test_loader import table_rows

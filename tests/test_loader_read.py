@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from shapely.geometry import box
 
 from loader.cli import check, main
-from loader.read import Staging, detect_encoding
+from loader.encoding import detect_encoding
+from loader.read import Staging
 from loader.report import ERROR, WARNING
 from tests.loader_county import V1, V2, county_rows, write_csv_folder, write_shapefile
 

@@ -34,8 +34,12 @@ from views.quality_flags import (
     Thresholds,
     method,
 )
-from views.quality_rules import RULE_FUNCTIONS, Facts
+from views.quality_rules import TEAM_RULES, Facts
+from views.quality_village_rules import VILLAGE_RULES
 from views.teams import team_labels
+
+# Every rule, in the order its flags are listed.
+RULE_FUNCTIONS = {**TEAM_RULES, **VILLAGE_RULES}
 
 # What a flag is and is not, as every renderer says it.
 WHAT_A_FLAG_IS = "提示是一条“建议核查”的线索：某个数字与同类、与自身历史或与常理相比不太寻常，值得下次抽查时优先去看。"

@@ -60,7 +60,7 @@ class Facts:
         return self.span.index(month) if month in self.span else None
 
 
-def _people(n: float, small: int) -> str:
+def people_words(n: float, small: int) -> str:
     """A count of patients (rows) as shown: `<5` when small for this user."""
     return masking.words(small) if masking.is_small(n, small) else f"{int(n):,}"
 
@@ -87,7 +87,7 @@ def village_entity(row) -> Entity:
     )  # fmt: skip
 
 
-def _flag(rule, entity, month, value, figure, comparison, sentence, strong=False) -> Flag:
+def make_flag(rule, entity, month, value, figure, comparison, sentence, strong=False) -> Flag:
     link = {"team": team_link, "village": village_link, "township": township_link}[entity.level]
     return Flag(
         rule, _severity(rule, strong), entity, month, float(value), figure, comparison,
@@ -119,7 +119,7 @@ def spikes(f: Facts, t: Thresholds) -> list[Flag]:
             row, n, med = f.teams[i], int(x[i]), float(median[i])
             ratio = n / med if med else math.inf
             out.append(
-                _flag(
+                make_flag(
                     "spike", team_entity(row), month, n,
                     f"{month_words(month)}服务 {n:,} 人次",
                     f"此前 {len(history)} 个月中位数 {med:,.0f} 人次（{_times(ratio)} 倍，"
@@ -132,7 +132,7 @@ def spikes(f: Facts, t: Thresholds) -> list[Flag]:
     return out
 
 
-def _quarter_ends(f: Facts) -> list[tuple[str, tuple[str, str]]]:
+def quarter_ends(f: Facts) -> list[tuple[str, tuple[str, str]]]:
     """(last month, its two earlier months) of every quarter ending in the period whose three
     months all have data."""
     out = []
@@ -146,7 +146,7 @@ def _quarter_ends(f: Facts) -> list[tuple[str, tuple[str, str]]]:
 
 def surges(f: Facts, t: Thresholds) -> list[Flag]:
     out = []
-    for month, earlier in _quarter_ends(f):
+    for month, earlier in quarter_ends(f):
         x = f.volume[:, f.column(month)]
         before = f.volume[:, [f.column(m) for m in earlier]].max(axis=1)
         hits = (x >= t.min_services) & (x >= t.surge_ratio * before)
@@ -155,7 +155,7 @@ def surges(f: Facts, t: Thresholds) -> list[Flag]:
             row, n, b = f.teams[i], int(x[i]), int(before[i])
             ratio = n / b if b else math.inf
             out.append(
-                _flag(
+                make_flag(
                     "surge", team_entity(row), month, n,
                     f"{month_words(month)}（季末）服务 {n:,} 人次",
                     f"本季前两个月较高者 {b:,} 人次（{_times(ratio)} 倍，阈值 {t.surge_ratio:g}）",
@@ -185,7 +185,7 @@ def daily_rates(f: Facts, t: Thresholds) -> list[Flag]:
                 continue
             rate = n / (row.members * days)
             out.append(
-                _flag(
+                make_flag(
                     "daily_rate", team_entity(row), month, rate,
                     f"{month_words(month)}人均每工作日 {rate:.1f} 人次",
                     f"上限 {t.daily_ceiling:g} 人次（{n:,} 人次 / {row.members} 名成员 / {days} 个工作日）",
@@ -211,9 +211,9 @@ def follow_ups(f: Facts, t: Thresholds) -> list[Flag]:
             if n < t.min_services or n <= t.followups_per_patient * p:
                 continue
             ratio = n / p if p else math.inf
-            shown = _people(p, f.small)
+            shown = people_words(p, f.small)
             out.append(
-                _flag(
+                make_flag(
                     "follow_ups", team_entity(row), month, n,
                     f"{month_words(month)}随访 {n:,} 次",
                     f"所服务村月末在管慢病患者 {shown} 人次（随访为其 {_times(ratio)} 倍，"
@@ -243,7 +243,7 @@ def perfect_checks(f: Facts, t: Thresholds) -> list[Flag]:
             continue
         ratio = row.services / median
         out.append(
-            _flag(
+            make_flag(
                 "perfect_checks", team_entity(row), None, row.services,
                 f"抽查 {row.checked:,} 人次全部合格，服务 {row.services:,} 人次",
                 f"本乡镇其他 {len(peers)} 个团队服务量中位数 {median:,.0f} 人次（{ratio:.1f} 倍，"
@@ -277,7 +277,7 @@ def identical(f: Facts, t: Thresholds) -> list[Flag]:
         first, last, value = months[best[0]], months[best[1]], best[2]
         length = best[1] - best[0] + 1
         out.append(
-            _flag(
+            make_flag(
                 "identical", team_entity(row), last, value,
                 f"连续 {length} 个月每月 {value:,} 人次",
                 f"{month_words(first)}至{month_words(last)}（阈值 {t.identical_months} 个月）",
@@ -288,199 +288,11 @@ def identical(f: Facts, t: Thresholds) -> list[Flag]:
     return out
 
 
-def _last_chronic(f: Facts) -> dict[str, int]:
-    """Chronic rows per village at the period's last month with chronic rows."""
-    if not f.chronic_months:
-        return {}
-    last = f.chronic_months[-1]
-    return {v: n for (m, v), n in f.chronic.items() if m == last}
-
-
-def no_residents(f: Facts, t: Thresholds) -> list[Flag]:
-    out = []
-    rows = _last_chronic(f)
-    period = [f.column(m) for m in f.months if f.column(m) is not None]
-    served = {row.team_id: int(f.volume[i, period].sum()) for i, row in enumerate(f.teams)}
-    for row in f.villages:
-        if row.population and row.population > 0:
-            continue
-        found = []
-        n = rows.get(row.village_code, 0)
-        if n:
-            found.append(f"月末有 {_people(n, f.small)} 人次慢病患者在管")
-        signed = f.signing.get(row.village_code, (None, None, None))[1]
-        if signed is not None and not pd.isna(signed) and signed > 0:
-            found.append(f"有 {_people(signed, f.small)} 名签约居民")
-        services = served.get(row.team_id, 0) if row.team_id else 0
-        if services and not f.team_residents.get(row.team_id, 0):
-            found.append(f"所属团队（只服务无人口的村）本期服务 {services:,} 人次")
-        if not found:
-            continue
-        out.append(
-            _flag(
-                "no_residents", village_entity(row), None, n or services,
-                "；".join(found), "常住人口为 0",
-                f"{row.name}常住人口为 0，但{'，'.join(found)}",
-            )
-        )  # fmt: skip
-    return out
-
-
-def no_signed(f: Facts, t: Thresholds) -> list[Flag]:
-    out = []
-    rows = _last_chronic(f)
-    for row in f.villages:
-        month, signed, base = f.signing.get(row.village_code, (None, None, None))
-        n = rows.get(row.village_code, 0)
-        if not row.population or month is None or not base or base <= 0 or signed != 0 or not n:
-            continue
-        shown = _people(n, f.small)
-        out.append(
-            _flag(
-                "no_signed", village_entity(row), month, n,
-                f"月末在管慢病患者 {shown} 人次",
-                f"{month_words(month)}签约居民 0 人（签约率分母 {base:,.0f}）",
-                f"{row.name}签约居民为 0，但有 {shown} 人次慢病患者在管",
-            )
-        )  # fmt: skip
-    return out
-
-
-def _sums(moves: pd.DataFrame, key: str, columns: list[str]) -> dict[str, tuple[int, ...]]:
-    grouped = moves.groupby(key)[columns].sum()
-    return dict(zip(grouped.index.tolist(), map(tuple, grouped.to_numpy().tolist()), strict=True))
-
-
-def frozen(f: Facts, t: Thresholds) -> list[Flag]:
-    out = []
-    moves = f.moves.assign(
-        county_code=f.moves["village_code"].map(f.county_of),
-        team_id=f.moves["village_code"].map(f.team_of),
-    )
-    county = _sums(moves, "county_code", ["paired", "changed"])
-    per_village = _sums(moves, "village_code", ["paired", "changed"])
-    per_team = _sums(moves, "team_id", ["paired", "changed"])
-    months = f"{month_words(f.trend[0])}至{month_words(f.trend[-1])}" if f.trend else ""
-
-    def check(sums, county_code: str) -> tuple[int, float, float] | None:
-        paired, changed = sums
-        c_paired, c_changed = county.get(county_code, (0, 0))
-        if changed or not c_paired or not c_changed:
-            return None
-        rate = c_changed / c_paired
-        expected = paired * rate
-        return (paired, rate, expected) if expected >= t.frozen_expected_changes else None
-
-    flagged_teams = set()
-    for row in f.teams:
-        if f.team_villages.get(row.team_id, 0) < 2 or row.team_id not in per_team:
-            continue
-        found = check(per_team[row.team_id], row.county_code)
-        if found is not None:
-            flagged_teams.add(row.team_id)
-            out.append(_frozen_flag(team_entity(row), row.label, found, months, f.small, t))
-    for row in f.villages:
-        if row.team_id in flagged_teams or row.village_code not in per_village:
-            continue
-        found = check(per_village[row.village_code], row.county_code)
-        if found is not None:
-            out.append(_frozen_flag(village_entity(row), row.name, found, months, f.small, t))
-    return out
-
-
-def _frozen_flag(entity, name, found, months, small, t) -> Flag:
-    paired, rate, expected = found
-    shown = _people(paired, small)
-    return _flag(
-        "frozen", entity, None, paired,
-        f"{months}标色变化 0 人次（共 {shown} 人次可比）",
-        f"全县同期变化率 {rate:.1%}，按此应约 {expected:.0f} 人次变化（阈值 {t.frozen_expected_changes:g}）",
-        f"{name}近 12 个月 {shown} 人次慢病记录的标色无一变化，而全县同期有 {rate:.1%} 发生变化",
-    )  # fmt: skip
-
-
-def _period_sums(f: Facts, column: str) -> dict[str, int]:
-    inside = f.moves[f.moves["month"].isin(f.months)]
-    return {k: v[0] for k, v in _sums(inside, "village_code", [column]).items()}
-
-
-def two_villages(f: Facts, t: Thresholds) -> list[Flag]:
-    out = []
-    found = _period_sums(f, "elsewhere")
-    for row in f.villages:
-        n = int(found.get(row.village_code, 0))
-        if n < 1:
-            continue
-        shown = _people(n, f.small)
-        out.append(
-            _flag(
-                "two_villages", village_entity(row), None, n,
-                f"{shown} 人次（按月计）同月在其他村也有记录",
-                "同一患者同一月份只应在一个村管理",
-                f"{row.name}本期有 {shown} 人次（按月计）患者同月在其他村也有管理记录",
-            )
-        )  # fmt: skip
-    return out
-
-
-def flips(f: Facts, t: Thresholds) -> list[Flag]:
-    out = []
-    found = _period_sums(f, "flips")
-    for row in f.villages:
-        n = int(found.get(row.village_code, 0))
-        if n < t.flip_min:
-            continue
-        shown = _people(n, f.small)
-        out.append(
-            _flag(
-                "flips", village_entity(row), None, n,
-                f"绿→红→绿 {shown} 人次", f"阈值 {t.flip_min} 人次",
-                f"{row.name}本期有 {shown} 人次慢病记录的标色出现 绿标→红标→绿标 往返",
-            )
-        )  # fmt: skip
-    return out
-
-
-def check_share(f: Facts, t: Thresholds) -> list[Flag]:
-    ends = _quarter_ends(f)
-    if not ends:
-        return []
-    columns = [f.column(m) for end, earlier in ends for m in (end, *earlier)]
-    towns: dict[str, list] = {}
-    for i, row in enumerate(f.teams):
-        town = towns.setdefault(row.township_code, [row, 0, 0])
-        town[1] += int(f.volume[i, columns].sum())
-        town[2] += int(row.checked)
-    out = []
-    for code, (first, s, c) in sorted(towns.items()):
-        if not s or c / s >= t.check_share_min:
-            continue
-        entity = Entity(
-            "township", code, first.township_name, code, first.township_name,
-            first.county_code, first.county_name,
-        )  # fmt: skip
-        out.append(
-            _flag(
-                "check_share", entity, None, c / s,
-                f"抽查 {c:,} 人次，为服务量的 {c / s:.1%}",
-                f"完整季度服务 {s:,} 人次；政策比例 5%，阈值 {t.check_share_min:.0%}",
-                f"{first.township_name}本期抽查 {c:,} 人次，仅为同期服务量 {s:,} 人次的 {c / s:.1%}",
-            )
-        )  # fmt: skip
-    return out
-
-
-RULE_FUNCTIONS = {
+TEAM_RULES = {
     "spike": spikes,
     "surge": surges,
     "daily_rate": daily_rates,
     "follow_ups": follow_ups,
     "perfect_checks": perfect_checks,
     "identical": identical,
-    "no_residents": no_residents,
-    "no_signed": no_signed,
-    "frozen": frozen,
-    "two_villages": two_villages,
-    "flips": flips,
-    "check_share": check_share,
 }
