@@ -16,7 +16,6 @@ import math
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.util import Pt
@@ -29,7 +28,6 @@ from dashboard.brief.workbook import render_xlsx
 from data_access.periods import Period
 from data_access.scope import Scope
 from tests import handmade as hm
-from tests.dbs import sqlite_file
 from views import labels
 from views.common import window_for
 from views.meeting import deck
@@ -135,11 +133,8 @@ def test_workbook_prints_and_keeps_numbers_as_numbers():
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    url = sqlite_file(tmp_path_factory.mktemp("print") / "handmade.sqlite", hm.ROWS)
-    eng = sa.create_engine(url)
-    yield eng
-    eng.dispose()
+def engine(handmade_sqlite):
+    return handmade_sqlite
 
 
 @pytest.fixture(scope="module")
