@@ -162,6 +162,12 @@ def test_brief_workbook_every_sheet_prints_and_no_figure_is_text(county):
                     header,
                     cell.value,
                 )
+    # The low-pass detail: the rate as a percent value (the hand-made 三台村 team: 7 of 10),
+    # unrounded, so 0.0"%" shows what the slide shows.
+    detail = book[next(n for n in book.sheetnames if n.startswith("明细_团队抽查合格率"))]
+    rows = list(detail.iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[4], r[3], r[5]) for r in rows] == [("三台村医防融合团队", 7, 10, 70.0)]
+    assert detail.cell(3, 6).number_format == '0.0"%"'
     # The league's score: the number of the text the page shows (cut, not rounded), formatted
     # with the league's decimals; an unranked area (no scored figure) an empty cell.
     ranking = next(s for s in slides if s.kind is deck.Kind.COUNTIES)
