@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import audit, excel
+from dashboard import audit, excel, safe
 
 
-def table_buttons(sheet: str, table: pd.DataFrame, title: excel.Title, stem: str) -> None:
-    """Excel and CSV of `table` under `stem` (the file name without suffix). The bytes are
-    built on click, in another thread; audit.deferred checks the session and writes the row."""
+def table_buttons(sheet: str, table: pd.DataFrame, title: excel.Title) -> None:
+    """Excel and CSV of `table`, named in words from its title (团队工作量_双塘区_2026年第3季度).
+    The bytes are built on click, in another thread; audit.deferred checks the session and
+    writes the row."""
+    stem = safe.file_name(title.subject, title.scope, title.period)
     buttons = st.container(horizontal=True)
     buttons.download_button(
         "下载 Excel",

@@ -1,9 +1,12 @@
 """Export CLI: the dashboard's figures for one scope and period as JSON, from the same queries.
 
 python -m dashboard.export --db URL --period 2026-Q1 [--county C] [--township T] [-o FILE]
+    (C, T: a name as the pages show it, e.g. 双塘区, or a code; help and errors in Chinese)
     [--view overview|map|teams|chronic|rankings|quality|meeting]   (one view's model as JSON)
     [--format json|pdf|xlsx|pptx]   (pdf, xlsx, pptx: the weekly brief of 例会模式; -o FILE)
     [--user NAME]   (as that account sees it: scope clamped to its area, leagues cut)
+
+python -m dashboard.export schedule [--once]   the brief filed by itself (brief/schedule.py)
 
 Every file written (or JSON printed) is an `export` row of the audit trail (what, scope).
 One JSON name per figure, the view models' own: 推送不到位 is `mismatched` in the classic
@@ -12,7 +15,6 @@ report too (it was `managed_level_mismatch`; same figure), 红标未上转 `red_
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import os
@@ -21,14 +23,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from dashboard import audit, auth, quality_settings, safe, small_cells
+from dashboard import audit, auth, cli, quality_settings, small_cells
 from dashboard.brief import fonts
-from dashboard.brief.fonts import FontMissing
 from data_access import indicators, villages
-from data_access.engine import ConfigurationError, create_readonly_engine, describe_url
+from data_access.engine import create_readonly_engine
 from data_access.periods import Period
 from data_access.schema import check_schema
-from data_access.scope import Scope, UnknownArea, resolve_scope
+from data_access.scope import Scope
 from views import chronic as chronic_view
 from views import chronic_cells, grid_map_cells, overview
 from views import grid_map as grid_map_view
@@ -200,62 +201,85 @@ def build_report(
     return report
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m dashboard.export",
-        description="Export the dashboard's figures for one scope and period as UTF-8 JSON.",
+DESCRIPTION = """导出看板的数字（与页面相同的视图模型）：一个范围、一个期间，UTF-8 JSON；
+或例会模式的周报文件（PDF / Excel / PPT）。每写一个文件（或输出一次 JSON）都记入审计日志。
+
+示例：
+  python -m dashboard.export --db URL --period 2026-Q3 --county 双塘区
+  python -m dashboard.export --db URL --period 2026-Q3 --county 双塘区 --format pptx -o 周报.pptx
+  python -m dashboard.export schedule --once     周报自动存档：按计划生成一轮（见 schedule --help）
+"""
+
+
+def _parser() -> cli.Parser:
+    parser = cli.Parser(prog="python -m dashboard.export", description=DESCRIPTION)
+    parser.add_argument(
+        "--db", required=True, metavar="URL", help="数据库的 SQLAlchemy URL（只读打开）"
     )
-    parser.add_argument("--db", required=True, help="SQLAlchemy database URL (opened read-only)")
-    parser.add_argument("--period", required=True, help="YYYY-MM, YYYY-Qn or YYYY")
-    parser.add_argument("--county", help="6-digit county code")
+    parser.add_argument(
+        "--period",
+        required=True,
+        metavar="P",
+        help="期间：2026-03（月）、2026-Q1（季度）或 2026（年）",
+    )
+    parser.add_argument("--county", metavar="C", help="县区名称或 6 位代码，如 双塘区")
     parser.add_argument(
         "--township",
         action="append",
         default=[],
-        help="9-digit township code (repeat or comma-separate)",
+        metavar="T",
+        help="乡镇名称或 9 位代码（可重复，或用逗号分隔）",
     )
-    parser.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="写入文件 FILE，而不是标准输出"
+    )
     parser.add_argument(
         "--user",
-        help="export as this account (DASHBOARD_USERS_FILE) sees it: its area only",
+        metavar="NAME",
+        help="按该账号（DASHBOARD_USERS_FILE）所见导出：只含其权限范围",
     )
     parser.add_argument(
         "--view",
         choices=tuple(VIEWS),
-        help="write that view's model as JSON (everything the page or the deck shows)",
+        metavar="VIEW",
+        help="输出一个视图的完整视图模型（JSON）：" + " ".join(VIEWS),
     )
     parser.add_argument(
         "--format",
         choices=("json", *BRIEF_FORMATS),
         default="json",
-        help="json: the figures (default); pdf / xlsx / pptx: the weekly brief (周报) as a file",
+        metavar="FMT",
+        help="json（默认）：数字；pdf / xlsx / pptx：周报文件（需 -o FILE）",
     )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["schedule"]:  # the brief filed by itself: dashboard.brief.schedule
+        from dashboard.brief import schedule
+
+        return schedule.main(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     if args.format != "json" and args.output is None:
-        parser.error(f"--format {args.format} writes a file: give -o FILE")
+        parser.error(f"--format {args.format} 写入文件：请用 -o FILE 指定文件")
     logging.basicConfig(level=logging.WARNING)
     try:
         period = Period.parse(args.period)
         engine = create_readonly_engine(args.db)
         report_schema = check_schema(engine)
         if not report_schema.ok:
-            raise ConfigurationError(
-                f"database does not match the data contract: {report_schema.describe()}"
-            )
+            raise cli.CliError(cli.schema_words(report_schema))
         townships = [code for item in args.township for code in item.split(",")]
-        scope = resolve_scope(engine, args.county, townships)
+        scope = cli.area_scope(engine, args.county, townships)
         user, visible = _account(args.user), None
         if user is not None:
             scope, visible = user.clamp(scope), user.area
         # --user is what the caller says; the OS account is who ran it (both on every row).
         audit.set_actor(
-            f"cli:{user.username if user else _os_user()}", audit.scope_words(scope),
-            os_user=_os_user(), pid=os.getpid(),
+            f"cli:{user.username if user else cli.os_user()}", audit.scope_words(scope),
+            os_user=cli.os_user(), pid=os.getpid(),
         )  # fmt: skip
         if args.format != "json":
             from dashboard import brief  # matplotlib and fpdf2: loaded for the brief only
@@ -278,20 +302,8 @@ def main(argv: list[str] | None = None) -> int:
             args.output.write_text(text + "\n", encoding="utf-8")
         else:
             sys.stdout.buffer.write((text + "\n").encode("utf-8"))
-    except (ValueError, UnknownArea, ConfigurationError, FontMissing, auth.AccountsError) as exc:
-        return _fail(2, safe.exception_reason(exc))
-    except (ImportError, sa.exc.ArgumentError) as exc:  # a driver that is not installed
-        return _fail(2, f"database {describe_url(args.db)} unusable: {safe.exception_reason(exc)}")
-    except sa.exc.SQLAlchemyError as exc:
-        reason = safe.exception_reason(exc)
-        return _fail(3, f"database {describe_url(args.db)} unavailable: {reason}")
-    except audit.AuditError as exc:  # nothing is written that the trail does not hold
-        return _fail(5, f"{exc} — export refused")
-    except OSError as exc:  # the output file cannot be written
-        return _fail(4, f"cannot write {args.output.name if args.output else 'output'}: "
-                     f"{exc.strerror or safe.exception_reason(exc)}")  # fmt: skip
-    except Exception as exc:  # anything else: still one line, never a traceback
-        return _fail(1, f"{type(exc).__name__}: {safe.exception_reason(exc)}")
+    except Exception as exc:  # one Chinese line, never a traceback
+        return cli.fail(*cli.failure(exc, args.db, args.output))
     return 0
 
 
@@ -301,23 +313,8 @@ def _account(username: str | None) -> auth.User | None:
         return None
     user = auth.load_accounts().users.get(username)
     if user is None:
-        raise ValueError(f"no account {username[:40]!r} in {auth.users_file().name}")
+        raise cli.CliError(f"{auth.users_file().name} 中没有账号“{cli.echo(username)}”")
     return user
-
-
-def _os_user() -> str:
-    """Who ran the CLI, for the audit trail (the server account when there is no --user)."""
-    import pwd
-
-    try:  # the real uid's account: unlike getpass.getuser(), not taken from $USER/$LOGNAME
-        return pwd.getpwuid(os.getuid()).pw_name
-    except (KeyError, OSError):
-        return f"uid:{os.getuid()}"
-
-
-def _fail(code: int, message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
 
 
 if __name__ == "__main__":

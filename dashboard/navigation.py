@@ -28,7 +28,9 @@ VIEWS = {
 }
 
 
-# Pages beside the views: the administrators' audit trail, and the meeting mode's slides.
+# Pages beside the views: the filed briefs (no figures of their own: files to download), the
+# administrators' audit trail, and the meeting mode's slides.
+ARCHIVE = ("archive.py", "周报存档", ":material/inventory_2:")
 ADMIN = ("admin.py", "审计日志", ":material/policy:")
 MEETING = "meeting_mode.py"
 
@@ -46,9 +48,9 @@ def _page(file: str, title: str, icon: str, default: bool = False, meeting: bool
 
 
 def all_pages(admin: bool = False, meeting: bool = False) -> list[st.Page]:
-    """Every page a user may open (the audit trail for an administrator); in the meeting mode
-    each of them shows the slides."""
-    entries = [*VIEWS.values(), *([ADMIN] if admin else [])]
+    """Every page a user may open (the brief archive; the audit trail for an administrator);
+    in the meeting mode each of them shows the slides."""
+    entries = [*VIEWS.values(), ARCHIVE, *([ADMIN] if admin else [])]
     return [_page(*entry, default=i == 0, meeting=meeting) for i, entry in enumerate(entries)]
 
 

@@ -7,6 +7,7 @@
                   plotly_markup(template, *t) is the code's own tags around escaped text
     cell(v)       one Excel/CSV cell (OWASP CSV injection); frame(df), sheet_name(name)
     pdf(t)        one PDF text run (glyphs the font has, long words breakable)
+    file_name(*parts)  a file name from words (county, period…): safe on every file system
     reason(t)     an error message for a page or a log: no password, no server path
 
 Database names are data, never markup: every renderer goes through one of these.
@@ -188,6 +189,28 @@ def sheet_name(name, taken: set[str] | frozenset[str] = frozenset()) -> str:
         candidate = _shortened(whole, SHEET_NAME_MAX - len(suffix)) + suffix
         n += 1
     return candidate
+
+
+# --- file names ------------------------------------------------------------------------------
+# Characters no file system (or no shell user) wants in a name: path separators, Windows'
+# reserved ones, quotes, markup brackets, and every control or bidi character.
+_FILE_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f' + names.BIDI + "'`$]+")
+_FILE_SPACES = re.compile(r"[\s_]+")
+FILE_PART_MAX = 40  # characters per part: a county and a few townships, not a paragraph
+
+
+def file_name(*parts) -> str:
+    """Words joined by `_` as one file name (without suffix), e.g. 周报_双塘区_2026年第3季度:
+    no separator, reserved or control character, no leading dot (hidden file, `..`), no
+    trailing dot or space (Windows), each part cut to FILE_PART_MAX characters."""
+    cleaned = []
+    for part in parts:
+        text = _FILE_FORBIDDEN.sub("_", str(part if part is not None else ""))
+        text = _FILE_SPACES.sub("_", text.replace(" · ", "_")).strip("._ ")
+        text = text[:FILE_PART_MAX].rstrip("._ ")
+        if text:
+            cleaned.append(text)
+    return "_".join(cleaned) or "未命名"
 
 
 # --- PDF -------------------------------------------------------------------------------------

@@ -245,15 +245,17 @@ def colors_by_area(
     return sum_rows(rows, ["area_code", "area_name", "color"])
 
 
-VILLAGE_KEYS = ["village_code", "village_name", "township_name", "village_class"]
+VILLAGE_KEYS = ["village_code", "village_name", "township_name", "county_name", "village_class"]
 
 
 def per_village(
     engine: Db, scope: Scope, month: str, disease: str | None, values: tuple[str, ...]
 ) -> pd.DataFrame:
-    """Per village of a known township at one month: code, name, township name, class,
+    """Per village of a known township at one month: code, name, township and county name, class,
     Σ patients and Σ each of `values` (columns of village_colors)."""
     villages = village_colors(engine, scope, month, disease).dropna(subset=["township_name"])
+    # a township whose county is missing from the tables: its villages stay, county blank
+    villages["county_name"] = villages["county_name"].fillna("")
     return sum_rows(villages, VILLAGE_KEYS, values)
 
 

@@ -39,11 +39,13 @@ def villages_without_service(engine: Db, scope: Scope, period: Period) -> pd.Dat
             village.c.village_class,
             village.c.township_code,
             township.c.name.label("township_name"),
+            county.c.name.label("county_name"),
             team_village.c.team_id,
             team.c.name.label("team_name"),
         )
         .select_from(
             village.join(township, township.c.township_code == village.c.township_code)
+            .outerjoin(county, county.c.county_code == township.c.county_code)
             .outerjoin(team_village, team_village.c.village_code == village.c.village_code)
             .outerjoin(team, team.c.team_id == team_village.c.team_id)
             .outerjoin(delivered, delivered.c.team_id == team_village.c.team_id)
@@ -58,6 +60,7 @@ def villages_without_service(engine: Db, scope: Scope, period: Period) -> pd.Dat
         "village_class",
         "township_code",
         "township_name",
+        "county_name",
         "team_id",
         "team_name",
     ]

@@ -33,6 +33,8 @@ from tests.browser import (  # noqa: E402
 )
 
 SIZES = ("1920x1080", "1440x900", "1024x768")
+# The views, and the pages beside them (sign-in off: the administrator's pages show too).
+SHOTS = [*PAGES, ("archive", "archive"), ("admin", "admin")]
 # Slides are visited by their key in the address, read off the page as the deck moves on.
 MAX_SLIDES = 40
 
@@ -82,7 +84,7 @@ def run(args) -> int:
             with browser_page(width, height) as page:
                 wait_until_served(page, base)
                 if not args.slides_only:
-                    for path, stem in PAGES:
+                    for path, stem in SHOTS:
                         for who, q in (("", query), ("_township", f"{query}&township={township}")):
                             page.goto(f"{base}/{path}?{q}", wait_until="domcontentloaded")
                             wait_for_script(page)
@@ -102,7 +104,7 @@ def run(args) -> int:
                     page.keyboard.press("ArrowRight")
                     page.wait_for_timeout(400)
                     wait_for_script(page)
-                print(f"{size}: {len(PAGES) * 2} pages, {len(seen)} slides → {out}", flush=True)
+                print(f"{size}: {len(SHOTS) * 2} pages, {len(seen)} slides → {out}", flush=True)
             if page.blocked_requests:
                 problems.append(f"{size}: requests off the machine {sorted(page.blocked_requests)}")
     for line in problems:

@@ -7,12 +7,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import navigation, signin, small_cells, state, theme
+from dashboard import county_panel, drill, navigation, safe, signin, small_cells, state, theme
 from dashboard.charts import PLOTLY_CONFIG, svg
 from dashboard.charts import chronic as charts
 from dashboard.data import cached
 from pages import chronic_state
-from views import chronic, chronic_cells, labels, masking
+from views import chronic, chronic_cells, county_reference, labels, masking
 from views.chronic import ESCALATIONS, ChronicView
 from views.domain import (
     COLORS,
@@ -46,6 +46,7 @@ def village_table(df, unit: str, count_title: str, count_col: str, share_col: st
         {
             "村": df["village_name"],
             "乡镇": df["township_name"],
+            "县区": df["county_name"],
             "村类别": df["village_class"].map(labels.CLASS_LABELS),
             f"在管（{unit}）": df["patients"],
             count_title: df[count_col],
@@ -65,7 +66,28 @@ def village_table(df, unit: str, count_title: str, count_col: str, share_col: st
     )
 
 
-def distribution(view: ChronicView, colors: dict) -> None:
+def area_bars(view: ChronicView, colors: dict, reference) -> None:
+    """各县区/各乡镇, red first; for chosen townships the county's bar last, as a yardstick."""
+    names = dict(zip(view.by_area["area_code"], view.by_area["area_name"], strict=True))
+    order = charts.red_first(view.by_area, "area_code", names)
+    rows = charts.share_rows(view.by_area, "area_code", order, colors)
+    county = reference.county_bar if reference is not None else None
+    if county is not None and len(county):
+        label = {county_reference.COUNTY_BAR_CODE: f"{reference.county_name}（全县）"}
+        rows += charts.share_rows(county, "area_code", label, colors)
+    bars(svg.stacked_bars(rows, view.unit))
+    if len(names) > 1:  # the bars are drawn by the server: their names drill from buttons
+        shown = {code: safe.markdown(name) for code, name in names.items()}
+        drill.pills(shown, view.level, view.scope.county_code, "w_chronic_drill_area")
+    if county is not None:
+        st.caption(
+            "最后一行为全县合计，供对照。"
+            if len(county)
+            else f"全县合计不显示：有的人数不足 {small_cells.threshold()}，可能推算出个人。"
+        )
+
+
+def distribution(view: ChronicView, colors: dict, reference=None) -> None:
     st.subheader(f"期末分布 · {view.end_words}")
     cards = st.columns(1 + len(COLORS))
     cards[0].metric(f"在管{view.what}患者", f"{view.total:,} {view.unit}")
@@ -79,7 +101,6 @@ def distribution(view: ChronicView, colors: dict) -> None:
             delta_description=f"较{end_label(view.before)}" if view.before else None,
             help=labels.COLOR_MEANING[color],
         )
-    names = dict(zip(view.by_area["area_code"], view.by_area["area_name"], strict=True))
     class_names = {
         c: labels.CLASS_LABELS.get(c, str(c))
         for c in sorted(view.by_class["village_class"].unique())
@@ -87,8 +108,7 @@ def distribution(view: ChronicView, colors: dict) -> None:
     area_col, class_col = st.columns([3, 2])
     with area_col:
         st.markdown(f"**各{view.level_word}**（红标占比高的在上）")
-        order = charts.red_first(view.by_area, "area_code", names)
-        bars(charts.share_bars_html(view.by_area, "area_code", order, colors, view.unit))
+        area_bars(view, colors, reference)
     with class_col:
         st.markdown("**按村类别**（一类：集中易服务；二类：分散偏远）")
         if view.by_class["patients"].map(lambda v: isinstance(v, str)).any():  # masked
@@ -105,6 +125,7 @@ def distribution(view: ChronicView, colors: dict) -> None:
             d: labels.DISEASE_LABELS.get(d, d) for d in dict.fromkeys(view.by_disease["disease"])
         }
         bars(charts.share_bars_html(view.by_disease, "disease", diseases, colors, "人"))
+    county_panel.render(reference)
 
 
 def trend(view: ChronicView, colors: dict) -> None:
@@ -186,7 +207,17 @@ def mismatch(view: ChronicView, colors: dict, below: int, cells) -> None:
     with area_col:
         st.markdown(f"**各{view.level_word}**")
         fig = charts.mismatch_bars(areas, areas["area_name"].tolist(), unit=view.unit)
-        chart(fig, "cs_mis_area")
+        codes = areas["area_code"].tolist()
+        event = st.plotly_chart(
+            fig,
+            config=PLOTLY_CONFIG,
+            key=drill.chart_key("cs_mis_area"),
+            on_select="rerun",
+            selection_mode="points",
+        )
+        drill.from_chart(event, set(codes), view.level, view.scope.county_code, codes)
+        if len(codes) > 1:
+            st.caption(f"点击{view.level_word}的条形可下钻到该{view.level_word}。")
     with color_col:
         st.markdown("**按应管理机构**")
         names = [
@@ -315,7 +346,8 @@ cells = (
 shown = chronic_cells.seen_with(view, cells, below) if below else view
 with tabs[""]:
     if tabs[""].open:
-        distribution(shown, colors)
+        reference = cached(county_reference.for_chronic)(filters.scope, view.month, disease, below)
+        distribution(shown, colors, reference)
 with tabs["trend"]:
     if tabs["trend"].open:
         trend(view, colors)

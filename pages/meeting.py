@@ -14,7 +14,7 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import audit, data, quality_settings, signin, small_cells, state
+from dashboard import brief_downloads, quality_settings, signin, small_cells, state
 from dashboard.data import cached
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
@@ -104,53 +104,6 @@ def _title(slide: deck.Slide, m: deck.Meeting, position: str) -> None:
     )
 
 
-def _brief_downloads(filters: state.Filters) -> None:
-    """The weekly brief: the same slides as a printable PDF and an Excel workbook."""
-    if filters.period is None:
-        st.caption("没有期间，无法生成周报。")
-        return
-    from dashboard import brief  # matplotlib and fpdf2: loaded for the meeting only
-
-    engine = data.database().engine  # captured now: the files are built on click, off the run
-    scope, window, visible = filters.scope, filters.window, filters.visible
-    stem = brief.file_stem(scope, window.period)
-    try:
-        font, font_problem = brief.cjk_font(), brief.FONT_MISSING
-    except brief.FontMissing as exc:  # DASHBOARD_CJK_FONT without Chinese: say so, no PDF
-        font, font_problem = None, str(exc)
-    st.download_button(
-        "下载周报 PDF",
-        audit.deferred(lambda: brief.pdf_bytes(engine, scope, window, visible)),
-        file_name=f"{stem}.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-        disabled=font is None,
-        width="stretch",
-    )
-    if font is None:
-        st.caption(font_problem)
-    st.download_button(
-        "下载周报 Excel",
-        audit.deferred(lambda: brief.xlsx_bytes(engine, scope, window, visible)),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table:",
-        on_click="ignore",
-        width="stretch",
-    )
-    st.download_button(
-        "下载周报 PPT",
-        audit.deferred(lambda: brief.pptx_bytes(engine, scope, window, visible)),
-        file_name=f"{stem}.pptx",
-        mime=brief.PPTX_MIME,
-        icon=":material/slideshow:",
-        on_click="ignore",
-        width="stretch",
-        help="16:9 幻灯片，图表可在 PowerPoint / WPS 中编辑",
-    )
-
-
 def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting) -> None:
     i, last = keys.index(key), len(keys) - 1
     bar = st.container(key="mt_controls", horizontal=True, vertical_alignment="center")
@@ -178,7 +131,7 @@ def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting
         format_func=lambda s: f"每页 {s} 秒", label_visibility="collapsed", width=210,
     )  # fmt: skip
     with bar.popover("周报", icon=":material/description:"):
-        _brief_downloads(filters)
+        brief_downloads.buttons(filters)
     bar.button("退出例会模式", key="mt_exit", icon=":material/close:", on_click=_exit)
 
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import navigation, quality_settings, safe, small_cells, state
+from dashboard import (
+    brief_downloads,
+    county_panel,
+    navigation,
+    quality_settings,
+    safe,
+    small_cells,
+    state,
+)
 from dashboard.charts import svg
 from dashboard.data import cached
 from pages.overview_kpi import card
-from views import chronic_cells, labels, overview, quality
+from views import chronic_cells, county_reference, labels, overview, quality
 
 CARDS_PER_ROW = 4  # four cards fit a 1440-px screen with readable type
 ALERT_ROWS_SHOWN = 40  # longer lists belong on the page the alert links to
@@ -20,6 +28,9 @@ st.title("总览")
 if filters.window is None:
     st.info("数据库中还没有任何月份的数据，无法计算指标。")
     st.stop()
+with st.popover("下载周报", icon=":material/description:"):
+    st.caption("本页范围与期间的周报（与例会模式的幻灯片相同）。")
+    brief_downloads.buttons(filters)
 view = cached(overview.build)(filters.scope, filters.window)
 # a township role: 推送不到位 of a few people reads <5, as on 慢病三色 (views.chronic_cells)
 view = chronic_cells.overview_seen(view, small_cells.floor(filters.visible))
@@ -38,6 +49,8 @@ for start in range(0, len(view.kpis), CARDS_PER_ROW):
     for column, kpi in zip(st.columns(CARDS_PER_ROW), row, strict=False):
         with column:
             card(kpi, view.window.previous_label)
+# a township head: where the township stands in its county (nothing for a county or more)
+county_panel.render(cached(county_reference.for_overview)(filters.scope, filters.window.period))
 
 # --- the scope at a glance -----------------------------------------------------------------
 st.subheader("基本情况")

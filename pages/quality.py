@@ -107,8 +107,7 @@ else:
         st.dataframe(table, hide_index=True)
         head = cached(common.header)(filters.scope)
         title = excel.Title("数据质量", head.scope_words, view.window.label, head.freshness)
-        stem = f"数据质量_{filters.scope.county_code or '全部县区'}_{view.window.period.key}"
-        downloads.table_buttons("数据质量", table, title, stem)
+        downloads.table_buttons("数据质量", table, title)
 
 st.subheader("方法说明")
 st.caption(

@@ -63,7 +63,7 @@ intro.caption(
 download.download_button(
     "导出 Excel",
     data=audit.deferred(lambda: excel_bytes(excel_title)),
-    file_name=f"县区排名_{window.period.key}.xlsx",
+    file_name=safe.file_name("县区排名", head.scope_words, window.label) + ".xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
     icon=":material/download:",
@@ -77,6 +77,12 @@ else:
         icon=":material/info:",
     )
 
+
+def open_townships() -> None:
+    """After a click on a county: its townships' league is what the user came for."""
+    st.session_state[rankings_state.S_RANK_TAB] = "township"
+
+
 # Page settings from the URL (a copied link) or the session; written back to the URL.
 tab_key = state.page_setting(state.URL_TAB, rankings_state.S_RANK_TAB, tuple(TABS)) or DEFAULT_TAB
 tabs = state.linked_tabs(TABS, tab_key, rankings_state.W_RANK_TAB, rankings_state.S_RANK_TAB)
@@ -87,12 +93,14 @@ with tabs["county"]:
         parts.league_table(counties, view)
         parts.own_ranks(counties)
         if scope.county_code:
-            st.caption(f"{tables.HIGHLIGHT_MARK}为左侧所选县区（{county_name}）。")
+            st.caption(f"{tables.HIGHLIGHT_MARK}为所选县区（{county_name}）。")
+        parts.drill_pills(counties, None, "w_rank_drill_county", open_townships)
 
 with tabs["township"]:
     if tabs["township"].open:
-        if towns is None:
-            st.info("在左侧选择一个县区，即可查看该县各乡镇的排名。")
+        if towns is None:  # the sidebar may be folded (1024 px): the choice is here too
+            st.markdown("请选择一个县区，查看该县各乡镇的排名：")
+            parts.drill_pills(counties, None, "w_rank_pick_county", open_townships)
         elif towns.table.empty:
             st.info(f"{county_name}没有乡镇。")
         elif not towns.has_ranks:
@@ -102,6 +110,7 @@ with tabs["township"]:
             parts.league_table(towns, view, frozenset(view.county_only))
             parts.own_ranks(towns)
             parts.township_notes(view)
+            parts.drill_pills(towns, scope.county_code, "w_rank_drill_township")
 
 with tabs["drill"]:
     if tabs["drill"].open:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard import drill as drill_keys
 from dashboard import safe, state
 from dashboard.charts import PLOTLY_CONFIG, league_html
 from dashboard.charts import ranking_tables as tables
@@ -50,7 +51,7 @@ def township_notes(view: RankingsView) -> None:
         only = "、".join(names[c] for c in view.county_only if c in names)
         notes.append(f"{only}只在县级统计，乡镇显示 —，不计入乡镇得分。")
     if view.scope.township_codes:
-        notes.append(f"{tables.HIGHLIGHT_MARK}为左侧所选乡镇。")
+        notes.append(f"{tables.HIGHLIGHT_MARK}为所选乡镇。")
     if notes:
         st.caption(safe.markdown(" ".join(notes)))
 
@@ -143,7 +144,18 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
         bars.success(f"各{area_label}{name}均达标，没有失分。")
     else:
         draw = charts.indicator_lost_bars if measure == "lost" else charts.indicator_bars
-        bars.plotly_chart(draw(rows, d, area_label, chosen), config=PLOTLY_CONFIG, width="stretch")
+        event = bars.plotly_chart(
+            draw(rows, d, area_label, chosen),
+            config=PLOTLY_CONFIG,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="points",
+            key=drill_keys.chart_key("rank_drill_bars"),
+        )
+        drill_keys.from_chart(
+            event, set(league.table["area_code"]), league.level, view.scope.county_code
+        )
+        bars.caption(f"点击{area_label}的条形可下钻到该{area_label}。")
     overall = league.overall[league.overall["indicator_code"] == code]
     # With no area chosen, the league's first stands out, so one line always leads the eye.
     leading = chosen or tuple(league.table["area_code"].head(1))
@@ -162,6 +174,12 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
         )
 
 
+def drill_pills(league: League, county_code: str | None, key: str, then=None) -> None:
+    """The league's areas as buttons: a click drills the filters there (dashboard.drill)."""
+    areas = {r.area_code: safe.markdown(r.name) for r in league.table.itertuples(index=False)}
+    drill_keys.pills(areas, league.level, county_code, key, then)
+
+
 def own_ranks(league: League) -> None:
     """Under a league cut to the user's areas: each one's rank among all (第 3 名 / 共 12 个)."""
     if not league.cut:
@@ -173,13 +191,38 @@ def own_ranks(league: League) -> None:
     st.caption(f"按您的权限只显示您所辖的{league.area_label}：{ranks}。")
 
 
+# 失分's heat map fits the page without sideways scrolling at 1024 px (sidebar folded) and at
+# 1440 px (sidebar open), about 860 px: the fixed columns are narrow and the indicators share
+# the rest; an indicator's full name shows on hover over its header.
+LOST_TABLE_PX = 840
+LOST_FIXED_PX = {tables.RANK: 48, tables.SCORE: 72, tables.LOST_TOTAL: 72}
+LOST_AREA_PX = 96
+LOST_MIN_PX = 56
+
+
+def _lost_columns(columns: list[str], area_label: str) -> dict:
+    fixed = {**LOST_FIXED_PX, area_label: LOST_AREA_PX}
+    indicators = [c for c in columns if c not in fixed]
+    room = LOST_TABLE_PX - sum(fixed.values())
+    each = max(LOST_MIN_PX, room // max(len(indicators), 1))
+    config = {c: st.column_config.Column(width=px) for c, px in fixed.items() if c in columns}
+    config |= {c: st.column_config.Column(c, width=each, help=c) for c in indicators}
+    return config
+
+
 def _lost_league(league: League, title: str) -> None:
     st.markdown(f"**{safe.markdown(title)}**")
     if league.lost.empty:
         st.info("本期没有可计算失分的指标数值。")
         return
     styler = tables.lost_view(league)
-    st.dataframe(styler, hide_index=True, height=_height(len(styler.data)), row_height=ROW_PX)
+    st.dataframe(
+        styler,
+        hide_index=True,
+        height=_height(len(styler.data)),
+        row_height=ROW_PX,
+        column_config=_lost_columns(list(styler.data.columns), league.area_label),
+    )
     with st.expander("明细：每项指标的指标值、达标程度、分值、得分、失分"):
         detail = tables.lost_detail(league)
         st.dataframe(detail, hide_index=True, height=min(_height(len(detail)), 600))

@@ -7,14 +7,14 @@ import logging
 
 import streamlit as st
 
-from dashboard import downloads, excel, safe, signin, state
+from dashboard import county_panel, downloads, excel, safe, signin, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
 from pages import teams_detail as team_detail
 from pages import teams_funds as performance
 from pages import teams_state
-from views import common, labels, teams
+from views import common, county_reference, labels, teams
 from views.teams import FLAG, FLAG_RULE, HIGH_VOLUME_RULE, HIGH_VOLUME_WORDS
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,19 @@ TAB_OF_LABEL = {label: tab for tab, label in TABS.items()}
 MAX_ECHO = 24  # longest URL text echoed back in a notice
 TABLE_HEIGHT_PX = 560  # about 15 rows: the list stays on one screen with its buttons
 MONTHLY_BY = {"service_type": "按服务类型", "member_level": "按成员层级"}
+# The list's headline columns on screen under short headers (the full header on hover and in
+# the download), so they fit a 1024-px screen through 抽查合格率 and the flag.
+SHORT_HEADERS = {
+    "服务总量（人次）": "服务量",
+    "人均服务量": "人均",
+    "每千服务人口服务量": "每千人",
+    "估算绩效经费（元）": "经费（元）",
+    f"{labels.VILLAGE_DOCTOR_SHARE}（%）": "村医占比",
+    "抽查（人次）": "抽查",
+    "合格（人次）": "合格",
+    f"{labels.PASS_RATE}（%）": "合格率",
+    teams.FLAG_COLUMN: teams.FLAG,
+}
 W_QUALITY_PLOT = "w_team_quality_plot"  # the expander of the volume × pass-rate scatter
 
 filters = state.current()
@@ -236,6 +249,7 @@ def overview_tab() -> None:
         st.info(f"{view.window.label}所选范围内没有团队服务和抽查记录。请在左侧选择其他期间。")
         return
     headline()
+    county_panel.render(cached(county_reference.for_teams)(filters.scope, filters.window.period))
     left, right = st.columns(2)
     with left:
         ranking()
@@ -251,6 +265,18 @@ def overview_tab() -> None:
 def excel_title() -> excel.Title:
     head = cached(common.header)(filters.scope)
     return excel.Title("团队工作量", head.scope_words, view.window.label, head.freshness)
+
+
+def list_column(header: str, values):
+    """A column of the team list: its number format, and a short header where it has one."""
+    short = SHORT_HEADERS.get(header)
+    help_text = header if short else None
+    kind = labels.column_kind(header, values)
+    if kind:
+        return st.column_config.NumberColumn(
+            short, help=help_text, format=labels.COLUMN_FORMATS[kind]
+        )
+    return st.column_config.Column(short, help=help_text)
 
 
 def table_tab() -> None:
@@ -271,11 +297,7 @@ def table_tab() -> None:
         height=TABLE_HEIGHT_PX,
         column_config={
             "团队": st.column_config.TextColumn(pinned=True),
-            **{
-                col: st.column_config.NumberColumn(format=labels.COLUMN_FORMATS[kind])
-                for col in shown.columns
-                if (kind := labels.column_kind(col, shown[col]))
-            },
+            **{col: list_column(col, shown[col]) for col in shown.columns if col != "团队"},
         },
     )
     picked = event.selection.rows if event else []
@@ -289,9 +311,8 @@ def table_tab() -> None:
         st.button(
             f"查看“{safe.markdown(names[team_id])}”详情", on_click=open_detail, type="primary"
         )
-    stem = f"团队工作量_{filters.scope.county_code or '全部县区'}_{view.window.period.key}"
     title = excel_title()  # here: the download thread has no session to read the database from
-    downloads.table_buttons("团队工作量", shown, title, stem)
+    downloads.table_buttons("团队工作量", shown, title)
 
 
 tabs = st.tabs(list(TABS.values()), key=teams_state.W_TEAM_VIEW, on_change="rerun")

@@ -67,7 +67,7 @@ def test_team_downloads_are_audited_as_the_user(env, downloads):  # noqa: F811
     at.query_params["tab"] = "list"  # the 团队列表 tab holds the downloads
     at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["teams"][0])).run()
     assert not at.exception, [e.message for e in at.exception]
-    stem = f"团队工作量_{hm.A}_2026-03"
+    stem = "团队工作量_清河县_2026年3月"
     assert {f"{stem}.xlsx", f"{stem}.csv"} <= set(downloads)
     assert ignore_clicks(at) == [True, True]
     click(downloads[f"{stem}.xlsx"])
@@ -83,7 +83,7 @@ def test_rankings_download_is_audited_as_the_user(env, downloads):  # noqa: F811
     at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["rankings"][0])).run()
     assert not at.exception, [e.message for e in at.exception]
     assert ignore_clicks(at) == [True]
-    click(downloads["县区排名_2026-02.xlsx"])
+    click(downloads["县区排名_清河县_西镇_2026年2月.xlsx"])
     assert exports(env) == [
         ("s_west", f"{hm.A}/{hm.WEST}", "xlsx: 县区排名、清河县乡镇排名、计算方法")
     ]
@@ -107,7 +107,7 @@ def test_download_is_refused_after_the_session_ends(env, downloads, change):  # 
     at = signed_in("s_county", county=hm.A, period="2026-03")
     at.query_params["tab"] = "list"
     at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["teams"][0])).run()
-    build = downloads[f"团队工作量_{hm.A}_2026-03.csv"]
+    build = downloads["团队工作量_清河县_2026年3月.csv"]
     sid = at.session_state["s_auth_sid"]
     if change == "removed":
         users = env / "users.toml"

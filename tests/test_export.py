@@ -87,9 +87,9 @@ def test_export_period_without_data(db_url):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--period", "2026-13"], "period"),
-        (["--period", "2026-Q1", "--county", "123456"], "county"),
-        (["--period", "2026-Q1", "--township", "990102001", "--county", hm.A], "township"),
+        (["--period", "2026-13"], "期间“2026-13”格式不对"),
+        (["--period", "2026-Q1", "--county", "123456"], "没有名称或代码为“123456”的县区"),
+        (["--period", "2026-Q1", "--township", "990102001", "--county", hm.A], "乡镇 990102001"),
     ],
 )
 def test_bad_arguments_exit_with_one_line(db_url, args, needle):
@@ -102,7 +102,7 @@ def test_bad_arguments_exit_with_one_line(db_url, args, needle):
 def test_unreachable_database_exits_with_one_line():
     result = run("--db", "postgresql://nobody@127.0.0.1:1/none", "--period", "2026-Q1")
     assert result.returncode != 0
-    assert result.stderr.count("\n") == 1 and "unavailable" in result.stderr
+    assert result.stderr.count("\n") == 1 and "无法连接或读取" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -374,9 +374,10 @@ def test_drill_into_a_county_and_back(projector):
 
 @pytest.mark.browser
 def test_weekly_brief_downloads_from_the_slides(projector, tmp_path):
+    from dashboard import safe
     from dashboard.brief import fonts
 
-    _base, page, county, _name = projector
+    _base, page, _county, name = projector
     open_slide(projector, "alerts")
     page.locator(".st-key-mt_controls [data-testid='stPopover'] button").first.click()
     page.wait_for_timeout(500)
@@ -389,5 +390,5 @@ def test_weekly_brief_downloads_from_the_slides(projector, tmp_path):
             page.get_by_role("button", name=label).click()
         path = tmp_path / download.value.suggested_filename
         download.value.save_as(path)
-        assert path.name.startswith(f"周报_{county}_{DEMO_PERIOD}")
+        assert path.name.startswith(safe.file_name("周报", name, "2026年第3季度"))
         assert path.read_bytes()[: len(magic)] == magic

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import brief
 from data_access.periods import Period
 from data_access.scope import Scope
 from pages import meeting_state
@@ -22,6 +23,7 @@ APP = Path(__file__).resolve().parents[1] / "dashboard" / "frame.py"
 TIMEOUT_S = 120
 PROJECTOR = (1920, 1080)
 DEMO_PERIOD = "2026-Q3"
+DEMO_QUARTER = Period.parse(DEMO_PERIOD)
 HEADLINE_MIN_PX = 48  # the title or message every slide has, read from the back row
 
 
@@ -74,7 +76,7 @@ OVERFLOW_JS = """() => {
 @pytest.fixture(scope="module")
 def projector(demo, open_app):
     base, page = open_app(demo.url, PROJECTOR)
-    return base, page, demo.county
+    return base, page, demo.county, demo.county_name
 
 
 def shown(page) -> str:
@@ -95,7 +97,7 @@ def test_keys_move_slides_after_any_control(projector, tmp_path):
 
     from tests.browser import visit, wait_for_script
 
-    base, page, county = projector
+    base, page, county, name = projector
     visit(page, f"{base}/?county={county}&period={DEMO_PERIOD}&mode=meeting&slide=kpis_missed")
     keys = deck.slide_keys(Scope(county), Period.parse(DEMO_PERIOD))
     controls = page.locator(".st-key-mt_controls")
@@ -132,7 +134,7 @@ def test_keys_move_slides_after_any_control(projector, tmp_path):
         page.get_by_role("button", name="下载周报 PPT").click()
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
-    assert path.suffix == ".pptx" and path.name.startswith(f"周报_{county}_{DEMO_PERIOD}")
+    assert path.suffix == ".pptx" and path.name == f"{brief.file_stem(name, DEMO_QUARTER)}.pptx"
     assert len(Presentation(io.BytesIO(path.read_bytes())).slides) == len(keys)
     expected = after(1)
     press(page, "PageDown")
@@ -153,7 +155,7 @@ def test_keys_move_slides_after_any_control(projector, tmp_path):
 def test_every_slide_has_a_headline_and_fits_across(projector):
     from tests.browser import visit
 
-    base, page, county = projector
+    base, page, county, _name = projector
     for key in deck.slide_keys(Scope(county), Period.parse(DEMO_PERIOD)):
         visit(page, f"{base}/?county={county}&period={DEMO_PERIOD}&mode=meeting&slide={key}")
         assert page.evaluate(HEADLINE_JS) >= HEADLINE_MIN_PX, key

@@ -235,7 +235,9 @@ def test_league_model_changes_highlight_trend_and_method(engine):
     assert t["trend"].tolist()[0] == [pytest.approx(100.0)]  # K4: no January score
     # Targets with their direction, and the weights' shares (ehr weight 0: not scored).
     method = view.method_table
-    assert method["代码"].tolist() == ["mgmt", "late", "visits", "ehr"]
+    # Chinese only: no code column a user would read (`mgmt`)
+    assert method["指标"].tolist() == ["规范管理率", "随访逾期率", "基层门急诊占比", "建档率"]
+    assert "代码" not in method.columns
     assert method["目标"].tolist() == ["≥80%", "≤10%", "≥50%", "≥90%"]
     assert method["权重占比"].tolist() == ["50%", "25%", "25%", "—"]
     assert view.county_only == ("visits",)  # reported by counties only: — for townships

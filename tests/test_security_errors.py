@@ -160,7 +160,7 @@ def test_export_cli_one_line(url, tmp_path):
     notdb.write_text("nope " * 200)
     code, err = cli("--db", url.format(notdb=notdb), "--period", "2026-Q1")
     assert code != 0
-    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert err.count("\n") == 1 and err.startswith("错误：")
     assert SECRET not in err and "Traceback" not in err
 
 

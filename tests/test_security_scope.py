@@ -182,7 +182,7 @@ def test_brief_files_are_audited_as_the_user_who_clicked(env, engine):
     done.join()
     rows = [r for r in events(env) if r["event"] == "export"]
     assert [(r["user"], r["scope"], r["period"], r["what"]) for r in rows] == [
-        ("s_county", hm.A, "2026-02", f"周报 Excel: 周报_{hm.A}_2026-02")
+        ("s_county", hm.A, "2026-02", "周报 Excel: 周报_清河县_2026年2月")
     ]
 
 

@@ -300,7 +300,7 @@ def test_brief_workbook_lists_no_village_patient_count(engine):
         header = table[1] if len(table) > 1 else ()  # under the title row
         naming += [(ws.title, header, row) for row in table[2:] if names & set(row)]
     assert [row for _t, _h, row in naming] == [
-        ("新寨村", "西镇", "O'Hara团队"),
-        ("大寨村", "西镇", "O'Hara团队"),
+        ("新寨村", "西镇", "清河县", "O'Hara团队"),
+        ("大寨村", "西镇", "清河县", "O'Hara团队"),
     ]
-    assert {header for _t, header, _r in naming} == {("村", "乡镇", "团队")}
+    assert {header for _t, header, _r in naming} == {("村", "乡镇", "县区", "团队")}

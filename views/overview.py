@@ -188,14 +188,21 @@ def _alerts(
             )
         )
     if not gaps.empty:
-        details = gaps.rename(columns={"name": "村", "township_name": "乡镇", "team_name": "团队"})
+        details = gaps.rename(
+            columns={
+                "name": "村",
+                "township_name": "乡镇",
+                "county_name": "县区",
+                "team_name": "团队",
+            }
+        )
         out.append(
             Alert(
                 "no_service",
                 len(gaps),
                 "个",
                 "村本期没有任何团队服务记录",
-                details=details[["村", "乡镇", "团队"]],
+                details=details[["村", "乡镇", "县区", "团队"]],
                 page="map",
                 link_label="在网格地图上查看（每千人服务量）",
                 link_params={"layer": "services"},

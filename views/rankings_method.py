@@ -58,7 +58,6 @@ def method_frame(definitions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "指标": definitions["name"],
-            "代码": definitions["indicator_code"],
             "方向": ["越高越好" if h else "越低越好" for h in definitions["higher_is_better"]],
             "目标": [target_text(d) for d in definitions.itertuples(index=False)],
             "期间汇总": [AGG_TEXT.get(a, a) for a in definitions["period_agg"]],

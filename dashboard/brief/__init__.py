@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard import audit, quality_settings, small_cells
+from dashboard import audit, quality_settings, safe, small_cells
 from dashboard.brief.fonts import MISSING as FONT_MISSING
 from dashboard.brief.fonts import FontMissing, cjk_font
 from data_access.periods import Period
@@ -42,12 +42,10 @@ __all__ = [
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
-def file_stem(scope: Scope, period: Period) -> str:
-    """e.g. 周报_990101_2026-Q1 (codes: file names stay ASCII-safe on any system)."""
-    where = scope.county_code or "全部县区"
-    if scope.township_codes:
-        where += "_" + "-".join(scope.township_codes)
-    return f"周报_{where}_{period.key}"
+def file_stem(scope_words: str, period: Period | None) -> str:
+    """The brief's file name in words, e.g. 周报_双塘区_2026年第3季度 (or 周报_双塘区_东镇、西镇_…):
+    the scope as the slides name it (Meeting.scope_words), made safe for any file system."""
+    return safe.file_name("周报", scope_words, period.label if period else "无期间")
 
 
 def build(engine, scope: Scope, window: Window | None, visible: Scope | None = None):
@@ -59,26 +57,28 @@ def build(engine, scope: Scope, window: Window | None, visible: Scope | None = N
     return view.meeting, view.slides
 
 
-def _audit(kind: str, scope: Scope, window: Window | None) -> None:
-    period = window.period if window else None
-    what = f"周报 {kind}: " + (file_stem(scope, period) if period else "无期间")
-    audit.record("export", what=what, scope=audit.scope_words(scope),
+def _audit(kind: str, meeting: deck.Meeting) -> None:
+    period = meeting.period
+    what = f"周报 {kind}: " + file_stem(meeting.scope_words, period)
+    audit.record("export", what=what, scope=audit.scope_words(meeting.scope),
                  period=period.key if period else None)  # fmt: skip
 
 
 def pdf_bytes(engine, scope: Scope, window: Window | None, visible: Scope | None = None) -> bytes:
     from dashboard.brief.pdf import render_pdf
 
-    data = render_pdf(*build(engine, scope, window, visible))
-    _audit("PDF", scope, window)
+    meeting, slides = build(engine, scope, window, visible)
+    data = render_pdf(meeting, slides)
+    _audit("PDF", meeting)
     return data
 
 
 def xlsx_bytes(engine, scope: Scope, window: Window | None, visible: Scope | None = None) -> bytes:
     from dashboard.brief.workbook import render_xlsx
 
-    data = render_xlsx(*build(engine, scope, window, visible))
-    _audit("Excel", scope, window)
+    meeting, slides = build(engine, scope, window, visible)
+    data = render_xlsx(meeting, slides)
+    _audit("Excel", meeting)
     return data
 
 
@@ -86,9 +86,31 @@ def pptx_bytes(engine, scope: Scope, window: Window | None, visible: Scope | Non
     """The brief as a PowerPoint deck (needs no font on this machine: the viewer has it)."""
     from dashboard.brief.pptx import render
 
-    data = render(*build(engine, scope, window, visible))
-    _audit("PPT", scope, window)
+    meeting, slides = build(engine, scope, window, visible)
+    data = render(meeting, slides)
+    _audit("PPT", meeting)
     return data
+
+
+RENDERERS = {  # kind → (module, function, audit word)
+    "pdf": ("dashboard.brief.pdf", "render_pdf", "PDF"),
+    "xlsx": ("dashboard.brief.workbook", "render_xlsx", "Excel"),
+    "pptx": ("dashboard.brief.pptx", "render", "PPT"),
+}
+
+
+def files(engine, scope: Scope, window: Window | None, visible: Scope | None, kinds) -> tuple:
+    """(Meeting, {kind: bytes}) for several kinds of one brief from one build of the deck (the
+    archive's round); each file is one `export` row, as from the buttons."""
+    import importlib
+
+    meeting, slides = build(engine, scope, window, visible)
+    out = {}
+    for kind in kinds:
+        module, function, word = RENDERERS[kind]
+        out[kind] = getattr(importlib.import_module(module), function)(meeting, slides)
+        _audit(word, meeting)
+    return meeting, out
 
 
 def __getattr__(name: str) -> Any:

@@ -60,6 +60,7 @@ def indicator_bars(
                 for c, n in zip(rows["area_code"], rows["name"], strict=True)
             ],
             orientation="h",
+            customdata=rows["area_code"].tolist(),  # a click drills there (dashboard.drill)
             marker_color=[theme.ATTAINMENT_COLORS[b] for b in bands],
             text=[cell_text(v, d) for v in rows["value"]],
             textposition="outside",
@@ -98,6 +99,7 @@ def indicator_lost_bars(
                 for c, n in zip(rows["area_code"], rows["name"], strict=True)
             ],
             orientation="h",
+            customdata=rows["area_code"].tolist(),  # a click drills there (dashboard.drill)
             marker_color=LOST_BAR,
             text=[
                 f"{lost:.{LOST_DECIMALS}f} 分（分值 {full:.{LOST_DECIMALS}f}）"
