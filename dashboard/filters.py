@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -68,8 +70,14 @@ def _on_county_change() -> None:
     st.session_state[state.W_TOWNSHIPS] = []
 
 
-def render() -> state.Filters:
-    """Draw the filters in the sidebar and return them; keeps the URL in step."""
+# The period a view opens on when neither the URL nor the session names one (the meeting's:
+# dashboard.meeting_sources.meeting_opening); given the scope and the user's area.
+Opening = Callable[[Scope, Scope | None], Period | None]
+
+
+def render(opening: Opening | None = None) -> state.Filters:
+    """Draw the filters in the sidebar and return them; keeps the URL in step. Without a
+    period in the URL or the session, the period is `opening`'s, else the latest month."""
     user = signin.current_user()  # None: sign-in is off, everything is visible
     counties = cached(villages.counties)()
     if user is not None and not user.sees_everything:
@@ -112,6 +120,14 @@ def render() -> state.Filters:
         select_all=False,
     )
 
+    if opening is not None and not st.session_state.get(state.W_PERIOD):
+        chosen = Scope(county or None, tuple(townships))
+        if user is not None:
+            chosen = user.clamp(chosen)
+        first = opening(chosen, user.area if user is not None else None)
+        if first is not None:
+            st.session_state[state.W_PERIOD_KIND] = first.kind
+            st.session_state[state.W_PERIOD] = first.key
     if st.session_state.get(state.W_PERIOD_KIND) not in labels.PERIOD_KIND_LABELS:
         st.session_state[state.W_PERIOD_KIND] = DEFAULT_PERIOD_KIND
     kind = (

@@ -20,7 +20,9 @@ from dashboard import (  # noqa: E402
     data,
     database,
     filters,
+    followup_ui,
     header,
+    meeting_sources,
     navigation,
     safe,
     signin,
@@ -84,7 +86,7 @@ def main() -> None:
     try:
         state.drop_unknown_params()
         signin.sidebar(user, meeting_mode)
-        current = filters.render()
+        current = filters.render(meeting_sources.opening_period if meeting_mode else None)
         admin_page = page.title == navigation.ADMIN[1] and not meeting_mode
         _audit_view(user, "例会模式" if meeting_mode else page.title, current, admin_page)
         if meeting_mode:  # every address runs the slides (pages/meeting_mode.py)
@@ -102,6 +104,8 @@ def main() -> None:
             if early:
                 notices.warning(state.notice_text(early), icon=":material/link_off:")
             page.run()
+            if not admin_page:
+                followup_ui.render(current, user)  # 督办与解读, below every view
             if user is not None:
                 signin.audit_drill()
             late = state.pop_notices()

@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard import state
+from dashboard.data import cached
+from data_access import meta
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES_DIR = ROOT / "pages"
@@ -62,6 +64,11 @@ def meeting_requested() -> bool:
 def meeting_link(filters: state.Filters) -> None:
     """The way in from the normal view: the same filters as slides, in a new tab."""
     params = {**state.url_params(filters), state.URL_MODE: state.MODE_MEETING}
+    months = cached(meta.data_months)()
+    if filters.period is not None and months and filters.period.key == max(months):
+        # The latest month is what the sidebar opens on by itself: the meeting then opens on
+        # its own default (dashboard.meeting_sources.opening_period), which may be a quarter.
+        del params[state.URL_PERIOD]
     st.sidebar.link_button(
         "例会模式（投影）", "?" + urlencode(params), icon=":material/slideshow:", width="stretch"
     )

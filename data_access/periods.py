@@ -151,3 +151,12 @@ def months_ending(period: Period, count: int) -> tuple[str, ...]:
 def month_label(month: str) -> str:
     """2026-03 → 2026年3月."""
     return Period.parse(month).label
+
+
+def latest_complete(months: list[str] | tuple[str, ...], kind: PeriodKind) -> Period | None:
+    """The newest period of one kind whose every month has data (None: there is none)."""
+    have = set(months)
+    return next(
+        (p for p in periods_with_data(months, kind) if set(p.months) <= have),
+        None,
+    )

@@ -17,6 +17,7 @@ from demo.indicators import INDICATORS, indicator_values, village_funding
 from demo.scales import get_scale, month_range
 from demo.teams import SERVICE_TYPES, build_teams, sample_checks, team_services
 from demo.writer import open_writer
+from views import labels
 
 Progress = Callable[[float, str], None]
 
@@ -97,7 +98,7 @@ def data_meta(scale: str, seed: int, last_month: str) -> pd.DataFrame:
             "meta_key": ["extracted_at", "source", "demo", "scale", "seed"],
             "meta_value": [
                 f"{year:04d}-{month:02d}-05T08:00:00+08:00",
-                f"演示数据生成器 (scale={scale}, seed={seed})",
+                labels.DEMO_SOURCE,  # the bureau's words; scale and seed have their own keys
                 "true",
                 scale,
                 str(seed),

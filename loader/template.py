@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from loader.columns import ENUMS, TABLES, Column, TableSpec
+from views import labels
 
 # Rows the drop-downs and text formats cover; a county's largest sheet fits easily.
 TEMPLATE_ROWS = 100_000
@@ -122,7 +123,7 @@ GENERAL = [
 COUNTING = [
     "慢病数字按某一个月的行计数。所有病种合计时，一人患两种病计两次，单位为人次；选定一个病种时单位为人。",
     "颜色决定应由哪一级管理：绿标→村卫生室，黄标→乡镇卫生院，红标→县总医院。实际管理层级与颜色不一致的行"
-    "是「推送不到位」（如 红标未上转 = 红标但不由县级管理的行）。",
+    f"是「{labels.MISMATCH}」（如 {labels.RED_NOT_UP} = 红标但不由县级管理的行）。",
     "颜色转变把前一个月与后一个月同一患者、同一病种的行配对；只在一个月出现的行是「新纳入」或「退出管理」。",
     "比率 = Σ分子 / Σ分母（× 100 得 %），按地区内所有行求和后再相除，绝不是各行比率的平均；分母为 0 时无值（显示 —）。",
     "同一指标同一月份的所有行必须在同一地区层级（村、乡或县），向上汇总；比该层级更细的地区没有该指标的值。",

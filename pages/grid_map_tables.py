@@ -80,7 +80,7 @@ def change_table(comparison: grid_map.ClassComparison, period_kind: str) -> pd.D
             return comparison.hidden_text(cls)
         if cls not in by_class.index or pd.isna(by_class.at[cls, col]):
             return labels.NO_VALUE
-        return f"{by_class.at[cls, col]:+,.{digits}f}"
+        return labels.signed(by_class.at[cls, col], digits)
 
     rows = []
     for col, label, unit, digits in CHANGE_ROWS:

@@ -10,7 +10,7 @@ from dashboard import navigation, safe, small_cells, state, theme
 from dashboard.charts import svg
 from dashboard.charts.chronic import share_bars_html
 from dashboard.data import cached
-from views import grid_map, grid_map_cells, grid_map_village, labels, masking
+from views import attainment, grid_map, grid_map_cells, grid_map_village, labels, masking
 from views.common import Window, month_end_words
 from views.domain import Scope
 
@@ -157,17 +157,18 @@ def _indicators(panel: grid_map_village.VillagePanel, below: int) -> None:
                 {
                     "指标": r.name,
                     "本村": masking.hidden_words(below),
-                    "目标": labels.indicator_value(r.target, r.unit, 0),
+                    "目标": attainment.target_text(r.target, r.unit),
                     "达标": labels.NO_VALUE,
                 }
             )
             continue
-        _color, symbol, word = theme.ATTAINMENT_STYLES[labels.attainment_band(r.attainment)]
+        band = attainment.band(r.value, r.target, r.higher_is_better)
+        _color, symbol, word = theme.ATTAINMENT_STYLES[band]
         rows.append(
             {
                 "指标": r.name,
-                "本村": labels.indicator_value(r.value, r.unit),
-                "目标": labels.indicator_value(r.target, r.unit, 0),
+                "本村": attainment.value_text(r.value, r.unit, r.target, r.higher_is_better),
+                "目标": attainment.target_text(r.target, r.unit),
                 "达标": f"{symbol} {word}",
             }
         )

@@ -14,16 +14,23 @@ from html import escape
 
 import streamlit as st
 
-from dashboard import brief_downloads, quality_settings, signin, small_cells, state
+from dashboard import brief_downloads, followup_ui, meeting_sources, signin, state, state_db
 from dashboard.data import cached
 from pages import meeting_panels as panels
 from pages import meeting_presenter as presenter
 from pages import meeting_state
 from pages.meeting_style import CSS
 from views import common
-from views.domain import Scope
+from views.domain import Period, Scope
 from views.meeting import deck
 
+# Where a slide the deck no longer has went: a drill back up drops the township league (its
+# county's is next), and a thin 未达目标的指标 merges with the other KPIs.
+MOVED = {
+    deck.Kind.TOWNSHIPS.value: deck.Kind.COUNTIES.value,
+    deck.Kind.KPIS_MISSED.value: deck.Kind.KPIS_ALL.value,
+    deck.Kind.KPIS.value: deck.Kind.KPIS_ALL.value,
+}
 AUTO_SECONDS = (15, 30, 60, 120)  # per slide: a glance, a discussion, a long discussion
 DEFAULT_AUTO_SECONDS = 30
 # The browser keeps a fragment's timer while its interval is unchanged, even across reruns.
@@ -35,28 +42,21 @@ TIMER_SHIFT_SECONDS = 0.001
 AUTO_SLACK = 0.9
 
 
-class CachedSources(deck.Sources):
-    """The slides' view models through the app's cache: the pages' very objects."""
-
-    def __init__(self, filters: state.Filters):
-        self.scope, self.window, self.visible = filters.scope, filters.window, filters.visible
-        self.small = small_cells.floor(filters.visible)
-        self.quality_thresholds = quality_settings.thresholds()
-
-    def view(self, builder, **options):
-        return cached(builder)(self.scope, self.window, **options)
-
-
 def _current(keys: list[str]) -> str:
     """The slide to show: a `slide` URL value the app did not write wins, then the session."""
     in_url = (st.query_params.get(state.URL_SLIDE) or "").strip()
     if in_url and in_url != st.session_state.get(meeting_state.S_SLIDE_WRITTEN):
         st.session_state[meeting_state.S_SLIDE] = in_url
-        if in_url not in keys:
-            state.add_notice(f"幻灯片“{state.echo(in_url)}”不存在")
+        if in_url not in keys and MOVED.get(in_url) not in keys:
+            known = in_url in deck.SLIDE_TITLES
+            state.add_notice(
+                f"本期没有“{deck.SLIDE_TITLES[deck.Kind(in_url)]}”一页（封面列出原因）"
+                if known
+                else f"幻灯片“{state.echo(in_url)}”不存在"
+            )
     key = st.session_state.get(meeting_state.S_SLIDE)
     if key not in keys:  # a drill back up drops the township slide: its county ranking is next
-        key = "counties" if key == "townships" and "counties" in keys else keys[0]
+        key = MOVED.get(key, "") if MOVED.get(key) in keys else keys[0]
         st.session_state[meeting_state.S_SLIDE] = key
     if st.query_params.get(state.URL_SLIDE) != key:
         st.query_params[state.URL_SLIDE] = key
@@ -132,7 +132,39 @@ def _controls(keys: list[str], key: str, filters: state.Filters, m: deck.Meeting
     )  # fmt: skip
     with bar.popover("周报", icon=":material/description:"):
         brief_downloads.buttons(filters)
+    with bar.popover("督办", icon=":material/assignment_turned_in:"):  # nothing below the slide
+        followup_ui.notes_line(filters)
+        followup_ui.box(filters, signin.current_user())
     bar.button("退出例会模式", key="mt_exit", icon=":material/close:", on_click=_exit)
+
+
+def _choose_period() -> None:
+    """The cover's period picker: the filters take it at the next run (the sidebar's own
+    widgets are hidden in the meeting)."""
+    key = st.session_state.get(meeting_state.W_MEETING_PERIOD)
+    if key:
+        st.session_state[state.W_PERIOD_KIND] = Period.parse(key).kind
+        st.session_state[state.W_PERIOD] = key
+
+
+def period_picker(filters: state.Filters) -> None:
+    """期间 on the cover: quarters, months and years with data, newest first."""
+    choices = [p.key for p in meeting_sources.period_choices()]
+    if not choices:
+        return
+    current = filters.period.key if filters.period else None
+    if current and current not in choices:  # a period from a link, older than the list
+        choices.insert(0, current)
+    st.session_state[meeting_state.W_MEETING_PERIOD] = current or choices[0]
+    with st.container(key="mt_period", horizontal=True, vertical_alignment="center"):
+        st.selectbox(
+            "本次例会的期间",
+            choices,
+            key=meeting_state.W_MEETING_PERIOD,
+            format_func=lambda k: Period.parse(k).label,
+            on_change=_choose_period,
+            width=420,
+        )
 
 
 def _restart_clock() -> None:
@@ -166,13 +198,27 @@ def render(filters: state.Filters) -> None:
     st.markdown(CSS, unsafe_allow_html=True)
     for notice in state.pop_notices():
         st.toast(notice, icon=":material/link_off:")
-    m = deck.Meeting(cached(common.header)(filters.scope), filters.window)
-    keys = deck.slide_keys(filters.scope, filters.period)
+    first = meeting_sources.meeting_opening(filters.scope, filters.visible)
+    why = first.why if first and filters.period and first.period.key == filters.period.key else ""
+    board = state_db.board(filters.visible)
+    head = cached(common.header)(filters.scope)
+    m = deck.Meeting(head, filters.window, followups=board, why=why)
+    window = filters.window
+    src = meeting_sources.CachedSources(filters.scope, window, filters.visible) if window else None
+    slides = {s.key: s for s in deck.assemble(src, m)}
+    keys = list(slides)
     key = _current(keys)
-    slide = deck.build_slide(key, CachedSources(filters), m)
-    _title(slide, m, f"{keys.index(key) + 1} / {len(keys)}")
+    slide = slides[key]
     with st.container(key="mt_body"):
-        panels.render(slide, m, functools.partial(_drill, filters.scope))
+        _title(slide, m, f"{keys.index(key) + 1} / {len(keys)}")
+        if slide.kind is deck.Kind.COVER and window is not None:
+            body, picker = st.columns([3, 1])
+            with picker:
+                period_picker(filters)
+        else:
+            body = st.container()
+        with body:
+            panels.render(slide, m, functools.partial(_drill, filters.scope))
     _controls(keys, key, filters, m)
     presenter.install()
     _auto(keys)

@@ -21,6 +21,7 @@ from views.domain import COLORS, Scope
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, Meeting, NoData, Slide, TableSlide
+from views.meeting.followup_slides import FollowupSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
 from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, register
@@ -51,11 +52,15 @@ def cover(slide: Cover, m: Meeting, drill: Drill) -> None:
     agenda = "".join(
         f"<li><span>{i}</span>{escape(title)}</li>" for i, title in enumerate(slide.agenda, start=1)
     )
+    why = f'<div class="mt-cover-why">{escape(m.why)}</div>' if m.why else ""
+    left = "".join(f"<li>{escape(line)}</li>" for line in slide.left_out)
+    left = f'<div class="mt-cover-left">本期未列：<ul>{left}</ul></div>' if left else ""
     html_block(
         f'<div class="mt-cover"><div class="mt-cover-title">{labels.APP_TITLE}周例会{demo}</div>'
         f'<div class="mt-cover-scope">{escape(m.scope_words)} · {escape(m.period_label)}</div>'
+        f"{why}"
         f'<div class="mt-cover-meta">对比{escape(m.previous_label or labels.NO_VALUE)} · '
-        f'{escape(m.freshness)}</div><ol class="mt-agenda">{agenda}</ol></div>'
+        f'{escape(m.freshness)}</div><ol class="mt-agenda">{agenda}</ol>{left}</div>'
     )
 
 
@@ -99,7 +104,7 @@ def ranking(slide: RankingSlide, m: Meeting, drill: Drill) -> None:
         fig = plots.ranking_bars(rows, BODY_PX - 40)
         st.plotly_chart(fig, config=plots.CONFIG, key=f"mt_chart_{slide.key}")
         change = (
-            "分数后为名次较上期的变化（↑ 上升、↓ 下降、– 不变、新 = 上期无名次）"
+            f"分数后为名次较上期的变化（{labels.RANK_MOVE_LEGEND}）"
             if slide.comparable
             else f"名次不比较：{slide.no_change_reason}"
         )
@@ -224,6 +229,9 @@ def quality(slide: QualitySlide, m: Meeting, drill: Drill) -> None:
             )
             + "</div>"
         )
+        # Beside the table, not under it: five rows of two lines fill the body at 1440×1000.
+        more = f"另有 {slide.more} 条未列出，见周报。" if slide.more else ""
+        html_block(f'<div class="mt-note mt-side-note">{escape(slide.note)}{escape(more)}</div>')
     with table:
         if not slide.rows:
             html_block('<div class="mt-subempty">本期没有数据质量提示。</div>')
@@ -236,8 +244,30 @@ def quality(slide: QualitySlide, m: Meeting, drill: Drill) -> None:
                 for r in slide.rows
             )
             html_block(f'<table class="mt-table"><tr>{head}</tr>{body}</table>')
-        more = f"另有 {slide.more} 条未列出，见周报。" if slide.more else ""
-        html_block(f'<div class="mt-note">{escape(slide.note)}{escape(more)}</div>')
+
+
+@register(Output.PAGE, FollowupSlide)
+def followup(slide: FollowupSlide, m: Meeting, drill: Drill) -> None:
+    head = "".join(f"<th>{escape(h)}</th>" for h in slide.headers)
+    body = "".join(
+        f'<tr class="{"mt-overdue" if r.overdue else ""}">'
+        + "".join(f"<td>{escape(str(v))}</td>" for v in r.values)
+        + "</tr>"
+        for r in slide.rows
+    )
+    more = f"另有 {slide.more} 项未列出，见周报。" if slide.more else ""
+    notes = "".join(
+        f'<div class="mt-note">解读 · {escape(place)} · {escape(figure)}：{escape(text)}'
+        f"（{escape(author)}）</div>"
+        for place, figure, text, author in slide.notes
+    )
+    table = (
+        f'<table class="mt-table mt-followup"><tr>{head}</tr>{body}</table>'
+        f'<div class="mt-note">{escape(slide.note)}{escape(more)}</div>'
+        if slide.rows
+        else ""
+    )
+    html_block(table + notes)
 
 
 @register(Output.PAGE, AlertsSlide)

@@ -5,7 +5,9 @@ the Space bar flipped the toggle and → did nothing. This script listens on the
 capture phase (before any widget sees the key), takes the focus off the control and clicks
 the slide buttons itself, so →/Space/PageDown (a clicker's keys) and ←/PageUp always move
 slides. It also keeps the clock in the title bar on the room's time (the browser's, not the
-server's).
+server's), and scales the slide to the screen: `--mt-scale` is the screen's width over the
+1920 px the slide is laid out for (at most 1), by which pages/meeting_style.py scales the
+slide (title bar and body), so a 1024×768 projector shows the 1920×1080 slide, smaller, whole.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ NEXT_KEYS = ("ArrowRight", " ", "Spacebar", "PageDown")
 PREV_KEYS = ("ArrowLeft", "PageUp")
 BACK_KEYS = ("Backspace",)
 CLOCK_CLASS = "mt-clock"
+# The screen width the slide is laid out for; narrower screens show it zoomed out.
+SLIDE_WIDTH_PX = 1920
 
 SCRIPT = """
 <script>
@@ -44,6 +48,22 @@ SCRIPT = """
     if (event.repeat || !button || button.disabled) return;
     button.click();
   }, true);
+  const fit = () => document.documentElement.style.setProperty(
+    "--mt-scale", String(Math.min(1, window.innerWidth / %(width)d)));
+  fit();
+  // Streamlit sizes a chart by its box on screen, which the scale shrinks: give each chart
+  // on the slide its laid-out size (as at 1920 px) whenever the two differ.
+  new MutationObserver(() => {
+    if (!window.Plotly) return;
+    for (const gd of document.querySelectorAll(".st-key-mt_body .js-plotly-plot")) {
+      const box = getComputedStyle(gd.parentElement), layout = gd._fullLayout;
+      const width = parseFloat(box.width), height = parseFloat(box.height);
+      if (!layout || !width || !height) continue;
+      if (Math.abs(width - layout.width) > 1 || Math.abs(height - layout.height) > 1)
+        window.Plotly.relayout(gd, {width, height});
+    }
+  }).observe(document.body, {childList: true, subtree: true});
+  window.addEventListener("resize", fit);
   const clock = () => {
     const now = new Date();
     const words = String(now.getHours()).padStart(2, "0") + ":" +
@@ -67,6 +87,7 @@ def install() -> None:
         "prev": json.dumps(PREV_KEYS),
         "back": json.dumps(BACK_KEYS),
         "clock": CLOCK_CLASS,
+        "width": SLIDE_WIDTH_PX,
     }
     with st.container(key="mt_keys"):
         st.html(js, unsafe_allow_javascript=True)

@@ -1,6 +1,7 @@
 """The projector theme: no app chrome, very large type, dark on white (survives a washed-out
 projector in a lit room), one navy title bar. Sizes are px: a 1920×1080 screen read from 6 m
-needs headline figures of 48 px and more and no label under 20 px."""
+needs headline figures of 48 px and more and no text under 28 px (≈ 38 mm on a 2.5 m image,
+ticks, notes and controls included: tests/test_slide_text_size.py measures every slide)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ TITLE_PX = 52  # every slide's headline: at least 48 px reads from the back row
 PAGE_PX = 30  # slide counter and clock: the presenter glances at them from the lectern
 HEADLINE_PX = 64  # big numbers in tables and lists (the floor is 48)
 KPI_PX = 76  # the KPI tiles' values: the slide's headline figures
-LABEL_PX = 24  # names, table cells, notes (the floor is 20)
-SMALL_PX = 22  # the smallest text on a slide
+LABEL_PX = 30  # names, table headers, tile names
+SMALL_PX = 28  # the smallest text on a slide: notes, captions, controls (the floor)
 INK = "#111111"
 BAR_BG = theme.ACCENT
+
+# The slide is laid out for a 1920-px projector; on a laptop narrower than this the controls
+# bar takes smaller type, so that it stays one line under the slide (not over the chart).
+LAPTOP_MAX_PX, LAPTOP_CONTROLS_PX = 1300, 18
 
 CSS = f"""
 <style>
@@ -38,10 +43,12 @@ CSS = f"""
 .mt-empty {{ font-size: 40px; color: {INK}; text-align: center; margin-top: 220px; }}
 .mt-subempty {{ font-size: 30px; color: {INK}; margin: 40px 0; }}
 .mt-note {{ font-size: {SMALL_PX}px; color: #2b2f36; margin-top: 8px; }}
+.mt-side-note {{ margin-top: 28px; line-height: 1.5; }}
 .mt-tiles {{ display: grid; gap: 22px; margin-top: 14px; }}
 .mt-tile {{ border: 2px solid #c9d0d8; border-left: 14px solid; border-radius: 6px;
   padding: 16px 18px; }}
-.mt-tile-name {{ font-size: {LABEL_PX}px; font-weight: 700; line-height: 1.25; height: 60px;
+.mt-tile-name {{ font-size: {LABEL_PX}px; font-weight: 700; line-height: 1.25;
+  height: {round(2 * 1.25 * LABEL_PX)}px;
   overflow: hidden; }}
 .mt-tile-value {{ font-size: {KPI_PX}px; font-weight: 800; line-height: 1.2; margin: 6px 0; }}
 .mt-tile-target {{ font-size: {SMALL_PX}px; font-weight: 600; margin-top: 4px; }}
@@ -57,9 +64,40 @@ CSS = f"""
 .mt-cover-title .mt-badge {{ font-size: 30px; margin-left: 24px; vertical-align: middle; }}
 .mt-cover-scope {{ font-size: 56px; font-weight: 700; margin-top: 12px; }}
 .mt-cover-meta {{ font-size: {LABEL_PX}px; color: #2b2f36; margin-top: 12px; }}
-.mt-agenda {{ list-style: none; padding: 0; margin-top: 48px; columns: 2; }}
+.mt-cover-why {{ font-size: 30px; font-weight: 600; color: {BAR_BG}; margin-top: 8px; }}
+.mt-cover-left {{ font-size: 28px; color: #2b2f36; margin-top: 8px; }}
+.mt-cover-left ul {{ margin: 4px 0 0 0; }}
+.mt-cover-left li {{ font-size: 28px; }}
+.st-key-mt_period {{ margin: 48px 20px 0 0; }}
+.st-key-mt_period label p, .st-key-mt_period [data-baseweb="select"] *,
+.st-key-mt_period input {{
+  font-size: 28px !important; font-weight: 600; }}
+.mt-agenda {{ list-style: none; padding: 0; margin-top: 32px; columns: 2; }}
 .mt-agenda li {{ font-size: 36px; font-weight: 600; line-height: 1.9; margin: 0; }}
 .mt-agenda span {{ display: inline-block; width: 56px; color: {BAR_BG}; font-weight: 800; }}
+@media (max-height: 960px) {{  /* 1440×900 and laptops: the cover's agenda above the bar */
+  .mt-cover {{ margin-top: 8px; }}
+  .mt-cover-title {{ font-size: 60px; }}
+  .mt-cover-scope {{ font-size: 44px; margin-top: 4px; }}
+  .mt-agenda {{ margin-top: 12px; }}
+  .mt-agenda li {{ font-size: 30px; line-height: 1.6; }}
+  .st-key-mt_period {{ margin-top: 8px; }}
+  /* ten KPI cards, eight teams or five flags above the control bar */
+  .mt-tiles {{ gap: 12px; margin-top: 6px; }}
+  .mt-tile {{ padding: 8px 12px; }}
+  .mt-tile-name {{ height: auto; max-height: 60px; }}
+  .mt-tile-value {{ font-size: 56px; margin: 2px 0; }}
+  .mt-message {{ margin: 6px 4px 2px; }}
+  table.mt-table {{ margin-top: 6px; }}
+  table.mt-table th, table.mt-table td {{ padding: 4px 12px; line-height: 1.25; }}
+  .mt-note {{ margin-top: 2px; }}
+  [data-testid="stMainBlockContainer"], .block-container {{ padding-top: 0 !important; }}
+  [data-testid="stMain"] {{ margin-top: -36px; }}
+}}
+@media (max-width: 1600px) {{  /* five cards across 1440 px: the value on one line */
+  .mt-tile-value {{ font-size: 56px; }}
+  .mt-tile-target {{ white-space: nowrap; }}
+}}
 table.mt-compare, table.mt-table {{ border-collapse: collapse; margin-top: 14px; }}
 table.mt-compare {{ width: 80%; }}
 table.mt-compare th {{ font-size: 36px; text-align: left; padding: 10px 24px;
@@ -72,11 +110,12 @@ table.mt-table {{ width: 100%; }}
 table.mt-table th {{ font-size: {LABEL_PX}px; text-align: left; background: #e6ecf3;
   padding: 10px 16px; }}
 table.mt-table td {{ font-size: 28px; padding: 10px 16px; border-bottom: 1px solid #c9d0d8; }}
+tr.mt-overdue td {{ color: #c62828; font-weight: 700; background: #fdecea; }}
 .mt-alerts {{ display: flex; flex-direction: column; gap: 12px; margin-top: 10px; }}
 .mt-alert {{ display: flex; align-items: center; gap: 28px; border-bottom: 1px solid #c9d0d8;
   padding-bottom: 8px; }}
 .mt-alert-count {{ font-size: 56px; font-weight: 800; min-width: 230px; text-align: right; }}
-.mt-alert-count span {{ font-size: 28px; }}
+.mt-alert-count span {{ font-size: {SMALL_PX}px; }}
 .mt-alert-on .mt-alert-count {{ color: {theme.ATTAINMENT_COLORS["missed"]}; }}
 .mt-alert-off .mt-alert-count {{ color: #5f6b7a; }}
 .mt-alert-text {{ font-size: 30px; font-weight: 600; }}
@@ -85,7 +124,23 @@ table.mt-table td {{ font-size: 28px; padding: 10px 16px; border-bottom: 1px sol
   background: #ffffff; border-top: 2px solid {BAR_BG}; padding: 10px 40px; }}
 .st-key-mt_controls button {{ min-height: 56px; padding: 0 22px; }}
 .st-key-mt_controls button p, .st-key-mt_controls label p, .st-key-mt_drill button p,
-.st-key-mt_controls input {{ font-size: {SMALL_PX}px !important; font-weight: 600; }}
+.st-key-mt_controls input, .st-key-mt_controls [data-baseweb="select"] div,
+.st-key-mt_controls [data-testid="stMarkdownContainer"] p, .st-key-mt_controls kbd {{
+  font-size: {SMALL_PX}px !important; font-weight: 600; }}
 .st-key-mt_drill button {{ min-height: 54px; }}
+/* A screen narrower than 1920 px shows the same slide scaled down (pages/meeting_presenter.py
+   sets --mt-scale): laid out as wide as at 1920 px (charts measure this width), then drawn
+   smaller, so a 1024-px projector's image is the 1920-px slide, whole. */
+[data-testid="stMain"] {{ overflow-x: clip; }}
+.st-key-mt_body {{ width: calc(100% / var(--mt-scale, 1)) !important; max-width: none !important;
+  transform: scale(var(--mt-scale, 1)); transform-origin: 0 0; }}
+@media (max-width: {LAPTOP_MAX_PX}px) {{
+  .st-key-mt_controls {{ padding: 6px 16px; }}
+  .st-key-mt_controls button {{ min-height: 40px; padding: 0 10px; }}
+  .st-key-mt_controls button p, .st-key-mt_controls label p, .st-key-mt_controls input,
+  .st-key-mt_controls [data-baseweb="select"] div,
+  .st-key-mt_controls [data-testid="stMarkdownContainer"] p, .st-key-mt_controls kbd {{
+    font-size: {LAPTOP_CONTROLS_PX}px !important; }}
+}}
 </style>
 """

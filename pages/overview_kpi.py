@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, safe, theme
+from dashboard import safe, theme
 from dashboard.charts import svg
 from views import labels
 from views.overview import Kpi
@@ -39,7 +39,7 @@ def definition_help(kpi: Kpi, previous_label: str) -> str:
     elif kpi.no_change_reason:
         numbers += f"\n\n{kpi.no_change_reason}"
     weight = f"权重 {kpi.weight:g}" if kpi.weight else "不计入综合得分"
-    target = labels.indicator_value(kpi.target, kpi.unit, 0)
+    target = kpi.target_text
     return (
         f"**{safe.markdown(kpi.name)}**（{safe.markdown(kpi.code)}）\n\n率 = Σ分子 / Σ分母"
         f"{' × 100' if kpi.unit == '%' else ''}；{agg}；{direction}；目标 {target}；{weight}。{numbers}"
@@ -50,27 +50,27 @@ def trend_chart(kpi: Kpi) -> str:
     """The card's sparkline (server-drawn SVG, no Plotly): the months' values in the
     attainment band's colour, the target dashed; '' with fewer than two months of values."""
     points = [
-        svg.SparkPoint(charts.month_tick(m, first=True), v, labels.indicator_value(v, kpi.unit))
+        svg.SparkPoint(labels.month_tick(m, year=True), v, labels.indicator_value(v, kpi.unit))
         for m, v in kpi.trend
     ]
     return svg.sparkline(
         points,
         theme.ATTAINMENT_COLORS[kpi.band],
         target=kpi.target,
-        target_text=f"目标 {labels.indicator_value(kpi.target, kpi.unit, 0)}",
+        target_text=f"目标 {kpi.target_text}",
     )
 
 
 def card(kpi: Kpi, previous_label: str) -> None:
     """One bordered KPI card: the value, change, trend against target and attainment badge."""
     delta = change_text(kpi)
-    target = labels.indicator_value(kpi.target, kpi.unit, 0)
+    target = kpi.target_text
     color, symbol, word = theme.ATTAINMENT_STYLES[kpi.band]
     key = CARD_KEY_PREFIX + "".join(ch if ch.isalnum() else "_" for ch in kpi.code)
     with st.container(border=True, key=key):
         st.metric(
             safe.markdown(kpi.name),
-            labels.indicator_value(kpi.value, kpi.unit),
+            kpi.value_text,
             **labels.metric_delta(delta, "normal" if kpi.higher_is_better else "inverse"),
             delta_description=f"较{previous_label}" if delta else None,
             help=definition_help(kpi, previous_label),

@@ -13,7 +13,7 @@ from dashboard.charts import ranking_tables as tables
 from dashboard.charts import rankings as charts
 from dashboard.data import cached
 from pages import rankings_state
-from views import rankings
+from views import labels, rankings
 from views.rankings import League, RankingsView
 
 ROW_PX = 35  # st.dataframe's row height: tables get room for every row, no inner scrollbar
@@ -31,7 +31,7 @@ def league_table(league: League, view: RankingsView, only: frozenset[str] = froz
     """The league as a compact table that shows every indicator without sideways scrolling."""
     window = view.window
     change_help = (
-        f"与{window.previous_label}的名次比较：↑ 上升、↓ 下降、– 不变，新 = 上期没有名次"
+        f"与{window.previous_label}的名次比较：{labels.RANK_MOVE_LEGEND}"
         if league.comparable
         else f"{league.no_change_reason}，不比较名次"
     )
@@ -142,10 +142,9 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
         bars.info(f"{name}权重为 0，不计分，没有失分。")
     elif measure == "lost" and not rows["lost"].fillna(0).gt(0).any():
         bars.success(f"各{area_label}{name}均达标，没有失分。")
-    else:
-        draw = charts.indicator_lost_bars if measure == "lost" else charts.indicator_bars
+    elif measure == "lost":
         event = bars.plotly_chart(
-            draw(rows, d, area_label, chosen),
+            charts.indicator_lost_bars(rows, d, area_label, chosen),
             config=PLOTLY_CONFIG,
             width="stretch",
             on_select="rerun",
@@ -156,6 +155,11 @@ def drill_tab(view: RankingsView, drill: Drill) -> None:
             event, set(league.table["area_code"]), league.level, view.scope.county_code
         )
         bars.caption(f"点击{area_label}的条形可下钻到该{area_label}。")
+    else:  # drawn on the server (no Plotly): the drill is the buttons under the bars
+        bars.markdown(f"**{safe.markdown(charts.indicator_bars_title(d, area_label))}**")
+        bars.markdown(charts.indicator_bars(rows, d, area_label, chosen), unsafe_allow_html=True)
+        with bars:
+            drill_pills(league, view.scope.county_code, drill_keys.chart_key("rank_drill_pills"))
     overall = league.overall[league.overall["indicator_code"] == code]
     # With no area chosen, the league's first stands out, so one line always leads the eye.
     leading = chosen or tuple(league.table["area_code"].head(1))

@@ -25,6 +25,10 @@ from tests.browser import (
 os.environ.setdefault("DASHBOARD_AUDIT_DIR", tempfile.mkdtemp(prefix="yfrh_audit_"))
 # Session rows and lockout counters (dashboard/websession.py) likewise.
 os.environ.setdefault("DASHBOARD_AUTH_DIR", tempfile.mkdtemp(prefix="yfrh_auth_"))
+# The own database (督办事项, 解读): never the checkout's data/ folder during tests.
+os.environ.setdefault(
+    "DASHBOARD_STATE_DB", os.path.join(tempfile.mkdtemp(prefix="yfrh_state_"), "state.sqlite")
+)
 # Tests run the app on hand-made databases: sign-in is switched off explicitly, as an
 # administrator would; tests/test_auth.py removes the switch to test the sign-in itself.
 os.environ.setdefault("DASHBOARD_AUTH", "off")

@@ -10,6 +10,8 @@ units with weight 0 (the league's scores stay those of tests/test_queries.py), a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dashboard.charts import rankings as ranking_charts
@@ -138,10 +140,17 @@ def _drill(engine, code):
     return bars, trend
 
 
+def _scale(markup: str) -> list[str]:
+    """The tick labels under server-drawn value bars."""
+    scale = re.search(r'<div class="scale">(.*?)</div>', markup).group(1)
+    return re.findall(r">([^<]*)</span>", scale)
+
+
 def test_indicator_counts_read_in_wan(engine):
     bars, trend = _drill(engine, "visits")
-    # March (`last`): A 25,000, B 12,000, target 20,000 → the axis reaches 25,000 × 1.2.
-    assert list(bars.layout.xaxis.ticktext) == WAN_TICKS
+    # March (`last`): A 25,000, B 12,000, target 20,000 → round steps of 10,000 to 30,000.
+    assert _scale(bars) == ["0", "1万", "2万", "3万"]
+    assert "目标 ≥20,000" in bars or "目标 20,000" in bars
     # Lines from 9,000 (B, February) to 25,000 (A, March); the total (Σ/Σ over A and B) is
     # 13,500 and 18,500: steps of 5,000 from 5,000, below 1万 with separators.
     assert list(trend.layout.yaxis.tickvals) == [5_000, 10_000, 15_000, 20_000, 25_000, 30_000]
@@ -150,8 +159,8 @@ def test_indicator_counts_read_in_wan(engine):
 
 def test_indicator_with_decimals_and_rates_keep_their_axes(engine):
     bars, trend = _drill(engine, "per_head")
-    _separators(bars.layout.xaxis, whole=False)  # 2.5 and 1.8 次: ticks 0.5, 1, 1.5 …
+    assert _scale(bars) == ["0", "1", "2", "3"]  # 2.5 and 1.8 次, target 3
     _separators(trend.layout.yaxis, whole=False)
-    bars, trend = _drill(engine, "htn")  # a rate: 0–100 on its own (％) axis, as before
-    assert bars.layout.xaxis.tickformat is None and bars.layout.xaxis.tickvals is None
+    bars, trend = _drill(engine, "htn")  # a rate: its own (％) axis in round steps
+    assert all(t.isdigit() for t in _scale(bars)) and "（%）" in bars
     assert trend.layout.yaxis.tickformat is None and trend.layout.yaxis.tickvals is None

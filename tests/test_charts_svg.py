@@ -223,6 +223,16 @@ def test_village_share_bars_mark_the_median():
     two = one.assign(median=[0.3, 0.6])  # two counties: a tick per bar
     el = Elements(team_charts.village_share_html(two))
     assert [a["style"] for a in el.find("i", "tick")] == ["left:27.27%", "left:54.55%"]  # of 110
+    # A text starts past its mark when the mark lies after the bar: 甲队 20% with its tick at
+    # 30% (of 110: 18.18% → 27.27%, 9.09 points further); 乙队 50% has its tick at 60% (10 →
+    # 9.09 points); with one median line at 40%, 甲队's text starts past the line.
+    shifts = [a.get("style") for a in el.find("span", "val")]
+    assert shifts == ["margin-left:calc(9.09% + 6px)", "margin-left:calc(9.09% + 6px)"]
+    el = Elements(team_charts.village_share_html(one))
+    assert [a.get("style") for a in el.find("span", "val")] == [
+        "margin-left:calc(18.18% + 6px)",  # 20% → 40%: 18.18% → 36.36%
+        None,  # 50%: already past the line
+    ]
 
 
 def test_monthly_columns_sum_the_services():
@@ -235,17 +245,21 @@ def test_monthly_columns_sum_the_services():
             "services": [100, 10, 5, 2],
         }
     )
-    months = ("2026-01", "2026-02", "2026-03")
+    months = ("2025-12", "2026-01", "2026-02", "2026-03")  # December: no row at all
     markup = team_charts.monthly_stack_html(monthly, months, "service_type", ("2026-03",))
     el = Elements(markup)
     assert [s["data-value"] for s in el.find("div", "seg")] == ["100", "10", "5", "2"]
     cols = [a for t, a in el.tags if t == "div" and a.get("class", "").startswith("col")]
-    assert [c["title"] for c in cols] == [
+    assert [c["title"] for c in cols] == [  # on hover, every month with its year
+        "2025年12月 合计：0 人次",
         "2026年1月 合计：110 人次",
-        "2月 合计：5 人次",
-        "3月 合计：2 人次",
+        "2026年2月 合计：5 人次",
+        "2026年3月 合计：2 人次",
     ]
-    assert [c["class"] for c in cols] == ["col", "col", "col hl"]  # the chosen period shaded
+    assert [c["class"] for c in cols] == ["col", "col", "col", "col hl"]  # the chosen shaded
+    # The empty month says so in its column and in a note, rather than leaving a gap.
+    assert markup.count(f'<span class="none">{svg.NO_DATA}</span>') == 1
+    assert "2025年12月没有数据（不是 0 人次）。" in markup
     assert "签约" in markup and "随访" in markup  # the legend
 
 

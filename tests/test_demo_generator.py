@@ -194,7 +194,9 @@ def test_data_meta_marks_the_demo(engine):
     meta = dict(rows(engine, "SELECT meta_key, meta_value FROM data_meta"))
     assert meta["demo"] == "true"
     assert datetime.fromisoformat(meta["extracted_at"]).isoformat() == "2026-11-05T08:00:00+08:00"
-    assert "scale=test" in meta["source"] and "seed=42" in meta["source"]
+    # the source in the bureau's words; the generator's parameters under their own keys
+    assert meta["source"] == "演示数据（随机生成，非真实数据）"
+    assert meta["scale"] == "test" and meta["seed"] == "42"
 
 
 def test_indicator_rows_sit_at_one_level_per_indicator_and_month(engine):

@@ -8,7 +8,10 @@
 - views/ (the view models) import neither those nor the frame, the pages or the writers;
 - data_access/ imports nothing of the frame, the pages, the views, geo or the writers;
 - the read path (dashboard/, pages/, views/, data_access/, geo/) never imports a writer
-  (demo/, loader/), except the first start building the demo database.
+  (demo/, loader/), except the first start building the demo database;
+- the dashboard's own database (dashboard/state_db.py: 督办事项, 解读) never reaches the
+  monitoring database: it imports nothing of data_access, dashboard.data or
+  dashboard.database, so it cannot be handed the read-only engine's connection.
 
 `violations` works on any {path: source} tree, so the rules are shown to fail on a planted
 tree as well as shown to hold on the repository.
@@ -24,6 +27,8 @@ PACKAGES = ("dashboard", "pages", "views", "data_access", "geo", "demo", "loader
 UI_LIBRARIES = ("streamlit", "plotly", "streamlit_folium")
 WRITERS = ("demo", "loader")
 READ_PATH = ("dashboard", "pages", "views", "data_access", "geo")
+OWN_DATABASE = "dashboard/state_db.py"
+MONITORING = ("data_access", "dashboard.data", "dashboard.database")
 # (importing file, imported package) pairs that are allowed on purpose, with the reason.
 ALLOWED = {
     # The first start builds the embedded demo database when no database is configured.
@@ -117,6 +122,10 @@ def violations(tree: dict[str, str]) -> list[str]:
                 out.append(f"{path} imports {module} (data_access is the bottom layer)")
             if package in READ_PATH and top in WRITERS:
                 out.append(f"{path} imports {module} (the read path never imports a writer)")
+            if path == OWN_DATABASE and any(
+                module == m or module.startswith(f"{m}.") for m in MONITORING
+            ):
+                out.append(f"{path} imports {module} (the own database never reaches the source)")
     return out
 
 
@@ -139,6 +148,7 @@ def test_a_planted_violation_of_each_rule_is_caught():
     planted = {
         "views/bad_view.py": "import streamlit as st\n",
         "views/bad_lazy.py": "def f():\n    from dashboard import data\n",
+        "dashboard/state_db.py": "from data_access.engine import create_readonly_engine\n",
         "data_access/bad.py": "from dashboard.state import Filters\n",
         "data_access/bad_geo.py": "import geo.maps\n",
         "geo/bad.py": "import plotly.graph_objects as go\n",
@@ -163,6 +173,7 @@ def test_a_planted_violation_of_each_rule_is_caught():
     for bad in planted:
         if "bad" in bad:
             assert any(v.startswith(bad) for v in found), f"{bad} was not caught: {found}"
+    assert any(v.startswith("dashboard/state_db.py imports data_access") for v in found), found
     assert not any(
         v.startswith(("dashboard/database.py", "dashboard/fine", "pages/fine", "geo/fine"))
         for v in found

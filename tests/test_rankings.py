@@ -298,5 +298,5 @@ def test_scores_are_cut_not_rounded_and_keep_different_scores_apart():
     assert rankings_view.score_decimals([88.75, 88.71]) == 2
     mt = rankings_view.movement_text
     assert mt("up", 2) == "↑2" and mt("down", -3) == "↓3"
-    assert mt("same", 0) == "–" and mt("new", None) == "新"
+    assert mt("same", 0) == "持平" and mt("new", None) == "新"
     assert mt(float("nan"), None) == "—"

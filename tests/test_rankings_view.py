@@ -117,7 +117,7 @@ def test_scores_ties_decimals_and_changes(engine):
     assert view.counties.score_words(99.999) == "99.99"  # cut, never read as full marks
     # June against May (comparable): X 3 → 1, Y and W 1 → 2, Z 4 → 4.
     assert view.counties.comparable
-    assert [t[c].change_text for c in (X, Y, W, Z)] == ["↑2", "↓1", "↓1", "–"]
+    assert [t[c].change_text for c in (X, Y, W, Z)] == ["↑2", "↓1", "↓1", "持平"]
     assert [t[c].rank_change for c in (X, Y, W, Z)] == [2, -1, -1, 0]
 
 
@@ -161,7 +161,7 @@ def test_points_lost_per_indicator(engine):
 def test_values_show_the_digit_that_decides_the_band():
     target_66 = (66 * 0.9, 66.0)
     assert rankings.decisive_text(65.97, "%", target_66) == "65.97%"  # 66.0% would read 达标
-    assert rankings.decisive_text(66.04, "%", target_66) == "66.0%"
+    assert rankings.decisive_text(66.04, "%", target_66) == "66.04%"  # above, not on, 66
     assert rankings.decisive_text(99.95, "%", (90.0, 100.0)) == "99.95%"
     assert rankings.decisive_text(None, "%", target_66) == "—"
 

@@ -8,6 +8,7 @@ label as one bold run reading ▶ and the whole name, and makes no element from 
 
 from __future__ import annotations
 
+import html
 from types import SimpleNamespace
 
 import pandas as pd
@@ -39,10 +40,6 @@ def _area_rows(chosen_name: str) -> pd.DataFrame:
     )
 
 
-def drill_bars(name: str):
-    return rankings.indicator_bars(_area_rows(name), INDICATOR, "县区", highlight={"C1"})
-
-
 def lost_bars(name: str):
     return rankings.indicator_lost_bars(_area_rows(name), INDICATOR, "县区", highlight={"C1"})
 
@@ -62,7 +59,16 @@ def slide_bars(name: str):
 
 
 # (chart, the chosen label's text before the name)
-CHARTS = {"drill": (drill_bars, "▶ "), "lost": (lost_bars, "▶ "), "slide": (slide_bars, "▶ 2  ")}
+CHARTS = {"lost": (lost_bars, "▶ "), "slide": (slide_bars, "▶ 2  ")}
+
+
+@pytest.mark.parametrize("name", [PLAIN, HOSTILE], ids=["plain", "hostile"])
+def test_drill_bars_bold_the_escaped_chosen_name(name):
+    # The drill's value bars are server-drawn HTML: the name is text inside the code's <b>.
+    markup = rankings.indicator_bars(_area_rows(name), INDICATOR, "县区", highlight={"C1"})
+    escaped = html.escape(name)
+    assert f"<b>▶ {escaped}</b>" in markup and markup.count("<b>") == 1
+    assert "<img" not in markup and f"<b>{OTHER}" not in markup and OTHER in markup
 
 
 def _labels(fig) -> list[str]:

@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.charts import month_tick
 from data_access import overview, team_detail, teams
 from data_access.periods import Period
 from data_access.scope import Scope
 from pages import teams_funds as performance
 from tests.dbs import dialect_params, loaded_database, sqlite_file
 from tests.handmade import service_row
+from views import labels
 from views import teams as team_view
 from views.common import window
 
@@ -442,9 +442,11 @@ def test_yuan_per_point_configuration():
 
 
 def test_chart_helpers():
-    assert month_tick("2026-01", first=False, stacked=True) == "1月<br>2026年"
-    assert month_tick("2025-11", first=True, stacked=True) == "11月<br>2025年"
-    assert month_tick("2026-03", first=False, stacked=True) == "3月"
+    assert labels.month_ticks(("2025-11", "2025-12", "2026-01"), stacked=True) == [
+        ("2025-11", "11月<br>2025年"),
+        ("2025-12", "12月"),
+        ("2026-01", "1月<br>2026年"),
+    ]
     months = ("2025-10", "2025-11", "2025-12", "2026-01")
     assert team_view.since_data(months, ["2026-01", "2025-11"]) == months[1:]
     assert team_view.since_data(months, []) == months

@@ -59,6 +59,11 @@ def window(period: Period, data_months: list[str] | tuple[str, ...]) -> Window:
     return Window(cut, previous, have)
 
 
+def data_months(engine: Db) -> list[str]:
+    """The months with data (for pages, which read no data_access themselves)."""
+    return meta.data_months(engine)
+
+
 def window_for(engine: Db, period: Period) -> Window:
     """window() with the months read from the database (the export CLI's path)."""
     return window(period, meta.data_months(engine))
@@ -76,12 +81,23 @@ class Header:
     demo: bool = False
 
 
+def source_words(info: meta.DataInfo) -> str | None:
+    """Where the data comes from, in the bureau's words: the demo says it is made up (older
+    demo databases wrote the generator's parameters as their source: never shown), real data
+    names its data_meta.source."""
+    if info.demo:
+        return labels.DEMO_SOURCE
+    return (info.source or "").strip() or None
+
+
 def freshness_words(info: meta.DataInfo) -> str:
+    """e.g. 数据截至 2026-11-05 08:00 · 来源：演示数据（随机生成，非真实数据）."""
     parts = []
     if info.extracted_at:
         parts.append(f"数据截至 {info.extracted_at[:16].replace('T', ' ')}")
-    if info.source:
-        parts.append(f"来源：{info.source}")
+    source = source_words(info)
+    if source:
+        parts.append(f"来源：{source}")
     return " · ".join(parts) or "数据提取时间未知"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -50,6 +51,9 @@ REASON_ZERO_DENOMINATOR = "分母为 0"
 REASON_COUNTY_ONLY = "仅在县级统计，乡镇无此值"
 
 DEMO_BADGE = "演示数据"
+# The source line of demo data (data_meta.source as the demo writer writes it, and as every
+# header, slide and brief words any demo database's source).
+DEMO_SOURCE = "演示数据（随机生成，非真实数据）"
 
 # Figure names that appear on several screens: one constant each, so a label is typed once.
 MISMATCH = "推送不到位"  # rows managed at another level than their colour calls for
@@ -170,6 +174,11 @@ def fraction_pct(fraction, digits: int = DIGITS["rate"]) -> str:
     return pct(100 * float(fraction), digits)
 
 
+def share_percent(fraction, digits: int = 2) -> float | None:
+    """A fraction 0..1 as the percent number a workbook stores (0.1234 → 12.34), or None."""
+    return None if _missing(fraction) else round(100 * float(fraction), digits)
+
+
 def number(value, digits: int = 0) -> str:
     """A figure with thousands separators, or —."""
     if _missing(value):
@@ -219,6 +228,23 @@ def change_relative(change, digits: int = DIGITS["rate"]) -> str | None:
     return f"{100 * change:+.{digits}f}%"
 
 
+def signed(value, digits: int = 1) -> str:
+    """A change with its sign, rounded before it is signed: -0.04 → 持平 (never "-0.0"),
+    1.26 → +1.3, -2 → -2.0; — without one."""
+    if _missing(value):
+        return NO_VALUE
+    shown = round(float(value), digits)
+    if shown == 0:
+        return FLAT
+    return f"{shown:+,.{digits}f}"
+
+
+# A rank against the previous period: 持平 (a word) for the same rank, so it never reads like
+# — (no value).
+RANK_MOVES = {"up": "↑", "down": "↓", "same": FLAT, "new": "新"}
+RANK_MOVE_LEGEND = "↑ 上升、↓ 下降、持平 = 名次不变、新 = 上期无名次"
+
+
 def metric_delta(text: str | None, color: str = "normal") -> dict:
     """st.metric's delta arguments: 持平 has no arrow and no colour (neither good nor bad)."""
     if text == FLAT:
@@ -252,7 +278,7 @@ def axis_number(value, step: float | None = None) -> str:
     if abs(value) >= AXIS_WAN_FROM:
         digits = max(1, _decimals(step / WAN)) if step else 1
         return f"{value / WAN:,.{digits}f}".rstrip("0").rstrip(".") + "万"
-    return f"{value:,.0f}"
+    return f"{value:,.{_decimals(step) if step else 0}f}"
 
 
 def _decimals(value: float, most: int = 6) -> int:
@@ -298,3 +324,86 @@ def count_axis(top, ticks: int = 5, bottom=0, whole: bool = True) -> dict:
         "tickvals": values,
         "ticktext": [axis_number(v, step) for v in values],
     }
+
+
+# --- month axes: one rule for every trend on pages, slides and the brief ----------------------
+
+
+def month_tick(month: str, year: bool, stacked: bool = False) -> str:
+    """One month tick: 2026年3月 with `year`, else 3月 (`stacked`: 3月 over 2026年)."""
+    y, number = month[:4], int(month[5:])
+    if not year:
+        return f"{number}月"
+    return f"{number}月<br>{y}年" if stacked else f"{y}年{number}月"
+
+
+def month_ticks(months, most: int | None = None, stacked: bool = False) -> list[tuple[str, str]]:
+    """(month, text) of the ticks an axis of `months` shows: every n-th month so that at most
+    `most` show (None: all), the last month always among them; the year on the first tick
+    and on every tick whose year differs from the tick before it (2025年11月, 2026年2月, 5月)."""
+    months = list(months)
+    if not months:
+        return []
+    step = 1 if not most or len(months) <= most else math.ceil(len(months) / most)
+    # Counted back from the latest month: the month a reader looks for is always labelled.
+    shown = months[::-1][::step][::-1]
+    ticks, before = [], None
+    for m in shown:
+        ticks.append((m, month_tick(m, m[:4] != before, stacked)))
+        before = m[:4]
+    return ticks
+
+
+# --- score axes: a ranking of scores capped at 100 spans its data -----------------------------
+SCORE_FULL = 100.0
+SCORE_AXIS_TICKS = 5
+# Room below the lowest score (share of the spread, at least SCORE_MIN_PAD points) so the
+# last bar still shows; ticks at least a whole point apart; from 0 when the lowest score is
+# below half the highest.
+SCORE_PAD_SHARE, SCORE_MIN_PAD, SCORE_MIN_STEP = 0.25, 2.0, 1.0
+SCORE_ZERO_BELOW = 0.5
+
+
+@dataclass(frozen=True)
+class ScoreAxis:
+    start: float  # the axis starts here (0, or a round number just below the lowest score)
+    end: float  # the last tick (100 for capped scores)
+    ticks: tuple[float, ...]
+
+    @property
+    def broken(self) -> bool:
+        return self.start > 0
+
+    @property
+    def note(self) -> str:
+        """What the reader must know about a cut axis (empty for one from 0)."""
+        return f"横轴从 {self.start:g} 分起（已截断）" if self.broken else ""
+
+    def tick_text(self, value: float) -> str:
+        return f"{value:g} 分"
+
+
+def score_axis(scores, full: float = SCORE_FULL) -> ScoreAxis:
+    """The axis of a score ranking: from a round number just below the lowest score to the
+    full mark (96.2–100 reads 95–100), or from 0 when the scores spread widely."""
+    known = [float(s) for s in scores if not _missing(s)]
+    if not known:
+        return ScoreAxis(0.0, full, tuple(float(v) for v in range(0, int(full) + 1, 20)))
+    low, high = min(known), max(max(known), full)
+    if low <= 0 or low < SCORE_ZERO_BELOW * high:
+        start = 0.0
+        step = _nice_step(high, SCORE_AXIS_TICKS)
+    else:
+        pad = max(SCORE_PAD_SHARE * (high - low), SCORE_MIN_PAD)
+        step = max(_nice_axis_step(high - (low - pad), SCORE_AXIS_TICKS), SCORE_MIN_STEP)
+        start = float(max(0.0, math.floor((low - pad) / step) * step))
+    end = float(math.ceil(high / step - 1e-9) * step)
+    count = round((end - start) / step)
+    return ScoreAxis(start, end, tuple(round(start + step * i, 6) for i in range(count + 1)))
+
+
+def _nice_axis_step(span: float, ticks: int) -> float:
+    """A round step (1, 2, 2.5, 5 × 10^k, also below 1) giving about `ticks` steps."""
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)

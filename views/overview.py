@@ -10,7 +10,7 @@ import pandas as pd
 from data_access import chronic, indicators, overview, teams, villages
 from data_access.relations import Db
 from data_access.scope import Scope
-from views import labels
+from views import attainment, labels
 from views.chronic import Mismatch, mismatch_at, unit_of
 from views.common import Window, month_end_words, trend_months
 
@@ -55,8 +55,22 @@ class Kpi:
 
     @property
     def band(self) -> str:
-        """met / close / missed / none (views.labels.attainment_band)."""
-        return labels.attainment_band(self.attainment)
+        """met / close / missed / none (views.attainment: the one rule)."""
+        return attainment.band(self.value, self.target, self.higher_is_better)
+
+    @property
+    def value_text(self) -> str:
+        """The value at the digit that decides its band (65.96%, never 66.0% short of 66%)."""
+        return attainment.value_text(self.value, self.unit, self.target, self.higher_is_better)
+
+    @property
+    def target_text(self) -> str:
+        return attainment.target_text(self.target, self.unit)
+
+    @property
+    def below_target(self) -> bool:
+        """Short of target, close or not (the 指标未达目标 alert and the meeting's first KPIs)."""
+        return self.band in ("close", "missed")
 
 
 @dataclass(frozen=True)
@@ -235,7 +249,7 @@ def _alerts(
                 link_params={"tab": "list"},
             )
         )
-    below = [k for k in kpis if k.attainment is not None and k.attainment < 1]
+    below = [k for k in kpis if k.below_target]
     if below:
         out.append(
             Alert(
@@ -243,11 +257,7 @@ def _alerts(
                 len(below),
                 "项",
                 "指标未达目标",
-                items=tuple(
-                    f"{k.name} {labels.indicator_value(k.value, k.unit)}"
-                    f"（目标 {labels.indicator_value(k.target, k.unit, 0)}）"
-                    for k in below
-                ),
+                items=tuple(f"{k.name} {k.value_text}（目标 {k.target_text}）" for k in below),
                 page="rankings",
                 link_label="查看县区排名（失分）",
                 link_params={"tab": "lost"},

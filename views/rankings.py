@@ -19,13 +19,14 @@ from data_access import indicators, rankings, villages
 from data_access.indicators import SCORE_TIE_DECIMALS, RankLevel
 from data_access.relations import Db
 from data_access.scope import Scope
-from views import labels
+from views import attainment, labels
+from views.attainment import decisive_text as decisive_text  # the renderers read it here
 from views.common import Window, trend_months
 from views.rankings_method import CHANGE_INCOMPLETE, LOST_METHOD, method_frame, method_lines
 from views.rankings_method import target_text as target_text  # the renderers read it here
 
 LEVEL_LABELS = {"county": "县区", "township": "乡镇"}
-MOVEMENT_SYMBOLS = {"up": "↑", "down": "↓", "same": "–", "new": "新"}
+MOVEMENT_SYMBOLS = labels.RANK_MOVES
 # Scores show the fewest decimals (from 1) at which different scores look different; past
 # 6 decimals, scores that still look alike differ only in float noise.
 SCORE_DECIMALS_MIN, SCORE_DECIMALS_MAX = 1, 6
@@ -61,7 +62,7 @@ def score_decimals(scores: Iterable) -> int:
 
 
 def movement_text(movement, change) -> str:
-    """↑2 / ↓1 / – / 新 (ranked now, not before) / — (not ranked now)."""
+    """↑2 / ↓1 / 持平 / 新 (ranked now, not before) / — (not ranked now)."""
     if movement not in MOVEMENT_SYMBOLS:
         return labels.NO_VALUE
     if movement == "up":
@@ -75,25 +76,9 @@ def rank_text(rank) -> str:
     return labels.NO_VALUE if rank is None or pd.isna(rank) else str(int(rank))
 
 
-def decisive_text(value, unit: str | None, thresholds: Iterable[float], most: int = 4) -> str:
-    """The value with the fewest decimals (from 1) that keep it on its side of each threshold:
-    65.97 against a target of 66 reads 65.97%, not 66.0% (which would read as 达标)."""
-    if value is None or pd.isna(value):
-        return labels.NO_VALUE
-    for decimals in range(1, most + 1):
-        shown = round(float(value), decimals)
-        if all((shown >= t) == (value >= t) for t in thresholds):
-            break
-    return labels.indicator_value(value, unit, decimals)
-
-
 def band_thresholds(d) -> tuple[float, ...]:
     """The indicator values at which attainment crosses 接近目标 and 达标, in its unit."""
-    if d.target is None or pd.isna(d.target) or d.target <= 0:
-        return ()
-    if d.higher_is_better:
-        return (d.target * labels.ATTAINMENT_CLOSE, d.target)
-    return (d.target, d.target / labels.ATTAINMENT_CLOSE)
+    return attainment.thresholds(d.target, d.higher_is_better)
 
 
 # --- the model ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard import audit, quality_settings, safe, small_cells
+from dashboard import audit, quality_settings, safe, small_cells, state_db
 from dashboard.brief.fonts import MISSING as FONT_MISSING
 from dashboard.brief.fonts import FontMissing, cjk_font
 from data_access.periods import Period
@@ -52,7 +52,13 @@ def build(engine, scope: Scope, window: Window | None, visible: Scope | None = N
     """(Meeting, slides) of the brief: the meeting's view model over `engine`, as a user who
     sees `visible` sees it (leagues cut, small patient counts masked)."""
     view = deck.build(
-        engine, scope, window, visible, small_cells.floor(visible), quality_settings.thresholds()
+        engine,
+        scope,
+        window,
+        visible,
+        small_cells.floor(visible),
+        quality_settings.thresholds(),
+        followups=state_db.board(visible),
     )
     return view.meeting, view.slides
 

@@ -23,6 +23,7 @@ from views.common import month_words
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, NoData, Slide, TableSlide
+from views.meeting.followup_slides import FollowupSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
 from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, nothing, register
@@ -32,6 +33,8 @@ WIDTH_IN = 7.4  # the A4 text width (190 mm) at print size
 DPI = 200  # sharp on paper, a few hundred kB per chart
 ROW_IN = 0.32  # one bar row
 FONT_PT = 9
+SCORE_TEXT_ROOM = 0.3  # room right of the last score tick (share of the axis) for "100.0 分 持平"
+AXIS_BREAK = "≈"  # where a cut score axis starts
 
 
 def _png(fig: Figure) -> bytes:
@@ -48,7 +51,9 @@ def _figure(height_in: float, cols: int = 1) -> tuple[Figure, list]:
     return fig, list(axes)
 
 
-register(Output.PDF_CHART, NoData, Cover, TableSlide, AlertsSlide, QualitySlide)(nothing)
+register(Output.PDF_CHART, NoData, Cover, TableSlide, AlertsSlide, QualitySlide, FollowupSlide)(
+    nothing
+)
 
 
 @register(Output.PDF_CHART, KpiSlide)
@@ -81,17 +86,24 @@ def _ranking(slide: RankingSlide) -> Figure:
     y = np.arange(len(rows))
     colors = [palette.ACCENT if not chosen or h else "#8fa9c4" for h in rows["highlight"]]
     ax.barh(y, rows["score"], color=colors)
+    # The axis spans the scores (94–100, not 0–120): a cut axis is marked ≈ and said so.
+    axis = labels.score_axis(rows["score"])
+    span = axis.end - axis.start
     # The ranking view's score text: the digits the page and the slide show.
     for i, (score, text, move) in enumerate(
         zip(rows["score"], rows["score_text"], rows["move"], strict=True)
     ):
-        ax.text(score + 1, i, f"{text} 分 {move}", va="center", clip_on=False)
+        ax.text(score + span / 100, i, f"{text} 分 {move}", va="center")
     ax.set_yticks(y, [f"{int(r)}  {n}" for r, n in zip(rows["rank"], rows["name"], strict=True)])
     ax.invert_yaxis()
-    # The axis ends at the full mark; the figures beside the bars may run past it.
-    ax.set_xlim(0, 100)
-    ax.set_xticks(range(0, 101, 20))
-    ax.set_xlabel("综合得分（百分制）")
+    ax.set_xlim(axis.start, axis.end + SCORE_TEXT_ROOM * span)
+    ax.set_xticks(list(axis.ticks), [axis.tick_text(t) for t in axis.ticks])
+    ax.set_xlabel("；".join(filter(None, ["综合得分（百分制）", axis.note])))
+    if axis.broken:
+        ax.text(
+            0, 0, AXIS_BREAK, transform=ax.transAxes, ha="center", va="center",
+            fontsize=12, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0},
+        )  # fmt: skip
     return fig
 
 

@@ -29,6 +29,7 @@ from views.meeting import deck, notes
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, NoData, TableSlide
+from views.meeting.followup_slides import FollowupSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
 from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, nothing, register
@@ -169,7 +170,10 @@ def _ranking(shapes, slide: RankingSlide, m: deck.Meeting) -> None:
         number_format="0." + "0" * slide.decimals, label_position=kit.OUTSIDE,
     )  # fmt: skip
     graph.category_axis.reverse_order = True
-    graph.value_axis.minimum_scale, graph.value_axis.maximum_scale = 0, 100  # 百分制: honest bars
+    # The axis spans the scores (views.labels.score_axis); a cut axis is said so under it.
+    axis = labels.score_axis(rows["score"])
+    graph.value_axis.minimum_scale, graph.value_axis.maximum_scale = axis.start, axis.end
+    graph.value_axis.major_unit = axis.ticks[1] - axis.ticks[0]
     if chosen.any():
         for i, h in enumerate(chosen):
             if not h:
@@ -177,10 +181,10 @@ def _ranking(shapes, slide: RankingSlide, m: deck.Meeting) -> None:
                 point.format.fill.solid()
                 point.format.fill.fore_color.rgb = kit.rgb(OTHER_BAR)
     note = (
-        "▶ 所选范围；名次后为较上期的变化（↑ 上升、↓ 下降、– 不变、新 = 上期无名次）"
+        f"▶ 所选范围；名次后为较上期的变化（{labels.RANK_MOVE_LEGEND}）"
         if slide.comparable
         else f"▶ 所选范围；名次不比较：{slide.no_change_reason}"
-    )
+    ) + (f"；{axis.note}" if axis.broken else "")
     kit.text(shapes, _body(0.81, 1.0), [(note, NOTE_PT + 2, False, kit.MUTED)])
     if len(slide.league) > len(rows):
         _note(shapes, f"共 {len(slide.league)} 个，完整排名{EXCEL_NOTE}。")
@@ -323,6 +327,22 @@ def _quality(shapes, slide: QualitySlide, m: deck.Meeting) -> None:
                      emphasis={i for i, r in enumerate(slide.rows) if r.severity == "high"})  # fmt: skip
     more = f"另有 {slide.more} 条未列出，{EXCEL_NOTE}。" if slide.more else ""
     _note(shapes, slide.note + more)
+
+
+@register(Output.PPTX, FollowupSlide)
+def _followup(shapes, slide: FollowupSlide, m: deck.Meeting) -> None:
+    if slide.rows:
+        table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
+        box = _body()
+        _frame_table(shapes, (box[0], box[1], box[2], box[3] - Inches(0.45)), table,
+                     emphasis={i for i, r in enumerate(slide.rows) if r.overdue})  # fmt: skip
+    notes = "；".join(f"解读·{place}·{figure}：{text}" for place, figure, text, _ in slide.notes)
+    if not slide.rows:  # only 解读: they are the body
+        table = pd.DataFrame(slide.notes, columns=["范围", "指标", "解读", "作者"])
+        _frame_table(shapes, _body(), table)
+        return
+    more = f"另有 {slide.more} 项未列出，{EXCEL_NOTE}。" if slide.more else ""
+    _note(shapes, f"{slide.note}{more}{notes}")
 
 
 def _head(shapes, slide: deck.Slide, m: deck.Meeting) -> None:

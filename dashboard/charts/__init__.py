@@ -8,6 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dashboard import safe
+from views import labels
 
 # Projector-legible defaults: large type, CJK font stack, no plotly logo/toolbar clutter.
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -30,13 +31,20 @@ def style(fig: go.Figure, height: int = 420, font_size: int = BASE_FONT_SIZE) ->
     return fig
 
 
-def month_tick(month: str, first: bool, stacked: bool = False) -> str:
-    """A month axis tick: the year on the first tick and on each January, else the month alone
-    (2026-01 → 2026年1月, or 1月 over 2026年 when `stacked` for narrow columns; 2026-03 → 3月)."""
-    year, number = month[:4], int(month[5:])
-    if not (first or number == 1):
-        return f"{number}月"
-    return f"{number}月<br>{year}年" if stacked else f"{year}年{number}月"
+def month_axis(fig: go.Figure, months, most: int | None = None, stacked: bool = False, **where):
+    """A category axis of months ("2026-03") with views.labels.month_ticks' ticks: at most
+    `most` of them, the year at each year change, never turned on end."""
+    ticks = labels.month_ticks(months, most, stacked)
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=list(months),
+        tickvals=[m for m, _ in ticks],
+        ticktext=[t for _, t in ticks],
+        tickangle=0,
+        **where,
+    )
+    return fig
 
 
 # Passed to st.plotly_chart(config=...): no mode bar. Its tooltips (Zoom, Autoscale, Download

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import safe, theme
-from dashboard.charts import month_tick, style, svg
+from dashboard.charts import month_axis, style, svg
 from data_access.chronic import COLORS
 from views import labels
 
@@ -24,6 +24,7 @@ OUTSIDE_LABEL_PX = 110
 # A trend panel spans at least this many percentage points, so a 1-point wobble is not
 # drawn as a cliff (each colour has its own panel and scale).
 TREND_MIN_SPAN_PP = 10
+TREND_TICKS = 4  # month ticks per small panel: a third of the page wide at 1024
 NODE_GAP = 0.04  # vertical gap between Sankey nodes, as a share of the chart height
 FLOW_ALPHA = 0.35  # links lighter than their nodes, so the nodes and labels stay readable
 
@@ -146,7 +147,7 @@ def _latest(trend: pd.DataFrame, color: str) -> str:
     if rows.empty:
         return f"{labels.COLOR_LABELS[color]}占比"
     last = rows.iloc[-1]
-    return f"{labels.COLOR_LABELS[color]}占比 · {month_tick(last['month'], True)} {labels.pct(100 * last['share'])}"
+    return f"{labels.COLOR_LABELS[color]}占比 · {labels.month_tick(last['month'], year=True)} {labels.pct(100 * last['share'])}"
 
 
 def share_trend(trend: pd.DataFrame, months: tuple[str, ...], colors: dict) -> go.Figure:
@@ -157,18 +158,20 @@ def share_trend(trend: pd.DataFrame, months: tuple[str, ...], colors: dict) -> g
         subplot_titles=[_latest(trend, c) for c in COLORS],
         horizontal_spacing=0.06,
     )
-    ticks = [month_tick(m, i == 0) for i, m in enumerate(months)]
     for col, color in enumerate(COLORS, start=1):
         series = trend[trend["color"] == color].set_index("month")["share"].reindex(list(months))
         values = (100 * series.astype(float)).tolist()
         fig.add_scatter(
-            x=ticks,
+            x=list(months),
             y=values,
             mode="lines+markers",
             name=labels.COLOR_LABELS[color],
             line={"color": colors[color], "width": 3},
             marker={"size": 7},
-            hovertemplate="%{x} · " + labels.COLOR_LABELS[color] + "：%{y:.1f}%<extra></extra>",
+            customdata=[labels.month_tick(m, year=True) for m in months],
+            hovertemplate="%{customdata} · "
+            + labels.COLOR_LABELS[color]
+            + "：%{y:.1f}%<extra></extra>",
             row=1,
             col=col,
             showlegend=False,
@@ -181,7 +184,7 @@ def share_trend(trend: pd.DataFrame, months: tuple[str, ...], colors: dict) -> g
                 range=[max(0, middle - half), min(100, middle + half) + 1], row=1, col=col
             )
     fig.update_yaxes(ticksuffix="%")
-    fig.update_xaxes(type="category", tickangle=0, nticks=6)
+    month_axis(fig, months, most=TREND_TICKS)
     return style(fig, height=300)
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import safe, theme
-from dashboard.charts import month_tick, style
+from dashboard.charts import month_axis, style, svg
 from dashboard.charts.ranking_tables import cell_text
 from data_access.indicators import attainment
 from views import labels
@@ -25,7 +25,9 @@ LABEL_GREY = "#6b7480"  # the grey lines' end labels: darker than the lines, to 
 # longest name; the chart grows with the number of lines so that 11 names fit one above the
 # other. Title, ticks and axis padding take about TREND_CHROME_PX of the height.
 LABEL_LINE_PX, END_LABEL_ROOM_PX, TREND_CHROME_PX = 16, 110, 150
-LOST_BAR = "#d6604d"  # the heat map's red: points lost
+TREND_TICKS = 5  # every third month of 13: the stacked years never meet at 1024 px
+LOST_BAR = "#d6604d"
+TARGET_INK = "#1a1a1a"  # the target line: as dark as the text  # the heat map's red: points lost
 TIE_NAMES_SHOWN = 3
 MOVED = ("up", "down", "new")  # tied areas share a point; more names than this would overlap
 HIGHLIGHT = "<b>▶ {}</b>"  # a chosen area's bar label (safe.plotly_markup: the name stays text)
@@ -39,51 +41,50 @@ def _titled(fig: go.Figure, title: str) -> go.Figure:
     )
 
 
-def indicator_bars(
-    rows: pd.DataFrame, d, area_label: str, highlight: Collection[str] = ()
-) -> go.Figure:
-    """One indicator across areas (area_code, name, value), best first, with the target line.
-
-    Areas in `highlight` (codes) are marked ▶ and bold.
-    """
+def indicator_bars(rows: pd.DataFrame, d, area_label: str, highlight: Collection[str] = ()) -> str:
+    """One indicator across areas (area_code, name, value), best first, coloured by attainment,
+    with the target as a dashed line: server-drawn bars (svg.value_bars, no Plotly). Areas in
+    `highlight` (codes) are marked ▶ and bold."""
     rows = rows.dropna(subset=["value"]).sort_values(
         "value", ascending=not d.higher_is_better, kind="stable"
     )
-    bands = [
-        labels.attainment_band(attainment(v, d.target, d.higher_is_better)) for v in rows["value"]
-    ]
-    fig = go.Figure(
-        go.Bar(
-            x=rows["value"],
-            y=[
-                safe.plotly_markup(HIGHLIGHT, n) if c in highlight else safe.plotly(n)
-                for c, n in zip(rows["area_code"], rows["name"], strict=True)
-            ],
-            orientation="h",
-            customdata=rows["area_code"].tolist(),  # a click drills there (dashboard.drill)
-            marker_color=[theme.ATTAINMENT_COLORS[b] for b in bands],
-            text=[cell_text(v, d) for v in rows["value"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    )
-    fig.add_vline(
-        x=d.target,
-        line_dash="dash",
-        line_color="#1a1a1a",
-        annotation_text=f"目标 {target_text(d)}",
-        annotation_position="top",
-    )
-    fig.update_yaxes(autorange="reversed", title=None)
+    if rows.empty:
+        return ""
     unit = "（%）" if d.unit == "%" else (f"（{d.unit}）" if d.unit else "")
-    reach = max(rows["value"].max(), d.target) * BAR_LABEL_ROOM
-    fig.update_xaxes(title=f"{safe.plotly(d.name)}{safe.plotly(unit)}", range=[0, reach])
-    if d.unit != "%":  # an indicator in its own unit (人次, 元 …) reads like a count
-        fig.update_xaxes(**labels.count_axis(reach, whole=False))
-    fig.update_layout(showlegend=False)
-    style(fig, height=max(260, 110 + BAR_HEIGHT_PX * len(rows)))
-    return _titled(fig, f"各{area_label}{safe.plotly(d.name)}（由好到差）")
+    bars = []
+    for r in rows.itertuples(index=False):
+        band = labels.attainment_band(attainment(r.value, d.target, d.higher_is_better))
+        text = cell_text(r.value, d)
+        mine = r.area_code in highlight
+        bars.append(
+            svg.ValueBar(
+                f"▶ {r.name}" if mine else str(r.name),
+                float(r.value),
+                text,
+                theme.ATTAINMENT_COLORS[band],
+                f"{r.name}：{d.name} {text}",
+                strong=mine,
+            )
+        )
+    reach = max(float(rows["value"].max()), float(d.target))
+    ticks = svg.nice_ticks(reach)
+    # The bars' texts are written after them: the scale's last tick leaves room for them.
+    top = max(ticks[-1], reach * BAR_LABEL_ROOM)
+    step = ticks[1] - ticks[0]
+    return svg.value_bars(
+        bars,
+        top,
+        f"{d.name}{unit}",
+        (float(d.target), f"目标 {target_text(d)}"),
+        ticks=ticks,
+        tick_format=lambda v: labels.axis_number(v, step),
+        colors=(TARGET_INK, TARGET_INK),
+    )
+
+
+def indicator_bars_title(d, area_label: str) -> str:
+    """The drill bars' heading (plain text: the page escapes it)."""
+    return f"各{area_label}{d.name}（由好到差）"
 
 
 def indicator_lost_bars(
@@ -199,14 +200,8 @@ def indicator_trend_lines(
             xshift=8,
         )
     months = sorted({*areas["month"], *overall["month"]})
-    fig.update_xaxes(
-        type="category",
-        title=None,
-        categoryorder="array",
-        categoryarray=months,
-        tickvals=months,
-        ticktext=[month_tick(m, i == 0, stacked=True) for i, m in enumerate(months)],
-    )
+    # Half a 1024-px page: a few stacked months side by side, never on end.
+    month_axis(fig, months, most=TREND_TICKS, stacked=True, title=None)
     fig.update_yaxes(title=safe.plotly(d.unit) if d.unit else None)
     if d.unit != "%":  # an indicator in its own unit reads like a count (1.2万, not 12k)
         fig.update_yaxes(**labels.count_axis(max(values), bottom=min(values), whole=False))

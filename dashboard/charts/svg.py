@@ -20,6 +20,7 @@ from views import labels
 
 SPARK_CLASS = "yf-spark"
 BARS_CLASS = "yf-bars"
+NO_DATA = "无数据"  # a month without a single row: written where its column would stand
 SPARK_HEIGHT_PX = 56  # the line's box: a card keeps room for value, change and badge at 1024
 SPARK_DOT_PX = 7  # the latest value's dot
 TARGET_LINE = "#5f6b7a"  # the target: a neutral dashed grey under the coloured line
@@ -251,9 +252,9 @@ VALUES_CSS = f"""<style>
   font-variant-numeric: tabular-nums; }}
 .{VALUES_CLASS} .grid {{ display: grid; grid-template-columns: max-content 1fr;
   column-gap: 8px; row-gap: 5px; align-items: center; position: relative; }}
-.{VALUES_CLASS} .name {{ text-align: right; white-space: nowrap; overflow: hidden;
+.{VALUES_CLASS} .name {{ grid-column: 1; text-align: right; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; max-width: 16em; }}
-.{VALUES_CLASS} .cell {{ position: relative; display: flex; align-items: center;
+.{VALUES_CLASS} .cell {{ grid-column: 2; position: relative; display: flex; align-items: center;
   height: {VALUE_BAR_PX}px; }}
 .{VALUES_CLASS} .fill {{ height: 100%; flex: none; }}
 .{VALUES_CLASS} .val {{ padding-left: 5px; white-space: nowrap; }}
@@ -286,6 +287,9 @@ VALUES_CSS = f"""<style>
 .{COLUMNS_CLASS} .col.hl::before {{ content: ""; position: absolute; inset: 0 -2px;
   background: rgba(31, 78, 121, 0.08); z-index: -1; }}
 .{COLUMNS_CLASS} .seg {{ flex: none; }}
+.{COLUMNS_CLASS} .none {{ color: {TARGET_LINE}; font-size: 12px; text-align: center;
+  writing-mode: horizontal-tb; white-space: nowrap; margin-bottom: 4px; }}
+.{COLUMNS_CLASS} .note {{ color: {TARGET_LINE}; font-size: 12px; margin-top: 4px; }}
 .{COLUMNS_CLASS} .xaxis {{ display: flex; gap: 4%; padding: 2px 1% 0; color: #3d4652;
   font-size: 12px; text-align: center; line-height: 1.2; }}
 .{COLUMNS_CLASS} .xaxis span {{ flex: 1; min-width: 0; white-space: nowrap; font-size: 11px; }}
@@ -318,6 +322,7 @@ class ValueBar:
     fill: str
     tip: str  # on hover
     tick: float | None = None  # a per-row mark in axis units (e.g. the county median)
+    strong: bool = False  # the chosen row: its name in bold
 
 
 def value_bars(
@@ -340,14 +345,24 @@ def value_bars(
         return _num(100 * min(max(v, 0.0), top) / top)
 
     cells = []
-    for r in rows:
+    marks = [] if reference is None else [reference[0]]
+    for row, r in enumerate(rows, start=1):
         width = 0.0 if r.value is None else float(r.value)
         tick = f'<i class="tick" style="left:{x(r.tick)}%"></i>' if r.tick is not None else ""
+        # The text starts past the row's tick or the reference line when they lie just after
+        # the bar's end, so a mark never runs through the figure.
+        past = max([width, *(m for m in (*marks, r.tick) if m is not None)])
+        shift = 100 * (min(past, top) - min(max(width, 0.0), top)) / top
+        gap = f' style="margin-left:calc({_num(shift)}% + 6px)"' if shift > 0 else ""
+        name = f"<b>{safe.html(r.name)}</b>" if r.strong else safe.html(r.name)
+        # Rows placed explicitly: the reference line spans them all in the bars' column, and
+        # auto-placement would push the bars around it.
         cells.append(
-            f'<div class="name" title="{safe.html(r.name)}">{safe.html(r.name)}</div>'
-            f'<div class="cell" title="{safe.html(r.tip)}" data-value="{_num(width)}">'
+            f'<div class="name" title="{safe.html(r.name)}" style="grid-row:{row}">{name}</div>'
+            f'<div class="cell" title="{safe.html(r.tip)}" data-value="{_num(width)}" '
+            f'style="grid-row:{row}">'
             f'<div class="fill" style="width:{x(width)}%;background:{safe.html(r.fill)}"></div>'
-            f'<span class="val">{safe.html(r.text)}</span>{tick}</div>'
+            f'<span class="val"{gap}>{safe.html(r.text)}</span>{tick}</div>'
         )
     ref = ""
     if reference is not None:
@@ -413,9 +428,19 @@ def stacked_columns(
             if s.values[i]
         )
         hl = " hl" if i in highlight and len(highlight) < len(ticks) else ""
+        if not totals[i]:  # no bar at all: say so in the column, not an empty gap
+            segs = f'<span class="none">{NO_DATA}</span>'
         cols.append(
             f'<div class="col{hl}" title="{safe.html(f"{plain} 合计：{totals[i]:,} {unit}")}">{segs}</div>'
         )
+    empty = [
+        names[i] if names else t.replace("<br>", "") for i, t in enumerate(ticks) if not totals[i]
+    ]
+    note = (
+        f'<div class="note">{safe.html("、".join(empty))}没有数据（不是 0 {safe.html(unit)}）。</div>'
+        if empty
+        else ""
+    )
     x_labels = "".join(
         f"<span>{'<br>'.join(safe.html(p) for p in t.split('<br>'))}</span>" for t in ticks
     )
@@ -423,5 +448,5 @@ def stacked_columns(
         f'{_values_css()}<div class="{COLUMNS_CLASS}"><div class="legend">{legend}</div>'
         f'<div class="plot"><div class="yaxis">{y_labels}</div>'
         f'<div><div class="area">{lines}{"".join(cols)}</div><div class="xaxis">{x_labels}</div></div>'
-        f'</div><div class="title">{safe.html(axis_title)}</div></div>'
+        f'</div><div class="title">{safe.html(axis_title)}</div>{note}</div>'
     )

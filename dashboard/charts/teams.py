@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.charts import month_tick, style, svg
+from dashboard.charts import style, svg
 from views import labels
 from views.teams import FLAG, HIGH_VOLUME_WORDS, MEASURES
 
@@ -58,7 +58,7 @@ def monthly_stack(
         if by == "service_type"
         else (labels.LEVEL_LABELS, theme.LEVEL_COLORS)
     )
-    ticks = [month_tick(m, i == 0, stacked=True) for i, m in enumerate(months)]
+    ticks = [t for _, t in labels.month_ticks(months, stacked=True)]
     totals = monthly.groupby([by, "month"])["services"].sum()
     keys = [k for k in names if k in totals.index.get_level_values(0)]
     keys += sorted(set(totals.index.get_level_values(0)) - set(keys))
@@ -278,7 +278,7 @@ def monthly_stack_html(
         )
         for k in keys
     ]
-    ticks = [month_tick(m, i == 0, stacked=True) for i, m in enumerate(months)]
+    ticks = [t for _, t in labels.month_ticks(months, stacked=True)]
     shaded = frozenset(i for i, m in enumerate(months) if m in highlight)
-    names = [month_tick(m, i == 0) for i, m in enumerate(months)]
+    names = [labels.month_tick(m, year=True) for m in months]
     return svg.stacked_columns(ticks, series, "人次", "服务人次", shaded, names)

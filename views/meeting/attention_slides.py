@@ -31,6 +31,14 @@ class TeamsSlide(Slide):
     min_checked: int
     no_checks: str | None  # why nobody is flagged this period (no 抽查 at all)
 
+    @property
+    def has_figure(self) -> bool:
+        return not self.rows.empty  # a month without 抽查 lists no team
+
+    @property
+    def wants_data(self) -> bool:
+        return super().wants_data or self.no_checks is not None
+
 
 class AlertItem(NamedTuple):
     count: int | str  # `<5` or 不显示 when masked (views.masking)
@@ -43,9 +51,9 @@ class AlertItem(NamedTuple):
 class AlertsSlide(Slide):
     items: tuple[AlertItem, ...]
 
-
-def _round_pct(fraction):
-    return None if fraction is None or pd.isna(fraction) else round(100 * float(fraction), 2)
+    @property
+    def has_figure(self) -> bool:
+        return bool(self.items)
 
 
 def teams(src: Sources, m: Meeting) -> Slide:
@@ -80,11 +88,11 @@ def teams(src: Sources, m: Meeting) -> Slide:
             "积分": workload["points"].round(2),
             "成员数": workload["members"],
             f"{labels.VILLAGE_DOCTOR_SHARE}（%）": [
-                _round_pct(v) for v in workload["village_doctor_share"]
+                labels.share_percent(v) for v in workload["village_doctor_share"]
             ],
             "抽查（人次）": workload["checked"],
             "合格（人次）": workload["passed"],
-            f"{labels.PASS_RATE}（%）": [_round_pct(v) for v in workload["pass_rate"]],
+            f"{labels.PASS_RATE}（%）": [labels.share_percent(v) for v in workload["pass_rate"]],
             team_view.FLAG_COLUMN: workload["flagged"].map(
                 {True: f"{team_view.FLAG} 是", False: ""}
             ),

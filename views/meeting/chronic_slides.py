@@ -83,11 +83,11 @@ def colors(src: Sources, m: Meeting) -> Slide:
     red_share = shares["red"]
     message = (
         f"{month_words(month)}末在管 {view.total:,} {unit}：红标 {totals['red']:,} {unit}"
-        f"（{labels.pct(None if red_share is None else 100 * red_share)}）"
+        f"（{labels.fraction_pct(red_share)}）"
     )
     previous_share = view.previous_share_of("red")
     if previous_share is not None:
-        message += f"，{month_words(before)}末为 {labels.pct(100 * previous_share)}"
+        message += f"，{month_words(before)}末为 {labels.fraction_pct(previous_share)}"
     by_disease = view.by_disease
     diseases = {d: labels.DISEASE_LABELS.get(d, d) for d in dict.fromkeys(by_disease["disease"])}
     disease_rows = tuple(_disease_rows(by_disease, diseases))
@@ -100,9 +100,7 @@ def colors(src: Sources, m: Meeting) -> Slide:
         }
     )
     sheet["合计"] = [r.total for r in rows]
-    sheet["红标占比（%）"] = [
-        None if r.shares["red"] is None else round(100 * r.shares["red"], 1) for r in rows
-    ]
+    sheet["红标占比（%）"] = [labels.share_percent(r.shares["red"], 1) for r in rows]
     sheet.insert(0, "月份", month)
     sheet["单位"] = unit
     return ColorsSlide(

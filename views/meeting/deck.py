@@ -20,9 +20,10 @@ from enum import StrEnum
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
+from data_access import meta
 from data_access.periods import Period
+from data_access.relations import Db
 from data_access.scope import Scope
 from views import chronic, overview, quality, rankings
 from views import grid_map as grid_map_view
@@ -38,6 +39,8 @@ class Kind(StrEnum):
     ~30 numbers, more than a room reads."""
 
     COVER = "cover"
+    FOLLOWUP = "followup"  # only with 督办事项 or 解读 in scope (views.followup)
+    KPIS_ALL = "kpis_all"  # the two KPI slides as one, when the first would be thin
     KPIS_MISSED = "kpis_missed"
     KPIS = "kpis"
     COUNTIES = "counties"
@@ -52,6 +55,8 @@ class Kind(StrEnum):
 
 SLIDE_TITLES = {
     Kind.COVER: "医防融合周例会",
+    Kind.FOLLOWUP: "上周督办",
+    Kind.KPIS_ALL: "核心指标对照目标",
     Kind.KPIS_MISSED: "未达目标的指标",
     Kind.KPIS: "其余核心指标",
     Kind.COUNTIES: "县区综合排名",
@@ -101,13 +106,20 @@ class Sources:
     def quality(self) -> quality.QualityView:
         return self.view(quality.build, thresholds=self.quality_thresholds, small=self.small)
 
+    def at(self, scope: Scope, window: Window) -> Sources:
+        """The same kind of sources over another scope and window (a 督办事项's then/now)."""
+        raise NotImplementedError
+
+    def data_months(self) -> list[str]:
+        raise NotImplementedError
+
 
 class DirectSources(Sources):
     """Builds each view model directly over one engine (export CLI, brief files, tests)."""
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Db,
         scope: Scope,
         window: Window,
         visible: Scope | None = None,
@@ -124,6 +136,14 @@ class DirectSources(Sources):
             self._built[key] = builder(self.engine, self.scope, self.window, **options)
         return self._built[key]
 
+    def at(self, scope: Scope, window: Window) -> DirectSources:
+        return DirectSources(
+            self.engine, scope, window, self.visible, self.small, self.quality_thresholds
+        )
+
+    def data_months(self) -> list[str]:
+        return meta.data_months(self.engine)
+
 
 @dataclass(frozen=True)
 class Meeting:
@@ -131,6 +151,9 @@ class Meeting:
 
     header: Header
     window: Window | None
+    followups: Any = None  # views.followup.Board: the 督办事项 and 解读 the user may see
+    # Why the meeting opened on this period (views.meeting.opening), "" when it was chosen.
+    why: str = ""
 
     @property
     def scope(self) -> Scope:
@@ -192,6 +215,18 @@ class Slide:
     sheets: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
+    def has_figure(self) -> bool:
+        """Whether the slide draws something; one that does not is left out of the deck
+        (the cover says which and why). Slide types that can be bare say when."""
+        return self.empty is None
+
+    @property
+    def wants_data(self) -> bool:
+        """Whether it is bare for want of data in the period (not because all is well): what
+        makes a meeting open on a longer period (views.meeting.opening)."""
+        return self.empty is not None
+
+    @property
     def key(self) -> str:
         return self.kind.value
 
@@ -228,6 +263,11 @@ class NoData(Slide):
 @dataclass(**FIGURE)
 class Cover(Slide):
     agenda: tuple[str, ...]  # the titles of the slides that follow
+    left_out: tuple[str, ...] = ()  # slides with nothing to show this period, and why
+
+    @property
+    def has_figure(self) -> bool:
+        return True
 
 
 @dataclass(**FIGURE)
@@ -239,32 +279,55 @@ class TableSlide(Slide):
     note: str = ""
 
 
-def slide_keys(scope: Scope, period: Period | None) -> list[str]:
-    """The slides of a meeting over this scope, in order."""
+def slide_keys(scope: Scope, period: Period | None, followups: bool = False) -> list[str]:
+    """The slides a meeting over this scope may have, in order (上周督办 when `followups`),
+    before those with nothing to show are left out and thin ones merged (`assemble`)."""
     if period is None:
         return [Kind.COVER.value]
-    return [k.value for k in Kind if k is not Kind.TOWNSHIPS or scope.county_code is not None]
+    return [
+        k.value
+        for k in Kind
+        if k is not Kind.KPIS_ALL
+        and (k is not Kind.TOWNSHIPS or scope.county_code is not None)
+        and (k is not Kind.FOLLOWUP or followups)
+    ]
 
 
-def cover(m: Meeting) -> Slide:
-    agenda = tuple(SLIDE_TITLES[Kind(k)] for k in slide_keys(m.scope, m.period) if k != "cover")
+def has_followups(m: Meeting) -> bool:
+    """Any 督办事项 or 解读 for the 上周督办 slide over the meeting's scope and period
+    (views.followup.Board)."""
+    period = m.period.key if m.period else None
+    return bool(m.followups and m.followups.any_for(m.scope, period))
+
+
+def left_out_words(slides: list[Slide]) -> tuple[str, ...]:
+    """One line per reason: the titles of the slides left out for it (e.g. 重点关注团队：
+    2026年10月没有抽查记录…), in slide order."""
+    reasons: dict[str, list[str]] = {}
+    for s in slides:
+        reasons.setdefault(s.empty or s.message or "本期无内容", []).append(s.title)
+    return tuple(f"{'、'.join(titles)}：{why}" for why, titles in reasons.items())
+
+
+def cover(m: Meeting, shown: list[Slide] | None = None, left: list[Slide] = ()) -> Cover:
+    """The cover: scope, period (and why this one), the agenda and what is left out."""
     if m.period is None:
         return Cover(
-            kind=Kind.COVER, agenda=agenda, empty="数据库中还没有任何月份的数据，无法准备例会。"
+            kind=Kind.COVER, agenda=(), empty="数据库中还没有任何月份的数据，无法准备例会。"
         )
-    sheet = pd.DataFrame(
-        {
-            "项目": ["范围", "期间", "对比期", "数据", "演示数据"],
-            "内容": [
-                m.scope_words,
-                m.period_label,
-                m.previous_label,
-                m.freshness,
-                "是" if m.demo else "否",
-            ],
-        }
-    )
-    return Cover(kind=Kind.COVER, agenda=agenda, sheets={"说明": sheet})
+    agenda = tuple(s.title for s in shown or ())
+    left_out = left_out_words(list(left))
+    rows = [
+        ("范围", m.scope_words),
+        ("期间", m.period_label),
+        *([("期间说明", m.why)] if m.why else []),
+        ("对比期", m.previous_label),
+        ("数据", m.freshness),
+        ("演示数据", "是" if m.demo else "否"),
+        *(("本期未列", line) for line in left_out),
+    ]
+    sheet = pd.DataFrame(rows, columns=["项目", "内容"])
+    return Cover(kind=Kind.COVER, agenda=agenda, left_out=left_out, sheets={"说明": sheet})
 
 
 def _builders() -> dict[Kind, Callable[[Sources, Meeting], Slide]]:
@@ -272,12 +335,14 @@ def _builders() -> dict[Kind, Callable[[Sources, Meeting], Slide]]:
     from views.meeting import (
         attention_slides,
         chronic_slides,
+        followup_slides,
         indicator_slides,
         quality_slides,
         village_slides,
     )
 
     return {
+        Kind.FOLLOWUP: followup_slides.followup,
         Kind.KPIS_MISSED: indicator_slides.kpis_missed,
         Kind.KPIS: indicator_slides.kpis,
         Kind.COUNTIES: indicator_slides.counties,
@@ -301,11 +366,27 @@ def slide_types() -> list[type[Slide]]:
     return [t for t in below(Slide) if t.__module__.startswith("views.meeting.")]
 
 
-def build_slide(key: str, src: Sources, m: Meeting) -> Slide:
-    """One slide's content (only the view models it needs are built)."""
-    if key == Kind.COVER or m.period is None:
-        return cover(m)
-    return _builders()[Kind(key)](src, m)
+def assemble(src: Sources | None, m: Meeting) -> list[Slide]:
+    """The deck: the cover, then every slide that has a figure, thin ones merged (the cover
+    lists the others with the reason); the agenda and page numbers follow what is kept."""
+    if m.period is None or src is None:
+        return [cover(m)]
+    from views.meeting import indicator_slides  # imports this module
+
+    built = every_slide(src, m)
+    shown = indicator_slides.merge_thin([s for s in built if s.has_figure])
+    return [cover(m, shown, [s for s in built if not s.has_figure]), *shown]
+
+
+def every_slide(src: Sources, m: Meeting) -> list[Slide]:
+    """Every slide but the cover, before those without a figure are left out or merged."""
+    builders = _builders()
+    return [builders[Kind(k)](src, m) for k in slide_keys(m.scope, m.period, has_followups(m))[1:]]
+
+
+def wanting(src: Sources, m: Meeting) -> tuple[str, ...]:
+    """The titles of the slides the period has too little data for."""
+    return tuple(s.title for s in every_slide(src, m) if s.wants_data)
 
 
 @dataclass(frozen=True)
@@ -317,16 +398,18 @@ class MeetingView:
 
 
 def build(
-    engine: Engine,
+    engine: Db,
     scope: Scope,
     window: Window | None,
     visible: Scope | None = None,
     small: int = 0,
     thresholds: Thresholds | None = None,
+    followups: Any = None,
 ) -> MeetingView:
     """Every slide of the meeting over one engine (the weekly brief's content), for a user
     who sees `visible` (None: everything) with the small-cell floor `small` (0: none) and
-    the 数据质量 `thresholds` (None: defaults)."""
-    m = Meeting(header(engine, scope), window)
+    the 数据质量 `thresholds` (None: defaults), with the 督办事项 of `followups` (a
+    views.followup.Board, read by the caller from the dashboard's own database)."""
+    m = Meeting(header(engine, scope), window, followups=followups)
     src = DirectSources(engine, scope, window, visible, small, thresholds) if window else None
-    return MeetingView(m, [build_slide(k, src, m) for k in slide_keys(scope, m.period)])
+    return MeetingView(m, assemble(src, m))

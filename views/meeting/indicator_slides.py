@@ -14,6 +14,10 @@ from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
 RANK_ROWS_MAX = 12
 SCORE = "综合得分"
 SHEET_FORMATS = labels.SHEET_FORMATS
+# A KPI slide of one or two cards is mostly empty screen: it joins the other KPIs …
+THIN_TILES = 2
+# … when together they still fit one slide (two rows of five cards a room can read).
+KPI_TILES_MAX = 10
 
 
 def change_words(kpi) -> str:
@@ -39,7 +43,7 @@ class Tile:
     name: str
     value: str  # as shown, with its unit
     target: str
-    band: str  # met / close / missed / none (views.labels.attainment_band)
+    band: str  # met / close / missed / none (views.attainment: agrees with `value`)
     attainment: float | None
     change: str  # vs the previous period, as shown ("" without a value)
     reason: str | None  # why there is no value
@@ -51,6 +55,10 @@ class Tile:
 @dataclass(**FIGURE)
 class KpiSlide(Slide):
     tiles: tuple[Tile, ...]
+
+    @property
+    def has_figure(self) -> bool:
+        return bool(self.tiles)
 
 
 @dataclass(**FIGURE)
@@ -71,8 +79,8 @@ def _tile(k) -> Tile:
     return Tile(
         code=k.code,
         name=k.name,
-        value=labels.indicator_value(k.value, k.unit),
-        target=labels.indicator_value(k.target, k.unit, 0),
+        value=k.value_text,
+        target=k.target_text,
         band=k.band,
         attainment=k.attainment,
         change=change_words(k) if k.value is not None else "",
@@ -81,11 +89,6 @@ def _tile(k) -> Tile:
         value_number=_round(k.value),
         target_number=_round(k.target),
     )
-
-
-def below_target(kpi) -> bool:
-    """The overview's alert rule (指标未达目标): a value short of its target, close or not."""
-    return kpi.attainment is not None and kpi.attainment < 1
 
 
 def _no_kpis(kind: Kind, view, m: Meeting) -> NoData | None:
@@ -131,7 +134,7 @@ def kpis_missed(src: Sources, m: Meeting) -> Slide:
     empty = _no_kpis(Kind.KPIS_MISSED, view, m)
     if empty:
         return empty
-    below = sorted((k for k in view.kpis if below_target(k)), key=lambda k: (k.attainment, k.code))
+    below = sorted((k for k in view.kpis if k.below_target), key=lambda k: (k.attainment, k.code))
     if below:
         message = f"{len(below)} 项指标未达目标：" + _band_counts(below)
     else:
@@ -154,8 +157,27 @@ def kpis(src: Sources, m: Meeting) -> Slide:
         kind=Kind.KPIS,
         message=f"{len(view.kpis)} 项指标中 " + _band_counts(view.kpis),
         sheets={"核心指标": _kpi_sheet(view.kpis, m.previous_label)},
-        tiles=tuple(_tile(k) for k in view.kpis if not below_target(k)),
+        tiles=tuple(_tile(k) for k in view.kpis if not k.below_target),
     )
+
+
+def merge_thin(slides: list[Slide]) -> list[Slide]:
+    """未达目标的指标 with a card or two and 其余核心指标 as one slide (核心指标对照目标), the
+    cards short of target first; both workbook sheets kept."""
+    by_kind = {s.kind: s for s in slides}
+    missed, rest = by_kind.get(Kind.KPIS_MISSED), by_kind.get(Kind.KPIS)
+    if not (isinstance(missed, KpiSlide) and isinstance(rest, KpiSlide)):
+        return slides
+    tiles = (*missed.tiles, *rest.tiles)
+    if len(missed.tiles) > THIN_TILES or len(tiles) > KPI_TILES_MAX:
+        return slides
+    merged = KpiSlide(
+        kind=Kind.KPIS_ALL,
+        message=rest.message,
+        sheets={**missed.sheets, **rest.sheets},
+        tiles=tiles,
+    )
+    return [merged if s is missed else s for s in slides if s is not rest]
 
 
 def score_words(score, decimals: int) -> str:

@@ -38,6 +38,10 @@ class QualitySlide(Slide):
     by_rule: tuple[tuple[str, int], ...]  # flags per rule
     note: str
 
+    @property
+    def has_figure(self) -> bool:
+        return bool(self.rows)
+
 
 def quality(src: Sources, m: Meeting) -> Slide:
     """The flags of 数据质量 (the page's view model: same count, same wording)."""

@@ -50,7 +50,7 @@ def classes(src: Sources, m: Meeting) -> Slide:
     red_text = {
         c: comparison.hidden_text(c)
         if c in comparison.hidden
-        else labels.pct(None if red_share[c] is None else 100 * red_share[c])
+        else labels.fraction_pct(red_share[c])
         for c in VILLAGE_CLASSES
     }
     rows = (
@@ -102,11 +102,7 @@ def classes(src: Sources, m: Meeting) -> Slide:
                 None if services[c] is None else round(services[c], 1) for c in VILLAGE_CLASSES
             ],
             "红标占比（%）": [
-                red_text[c]
-                if c in comparison.hidden
-                else None
-                if red_share[c] is None
-                else round(100 * red_share[c], 2)
+                red_text[c] if c in comparison.hidden else labels.share_percent(red_share[c])
                 for c in VILLAGE_CLASSES
             ],
         }
