@@ -5,12 +5,15 @@ sized to fit, and a number format on every numeric column by its kind (views.lab
 counts #,##0, per-1,000 / averages / points #,##0.0, money #,##0, scores with the ranking
 model's decimals. Percentages: a cell holds the percent value the screen shows (55.2, not
 0.552), formatted 0.0"%", and the column header says （%）.
-Every text cell and header goes through dashboard.safe.cell (no formula survives).
+Every text cell and header goes through dashboard.safe.cell (no formula survives). Every
+sheet prints: A4 landscape, one page wide, title and header repeated, page numbers in the
+footer (print_setup).
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,8 +30,12 @@ TITLE_ROW, HEADER_ROW = 1, 2  # the title above the header; data starts on row 3
 WIDTH_MIN, WIDTH_MAX = 6, 60  # characters: a column stays readable and never fills the screen
 WIDTH_SAMPLE = 200  # rows measured for a column's width: enough, and fast on long tables
 # A table may carry its own formats in DataFrame.attrs under this key: {header: kind/format}.
-FORMATS_ATTR = "number_formats"
+FORMATS_ATTR = labels.SHEET_FORMATS
 HEADER_FILL = PatternFill("solid", fgColor="E6ECF3")  # the slides' table header tint
+TITLE_LINE_PT = 20  # the title row's height per wrapped line (12-pt bold CJK: ≈1.45 em a line)
+TITLE_SCALE = 1.6  # a 12-pt bold title character against the 11-pt columns (generous: a viewer
+# substituting a wider face must not clip the last line)
+PRINT_MARGIN_IN = 0.4  # left and right page margins (inches)
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,44 @@ def _write_sheet(ws, raw: pd.DataFrame, title: str | None, formats: Mapping[str,
         ws.column_dimensions[get_column_letter(i)].width = _width([column, *sample])
     # Title and header stay in view while scrolling down a long table.
     ws.freeze_panes = ws.cell(header_row + 1, 1)
+    if title:
+        _title_across(ws, len(df.columns))
+    print_setup(ws, header_row, len(df.columns), header_row + len(df))
+
+
+def _title_across(ws, columns: int) -> None:
+    """The title wraps within the table's width (merged across its columns), so it neither
+    runs past the table on screen nor prints a page of its own."""
+    last = max(columns, 1)
+    if last > 1:
+        ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last)
+    cell = ws.cell(TITLE_ROW, 1)
+    cell.alignment = Alignment(wrap_text=True, vertical="center")
+    width = sum(
+        ws.column_dimensions[get_column_letter(i)].width or WIDTH_MIN for i in range(1, last + 1)
+    )
+    lines = math.ceil(_width([cell.value]) * TITLE_SCALE / max(width, 1))
+    ws.row_dimensions[TITLE_ROW].height = TITLE_LINE_PT * max(lines, 1)
+
+
+def print_setup(ws, header_row: int, columns: int, last_row: int) -> None:
+    """A sheet that prints as read: A4 landscape, one page wide (as many pages down as it
+    takes), the title and header rows repeated on every page, 第 n 页，共 m 页 in the footer."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = PRINT_MARGIN_IN
+    ws.print_title_rows = f"1:{header_row}"
+    ws.print_area = f"A1:{get_column_letter(max(columns, 1))}{max(last_row, header_row)}"
+    ws.oddFooter.left.text = "&A"  # the sheet's name
+    ws.oddFooter.right.text = "第 &P 页，共 &N 页"
+    ws.evenFooter.left.text, ws.evenFooter.right.text = (
+        ws.oddFooter.left.text,
+        ws.oddFooter.right.text,
+    )
 
 
 def to_excel_bytes(

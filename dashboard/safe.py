@@ -182,14 +182,36 @@ _SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\\r\n\t"})
 SHEET_NAME_MAX = 31
 
 
+# A bracketed qualifier: （抽查不少于 10 人次）, (元). Dropped first when a name is too long.
+_SHEET_QUALIFIER = re.compile(r"\s*[（(][^（）()]*[）)]")
+_SHEET_BREAKS = " _·、，,;；-"  # where a phrase may end
+
+
+def _shortened(name: str, limit: int) -> str:
+    """`name` in at most `limit` characters, whole phrases kept: bracketed qualifiers go
+    first, then trailing phrases after a separator; a single phrase is cut only when it alone
+    is too long."""
+    if len(name) <= limit:
+        return name
+    plain = _SHEET_QUALIFIER.sub("", name).strip() or name
+    if len(plain) <= limit:
+        return plain
+    cut = max(plain.rfind(ch, 0, limit + 1) for ch in _SHEET_BREAKS)
+    if cut >= limit // 2:
+        return plain[:cut].rstrip(_SHEET_BREAKS)
+    return plain[:limit]
+
+
 def sheet_name(name, taken: set[str] | frozenset[str] = frozenset()) -> str:
-    """A valid, unique (case-insensitively, as Excel compares) sheet name."""
-    base = str(name).translate(_SHEET_FORBIDDEN).strip("' ")[:SHEET_NAME_MAX] or "Sheet"
+    """A valid, unique (case-insensitively, as Excel compares) sheet name, shortened to 31
+    characters by whole phrases (_shortened), never cut inside a bracket."""
+    whole = str(name).translate(_SHEET_FORBIDDEN).strip("' ")
+    base = _shortened(whole, SHEET_NAME_MAX) or "Sheet"
     lowered = {t.lower() for t in taken}
     candidate, n = base, 2
     while candidate.lower() in lowered:
         suffix = f"_{n}"
-        candidate = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        candidate = _shortened(whole, SHEET_NAME_MAX - len(suffix)) + suffix
         n += 1
     return candidate
 
@@ -219,22 +241,14 @@ def file_name(*parts) -> str:
 # --- PDF -------------------------------------------------------------------------------------
 # Glyphs the CJK fonts lack, written as ones they have (the PDF must show no empty boxes).
 _PDF_GLYPHS = str.maketrans({"✗": "×", "⚑": "", "◐": "◑", "\t": " ", "\r": " "})
-# fpdf2 breaks lines at spaces; a run longer than this gets break opportunities, so a long
-# name without spaces cannot overflow a table cell.
-PDF_WORD_MAX = 12
-_LONG_RUN = re.compile(rf"[^\s\u200b]{{{PDF_WORD_MAX + 1},}}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def pdf(text) -> str:
-    """Text for one fpdf2 text run (fpdf2 renders no markup unless asked to)."""
-    text = _CONTROL.sub("", str(text).translate(_PDF_GLYPHS))
-    return _LONG_RUN.sub(
-        lambda m: " ".join(
-            m.group(0)[i : i + PDF_WORD_MAX] for i in range(0, len(m.group(0)), PDF_WORD_MAX)
-        ),
-        text,
-    )
+    """Text for one fpdf2 text run (fpdf2 renders no markup unless asked to): glyphs the font
+    has, no control characters. Lines are broken by dashboard.brief.wrap, which also cuts a
+    long name without spaces, so it cannot overflow a table cell."""
+    return _CONTROL.sub("", str(text).translate(_PDF_GLYPHS))
 
 
 # --- error reasons ---------------------------------------------------------------------------

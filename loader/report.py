@@ -7,8 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+import pandas as pd
 
 ERROR = "错误"
 WARNING = "警告"
@@ -118,27 +117,14 @@ class Report:
                 writer.writerow(HEADER)
                 writer.writerows(p.as_row() for p in self.problems)
             return path
-        wb = Workbook(write_only=False)
-        ws = wb.active
-        ws.title = "问题"
-        ws.append(HEADER)
-        for p in self.problems:
-            ws.append(p.as_row())
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-        widths = (6, 28, 16, 8, 18, 24, 60, 18, 40)
-        for letter, width in zip("ABCDEFGHI", widths, strict=True):
-            ws.column_dimensions[letter].width = width
-        summary = wb.create_sheet("摘要")
-        for line in self.summary(examples=5, full=True).splitlines():
-            summary.append([line])
-        summary.column_dimensions["A"].width = 120
-        plan = wb.create_sheet("计划")
-        for line in self.plan:
-            plan.append([line])
-        plan.column_dimensions["A"].width = 120
-        wb.save(path)
+        from dashboard import excel  # the one spreadsheet writer: safe cells, print setup
+
+        sheets = {
+            "问题": pd.DataFrame([p.as_row() for p in self.problems], columns=HEADER),
+            "摘要": pd.DataFrame({"摘要": self.summary(examples=5, full=True).splitlines()}),
+            "计划": pd.DataFrame({"计划": self.plan}, dtype=object),
+        }
+        path.write_bytes(excel.to_excel_bytes(sheets, audited=False))
         return path
 
 

@@ -1,5 +1,6 @@
 """Run-wide hooks (one loud line for a database server the tests could not reach) and the
-fixtures the browser tests share: Chromium, the demo database, a server with a page."""
+fixtures the browser tests share: Chromium, the demo database, a server with a page; and the
+hand-made database as a SQLite file (`handmade_sqlite`), for tests of one module."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import tempfile
 
 import pytest
 
-from tests import dbs
+from tests import dbs, handmade
 from tests.browser import (
     CHROMIUM,
     DemoDb,
@@ -50,6 +51,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 
 
 # --- browser tests ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def handmade_sqlite(tmp_path_factory):
+    """An engine over tests/handmade.py's rows in a SQLite file of the test module's own."""
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(dbs.sqlite_file(tmp_path_factory.mktemp("handmade") / "hm.sqlite",
+                                           handmade.ROWS))  # fmt: skip
+    yield eng
+    eng.dispose()
 
 
 @pytest.fixture(scope="session")

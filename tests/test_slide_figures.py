@@ -77,11 +77,8 @@ def figures(engine) -> dict:
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    url = sqlite_file(tmp_path_factory.mktemp("figures") / "handmade.sqlite", hm.ROWS)
-    eng = sa.create_engine(url)
-    yield eng
-    eng.dispose()
+def engine(handmade_sqlite):
+    return handmade_sqlite
 
 
 @pytest.fixture(scope="module")

@@ -113,6 +113,11 @@ EXCEL_FORMATS = {
 }
 
 
+# A table may carry its own Excel formats in DataFrame.attrs under this key: {header: kind or
+# format} (dashboard.excel reads it; a view model sets it without importing the writer).
+SHEET_FORMATS = "number_formats"
+
+
 def excel_score_format(decimals: int) -> str:
     """A score's Excel number format with the ranking model's decimals (2 → 0.00)."""
     return "0." + "0" * decimals if decimals > 0 else "0"
@@ -137,14 +142,14 @@ def column_kind(header: str, values) -> str | None:
         return None
     if "%" in header:
         return "rate"
+    if "人均" in header:  # 人均经费（元/人） 43.03 reads 43.0 元, as on the slides
+        return "average"
     if "元" in header:
         return "yuan"
     if "每千" in header:
         return "per_1000"
     if "积分" in header:
         return "points"
-    if "人均" in header:
-        return "average"
     whole = series.dropna()
     if pd.api.types.is_integer_dtype(series) or (whole == whole.round()).all():
         return "count"

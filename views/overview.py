@@ -231,7 +231,9 @@ def _alerts(
                 "服务量（次）": low["services"],
                 "抽查（人次）": low["checked"],
                 "合格（人次）": low["passed"],
-                f"{labels.PASS_RATE}（%）": [labels.pct(100 * r) for r in low["pass_rate"]],
+                # The percent value unrounded: Excel's 0.0"%" then shows what the slides show
+                # (53/78 = 67.9%, where a stored 67.95 would show 68.0%).
+                f"{labels.PASS_RATE}（%）": [100 * r for r in low["pass_rate"]],
             }
         )
         out.append(

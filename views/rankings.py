@@ -37,12 +37,19 @@ LOST_DECIMALS = 2
 # --- formatting: one place, used by every renderer -------------------------------------------
 
 
+def score_cut(score, decimals: int) -> float | None:
+    """The score cut (not rounded) to `decimals` as a number (None without a score): the
+    number a workbook stores for the text score_text shows."""
+    if score is None or pd.isna(score):
+        return None
+    scaled = math.floor(round(score * 10**decimals, 6))  # round(): 99.3 × 100 is 9929.999…
+    return round(scaled / 10**decimals, decimals)
+
+
 def score_text(score, decimals: int) -> str:
     """The score cut (not rounded) to `decimals`: 99.998 must not read as full marks."""
-    if score is None or pd.isna(score):
-        return labels.NO_VALUE
-    scaled = math.floor(round(score * 10**decimals, 6))  # round(): 99.3 × 100 is 9929.999…
-    return f"{scaled / 10**decimals:.{decimals}f}"
+    cut = score_cut(score, decimals)
+    return labels.NO_VALUE if cut is None else f"{cut:.{decimals}f}"
 
 
 def score_decimals(scores: Iterable) -> int:

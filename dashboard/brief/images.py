@@ -11,6 +11,7 @@ import io
 
 import numpy as np
 from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from dashboard import palette
@@ -204,9 +205,8 @@ def _teams(slide: TeamsSlide) -> Figure | None:
     if not flagged.empty:
         ax.scatter(flagged["services"], 100 * flagged["pass_rate"].astype(float), s=40,
                    marker="X", color=palette.FLAG_COLOR, label=f"合格率低于 {low:.0%}")  # fmt: skip
-    for r in flagged.itertuples(index=False):
-        ax.annotate(str(r.name), (r.services, 100 * r.pass_rate), fontsize=FONT_PT - 1,
-                    xytext=(4, 3), textcoords="offset points")  # fmt: skip
+    _names_apart(fig, ax, [(str(r.name), r.services, 100 * r.pass_rate)
+                           for r in flagged.itertuples(index=False)])  # fmt: skip
     ax.axhline(100 * low, color=palette.FLAG_COLOR, linestyle="--", linewidth=1)
     threshold = slide.threshold  # high volume, over the whole database: a reference
     if threshold is not None and threshold <= w["services"].max() * 1.2:
@@ -215,6 +215,35 @@ def _teams(slide: TeamsSlide) -> Figure | None:
     ax.set_ylabel("抽查合格率（%）")
     ax.legend(frameon=False, ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return fig
+
+
+# Where a point's name may go, in points from the point: right, left, then further up and
+# down; the first place that overlaps no name placed before is taken.
+NAME_OFFSETS = [(dx, dy) for dy in (3, -11, 13, -21, 23, -31, 33, -41) for dx in (5, -5)]
+
+
+def _names_apart(fig: Figure, ax, points: list[tuple[str, float, float]]) -> None:
+    """Each point's name beside it where it overlaps no other name placed before; a name
+    moved away from its point gets a thin line to it."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()  # the axes' final limits: positions as printed
+    placed = []
+    for name, x, y in sorted(points, key=lambda p: -p[2]):
+        for dx, dy in NAME_OFFSETS:
+            note = _name(ax, name, x, y, dx, dy)
+            box = note.get_window_extent(renderer).expanded(1.05, 1.15)
+            if not any(box.overlaps(other) for other in placed):
+                break
+            if (dx, dy) != NAME_OFFSETS[-1]:
+                note.remove()
+        placed.append(box)
+
+
+def _name(ax, name: str, x: float, y: float, dx: float, dy: float):
+    line = {"arrowstyle": "-", "linewidth": 0.5, "color": palette.NEUTRAL} if abs(dy) > 13 else None
+    return ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points",
+                       fontsize=FONT_PT - 1, ha="left" if dx > 0 else "right",
+                       va="bottom" if dy > 0 else "top", arrowprops=line)  # fmt: skip
 
 
 def chart_png(slide: Slide, font: CjkFont) -> bytes | None:

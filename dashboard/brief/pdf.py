@@ -8,7 +8,6 @@ with the Chinese font embedded as a subset.
 from __future__ import annotations
 
 import io
-import struct
 from datetime import datetime
 
 import pandas as pd
@@ -16,14 +15,15 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from dashboard import palette, safe
-from dashboard.brief import images, printed
+from dashboard.brief import images, printed, wrap
 from dashboard.brief.fonts import CjkFont, require
 from views import labels
 from views.meeting import deck
 
 FONT = "cjk"
 PAGE_WIDTH_MM = 190  # A4 less 10-mm margins
-HEAD_ROOM_MM = 25  # a section's heading and message above its chart
+SECTION_GAP_MM = 6  # space above a section that follows another on its page
+WRAP_SLACK_MM = 1.0  # lines are broken this much inside their box: fpdf2 never breaks again
 TABLE_PT, BODY_PT, MESSAGE_PT, HEADING_PT, TITLE_PT = 8.5, 10, 11, 14, 22
 TABLE_COLUMN_MAX = 24  # characters: the widest a column's share of the page may grow
 HEADER_FILL = (230, 236, 243)  # the slides' table header tint
@@ -69,7 +69,14 @@ def _document(font: CjkFont, m: deck.Meeting) -> _Document:
 def _text(pdf: FPDF, text: str, size: float, bold: bool = False, color=INK) -> None:
     pdf.set_font(FONT, "B" if bold else "", size)
     pdf.set_text_color(*color)
-    pdf.multi_cell(0, size * 0.5, printable(text), new_x="LMARGIN", new_y="NEXT")
+    # Broken here by the Chinese rules (dashboard.brief.wrap): no line starts with "；".
+    shown = _wrapped(pdf, printable(text), pdf.epw - 2 * pdf.c_margin - WRAP_SLACK_MM)
+    pdf.multi_cell(0, size * 0.5, shown, align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _wrapped(pdf: FPDF, text: str, width_mm: float) -> str:
+    """The text as lines that fit `width_mm` in the current font, joined by line breaks."""
+    return "\n".join(wrap.lines(text, pdf.get_string_width, width_mm))
 
 
 def _cover(pdf: FPDF, m: deck.Meeting, slides: list[deck.Slide], generated: str) -> None:
@@ -89,14 +96,28 @@ def _cover(pdf: FPDF, m: deck.Meeting, slides: list[deck.Slide], generated: str)
             _text(pdf, f"· {slide.title}：{slide.message or slide.empty or ''}", BODY_PT)
 
 
+def _columns(value) -> int:
+    return len(str(value).encode("gbk", "replace"))
+
+
 def _table(pdf: FPDF, df: pd.DataFrame) -> None:
-    pdf.set_font(FONT, size=TABLE_PT)
     pdf.set_text_color(*INK)
     # Capped: one very long name must not squeeze the other columns below one character.
+    # Widths in half-width units: a Chinese character counts two, as it prints.
     widths = [
-        min(max(4, max(len(str(v)) for v in [c, *df[c].head(40)])), TABLE_COLUMN_MAX)
+        min(max(4, max(_columns(v) for v in [c, *df[c].head(40)])), 2 * TABLE_COLUMN_MAX)
         for c in df.columns
     ]
+    # Each cell broken into lines here (the Chinese rules), a little inside its column.
+    room = [PAGE_WIDTH_MM * w / sum(widths) - 2 * pdf.c_margin - WRAP_SLACK_MM for w in widths]
+
+    def cells(values, bold: bool = False) -> list[str]:
+        pdf.set_font(FONT, "B" if bold else "", TABLE_PT)
+        return [_wrapped(pdf, printable(v), r) for v, r in zip(values, room, strict=True)]
+
+    head = cells(df.columns, bold=True)
+    body = [cells(values) for values in df.itertuples(index=False)]
+    pdf.set_font(FONT, size=TABLE_PT)
     with pdf.table(
         col_widths=widths,
         width=PAGE_WIDTH_MM,
@@ -104,26 +125,32 @@ def _table(pdf: FPDF, df: pd.DataFrame) -> None:
         headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
         text_align="LEFT",
     ) as table:
-        table.row([printable(c) for c in df.columns])
-        for values in df.itertuples(index=False):
-            table.row([printable(v) for v in values])
-
-
-def _image_height(png: bytes | None) -> float:
-    """The chart's height in mm at full text width (0 without a chart)."""
-    if png is None:
-        return 0.0
-    width, height = struct.unpack(">II", png[16:24])  # the PNG header's IHDR chunk
-    return PAGE_WIDTH_MM * height / width
+        table.row(head)
+        for values in body:
+            table.row(values)
 
 
 def _section(pdf: FPDF, m: deck.Meeting, slide: deck.Slide, font: CjkFont) -> None:
+    """A slide's heading, message, chart, table and note, kept on one page when they fit one:
+    a heading or a footnote alone at a page's edge reads as lost. A section taller than a
+    page starts on a new one, its note above the table (so it cannot be left alone)."""
     png = images.chart_png(slide, font)
-    # Heading, message and chart stay together: a heading alone at a page foot reads as lost.
-    if pdf.will_page_break(HEAD_ROOM_MM + _image_height(png)):
+    below = printed.printed(slide)
+    with pdf.offset_rendering() as trial:
+        trial.ln(SECTION_GAP_MM)
+        _body(trial, m, slide, png, below, note_first=False)
+    oversized = False
+    if trial.page_break_triggered:
         pdf.add_page()
+        with pdf.offset_rendering() as trial:
+            _body(trial, m, slide, png, below, note_first=False)
+        oversized = trial.page_break_triggered
     else:
-        pdf.ln(6)
+        pdf.ln(SECTION_GAP_MM)
+    _body(pdf, m, slide, png, below, note_first=oversized)
+
+
+def _body(pdf, m: deck.Meeting, slide: deck.Slide, png: bytes | None, below, note_first: bool):
     _text(pdf, m.heading(slide.title), HEADING_PT, bold=True, color=ACCENT)
     pdf.ln(1)
     if slide.empty:
@@ -134,10 +161,11 @@ def _section(pdf: FPDF, m: deck.Meeting, slide: deck.Slide, font: CjkFont) -> No
     if png is not None:
         pdf.image(io.BytesIO(png), w=PAGE_WIDTH_MM)  # breaks the page itself if needed
         pdf.ln(2)
-    below = printed.printed(slide)
+    if below.note and note_first:
+        _text(pdf, below.note, TABLE_PT)
     if below.table is not None and not below.table.empty:
         _table(pdf, below.table)
-    if below.note:
+    if below.note and not note_first:
         _text(pdf, below.note, TABLE_PT)
 
 

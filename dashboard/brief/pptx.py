@@ -18,14 +18,14 @@ import pandas as pd
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Emu, Inches
+from pptx.util import Inches
 
 from dashboard import palette
 from dashboard.brief import pptx_kit as kit
 from data_access.chronic import COLORS
 from views import labels
 from views.common import month_words
-from views.meeting import deck
+from views.meeting import deck, notes
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, NoData, TableSlide
@@ -45,7 +45,6 @@ NOTE_PT = 14
 BODY_TOP, BODY_BOTTOM = Inches(2.05), Inches(6.85)
 TABLE_ROWS_MAX = 12  # rows a room reads on one slide; the workbook has the rest
 TABLE_PT_MIN = 14  # a longer table shrinks its type to fit, down to this
-ROW_FACTOR = 1.8  # row height per point of type in a squeezed table
 EXCEL_NOTE = "见周报 Excel"
 OTHER_BAR = "8FA9C4"  # areas not chosen: a pale accent, as on the projector
 
@@ -68,9 +67,7 @@ def _note(shapes, words: str) -> None:
 def _frame_table(shapes, box, df: pd.DataFrame, emphasis: set[int] = frozenset()) -> None:
     """A table of at most TABLE_ROWS_MAX rows, its type as large as the box allows."""
     shown = df.head(TABLE_ROWS_MAX)
-    rows = len(shown) + 1
-    size = min(kit.TABLE_PT, max(TABLE_PT_MIN, Emu(box[3]).pt / (rows * ROW_FACTOR)))
-    kit.table(shapes, box, shown, size=int(size), emphasis=emphasis)
+    kit.table(shapes, box, shown, emphasis=emphasis, smallest=TABLE_PT_MIN)
     if len(df) > len(shown):
         _note(shapes, f"另有 {len(df) - len(shown)} 行未列出，{EXCEL_NOTE}。")
 
@@ -410,6 +407,8 @@ def render(m: deck.Meeting, slides: list[deck.Slide], generated: str | None = No
             _head(shapes, slide, m)
         drawer(Output.PPTX, slide)(shapes, slide, m)
         _foot(shapes, m, f"{number} / {len(slides)}", generated)
+        # What the presenter says when asked how a figure is counted and where it is from.
+        page.notes_slide.notes_text_frame.text = notes.speaker_notes(slide, m)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()

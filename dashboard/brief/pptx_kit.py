@@ -21,17 +21,22 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from dashboard.brief import wrap
 from views import labels
 
-# 微软雅黑: installed with Windows Office and bundled with WPS; LibreOffice substitutes a CJK face.
+# 微软雅黑: installed with Windows Office and bundled with WPS; elsewhere the charset (GB2312)
+# and family (sans-serif) named with it make the viewer substitute a Chinese sans face
+# (LibreOffice on Linux: Noto Sans CJK SC). Not embedded: python-pptx cannot, and PowerPoint's
+# embedding is its own obfuscated format.
 FONT = "Microsoft YaHei"
+FONT_CHARSET = "-122"  # GB2312 (134) as DrawingML's signed byte
+FONT_PITCH_FAMILY = "34"  # variable pitch, swiss (sans-serif)
 INK = "111111"
 MUTED = "2B2F36"
 HEADER_FILL = "E6ECF3"  # the projector's table header tint
 TABLE_PT = 18  # table cells: the smallest text a room reads on a 16:9 slide at 3 m+
 CHART_PT = 16  # axis labels and legends
 LABEL_PT = 16  # figures written on the bars
-ROW_PT_FACTOR = 2.1  # row height per point of type: one line with a little air
 
 
 def rgb(hex_color: str) -> RGBColor:
@@ -58,6 +63,11 @@ def _typeface(rPr) -> None:
             previous.addnext(node)
         node.set("typeface", FONT)
         previous = node
+    # GB2312 charset and a sans-serif family: a viewer without YaHei substitutes a Chinese
+    # sans face (WPS, LibreOffice: Noto Sans CJK / WenQuanYi), never a Latin one.
+    ea = rPr.find(qn("a:ea"))
+    ea.set("charset", FONT_CHARSET)
+    ea.set("pitchFamily", FONT_PITCH_FAMILY)
 
 
 def style_font(font, size: float, bold: bool = False, color: str = INK) -> None:
@@ -79,6 +89,11 @@ def theme_fonts(prs) -> None:
                 found = node.find(qn(tag))
                 if found is not None:
                     found.set("typeface", FONT)
+            # The theme's face for Simplified Chinese (script Hans), PowerPoint's own lookup.
+            hans = next((f for f in node.iter(qn("a:font")) if f.get("script") == "Hans"), None)
+            if hans is None:
+                hans = etree.SubElement(node, qn("a:font"), script="Hans")
+            hans.set("typeface", FONT)
     theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -138,27 +153,38 @@ def table(
     df: pd.DataFrame,
     size: float = TABLE_PT,
     emphasis: set[int] = frozenset(),
+    smallest: float = TABLE_PT,
 ):
-    """A native table of a frame's first rows (text as given), header tinted and bold;
-    rows in `emphasis` (positions) bold."""
-    x, y, width, _height = box
+    """A native table of a frame's rows (text as given), header tinted and bold; rows in
+    `emphasis` (positions) bold. Each row is as tall as its most wrapped cell, so no viewer
+    (LibreOffice keeps the heights it is given) clips a line; the type shrinks, down to
+    `smallest`, until the table fits the box's height."""
+    x, y, width, height = box
     rows, cols = len(df) + 1, len(df.columns)
-    row_h = Pt(size * ROW_PT_FACTOR)
-    shape = shapes.add_table(rows, cols, x, y, width, Emu(row_h * rows))
-    grid = shape.table
-    grid.first_row = True
     cells = [[str(c) for c in df.columns]] + [
         [cell_text(v) for v in values] for values in df.itertuples(index=False)
     ]
-    for j, w in enumerate(_widths([[r[j] for r in cells] for j in range(cols)], size, width)):
+    size = float(size)
+    while True:
+        widths = _widths([[r[j] for r in cells] for j in range(cols)], size, width)
+        heights = [_row_height(values, widths, size - 2 if i == 0 else size)
+                   for i, values in enumerate(cells)]  # fmt: skip
+        if sum(heights) <= height or size <= smallest:
+            break
+        size = max(size - 1, smallest)
+    shape = shapes.add_table(rows, cols, x, y, width, Emu(sum(heights)))
+    grid = shape.table
+    grid.first_row = True
+    for j, w in enumerate(widths):
         grid.columns[j].width = w
     for i, values in enumerate(cells):
-        grid.rows[i].height = row_h
+        grid.rows[i].height = heights[i]
         for j, words in enumerate(values):
             cell = grid.cell(i, j)
             cell.fill.solid()
             cell.fill.fore_color.rgb = rgb(HEADER_FILL if i == 0 else "FFFFFF")
-            cell.margin_top = cell.margin_bottom = Pt(2)
+            cell.margin_top = cell.margin_bottom = CELL_MARGIN_Y
+            cell.margin_left = cell.margin_right = CELL_MARGIN_X
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             frame = cell.text_frame
             frame.word_wrap = True
@@ -170,18 +196,31 @@ def table(
     return shape
 
 
+CELL_MARGIN_X, CELL_MARGIN_Y = Pt(6), Pt(3)
+LINE_FACTOR = 1.5  # a line of CJK type (Noto CJK / YaHei: ascent + descent ≈ 1.45 em)
+EM_SLACK = 0.9  # a line holds this share of its width in ems: viewers measure a little wider
+
+
+def cell_lines(words: str, width: int, size: float) -> list[str]:
+    """The lines a cell's text takes in a column `width` wide (EMU) at `size` points."""
+    room = (width - 2 * CELL_MARGIN_X) / Pt(size) * EM_SLACK
+    return wrap.lines(words, _ems, max(room, 1.0))
+
+
+def _row_height(values: list[str], widths: list[int], size: float) -> int:
+    lines = max(len(cell_lines(v, w, size)) for v, w in zip(values, widths, strict=True))
+    return int(Pt(size * LINE_FACTOR) * lines + 2 * CELL_MARGIN_Y)
+
+
 def _ems(words: str) -> float:
     """Text width in ems: a CJK character is one em, a digit or letter about 0.6."""
     return sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in words)
 
 
-CELL_PAD = Pt(24)  # the cells' left and right margins (0.1 in each) with a little slack
-
-
 def _widths(columns: list[list[str]], size: float, width: int) -> list[int]:
     """Column widths: each as wide as its longest text where the table allows; when it does
     not, the narrow columns keep their width and the wide ones share the rest (and wrap)."""
-    need = [max(_ems(t) for t in col) * Pt(size) + CELL_PAD for col in columns]
+    need = [max(_ems(t) for t in col) * Pt(size) / EM_SLACK + 2 * CELL_MARGIN_X for col in columns]
     if sum(need) <= width:
         extra = (width - sum(need)) / len(need)
         return [int(n + extra) for n in need]

@@ -1,7 +1,8 @@
 """The brief's workbook (.xlsx): a summary sheet, then every slide's sheets in slide order.
 
 The sheets are the slides' own tables (views.meeting: each slide's `sheets`), written as they
-are through dashboard.excel; a ranking's score text becomes a number with the page's digits.
+are through dashboard.excel: numbers as numbers, with the formats the tables carry (a
+ranking's score cut to the page's digits), every sheet set up to print.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def render_xlsx(m: deck.Meeting, slides: list[deck.Slide]) -> bytes:
     for slide in slides:
         for name, df in slide.sheets.items():
             if name not in sheets:
-                sheets[name] = _scores_as_numbers(df)
+                sheets[name] = df
     title = excel.Title(f"{labels.APP_TITLE}周报", m.scope_words, m.period_label, m.freshness)
     # audited=False: the brief's own audit row says more.
     return excel.to_excel_bytes(sheets, title, XLSX_FORMATS, audited=False)
@@ -31,16 +32,3 @@ def render_xlsx(m: deck.Meeting, slides: list[deck.Slide]) -> bytes:
 
 # Indicator values of mixed units: one or two decimals, so 65.97 never reads as 66.0.
 XLSX_FORMATS = {"本期值": "#,##0.0#", "分子": "#,##0", "分母": "#,##0"}
-SCORE_COLUMN = "综合得分"
-
-
-def _scores_as_numbers(df: pd.DataFrame) -> pd.DataFrame:
-    """A score column given as the page's text (99.26) as numbers with that many decimals."""
-    if SCORE_COLUMN not in df or pd.api.types.is_numeric_dtype(df[SCORE_COLUMN]):
-        return df
-    texts = df[SCORE_COLUMN].astype(str)
-    numbers = pd.to_numeric(texts, errors="coerce")
-    decimals = max((len(t.partition(".")[2]) for t in texts[numbers.notna()]), default=0)
-    out = df.assign(**{SCORE_COLUMN: numbers})
-    out.attrs[excel.FORMATS_ATTR] = {SCORE_COLUMN: labels.excel_score_format(decimals)}
-    return out

@@ -145,7 +145,7 @@ def alerts(src: Sources, m: Meeting) -> Slide:
     )
     for a in found:
         if a.details is not None and not a.details.empty:
-            sheets[f"明细_{a.subject[:20]}"] = a.details
+            sheets[f"明细_{a.subject}"] = a.details  # the workbook shortens whole phrases
     return AlertsSlide(
         kind=Kind.ALERTS,
         message=f"本期 {len(items)} 类事项需要关注" if items else "本期没有需要特别关注的事项",

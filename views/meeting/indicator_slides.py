@@ -12,6 +12,8 @@ from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
 
 # Bars a room can read on one slide; the brief's workbook lists every area.
 RANK_ROWS_MAX = 12
+SCORE = "综合得分"
+SHEET_FORMATS = labels.SHEET_FORMATS
 # A KPI slide of one or two cards is mostly empty screen: it joins the other KPIs …
 THIN_TILES = 2
 # … when together they still fit one slide (two rows of five cards a room can read).
@@ -203,18 +205,21 @@ def _shown(league: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([top, extra[extra["highlight"]]])
 
 
-def _sheet(league: pd.DataFrame, area: str, previous_label: str) -> pd.DataFrame:
-    """The league for the workbook: the score as text, exactly as the page shows it."""
-    return pd.DataFrame(
+def _sheet(league: pd.DataFrame, area: str, previous_label: str, decimals: int) -> pd.DataFrame:
+    """The league for the workbook: the score a number cut to the page's digits (99.99 never
+    rounded up to 100.00), formatted with those digits."""
+    sheet = pd.DataFrame(
         {
             "名次": league["rank"],
             f"{area}代码": league["area_code"],
             area: league["name"],
-            "综合得分": league["score_text"],
+            SCORE: [rankings.score_cut(s, decimals) for s in league["score"]],
             f"上期名次（{previous_label}）": league["previous_rank"],
             "名次变化": league["move"],
         }
     )
+    sheet.attrs[SHEET_FORMATS] = {SCORE: labels.excel_score_format(decimals)}
+    return sheet
 
 
 def _ranking_message(league: pd.DataFrame, area: str, within: str, total: int) -> str:
@@ -285,7 +290,7 @@ def counties(src: Sources, m: Meeting) -> Slide:
         league,
         rows,
         _ranking_message(rows, "县区", "全部", league.total_ranked),
-        {"县区排名": _sheet(rows, "县区", m.previous_label)},
+        {"县区排名": _sheet(rows, "县区", m.previous_label, league.decimals)},
         Scope if m.scope.is_all else None,
     )
 
@@ -304,7 +309,7 @@ def townships(src: Sources, m: Meeting) -> Slide:
         league,
         rows,
         _ranking_message(rows, "乡镇", m.county_name or "", league.total_ranked),
-        {f"{m.county_name}乡镇排名": _sheet(rows, "乡镇", m.previous_label)},
+        {f"{m.county_name}乡镇排名": _sheet(rows, "乡镇", m.previous_label, league.decimals)},
         # Drill from the county into one township; a township scope already is the drill.
         None if m.scope.township_codes else (lambda code: Scope(county, (code,))),
         Scope(county),
