@@ -13,7 +13,7 @@ import functools
 import json
 import logging
 import time
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -141,8 +141,9 @@ def _redirect(url: str) -> None:
 
 def _here() -> str:
     """The path and query the browser asked for (where to return after the cookie is set)."""
-    url = st.context.url or ""
-    path = "/" + url.split("://", 1)[-1].split("/", 1)[-1] if "://" in url else "/"
+    # urlsplit, not string cuts: the main page's URL has no path at all ("http://host:8501"),
+    # which a cut at the first "/" once turned into the path "/host:8501" (Page not found).
+    path = urlsplit(st.context.url or "").path or "/"
     query = urlencode(st.query_params.to_dict())
     return websession.safe_next(path + (f"?{query}" if query else ""))
 

@@ -197,6 +197,10 @@ def test_a_meeting_holds_its_session_and_an_idle_page_does_not(idle_server):
         assert "按回车键提交" in page.inner_text("body")
         page.get_by_role("button", name="登录", exact=True).click()
         page.wait_for_selector(".st-key-mt_next", timeout=WAIT_MS)
+        # Back on the main page's own address (it has no path: the cookie route's `next`
+        # once became "/127.0.0.1:port" and Streamlit opened its "Page not found" dialog).
+        assert page.locator("[role=dialog]").count() == 0
+        assert page.url.startswith(f"{base}/?")
         page.wait_for_timeout(80_000)  # idle_minutes = 1: longer than that without a click
         assert not shows_sign_in(page)
         shot(page, folder, "meeting_after_idle_minute.png")
