@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import audit, state
 from data_access.scope import Scope
 
 S_DRILL_ROUND = "s_drill_round"  # bumped on every drill: chart selections start afresh
@@ -81,3 +81,29 @@ def from_chart(
         if isinstance(code, str) and code in areas:
             _go(target(level, code, county_code), None)
             st.rerun(scope="app")
+
+
+# --- drills on the audit trail ------------------------------------------------------------
+
+S_LAST_DRILL = "s_audit_last_drill"  # the village/team/area last written to the audit trail
+# What a user drilled into, for the trail: row field → session key; each page's state module
+# registers its own (the frame imports no page).
+DRILL_KEYS: dict[str, str] = {}
+
+
+def register_drill(field: str, session_key: str) -> None:
+    """Name a session key whose value is a drill-down (a village, a team, an area) to audit."""
+    DRILL_KEYS[field] = session_key
+
+
+def audit_drill() -> None:
+    """One `drill` row when the village, team or area a user drilled into changes (the panel
+    of a village on the map, a team's detail, the 推送不到位 list of an area). A row that
+    cannot be written refuses the view (AuditError), as a page view does."""
+    drill = {name: st.session_state.get(key) for name, key in DRILL_KEYS.items()}
+    drill = {k: str(v)[:64] for k, v in drill.items() if v}
+    if st.session_state.get(S_LAST_DRILL, {}) == drill:
+        return
+    if drill:
+        audit.record("drill", **drill)
+    st.session_state[S_LAST_DRILL] = drill

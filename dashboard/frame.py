@@ -19,6 +19,7 @@ from dashboard import (  # noqa: E402
     audit,
     data,
     database,
+    drill,
     filters,
     followup_ui,
     header,
@@ -107,7 +108,7 @@ def main() -> None:
             if not admin_page:
                 followup_ui.render(current, user)  # 督办与解读, below every view
             if user is not None:
-                signin.audit_drill()
+                drill.audit_drill()
             late = state.pop_notices()
             if late:
                 notices.warning(state.notice_text(early + late), icon=":material/link_off:")

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import activity, audit, auth, database, safe, state, websession
+from dashboard import activity, audit, auth, database, drill, safe, state, websession
 from dashboard.auth import User
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,6 @@ S_USER = "s_auth_user"  # the signed-in User
 S_SID = "s_auth_sid"  # the session id of this tab's row (dashboard/websession.py)
 S_EXPIRED = "s_auth_expired"  # why the last session ended: say so on the sign-in form
 S_MODE = "s_auth_mode"  # "on", "off" (DASHBOARD_AUTH=off) or "demo"
-S_LAST_DRILL = "s_audit_last_drill"  # the village/team/area last written to the audit trail
 S_OFF_TOASTED = "s_auth_off_toasted"  # the meeting's "sign-in is off" toast was shown
 W_USERNAME, W_PASSWORD = "w_auth_username", "w_auth_password"
 S_ADMIN_FORM = "s_auth_admin_form"  # the error page's administrator sign-in was opened
@@ -358,7 +357,7 @@ def fragment(func=None, *, run_every=None):
                 st.rerun(scope="app")
             result = body(*args, **kwargs)
             try:
-                audit_drill()
+                drill.audit_drill()
             except audit.AuditError:
                 user = current_user()
                 if user is None or not user.is_admin:
@@ -368,29 +367,6 @@ def fragment(func=None, *, run_every=None):
         return st.fragment(guarded, run_every=run_every)
 
     return wrap(func) if func is not None else wrap
-
-
-# What a user drilled into, for the trail: row field → session key; each page's state module
-# registers its own (the frame imports no page).
-DRILL_KEYS: dict[str, str] = {}
-
-
-def register_drill(field: str, session_key: str) -> None:
-    """Name a session key whose value is a drill-down (a village, a team, an area) to audit."""
-    DRILL_KEYS[field] = session_key
-
-
-def audit_drill() -> None:
-    """One `drill` row when the village, team or area a user drilled into changes (the panel
-    of a village on the map, a team's detail, the 推送不到位 list of an area). A row that
-    cannot be written refuses the view (AuditError), as a page view does."""
-    drill = {name: st.session_state.get(key) for name, key in DRILL_KEYS.items()}
-    drill = {k: str(v)[:64] for k, v in drill.items() if v}
-    if st.session_state.get(S_LAST_DRILL, {}) == drill:
-        return
-    if drill:
-        audit.record("drill", **drill)
-    st.session_state[S_LAST_DRILL] = drill
 
 
 def meeting_keepalive() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import signin, state
+from dashboard import drill, state
 
 W_CHRONIC_DISEASE = "w_chronic_disease"
 W_CHRONIC_AREA = "w_chronic_area"  # the area whose villages the 推送不到位 table lists
-signin.register_drill("area", W_CHRONIC_AREA)  # on the audit trail when it changes
+drill.register_drill("area", W_CHRONIC_AREA)  # on the audit trail when it changes
 S_CHRONIC_DISEASE = "s_chronic_disease"
 # The page's open tab ("" = the first, 期末分布), mirrored in the URL like the disease: 总览's
 # 推送不到位 alert links with ?tab=mismatch.

@@ -19,7 +19,7 @@ from pages import grid_map_layers as map_layers
 from pages import grid_map_state
 from pages import grid_map_tables as map_tables
 from pages import grid_map_village_panel as village_panel
-from views import grid_map
+from views import grid_map, grid_map_village
 
 W_UP_COUNTY, W_UP_ALL = "w_map_up_county", "w_map_up_all"  # 返回 buttons
 W_MAP = "w_map_leaflet"
@@ -171,7 +171,7 @@ def village_picker(open_village: str | None) -> None:
         placeholder="输入村名、乡镇名或村代码",
         max_chars=40,
     )
-    codes, total = grid_map.find_villages(view.villages, query, VILLAGE_OPTIONS_MAX)
+    codes, total = grid_map_village.find_villages(view.villages, query, VILLAGE_OPTIONS_MAX)
     if open_village and open_village not in codes:
         codes = [open_village, *codes]  # the open village stays selectable
     st.session_state[grid_map_state.W_MAP_VILLAGE] = open_village

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import signin, state
+from dashboard import drill, state
 
 W_MAP_LAYER = "w_map_layer"
 W_MAP_VILLAGE = "w_map_village"  # the village selectbox under the map
 S_MAP_LAYER = "s_map_layer"
 S_MAP_VILLAGE = "s_map_village"  # the village whose panel is open
-signin.register_drill("village", S_MAP_VILLAGE)  # on the audit trail when it changes
+drill.register_drill("village", S_MAP_VILLAGE)  # on the audit trail when it changes
 S_MAP_HANDLED_CLICK = "s_map_handled_click"  # the map click already acted on (it is re-sent)
 
 

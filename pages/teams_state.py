@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import signin, state
+from dashboard import drill, state
 
 W_TEAM = "w_team"  # the team selectbox of the detail tab
 W_TEAM_VIEW = "w_team_view"  # the page's tabs (概况 / 团队列表 / 团队详情)
@@ -15,7 +15,7 @@ W_TEAM_RANK_END = "w_team_rank_end"  # top or bottom of the ranking
 W_TEAM_TABLE = "w_team_table"  # row selection in the team table
 W_TEAM_MONTHLY_BY = "w_team_monthly_by"  # services per month by service type or member level
 S_TEAM = "s_team"  # the chosen team; kept while the selectbox's tab is not drawn
-signin.register_drill("team", S_TEAM)  # on the audit trail when it changes
+drill.register_drill("team", S_TEAM)  # on the audit trail when it changes
 S_TEAM_WRITTEN = "s_team_written"  # the team the app last put in the URL
 # The open tab as `tab` (overview / list / detail): 总览's alert links with ?tab=list.
 TEAM_TABS = ("overview", "list", "detail")

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import navigation
 from dashboard.charts import chronic as chronic_charts
-from dashboard.charts import svg
+from dashboard.charts import svg, svg_values
 from pages.overview_kpi import trend_chart
 from tests import handmade as hm
 from tests.dbs import sqlite_file
@@ -195,7 +195,11 @@ def test_landing_pages_draw_no_plotly(monkeypatch, db_url, view):
     assert not at.exception, [e.message for e in at.exception]
     assert not at.get("plotly_chart")
     marks = "\n".join(str(m.value) for m in at.markdown)
-    drawn = {"overview": svg.SPARK_CLASS, "chronic": svg.BARS_CLASS, "teams": svg.COLUMNS_CLASS}
+    drawn = {
+        "overview": svg.SPARK_CLASS,
+        "chronic": svg.BARS_CLASS,
+        "teams": svg_values.COLUMNS_CLASS,
+    }
     assert drawn.get(view, "") in marks
 
 
@@ -264,6 +268,6 @@ def test_monthly_columns_sum_the_services():
 
 
 def test_nice_ticks():
-    assert svg.nice_ticks(110) == [0, 50, 100, 150]
-    assert svg.nice_ticks(272_000) == [0, 100_000, 200_000, 300_000]
-    assert svg.nice_ticks(0) == [0.0, 1.0]
+    assert svg_values.nice_ticks(110) == [0, 50, 100, 150]
+    assert svg_values.nice_ticks(272_000) == [0, 100_000, 200_000, 300_000]
+    assert svg_values.nice_ticks(0) == [0.0, 1.0]

@@ -1,11 +1,11 @@
-"""The map's village search (views.grid_map.find_villages): the list under the map holds the
+"""The map's village search (views.grid_map_village.find_villages): the list under the map holds the
 matches of what was typed, never every village."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from views.grid_map import find_villages
+from views.grid_map_village import find_villages
 
 VILLAGES = pd.DataFrame(
     {

@@ -432,29 +432,3 @@ __all__ = [
     "geometry",
     "unit_words",
 ]
-
-
-# --- finding a village by name (the map's search box) --------------------------------------
-
-
-def find_villages(villages: pd.DataFrame, query: str, limit: int) -> tuple[list[str], int]:
-    """Codes of the villages whose name, township name or code contains `query` (case and
-    spaces ignored; all villages for an empty query), those whose name starts with it first,
-    then in the view's order; at most `limit`, with how many matched in all."""
-    words = "".join(str(query or "").split()).casefold()
-    if villages.empty:
-        return [], 0
-    codes = villages["village_code"].astype(str)
-    names = villages["name"].astype(str).str.casefold()
-    if not words:
-        return codes.head(limit).tolist(), len(codes)
-    towns = villages["township_name"].astype(str).str.casefold()
-    found = (
-        names.str.contains(words, regex=False)
-        | towns.str.contains(words, regex=False)
-        | codes.str.casefold().str.contains(words, regex=False)
-    )
-    starts = names.str.startswith(words)
-    order = pd.DataFrame({"code": codes, "first": ~starts})[found.to_numpy()]
-    order = order.sort_values("first", kind="stable")
-    return order["code"].head(limit).tolist(), int(found.sum())

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import safe, theme
-from dashboard.charts import month_axis, style, svg
+from dashboard.charts import month_axis, style, svg_values
 from dashboard.charts.ranking_tables import cell_text
 from data_access.indicators import attainment
 from views import labels
@@ -43,7 +43,7 @@ def _titled(fig: go.Figure, title: str) -> go.Figure:
 
 def indicator_bars(rows: pd.DataFrame, d, area_label: str, highlight: Collection[str] = ()) -> str:
     """One indicator across areas (area_code, name, value), best first, coloured by attainment,
-    with the target as a dashed line: server-drawn bars (svg.value_bars, no Plotly). Areas in
+    with the target as a dashed line: server-drawn bars (svg_values.value_bars, no Plotly). Areas in
     `highlight` (codes) are marked ▶ and bold."""
     rows = rows.dropna(subset=["value"]).sort_values(
         "value", ascending=not d.higher_is_better, kind="stable"
@@ -57,7 +57,7 @@ def indicator_bars(rows: pd.DataFrame, d, area_label: str, highlight: Collection
         text = cell_text(r.value, d)
         mine = r.area_code in highlight
         bars.append(
-            svg.ValueBar(
+            svg_values.ValueBar(
                 f"▶ {r.name}" if mine else str(r.name),
                 float(r.value),
                 text,
@@ -67,11 +67,11 @@ def indicator_bars(rows: pd.DataFrame, d, area_label: str, highlight: Collection
             )
         )
     reach = max(float(rows["value"].max()), float(d.target))
-    ticks = svg.nice_ticks(reach)
+    ticks = svg_values.nice_ticks(reach)
     # The bars' texts are written after them: the scale's last tick leaves room for them.
     top = max(ticks[-1], reach * BAR_LABEL_ROOM)
     step = ticks[1] - ticks[0]
-    return svg.value_bars(
+    return svg_values.value_bars(
         bars,
         top,
         f"{d.name}{unit}",

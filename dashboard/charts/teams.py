@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import safe, theme
-from dashboard.charts import style, svg
+from dashboard.charts import style, svg_values
 from views import labels
 from views.teams import FLAG, HIGH_VOLUME_WORDS, MEASURES
 
@@ -215,7 +215,7 @@ def ranking_html(rows: pd.DataFrame, measure: str) -> str:
     scale = 100 if percent else 1
     top = 100 if percent else float((rows["value"] * scale).max() or 1)
     bars = [
-        svg.ValueBar(
+        svg_values.ValueBar(
             str(r.label),
             None if pd.isna(r.value) else float(r.value) * scale,
             _value_text(r.value, percent, digits),
@@ -225,7 +225,7 @@ def ranking_html(rows: pd.DataFrame, measure: str) -> str:
         for r in rows.itertuples(index=False)
     ]
     axis = top if percent else top * LABEL_ROOM
-    return svg.value_bars(bars, axis, title + ("（%）" if percent else ""))
+    return svg_values.value_bars(bars, axis, title + ("（%）" if percent else ""))
 
 
 def village_share_html(bars: pd.DataFrame) -> str:
@@ -241,7 +241,7 @@ def village_share_html(bars: pd.DataFrame) -> str:
         if not pd.isna(r.median):
             tip += f"；所在县区中位数 {labels.pct(100 * r.median)}"
         rows.append(
-            svg.ValueBar(
+            svg_values.ValueBar(
                 str(r.label),
                 float(r.share) * 100,
                 text,
@@ -253,7 +253,7 @@ def village_share_html(bars: pd.DataFrame) -> str:
     reference = (
         (float(medians[0]) * 100, f"全县中位数 {labels.pct(100 * medians[0])}") if one else None
     )
-    return svg.value_bars(
+    return svg_values.value_bars(
         rows,
         110,
         "村级成员提供的服务占比（%）",
@@ -276,7 +276,7 @@ def monthly_stack_html(
     keys = [k for k in names if k in totals.index.get_level_values(0)]
     keys += sorted(set(totals.index.get_level_values(0)) - set(keys))
     series = [
-        svg.Series(
+        svg_values.Series(
             names.get(k, k),
             colors.get(k, theme.NEUTRAL),
             tuple(int(totals.get((k, m), 0)) for m in months),
@@ -286,4 +286,4 @@ def monthly_stack_html(
     ticks = [t for _, t in labels.month_ticks(months, stacked=True)]
     shaded = frozenset(i for i, m in enumerate(months) if m in highlight)
     names = [labels.month_tick(m, year=True) for m in months]
-    return svg.stacked_columns(ticks, series, "人次", "服务人次", shaded, names)
+    return svg_values.stacked_columns(ticks, series, "人次", "服务人次", shaded, names)
