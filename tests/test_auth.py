@@ -199,7 +199,7 @@ def test_account_change_ends_the_session_at_the_next_run(env, change):
     at.run()
     assert not at.exception
     assert not at.metric and at.text_input(key="w_auth_username")
-    assert "账号或密码已变更" in texts(at.info)
+    assert "密码已变更，登录已结束" in texts(at.info)
     ended = [r for r in events(env) if r["event"] == "session_ended"]
     assert ended and ended[-1]["user"] == "leader" and ended[-1]["reason"] == "account"
 
