@@ -97,7 +97,10 @@ def test_audit_log_download_is_audited_as_the_admin(env, downloads):  # noqa: F8
     click(downloads["审计日志.csv"])
     rows = exports(env)
     assert len(rows) == 1
-    assert rows[0][0] == "s_admin" and rows[0][2] == "csv: 时间、事件、用户、会话、页面、范围、期间、方式"
+    assert (
+        rows[0][0] == "s_admin"
+        and rows[0][2] == "csv: 时间、事件、用户、会话、页面、范围、期间、方式"
+    )
 
 
 @pytest.mark.parametrize("change", ["removed", "expired", "signed_out"])
