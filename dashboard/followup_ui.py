@@ -22,6 +22,9 @@ from views import teams as teams_view
 WHOLE_SCOPE = "（整个范围）"
 S_CREATED_SAID = "s_followup_created_said"
 
+# The 督办与解读 box's own tabs (below every page; tests tell them from the page's).
+TABS = ("添加督办事项", "写解读")
+
 
 def _by(user) -> str:
     return user.username if user is not None else "本机用户（未启用登录）"
@@ -131,7 +134,7 @@ def box(current: state.Filters, user) -> None:
         figures = list(fv.FIXED_FIGURES) + [
             k.name for k in cached(overview.build)(current.scope, current.window).kpis
         ]
-        item_tab, note_tab = st.tabs(["添加督办事项", "写解读"])
+        item_tab, note_tab = st.tabs(list(TABS))
         with item_tab:
             _add_item(current, user, figures)
         with note_tab:
