@@ -48,13 +48,16 @@ SCRIPT = """
     if (event.repeat || !button || button.disabled) return;
     button.click();
   }, true);
-  const fit = () => document.documentElement.style.setProperty(
-    "--mt-scale", String(Math.min(1, window.innerWidth / %(width)d)));
+  let scale = 1;
+  const fit = () => {
+    scale = Math.min(1, window.innerWidth / %(width)d);
+    document.documentElement.style.setProperty("--mt-scale", String(scale));
+  };
   fit();
   // Streamlit sizes a chart by its box on screen, which the scale shrinks: give each chart
   // on the slide its laid-out size (as at 1920 px) whenever the two differ.
   new MutationObserver(() => {
-    if (!window.Plotly) return;
+    if (scale >= 1 || !window.Plotly) return;  // unscaled: Streamlit's sizes are right
     for (const gd of document.querySelectorAll(".st-key-mt_body .js-plotly-plot")) {
       const box = getComputedStyle(gd.parentElement), layout = gd._fullLayout;
       const width = parseFloat(box.width), height = parseFloat(box.height);
