@@ -67,13 +67,8 @@ def slide_key(page) -> str:
 
 
 def run(args) -> int:
-    if args.db:
-        url = args.db
-        county, township = first_codes(url)
-    else:
-        demo = demo_db(Path(args.scratch), seed=42)
-        url = demo.url
-        county, township = first_codes(url)
+    url = args.db or demo_db(Path(args.scratch), seed=42).url
+    county, township = first_codes(url)
     county = args.county or county
     township = args.township or township
     query = f"county={county}" + (f"&period={args.period}" if args.period else "")

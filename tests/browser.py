@@ -1,12 +1,8 @@
-"""Drive the running app in headless Chromium (Debian's, through Playwright) and screenshot it.
-
-Used by tests/test_browser.py, and by hand:
-    python -m tests.browser --db sqlite:////tmp/x.sqlite --out artifacts/screens
-"""
+"""Drive the running app in headless Chromium (Debian's, through Playwright): the browser
+tests' servers, pages and waits (tests/conftest.py), and docs/screenshots.py's."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import socket
@@ -256,25 +252,3 @@ def visit(page, url: str, shot: Path | None = None) -> dict:
         shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shot), full_page=True)
     return {"url": url, "seconds": elapsed, "exceptions": page.locator(EXCEPTION).count()}
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", help="database URL (default: the embedded demo)")
-    parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "screens")
-    parser.add_argument("--query", default="", help="query string to add, e.g. county=990101")
-    parser.add_argument("--width", type=int, default=1440)
-    parser.add_argument("--height", type=int, default=900)
-    args = parser.parse_args()
-    with streamlit_server(args.db) as base, browser_page(args.width, args.height) as page:
-        for path, stem in PAGES:
-            url = f"{base}/{path}" + (f"?{args.query}" if args.query else "")
-            result = visit(page, url, args.out / f"{stem}.png")
-            print(f"{stem:10s} {result['seconds']:.2f}s exceptions={result['exceptions']}")
-        if page.blocked_requests:
-            print("blocked off-machine requests:", *sorted(set(page.blocked_requests)), sep="\n  ")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
