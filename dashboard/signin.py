@@ -140,8 +140,9 @@ def _redirect(url: str) -> None:
 
 def _here() -> str:
     """The path and query the browser asked for (where to return after the cookie is set)."""
-    # urlsplit, not string cuts: the main page's URL has no path at all ("http://host:8501"),
-    # which a cut at the first "/" once turned into the path "/host:8501" (Page not found).
+    # urlsplit, not string cuts: the main page's URL has no path at all (scheme and host
+    # only), which a cut at the first "/" once turned into the path "/host:port" (Page not
+    # found).
     path = urlsplit(st.context.url or "").path or "/"
     query = urlencode(st.query_params.to_dict())
     return websession.safe_next(path + (f"?{query}" if query else ""))
