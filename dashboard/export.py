@@ -31,7 +31,7 @@ from data_access.periods import Period
 from data_access.schema import check_schema
 from data_access.scope import Scope
 from views import chronic as chronic_view
-from views import chronic_cells, grid_map_cells, overview
+from views import chronic_cells, grid_map_cells, overview, transition_cells
 from views import grid_map as grid_map_view
 from views import quality as quality_view
 from views import rankings as rankings_view
@@ -159,7 +159,14 @@ def build_report(
         report["chronic_colors"] = _records(dist, ["disease", "color", "patients"])
         report["mismatched"] = ch.mismatch.mismatched
         report["red_not_up"] = ch.mismatch.red_not_up
-        if ch.transitions is not None:
+        if ch.transitions is not None and ch.small:
+            # Over all diseases, hidden counts as the page shows them (views.transition_cells).
+            report["chronic_transitions"] = [
+                {"disease": ch.disease, **r}
+                for r in transition_cells.records(ch)
+                if r["from_color"] and r["to_color"]
+            ]
+        elif ch.transitions is not None:
             report["chronic_transitions"] = _records(
                 ch.transitions.flows.dropna(subset=["from_color", "to_color"]),
                 ["disease", "from_color", "to_color", "patients"],

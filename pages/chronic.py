@@ -12,7 +12,7 @@ from dashboard.charts import PLOTLY_CONFIG, svg
 from dashboard.charts import chronic as charts
 from dashboard.data import cached
 from pages import chronic_state
-from views import chronic, chronic_cells, county_reference, labels, masking
+from views import chronic, chronic_cells, county_reference, labels, masking, transition_cells
 from views.chronic import ESCALATIONS, ChronicView
 from views.domain import (
     COLORS,
@@ -150,32 +150,37 @@ def transitions(view: ChronicView, colors: dict) -> None:
         st.caption(
             f"上期（{view.window.period.full.previous().label}）无数据，改为与最近有数据的{start}比较。"
         )
-    moved = moves.summary
+    moved = transition_cells.summary_seen(view)  # `<5` / 不显示 for a township role
     sankey_col, numbers_col = st.columns([3, 2])
     with sankey_col:
-        fig = charts.transition_sankey(moves.totals(), colors, start, end, view.unit)
-        chart(fig, "cs_sankey")
+        if transition_cells.any_hidden(view):  # link widths would show the hidden counts
+            st.caption(f"{masking.hidden_words(view.small)}或可推算，以表代图：")
+            st.dataframe(transition_cells.matrix_table(view, start, end), hide_index=True)
+        else:
+            fig = charts.transition_sankey(moves.totals(), colors, start, end, view.unit)
+            chart(fig, "cs_sankey")
     with numbers_col:
         st.caption(f"单位：{view.unit}。两侧合计分别等于{start}和{end}的在管数。")
         up, down = st.columns(2)
-        up.metric("升级（病情加重）", f"{moved.escalated:,}", help="绿→黄、绿→红、黄→红")
-        down.metric("好转（降级）", f"{moved.improved:,}", help="红→黄、红→绿、黄→绿")
+        up.metric("升级（病情加重）", _n(moved["worse"]), help="绿→黄、绿→红、黄→红")
+        down.metric("好转（降级）", _n(moved["better"]), help="红→黄、红→绿、黄→绿")
         same, came, went = st.columns(3)
-        same.metric("标色不变", labels.compact_number(moved.unchanged))
+        same.metric("标色不变", _compact(moved["same"]))
         came.metric(
             labels.ENTERED_LABEL,
-            labels.compact_number(moved.entered),
+            _compact(moved["entered"]),
             help=f"{end}在本范围管理、{start}不在（新纳入管理或从外地迁入）",
         )
         went.metric(
             labels.LEFT_LABEL,
-            labels.compact_number(moved.left),
+            _compact(moved["left"]),
             help=f"{start}在本范围管理、{end}不在（退出管理或迁往外地）",
         )
         st.markdown(
             "其中 "
             + "，".join(
-                f"{labels.COLOR_LABELS[a]}→{labels.COLOR_LABELS[b]} **{moves.step(a, b):,}**"
+                f"{labels.COLOR_LABELS[a]}→{labels.COLOR_LABELS[b]} "
+                f"**{_n(transition_cells.step_seen(view, a, b))}**"
                 for a, b in ESCALATIONS
             )
         )
@@ -184,6 +189,11 @@ def transitions(view: ChronicView, colors: dict) -> None:
 def _n(value) -> str:
     """A count as shown: masked text as it is (`<5`), else with thousands separators."""
     return value if isinstance(value, str) else f"{value:,}"
+
+
+def _compact(value) -> str:
+    """A count in 万 when large; masked text (`<5`, 不显示) as it is."""
+    return value if isinstance(value, str) else labels.compact_number(value)
 
 
 def mismatch(view: ChronicView, colors: dict, below: int, cells) -> None:
@@ -353,8 +363,8 @@ with tabs[""]:
         distribution(shown, colors, reference)
 with tabs["trend"]:
     if tabs["trend"].open:
-        trend(view, colors)
-        transitions(view, colors)
+        trend(shown, colors)  # every month's small colour counts hidden (chronic_cells)
+        transitions(shown, colors)
 with tabs["mismatch"]:
     if tabs["mismatch"].open:
         mismatch(shown, colors, below, cells)

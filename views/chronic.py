@@ -194,8 +194,9 @@ class ChronicView:
         return share(self.count(color), self.total)
 
     def previous_share_of(self, color: str) -> float | None:
-        """The colour's share at `before` (None: no earlier month, or nobody then)."""
-        if self.previous_distribution is None:
+        """The colour's share at `before` (None: no earlier month, or nobody then, or its
+        count hidden for this user: 绿黄红变化's row totals, views.transition_cells)."""
+        if self.previous_distribution is None or self.hidden("before", color):
             return None
         prev = self.previous_distribution
         found = prev.loc[prev["color"] == color, "patients"]

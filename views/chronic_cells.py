@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from data_access import chronic
 from data_access.chronic import COLORS as COLOR_ORDER
-from views import masking
+from views import masking, transition_cells
 from views.chronic import ChronicView, Mismatch, cell_key
 
 # Village counts a list shows beside a total: 在管, 红标, 推送不到位.
@@ -111,8 +111,11 @@ def colors_hidden(view: ChronicView, below: int) -> dict:
         return {}
     dist = view.distribution.reset_index(drop=True)
     status = masking.suppress(dist, below, "patients", ((),), "color")[0]
-    hidden = {c for c, s in zip(dist["color"], status, strict=True) if s}
     out = {cell_key("distribution", c): s for c, s in zip(dist["color"], status, strict=True) if s}
+    # 绿黄红变化's columns add up to 期末分布: a colour hidden there is hidden here too.
+    out |= transition_cells.statuses(view.transitions, below, out)
+    hidden = {c for c in COLOR_ORDER if out.get(cell_key("distribution", c))}
+    out |= trend_hidden(view, below, out)
     for name, table, by in TABLES:
         for (k, c), state in _colour_cells(getattr(view, table), by, below, hidden).items():
             out[cell_key(name, k, c)] = state
@@ -125,8 +128,9 @@ TABLES = (("area", "by_area", "area_code"), ("disease", "by_disease", "disease")
 
 def mask_json(data: dict, view: ChronicView) -> dict:
     """The view's JSON (views.jsonable) as the page shows it: the hidden colour counts read
-    `<5` / 不显示 with no share, in 期末分布, 各乡镇, 各病种 and the trend's last month."""
-    if not view.hidden_colors:
+    `<5` / 不显示 with no share, in 期末分布, 各乡镇, 各病种, every month of the trend, the
+    previous end and 绿黄红变化."""
+    if not view.small:
         return data
 
     def patch(records, name, by=None):
@@ -141,8 +145,23 @@ def mask_json(data: dict, view: ChronicView) -> dict:
     for name, table, by in TABLES:
         patch(data.get(table), name, by)
     for row in data.get("trend") or ():
-        if row.get("month") == view.month and view.hidden("distribution", row["color"]):
+        state = view.hidden("trend", row.get("month"), row["color"])
+        if state:
+            row["patients"] = masking.seen_count(None, state, view.small)
             row["share"] = None
+    for row in data.get("previous_distribution") or ():
+        state = view.hidden("before", row["color"])
+        if state:
+            row["patients"] = masking.seen_count(None, state, view.small)
+            row["share"] = None
+    if data.get("transitions"):  # over all diseases: a disease's cells would split them
+        data["transitions"] = {
+            "before": view.transitions.before,
+            "month": view.transitions.month,
+            "previous_has_no_data": view.transitions.previous_has_no_data,
+            "flows": transition_cells.records(view),  # over all diseases: the rule's groups
+            "summary": transition_cells.summary_seen(view),
+        }
     return data
 
 
@@ -162,15 +181,32 @@ def colour_table_seen(view: ChronicView, name: str, by: str, table: pd.DataFrame
     return out
 
 
+def trend_hidden(view: ChronicView, below: int, end: dict) -> dict:
+    """Per month of the trend, the colour counts hidden beside the month's total (its shares
+    add up to 100%): "trend|<month>|<color>" → status; the period's end as 期末分布 (`end`)."""
+    out = {}
+    for month, rows in view.trend.groupby("month", sort=True) if len(view.trend) else ():
+        if month == view.month:
+            states = {c: end.get(cell_key("distribution", c), "") for c in rows["color"]}
+        else:
+            rows = rows.reset_index(drop=True)
+            got = masking.suppress(rows, below, "patients", ((),), "color")[0]
+            states = dict(zip(rows["color"], got, strict=True))
+        out |= {cell_key("trend", month, c): s for c, s in states.items() if s}
+    return out
+
+
 def trend_seen(view: ChronicView) -> pd.DataFrame:
-    """The monthly shares as shown: at the period's end (whose total 期末分布 shows) a colour
-    whose count is hidden has no share either."""
-    hidden = [c for c in COLOR_ORDER if view.hidden("distribution", c)]
-    if not hidden or view.trend.empty:
+    """The monthly shares as shown: in every month a colour whose count is hidden beside the
+    month's total (trend_hidden) has no share either."""
+    if not view.hidden_colors or view.trend.empty:
         return view.trend
     out = view.trend.copy()
     out["share"] = out["share"].astype(float)
-    out.loc[(out["month"] == view.month) & out["color"].isin(hidden), "share"] = float("nan")
+    hidden = [
+        bool(view.hidden("trend", m, c)) for m, c in zip(out["month"], out["color"], strict=True)
+    ]
+    out.loc[hidden, "share"] = float("nan")
     return out
 
 

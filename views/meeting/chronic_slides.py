@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from data_access.chronic import COLOR_RANK, COLORS
-from views import chronic_cells, labels
+from views import chronic_cells, labels, masking, transition_cells
 from views.common import month_words
-from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
+from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources, TableSlide
 
 TOTAL_ROW = "合计"
 
@@ -199,6 +199,8 @@ def transitions(src: Sources, m: Meeting) -> Slide:
             empty=f"{month_words(view.month)}之前没有慢病三色数据，无法比较颜色变化。",
         )
     before, month, unit = moves.before, moves.month, view.unit
+    if src.small:  # a township role: the figures as the page shows them (masked)
+        return _transitions_seen(view, src.small)
     flows = moves.totals()
     flows["movement"] = [
         movement(f, t) for f, t in zip(flows["from_color"], flows["to_color"], strict=True)
@@ -248,3 +250,60 @@ def transitions(src: Sources, m: Meeting) -> Slide:
         before_sides=moves.side("from_color"),
         after_sides=moves.side("to_color"),
     )
+
+
+def _transitions_seen(view, below: int) -> Slide:
+    """绿黄红变化 for a user with a small-cell floor (views.transition_cells): the matrix over
+    all diseases (a per-disease sheet would split its cells further), hidden counts as
+    `<5` / 不显示; as a table when any is hidden (a drawn flow would show it by its width)."""
+    view = replace(view, small=below, hidden_colors=chronic_cells.colors_hidden(view, below))
+    moves, unit = view.transitions, view.unit
+    start, end = f"{month_words(moves.before)}末", f"{month_words(moves.month)}末"
+    moved = transition_cells.summary_seen(view)
+    message = (
+        f"{start} → {end}：{labels.count(moved['worse'])} {unit}加重"
+        f"（其中 {labels.count(moved['into_red'])} {unit}转为红标），"
+        f"{labels.count(moved['better'])} {unit}好转"
+    )
+    table = transition_cells.matrix_table(view, start, end)
+    sheet = pd.DataFrame(
+        {
+            f"{start}": [
+                labels.COLOR_LABELS.get(r["from_color"], labels.ENTERED_LABEL)
+                for r in transition_cells.records(view)
+            ],
+            f"{end}": [
+                labels.COLOR_LABELS.get(r["to_color"], labels.LEFT_LABEL)
+                for r in transition_cells.records(view)
+            ],
+            "变化": [
+                MOVEMENT_WORDS[movement(r["from_color"], r["to_color"])]
+                for r in transition_cells.records(view)
+            ],
+            unit: [r["patients"] for r in transition_cells.records(view)],
+        }
+    )
+    sheet.insert(0, "病种", view.what if view.disease else labels.ALL_DISEASES)
+    if transition_cells.any_hidden(view):
+        note = f"{masking.hidden_words(below)}；为防推算，部分数字亦不显示。单位：{unit}。"
+        return TableSlide(
+            kind=Kind.TRANSITIONS,
+            message=message,
+            sheets={"颜色变化": sheet},
+            table=table,
+            note=note,
+        )
+    slide = transitions(_Unmasked(view), None)
+    return replace(slide, sheets={"颜色变化": sheet})
+
+
+class _Unmasked:
+    """Sources giving one view with no floor (nothing of it is hidden at the matrix level)."""
+
+    small = 0
+
+    def __init__(self, view) -> None:
+        self._view = view
+
+    def chronic(self):
+        return self._view
