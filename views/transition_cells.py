@@ -216,7 +216,8 @@ def step_seen(view, from_color: str, to_color: str):
 
 
 def records(view) -> list[dict]:
-    """The matrix as JSON records (from_color/to_color None: 新纳入 / 退出管理), as shown."""
+    """The matrix's cells with anyone in them as JSON records (from_color/to_color None:
+    新纳入 / 退出管理), as shown."""
     return [
         {
             "from_color": None if f == NEW else f,
@@ -224,4 +225,5 @@ def records(view) -> list[dict]:
             "patients": seen(view, _move_key(f, t), n),
         }
         for (f, t), n in matrix(view.transitions).items()
+        if n
     ]

@@ -266,21 +266,13 @@ def _transitions_seen(view, below: int) -> Slide:
         f"{labels.count(moved['better'])} {unit}好转"
     )
     table = transition_cells.matrix_table(view, start, end)
+    cells = transition_cells.records(view)
     sheet = pd.DataFrame(
         {
-            f"{start}": [
-                labels.COLOR_LABELS.get(r["from_color"], labels.ENTERED_LABEL)
-                for r in transition_cells.records(view)
-            ],
-            f"{end}": [
-                labels.COLOR_LABELS.get(r["to_color"], labels.LEFT_LABEL)
-                for r in transition_cells.records(view)
-            ],
-            "变化": [
-                MOVEMENT_WORDS[movement(r["from_color"], r["to_color"])]
-                for r in transition_cells.records(view)
-            ],
-            unit: [r["patients"] for r in transition_cells.records(view)],
+            start: [labels.COLOR_LABELS.get(r["from_color"], labels.ENTERED_LABEL) for r in cells],
+            end: [labels.COLOR_LABELS.get(r["to_color"], labels.LEFT_LABEL) for r in cells],
+            "变化": [MOVEMENT_WORDS[movement(r["from_color"], r["to_color"])] for r in cells],
+            unit: [r["patients"] for r in cells],
         }
     )
     sheet.insert(0, "病种", view.what if view.disease else labels.ALL_DISEASES)
