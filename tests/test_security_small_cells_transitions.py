@@ -32,9 +32,13 @@ from dataclasses import replace
 
 import pandas as pd
 
+from dashboard import navigation
 from data_access.chronic import COLORS, color_shares
 from data_access.chronic_flows import summarize_transitions
 from data_access.scope import Scope
+from pages import chronic_state
+from tests import handmade as hm
+from tests.test_security_scope import db_url, env, signed_in  # noqa: F401 (fixtures)
 from views import chronic_cells, masking, transition_cells
 from views.chronic import ChronicView, Transitions
 from views.jsonable import jsonable
@@ -245,3 +249,27 @@ def test_the_json_export_hides_as_the_page_does():
     data = chronic_cells.mask_json(jsonable(b), b)
     prev = {r["color"]: r for r in data["previous_distribution"]}
     assert prev[R]["patients"] == HIDE and prev[R]["share"] is None
+
+
+def chronic_trend_tab(username: str):
+    at = signed_in(username, county=hm.A, period="2026-Q1")
+    at.session_state[chronic_state.S_CHRONIC_TAB] = "trend"
+    at.switch_page(str(navigation.PAGES_DIR / navigation.VIEWS["chronic"][0])).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_the_page_shows_a_township_role_the_masked_matrix(env):  # noqa: F811
+    at = chronic_trend_tab("s_west")
+    tables = [d.value for d in at.dataframe if "合计" in d.value.columns]
+    assert tables, "no transition table for a township role"
+    cells = tables[0].drop(columns=tables[0].columns[0]).to_numpy().ravel().tolist()
+    assert "<5" in cells and not {"1", "2", "3", "4"} & set(cells)
+    charts = [c.key for c in at.get("plotly_chart")]
+    assert "cs_trend" in charts and "cs_sankey" not in charts  # a link's width is its count
+
+
+def test_the_page_shows_a_county_role_the_flows(env):  # noqa: F811
+    at = chronic_trend_tab("s_county")
+    assert not [d for d in at.dataframe if "合计" in d.value.columns]
+    assert "cs_sankey" in [c.key for c in at.get("plotly_chart")]
