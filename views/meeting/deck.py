@@ -46,6 +46,7 @@ class Kind(StrEnum):
     KPIS = "kpis"
     COUNTIES = "counties"
     TOWNSHIPS = "townships"
+    AGAINST_COUNTY = "against_county"  # only for chosen townships (a township head)
     COLORS = "colors"
     TRANSITIONS = "transitions"
     CLASSES = "classes"
@@ -62,6 +63,7 @@ SLIDE_TITLES = {
     Kind.KPIS: "其余核心指标",
     Kind.COUNTIES: "县区综合排名",
     Kind.TOWNSHIPS: "乡镇综合排名",
+    Kind.AGAINST_COUNTY: "与全县比较",
     Kind.COLORS: "慢病患者绿黄红构成",
     Kind.TRANSITIONS: "绿黄红变化",
     Kind.CLASSES: "二类村与一类村",
@@ -318,6 +320,7 @@ def slide_keys(scope: Scope, period: Period | None, followups: bool = False) -> 
         for k in Kind
         if k is not Kind.KPIS_ALL
         and (k is not Kind.TOWNSHIPS or scope.county_code is not None)
+        and (k is not Kind.AGAINST_COUNTY or bool(scope.county_code and scope.township_codes))
         and (k is not Kind.FOLLOWUP or followups)
     ]
 
@@ -364,6 +367,7 @@ def _builders() -> dict[Kind, Callable[[Sources, Meeting], Slide]]:
     from views.meeting import (
         attention_slides,
         chronic_slides,
+        county_slides,
         followup_slides,
         indicator_slides,
         quality_slides,
@@ -376,6 +380,7 @@ def _builders() -> dict[Kind, Callable[[Sources, Meeting], Slide]]:
         Kind.KPIS: indicator_slides.kpis,
         Kind.COUNTIES: indicator_slides.counties,
         Kind.TOWNSHIPS: indicator_slides.townships,
+        Kind.AGAINST_COUNTY: county_slides.against_county,
         Kind.COLORS: chronic_slides.colors,
         Kind.TRANSITIONS: chronic_slides.transitions,
         Kind.CLASSES: village_slides.classes,
