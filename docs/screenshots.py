@@ -90,20 +90,24 @@ def run(args) -> int:
                                 page.wait_for_timeout(800)
                             if shoot(page, out / f"{stem}{who}.jpg", full=True):
                                 problems.append(f"{size} {stem}{who}: exception on screen")
-                page.goto(f"{base}/?{query}&mode=meeting", wait_until="domcontentloaded")
-                wait_for_script(page)
-                seen: list[str] = []
-                while len(seen) < MAX_SLIDES:
-                    key = slide_key(page) or "cover"
-                    if key in seen:
-                        break
-                    seen.append(key)
-                    name = f"slide_{len(seen):02d}_{key}.jpg"
-                    if shoot(page, out / name, full=False):
-                        problems.append(f"{size} {name}: exception on screen")
-                    page.keyboard.press("ArrowRight")
-                    page.wait_for_timeout(400)
+                seen = []
+                # The county's meeting, then a township head's (with 与全县比较).
+                for who, q in (("", query), ("township_", f"{query}&township={township}")):
+                    page.goto(f"{base}/?{q}&mode=meeting", wait_until="domcontentloaded")
                     wait_for_script(page)
+                    keys: list[str] = []
+                    while len(keys) < MAX_SLIDES:
+                        key = slide_key(page) or "cover"
+                        if key in keys:
+                            break
+                        keys.append(key)
+                        name = f"slide_{who}{len(keys):02d}_{key}.jpg"
+                        if shoot(page, out / name, full=False):
+                            problems.append(f"{size} {name}: exception on screen")
+                        page.keyboard.press("ArrowRight")
+                        page.wait_for_timeout(400)
+                        wait_for_script(page)
+                    seen += keys
                 print(f"{size}: {len(SHOTS) * 2} pages, {len(seen)} slides → {out}", flush=True)
             if page.blocked_requests:
                 problems.append(f"{size}: requests off the machine {sorted(page.blocked_requests)}")

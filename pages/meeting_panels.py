@@ -21,9 +21,7 @@ from views.domain import COLORS, Scope
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, Meeting, NoData, Slide, TableSlide
-from views.meeting.followup_slides import FollowupSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
-from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, register
 from views.meeting.village_slides import ClassesSlide
 
@@ -218,59 +216,6 @@ def teams(slide: TeamsSlide, m: Meeting, drill: Drill) -> None:
     )
 
 
-@register(Output.PAGE, QualitySlide)
-def quality(slide: QualitySlide, m: Meeting, drill: Drill) -> None:
-    numbers, table = st.columns([1, 3])
-    with numbers:
-        html_block(
-            '<div class="mt-stack">'
-            + big_number("提示", f"{slide.count:,}", "条，建议核查")
-            + big_number(
-                "严重程度高", f"{slide.high:,}", "条", palette.FLAG_COLOR if slide.high else None
-            )
-            + "</div>"
-        )
-        # Beside the table, not under it: five rows of two lines fill the body at 1440×1000.
-        more = f"另有 {slide.more} 条未列出，见周报。" if slide.more else ""
-        html_block(f'<div class="mt-note mt-side-note">{escape(slide.note)}{escape(more)}</div>')
-    with table:
-        if not slide.rows:
-            html_block('<div class="mt-subempty">本期没有数据质量提示。</div>')
-        else:
-            head = "".join(f"<th>{escape(h)}</th>" for h in slide.headers)
-            body = "".join(
-                f"<tr><td><b>{escape(r.level)}</b></td>"
-                + "".join(f"<td>{escape(str(v))}</td>" for v in r.values[1:])
-                + "</tr>"
-                for r in slide.rows
-            )
-            html_block(f'<table class="mt-table"><tr>{head}</tr>{body}</table>')
-
-
-@register(Output.PAGE, FollowupSlide)
-def followup(slide: FollowupSlide, m: Meeting, drill: Drill) -> None:
-    head = "".join(f"<th>{escape(h)}</th>" for h in slide.headers)
-    body = "".join(
-        f'<tr class="{"mt-overdue" if r.overdue else ""}">'
-        + "".join(f"<td>{escape(str(v))}</td>" for v in r.values)
-        + "</tr>"
-        for r in slide.rows
-    )
-    more = f"另有 {slide.more} 项未列出，见周报。" if slide.more else ""
-    notes = "".join(
-        f'<div class="mt-note">解读 · {escape(place)} · {escape(figure)}：{escape(text)}'
-        f"（{escape(author)}）</div>"
-        for place, figure, text, author in slide.notes
-    )
-    table = (
-        f'<table class="mt-table mt-followup"><tr>{head}</tr>{body}</table>'
-        f'<div class="mt-note">{escape(slide.note)}{escape(more)}</div>'
-        if slide.rows
-        else ""
-    )
-    html_block(table + notes)
-
-
 @register(Output.PAGE, AlertsSlide)
 def alerts(slide: AlertsSlide, m: Meeting, drill: Drill) -> None:
     rows = []
@@ -287,13 +232,38 @@ def alerts(slide: AlertsSlide, m: Meeting, drill: Drill) -> None:
 
 @register(Output.PAGE, TableSlide)
 def table(slide: TableSlide, m: Meeting, drill: Drill) -> None:
+    """The table (stressed rows in the alarm colour), its note and lines; the big numbers,
+    when there are any, in a column beside it with the note under them."""
     head = "".join(f"<th>{escape(str(c))}</th>" for c in slide.table.columns)
+    stressed = set(slide.emphasis)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
-        for row in slide.table.itertuples(index=False)
+        f'<tr class="{"mt-emph" if i in stressed else ""}">'
+        + "".join(f"<td>{escape(str(v))}</td>" for v in row)
+        + "</tr>"
+        for i, row in enumerate(slide.table.itertuples(index=False))
     )
-    note = f'<div class="mt-note">{escape(slide.note)}</div>' if slide.note else ""
-    html_block(f'<table class="mt-table"><tr>{head}</tr>{body}</table>{note}')
+    grid = f'<table class="mt-table"><tr>{head}</tr>{body}</table>'
+    words = slide.note + slide.more_words("见周报")
+    lines = "".join(f'<div class="mt-note">{escape(line)}</div>' for line in slide.lines)
+    if not slide.numbers:
+        note = f'<div class="mt-note">{escape(words)}</div>' if words else ""
+        html_block(grid + note + lines)
+        return
+    numbers, right = st.columns([1, 3])
+    with numbers:
+        html_block(
+            '<div class="mt-stack">'
+            + "".join(
+                big_number(n.label, n.value, n.unit, palette.FLAG_COLOR if n.alarm else None)
+                for n in slide.numbers
+            )
+            + "</div>"
+        )
+        # Beside the table, not under it: five rows of two lines fill the body at 1440×1000.
+        if words:
+            html_block(f'<div class="mt-note mt-side-note">{escape(words)}</div>')
+    with right:
+        html_block(grid + lines)
 
 
 def render(slide: Slide, m: Meeting, drill: Drill) -> None:

@@ -248,7 +248,7 @@ def test_hostile_note_and_item_text_are_data_everywhere(own, tmp_path, monkeypat
 
     shown = []
     monkeypatch.setattr(meeting_panels, "html_block", shown.append)  # its one way into HTML
-    meeting_panels.followup(slide, view.meeting, lambda s: None)
+    meeting_panels.render(slide, view.meeting, lambda s: None)
     assert "<script>" not in "".join(shown) and "&lt;script&gt;" in "".join(shown)
 
 

@@ -28,7 +28,7 @@ from views.common import window_for
 from views.jsonable import jsonable
 from views.meeting import deck
 from views.meeting.chronic_slides import ColorsSlide
-from views.meeting.deck import FIGURE, Kind, Slide, TableSlide
+from views.meeting.deck import FIGURE, Kind, Number, Slide, TableSlide, data
 from views.meeting.indicator_slides import KpiSlide
 from views.meeting.registry import REGISTRY, NoRenderer, Output, Registry
 
@@ -56,6 +56,20 @@ class RenamedTiles(Slide):
     """The KPI slide with its `tiles` renamed: what a careless edit of a slide type does."""
 
     tile_list: tuple
+
+
+@dataclasses.dataclass(**FIGURE)
+class TableWithData(TableSlide):
+    """A table-shaped slide that carries one figure for the export only."""
+
+    count: int = data()
+
+
+@dataclasses.dataclass(**FIGURE)
+class TableWithAFigure(TableSlide):
+    """A table-shaped slide with a figure no table drawing knows: it must not pass as one."""
+
+    count: int
 
 
 def test_every_output_draws_every_slide_type():
@@ -194,3 +208,60 @@ def test_export_loads_no_plotly_nor_the_renderers():
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_shape_draws_a_subclass_that_adds_only_data(meeting):
+    """The 数据质量 and 上周督办 slides are tables with data for the export: the table's
+    drawings draw them. A subclass adding a field no drawing knows raises in every output,
+    never drawn as a table that leaves the field out."""
+    table = pd.DataFrame({"事项": ["甲"], "数量": ["1"]})
+    fine = TableWithData(kind=Kind.ALERTS, message="表格页", table=table, count=1)
+    odd = TableWithAFigure(kind=Kind.ALERTS, message="表格页", table=table, count=1)
+    for output in Output:
+        assert REGISTRY.drawer(output, fine) is REGISTRY.drawer(output, table_slide(table))
+        with pytest.raises(NoRenderer, match="TableWithAFigure"):
+            REGISTRY.drawer(output, odd)
+    assert REGISTRY.missing(Output.PPTX, [TableWithData, TableWithAFigure]) == [TableWithAFigure]
+    assert jsonable(fine)["parts"]["count"] == 1  # the export still writes the data
+
+
+def table_slide(table: pd.DataFrame) -> TableSlide:
+    return TableSlide(kind=Kind.ALERTS, table=table)
+
+
+def test_a_table_slide_draws_numbers_stressed_rows_and_what_is_left_out(meeting, monkeypatch):
+    table = pd.DataFrame({"事项": ["甲", "乙"], "数量": ["1", "2"]})
+    slide = TableSlide(
+        kind=Kind.ALERTS,
+        message="表格页",
+        table=table,
+        note="说明。",
+        numbers=(Number("提示", "12", "条"), Number("严重", "3", "条", alarm=True)),
+        emphasis=(1,),
+        more=10,
+        unit="项",
+        lines=("解读 · 甲",),
+    )
+    assert printed.printed(slide).note == "说明。另有 10 项未列出，见工作簿。解读 · 甲"
+    shapes = Presentation(io.BytesIO(brief_pptx.render(meeting.meeting, [slide]))).slides[0].shapes
+    texts = " ".join(s.text_frame.text for s in shapes if s.has_text_frame)
+    assert "另有 10 项未列出" in texts and "12" in texts and "解读 · 甲" in texts
+    (grid,) = [s.table for s in shapes if s.has_table]
+    bold = [any(r.font.bold for p in c.text_frame.paragraphs for r in p.runs)
+            for c in (grid.cell(1, 0), grid.cell(2, 0))]  # fmt: skip
+    assert bold == [False, True]
+    shown = []
+    monkeypatch.setattr(pages.meeting_panels, "html_block", shown.append)
+    monkeypatch.setattr(pages.meeting_panels.st, "columns", lambda spec: [_Nothing(), _Nothing()])
+    pages.meeting_panels.render(slide, meeting.meeting, lambda s: None)
+    html = "".join(shown)
+    assert '<tr class="mt-emph"><td>乙</td>' in html and '<tr class=""><td>甲</td>' in html
+    assert "另有 10 项未列出，见周报。" in html and "严重" in html
+
+
+class _Nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

@@ -62,3 +62,24 @@ def test_no_slide_text_below_28_px(projector, key, where):
     assert smallest, "no text measured"
     size, text = smallest[0]
     assert size >= TEXT_MIN_PX, f"{key} ({where}): {size}px “{text}”; smallest: {smallest}"
+
+
+@pytest.mark.browser
+def test_a_township_heads_comparison_slide_too(projector, demo):
+    """与全县比较 is only in a meeting over chosen townships: measured there."""
+    import sqlalchemy as sa
+
+    base, page, county = projector
+    engine = sa.create_engine(demo.url, connect_args={"read_only": True})  # the server has it
+    with engine.connect() as conn:
+        township = conn.execute(
+            sa.text("SELECT min(township_code) FROM township WHERE county_code = :c"), {"c": county}
+        ).scalar_one()
+    engine.dispose()
+    query = f"county={county}&township={township}&period={DEMO_PERIOD}"
+    result = visit(page, f"{base}/?{query}&mode=meeting&slide=against_county")
+    assert result["exceptions"] == 0
+    assert "slide=against_county" in page.url  # shown, not left out
+    assert page.locator(".mt-title").inner_text() == "与全县比较"
+    size, text = page.evaluate(SMALLEST_JS)[0]
+    assert size >= TEXT_MIN_PX, f"{size}px “{text}”"

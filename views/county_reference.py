@@ -27,6 +27,10 @@ from views import labels, masking
 from views.rankings import score_decimals, score_text
 
 COUNTY_BAR_CODE = "__county__"  # the county's row among the township bars
+METHOD = (
+    "全县值 = 全县合计分子 ÷ 合计分母（不是各乡镇比率的平均）；"
+    "排名在全县有该项数值的乡镇中计算，数值相同者并列（1、2、2、4）。"
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,23 @@ class CountyReference:
     @property
     def title(self) -> str:
         return f"与全县比较（{self.county_name}，共 {self.townships} 个乡镇）"
+
+    @property
+    def own_label(self) -> str:
+        return "本乡镇" if self.rows and len(self.rows[0].ranks) == 1 else "所选乡镇合计"
+
+    def table(self) -> pd.DataFrame:
+        """The comparison as shown: one row per figure, text cells (the panel, the slide)."""
+        rows = self.rows
+        return pd.DataFrame(
+            {
+                "项目": [r.label for r in rows],
+                self.own_label: [r.own for r in rows],
+                "全县": [r.county for r in rows],
+                "在全县乡镇中排名": [r.rank_words for r in rows],
+                "方向": [r.better_words for r in rows],
+            }
+        )
 
 
 def applies(scope: Scope) -> bool:

@@ -23,9 +23,7 @@ from views.common import month_words
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, NoData, Slide, TableSlide
-from views.meeting.followup_slides import FollowupSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
-from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, nothing, register
 from views.meeting.village_slides import ClassesSlide
 
@@ -51,9 +49,7 @@ def _figure(height_in: float, cols: int = 1) -> tuple[Figure, list]:
     return fig, list(axes)
 
 
-register(Output.PDF_CHART, NoData, Cover, TableSlide, AlertsSlide, QualitySlide, FollowupSlide)(
-    nothing
-)
+register(Output.PDF_CHART, NoData, Cover, TableSlide, AlertsSlide)(nothing)
 
 
 @register(Output.PDF_CHART, KpiSlide)

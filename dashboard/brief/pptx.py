@@ -29,9 +29,7 @@ from views.meeting import deck, notes
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, NoData, TableSlide
-from views.meeting.followup_slides import FollowupSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
-from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, nothing, register
 from views.meeting.village_slides import ClassesSlide
 
@@ -86,9 +84,21 @@ register(Output.PPTX, NoData)(nothing)  # the head says why: no body
 
 @register(Output.PPTX, TableSlide)
 def _table(shapes, slide: TableSlide, m: deck.Meeting) -> None:
-    _frame_table(shapes, _body(), slide.table)
-    if slide.note:
-        _note(shapes, slide.note)
+    """The big numbers (if any) in a column at the left, the table beside or across, its
+    stressed rows bold, and one note line under it: note, what is left out, the lines."""
+    box = _body()
+    if slide.numbers:
+        figures = [(n.label, n.value, n.unit, palette.FLAG_COLOR if n.alarm else palette.ACCENT)
+                   for n in slide.numbers]  # fmt: skip
+        _big_numbers(shapes, _body(0.0, 0.2), figures)
+        box = _body(0.22, 1.0)
+    words = slide.note + slide.more_words(EXCEL_NOTE) + "；".join(slide.lines)
+    if len(slide.table):
+        if words:
+            box = (box[0], box[1], box[2], box[3] - Inches(0.45))
+        _frame_table(shapes, box, slide.table, emphasis=set(slide.emphasis))
+    if words:
+        _note(shapes, words)
 
 
 @register(Output.PPTX, Cover)
@@ -313,41 +323,6 @@ def _alerts(shapes, slide: AlertsSlide, m: deck.Meeting) -> None:
         }
     )
     _frame_table(shapes, _body(), table, emphasis={i for i, it in enumerate(items) if it.count})
-
-
-@register(Output.PPTX, QualitySlide)
-def _quality(shapes, slide: QualitySlide, m: deck.Meeting) -> None:
-    _big_numbers(
-        shapes,
-        _body(0.0, 0.2),
-        [
-            ("提示", f"{slide.count:,}", "条，建议核查", palette.ACCENT),
-            ("严重程度高", f"{slide.high:,}", "条", palette.FLAG_COLOR if slide.high else kit.INK),
-        ],
-    )
-    if slide.rows:
-        table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
-        box = _body(0.22, 1.0)
-        _frame_table(shapes, (box[0], box[1], box[2], box[3] - Inches(0.45)), table,
-                     emphasis={i for i, r in enumerate(slide.rows) if r.severity == "high"})  # fmt: skip
-    more = f"另有 {slide.more} 条未列出，{EXCEL_NOTE}。" if slide.more else ""
-    _note(shapes, slide.note + more)
-
-
-@register(Output.PPTX, FollowupSlide)
-def _followup(shapes, slide: FollowupSlide, m: deck.Meeting) -> None:
-    if slide.rows:
-        table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
-        box = _body()
-        _frame_table(shapes, (box[0], box[1], box[2], box[3] - Inches(0.45)), table,
-                     emphasis={i for i, r in enumerate(slide.rows) if r.overdue})  # fmt: skip
-    notes = "；".join(f"解读·{place}·{figure}：{text}" for place, figure, text, _ in slide.notes)
-    if not slide.rows:  # only 解读: they are the body
-        table = pd.DataFrame(slide.notes, columns=["范围", "指标", "解读", "作者"])
-        _frame_table(shapes, _body(), table)
-        return
-    more = f"另有 {slide.more} 项未列出，{EXCEL_NOTE}。" if slide.more else ""
-    _note(shapes, f"{slide.note}{more}{notes}")
 
 
 def _head(shapes, slide: deck.Slide, m: deck.Meeting) -> None:

@@ -17,9 +17,7 @@ from views import labels
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
 from views.meeting.deck import Cover, NoData, Slide, TableSlide
-from views.meeting.followup_slides import FollowupSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
-from views.meeting.quality_slides import QualitySlide
 from views.meeting.registry import Output, drawer, register
 from views.meeting.village_slides import ClassesSlide
 
@@ -42,7 +40,8 @@ def _nothing(slide: Slide) -> Printed:
 
 @register(Output.PDF_TABLE, TableSlide)
 def _table(slide: TableSlide) -> Printed:
-    return Printed(slide.table, slide.note)
+    words = slide.note + slide.more_words("见工作簿") + "".join(slide.lines)
+    return Printed(slide.table if len(slide.table) else None, words)
 
 
 @register(Output.PDF_TABLE, KpiSlide)
@@ -156,25 +155,6 @@ def _alerts(slide: AlertsSlide) -> Printed:
             }
         )
     )
-
-
-@register(Output.PDF_TABLE, QualitySlide)
-def _quality(slide: QualitySlide) -> Printed:
-    table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
-    more = f"另有 {slide.more} 条未列出，见工作簿。" if slide.more else ""
-    return Printed(table, slide.note + more)
-
-
-@register(Output.PDF_TABLE, FollowupSlide)
-def _followup(slide: FollowupSlide) -> Printed:
-    table = pd.DataFrame([r.values for r in slide.rows], columns=list(slide.headers))
-    more = f"另有 {slide.more} 项未列出，见工作簿。" if slide.more else ""
-    if not slide.rows:
-        table = pd.DataFrame(slide.notes, columns=["范围", "指标", "解读", "作者"])
-        return Printed(table, "")
-    notes = "".join(f"解读·{place}·{figure}：{text}（{author}）" for place, figure, text, author
-                    in slide.notes)  # fmt: skip
-    return Printed(table, slide.note + more + notes)
 
 
 def printed(slide: Slide) -> Printed:

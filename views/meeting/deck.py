@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -29,6 +29,7 @@ from views import chronic, chronic_cells, overview, quality, rankings
 from views import grid_map as grid_map_view
 from views import teams as teams_view
 from views.common import Header, Window, header
+from views.meeting.registry import DRAWN
 from views.quality_flags import Thresholds
 
 
@@ -45,6 +46,7 @@ class Kind(StrEnum):
     KPIS = "kpis"
     COUNTIES = "counties"
     TOWNSHIPS = "townships"
+    AGAINST_COUNTY = "against_county"  # only for chosen townships (a township head)
     COLORS = "colors"
     TRANSITIONS = "transitions"
     CLASSES = "classes"
@@ -61,6 +63,7 @@ SLIDE_TITLES = {
     Kind.KPIS: "其余核心指标",
     Kind.COUNTIES: "县区综合排名",
     Kind.TOWNSHIPS: "乡镇综合排名",
+    Kind.AGAINST_COUNTY: "与全县比较",
     Kind.COLORS: "慢病患者绿黄红构成",
     Kind.TRANSITIONS: "绿黄红变化",
     Kind.CLASSES: "二类村与一类村",
@@ -271,13 +274,40 @@ class Cover(Slide):
         return True
 
 
+def data(**kwargs: Any) -> Any:
+    """A slide field carried for the export and tests but drawn by no renderer: a subclass
+    of a shape (TableSlide) whose added fields are all `data()` is drawn as that shape."""
+    return field(metadata={DRAWN: False}, **kwargs)
+
+
+class Number(NamedTuple):
+    """A big figure beside a table: 提示 1,234 条, in the alarm colour when `alarm`."""
+
+    label: str
+    value: str
+    unit: str = ""
+    alarm: bool = False
+
+
 @dataclass(**FIGURE)
 class TableSlide(Slide):
-    """A slide that is one short table of text cells (as shown) under its message; a new
-    slide of this shape needs no drawing of its own in any renderer."""
+    """A slide that is one short table of text cells (as shown) under its message, with the
+    few big numbers beside it, rows to stress, what was left out and notes under it.
+
+    A shape: a new slide of this form subclasses it with only `data()` fields (or builds it
+    as it is) and needs no drawing of its own in any renderer (views.meeting.registry)."""
 
     table: pd.DataFrame
     note: str = ""
+    numbers: tuple[Number, ...] = ()  # beside the table, in this order
+    emphasis: tuple[int, ...] = ()  # row positions drawn in the alarm colour
+    more: int = 0  # rows not listed here; the brief's workbook has every one
+    unit: str = "条"  # what a row is, for 另有 3 条未列出
+    lines: tuple[str, ...] = ()  # sentences under the note (e.g. 解读), as text
+
+    def more_words(self, where: str) -> str:
+        """另有 3 条未列出，见周报。 (`where` the rows are), or ""."""
+        return f"另有 {self.more} {self.unit}未列出，{where}。" if self.more else ""
 
 
 def slide_keys(scope: Scope, period: Period | None, followups: bool = False) -> list[str]:
@@ -290,6 +320,7 @@ def slide_keys(scope: Scope, period: Period | None, followups: bool = False) -> 
         for k in Kind
         if k is not Kind.KPIS_ALL
         and (k is not Kind.TOWNSHIPS or scope.county_code is not None)
+        and (k is not Kind.AGAINST_COUNTY or bool(scope.county_code and scope.township_codes))
         and (k is not Kind.FOLLOWUP or followups)
     ]
 
@@ -336,6 +367,7 @@ def _builders() -> dict[Kind, Callable[[Sources, Meeting], Slide]]:
     from views.meeting import (
         attention_slides,
         chronic_slides,
+        county_slides,
         followup_slides,
         indicator_slides,
         quality_slides,
@@ -348,6 +380,7 @@ def _builders() -> dict[Kind, Callable[[Sources, Meeting], Slide]]:
         Kind.KPIS: indicator_slides.kpis,
         Kind.COUNTIES: indicator_slides.counties,
         Kind.TOWNSHIPS: indicator_slides.townships,
+        Kind.AGAINST_COUNTY: county_slides.against_county,
         Kind.COLORS: chronic_slides.colors,
         Kind.TRANSITIONS: chronic_slides.transitions,
         Kind.CLASSES: village_slides.classes,

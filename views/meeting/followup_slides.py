@@ -16,11 +16,12 @@ import pandas as pd
 
 from views import labels
 from views.followup import STATE_WORDS, Board, Item, compare, value_of
-from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
+from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources, TableSlide, data
 
 # Items a room reads on one slide; the workbook lists every one.
 ROWS_MAX = 6
 HEADERS = ("范围", "指标", "责任人", "期限", "当时", "现在", "变化", "事项")
+NOTE_HEADERS = ("范围", "指标", "解读", "作者")
 NOTE = "当时：督办时所在期间的数字；现在：本期同一范围的数字。红色为已逾期。"
 
 
@@ -47,16 +48,16 @@ class FollowupRow(NamedTuple):
 
 
 @dataclass(**FIGURE)
-class FollowupSlide(Slide):
-    rows: tuple[FollowupRow, ...]  # overdue first, then by due date; at most ROWS_MAX
-    headers: tuple[str, ...]
-    count: int  # items in scope
-    overdue: int
-    improved: int
-    more: int  # items not listed
+class FollowupSlide(TableSlide):
+    """Drawn as its table (the listed items, overdue ones stressed; or only the 解读 when
+    no item is open); the fields below are the export's and the tests'."""
+
+    rows: tuple[FollowupRow, ...] = data()  # overdue first, then by due date; ≤ ROWS_MAX
+    count: int = data()  # items in scope
+    overdue: int = data()
+    improved: int = data()
     # 解读 of the meeting's scope and period: (place, figure, text, author)
-    notes: tuple[tuple[str, str, str, str], ...]
-    note: str
+    notes: tuple[tuple[str, str, str, str], ...] = data()
 
 
 def _row(src: Sources, m: Meeting, item: Item, months: list[str], board: Board) -> FollowupRow:
@@ -103,7 +104,7 @@ def followup(src: Sources, m: Meeting) -> Slide:
     )
     sheets = {"上周督办": sheet} if rows else {}
     if notes:
-        sheets["解读"] = pd.DataFrame(notes, columns=["范围", "指标", "解读", "作者"])
+        sheets["解读"] = pd.DataFrame(notes, columns=list(NOTE_HEADERS))
     overdue = sum(r.overdue for r in rows)
     improved = sum(r.word == "已改善" for r in rows)
     message = f"督办事项 {len(rows)} 项，已改善 {improved} 项" + (
@@ -111,16 +112,25 @@ def followup(src: Sources, m: Meeting) -> Slide:
     )
     if not rows:
         message = f"本范围没有进行中的督办事项；本期解读 {len(notes)} 条"
+    shown = tuple(rows[:ROWS_MAX])
+    if shown:
+        table = pd.DataFrame([r.values for r in shown], columns=list(HEADERS))
+        lines = tuple(f"解读 · {p} · {f}：{t}（{a}）" for p, f, t, a in notes)
+    else:  # only 解读: they are the body
+        table, lines = pd.DataFrame(notes, columns=list(NOTE_HEADERS)), ()
     return FollowupSlide(
         kind=Kind.FOLLOWUP,
         message=message,
         sheets=sheets,
-        rows=tuple(rows[:ROWS_MAX]),
-        headers=HEADERS,
+        table=table,
+        note=NOTE if shown else "",
+        emphasis=tuple(i for i, r in enumerate(shown) if r.overdue),
+        more=max(len(rows) - ROWS_MAX, 0),
+        unit="项",
+        lines=lines,
+        rows=shown,
         count=len(rows),
         overdue=overdue,
         improved=improved,
-        more=max(len(rows) - ROWS_MAX, 0),
         notes=notes,
-        note=NOTE,
     )

@@ -12,9 +12,8 @@ from __future__ import annotations
 from views import labels
 from views.meeting.attention_slides import AlertsSlide, TeamsSlide
 from views.meeting.chronic_slides import ColorsSlide, TransitionsSlide
-from views.meeting.deck import Cover, Kind, Meeting, Slide
+from views.meeting.deck import Cover, Kind, Meeting, Slide, TableSlide
 from views.meeting.indicator_slides import KpiSlide, RankingSlide
-from views.meeting.quality_slides import QualitySlide
 from views.meeting.village_slides import ClassesSlide
 
 RATE = "比率 = 区域内各村上报的分子之和 ÷ 分母之和（率 × 100），不是各村比率的平均；分母为 0 时无值（—）。"
@@ -74,7 +73,7 @@ def _method(slide: Slide) -> list[str]:
         return [CLASSES]
     if isinstance(slide, TeamsSlide):
         return [TEAMS, f"标记规则：{slide.rule}。"] if slide.rule else [TEAMS]
-    if isinstance(slide, QualitySlide):
+    if isinstance(slide, TableSlide):
         return [slide.note] if slide.note else []
     if isinstance(slide, AlertsSlide):
         return [

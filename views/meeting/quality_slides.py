@@ -5,7 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources
+import pandas as pd
+
+from views.meeting.deck import (
+    FIGURE,
+    Kind,
+    Meeting,
+    NoData,
+    Number,
+    Slide,
+    Sources,
+    TableSlide,
+    data,
+)
 from views.quality_flags import LEVEL_LABELS
 
 # Flags a room can read on one slide (five rows of projector type fit its body); the
@@ -29,18 +41,17 @@ class QualityRow(NamedTuple):
 
 
 @dataclass(**FIGURE)
-class QualitySlide(Slide):
-    count: int  # flags in scope and period
-    high: int  # of which severity high
-    rows: tuple[QualityRow, ...]  # the most serious first, at most ROWS_MAX
-    headers: tuple[str, ...]
-    more: int  # flags not listed
-    by_rule: tuple[tuple[str, int], ...]  # flags per rule
-    note: str
+class QualitySlide(TableSlide):
+    """Drawn as its table: the count and the serious ones beside the most serious rows,
+    those of severity high stressed; the fields below are the export's and the tests'."""
+
+    count: int = data()  # flags in scope and period
+    high: int = data()  # of which severity high
+    by_rule: tuple[tuple[str, int], ...] = data()  # flags per rule
 
     @property
     def has_figure(self) -> bool:
-        return bool(self.rows)
+        return len(self.table) > 0
 
 
 def quality(src: Sources, m: Meeting) -> Slide:
@@ -66,11 +77,15 @@ def quality(src: Sources, m: Meeting) -> Slide:
         kind=Kind.QUALITY,
         message=view.message,
         sheets=sheets,
+        table=pd.DataFrame([r.values for r in rows], columns=list(HEADERS)),
+        note=NOTE,
+        numbers=(
+            Number("提示", f"{view.count:,}", "条，建议核查"),
+            Number("严重程度高", f"{view.high:,}", "条", alarm=view.high > 0),
+        ),
+        emphasis=tuple(i for i, r in enumerate(rows) if r.severity == "high"),
+        more=max(view.count - ROWS_MAX, 0),
         count=view.count,
         high=view.high,
-        rows=rows,
-        headers=HEADERS,
-        more=max(view.count - ROWS_MAX, 0),
         by_rule=tuple(view.by_rule.items()),
-        note=NOTE,
     )
