@@ -12,7 +12,7 @@ import pandas as pd
 from data_access.chronic import COLOR_RANK, COLORS
 from views import chronic_cells, labels, masking, transition_cells
 from views.common import month_words
-from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Slide, Sources, TableSlide
+from views.meeting.deck import FIGURE, Kind, Meeting, NoData, Number, Slide, Sources, TableSlide
 
 TOTAL_ROW = "合计"
 
@@ -284,6 +284,16 @@ def _transitions_seen(view, below: int) -> Slide:
             sheets={"颜色变化": sheet},
             table=table,
             note=note,
+            numbers=(
+                Number(
+                    "加重",
+                    labels.count(moved["worse"]),
+                    f"{unit}，其中转为红标 {labels.count(moved['into_red'])}",
+                    alarm=moved["worse"] != 0,
+                ),
+                Number("好转", labels.count(moved["better"]), unit),
+                Number("不变", labels.count(moved["same"]), unit),
+            ),
         )
     slide = transitions(_Unmasked(view), None)
     return replace(slide, sheets={"颜色变化": sheet})
