@@ -85,6 +85,8 @@ def _suppress_groups(
     while changed:
         changed, exposed = False, set()  # the last pass, when nothing changes, tells
         for i, keys in enumerate(groups):
+            if not any(status[k] or k in forced for k in keys):
+                continue  # nothing hidden in it: nothing to protect (and no pandas to run)
             cells = pd.DataFrame(
                 {
                     "key": keys,
