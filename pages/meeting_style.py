@@ -110,6 +110,7 @@ table.mt-table {{ width: 100%; }}
 table.mt-table th {{ font-size: {LABEL_PX}px; text-align: left; background: #e6ecf3;
   padding: 10px 16px; }}
 table.mt-table td {{ font-size: 28px; padding: 10px 16px; border-bottom: 1px solid #c9d0d8; }}
+table.mt-table.mt-dense th, table.mt-table.mt-dense td {{ padding: 6px 16px; line-height: 1.25; }}
 tr.mt-emph td {{ color: #c62828; font-weight: 700; background: #fdecea; }}
 .mt-alerts {{ display: flex; flex-direction: column; gap: 12px; margin-top: 10px; }}
 .mt-alert {{ display: flex; align-items: center; gap: 28px; border-bottom: 1px solid #c9d0d8;
