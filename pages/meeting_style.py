@@ -40,6 +40,8 @@ CSS = f"""
 .mt-badge {{ background: {theme.FLAG_COLOR}; color: #fff; font-size: {LABEL_PX}px;
   font-weight: 700; padding: 2px 12px; border-radius: 4px; align-self: center; }}
 .mt-message {{ font-size: 34px; font-weight: 700; color: {INK}; margin: 12px 4px 6px; }}
+.mt-remark {{ font-size: 28px; color: #5a3e00; background: #fff4d6; margin: 2px 4px;
+  padding: 2px 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .mt-empty {{ font-size: 40px; color: {INK}; text-align: center; margin-top: 220px; }}
 .mt-subempty {{ font-size: 30px; color: {INK}; margin: 40px 0; }}
 .mt-note {{ font-size: {SMALL_PX}px; color: #2b2f36; margin-top: 8px; }}
