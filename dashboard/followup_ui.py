@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import audit, safe, state, state_db
+from dashboard import audit, safe, small_cells, state, state_db
 from dashboard.data import cached
 from views import common, overview
 from views import followup as fv
@@ -105,16 +105,47 @@ def _add_note(current: state.Filters, user, figures: list[str]) -> None:
     st.success("解读已保存。")
 
 
-def notes_line(current: state.Filters) -> None:
-    """The 解读 of this scope and period, beside the page's figures (above the box)."""
+def _notes(current: state.Filters) -> tuple[fv.Note, ...]:
+    """The 解读 of this scope and period as this user reads them (small counts of people in
+    the text masked: views.followup.Board.seen); raises StateError."""
     if current.period is None:
-        return
+        return ()
+    board = fv.Board(notes=tuple(state_db.notes(current.visible)))
+    board = board.seen(small_cells.floor(current.visible))
+    return board.notes_for(current.scope, current.period.full.key)
+
+
+def notes_by_figure(current: state.Filters) -> dict[str, list[fv.Note]]:
+    """The page's 解读 by the label of their figure, to show under that figure (`beside`);
+    empty when the own database cannot be read (the box below the page says why)."""
     try:
-        board = fv.Board(notes=tuple(state_db.notes(current.visible)))
+        notes = _notes(current)
+    except state_db.StateError:
+        return {}
+    found: dict[str, list[fv.Note]] = {}
+    for n in notes:
+        found.setdefault(n.figure, []).append(n)
+    return found
+
+
+def beside(notes: list[fv.Note] | tuple[fv.Note, ...]) -> None:
+    """The 解读 of one figure, under it: text and author as data."""
+    for n in notes:
+        st.caption(
+            f":material/comment: 解读：{safe.markdown(n.text)}"
+            f"（{safe.markdown(n.author)}，{n.created_at[:10]}）"
+        )
+
+
+def notes_line(current: state.Filters) -> None:
+    """Every 解读 of this scope and period with its figure (the box's list; the pages also
+    show each under its figure)."""
+    try:
+        notes = _notes(current)
     except state_db.StateError as exc:
         st.caption(str(exc))
         return
-    for n in board.notes_for(current.scope, current.period.full.key):
+    for n in notes:
         st.caption(
             f"解读 · {safe.markdown(n.place)} · {safe.markdown(n.figure)}："
             f"{safe.markdown(n.text)}（{safe.markdown(n.author)}，{n.created_at[:10]}）"
@@ -144,7 +175,8 @@ def box(current: state.Filters, user) -> None:
 
 
 def render(current: state.Filters, user) -> None:
-    """Below a page: the 解读 of its scope and period, then the 督办与解读 box."""
-    notes_line(current)
+    """Below a page: the 督办与解读 box, with every 解读 of the scope and period listed (each
+    is also under its figure where the page shows it)."""
     with st.expander("督办与解读", icon=":material/assignment_turned_in:"):
+        notes_line(current)
         box(current, user)

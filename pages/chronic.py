@@ -7,7 +7,17 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import county_panel, drill, navigation, safe, signin, small_cells, state, theme
+from dashboard import (
+    county_panel,
+    drill,
+    followup_ui,
+    navigation,
+    safe,
+    signin,
+    small_cells,
+    state,
+    theme,
+)
 from dashboard.charts import PLOTLY_CONFIG, svg
 from dashboard.charts import chronic as charts
 from dashboard.data import cached
@@ -200,8 +210,11 @@ def mismatch(view: ChronicView, colors: dict, below: int, cells) -> None:
     st.subheader(labels.MISMATCH)
     m = view.mismatch
     rule = "绿标应由村卫生室、黄标应由乡镇卫生院、红标应由县总医院管理。"
+    notes = followup_ui.notes_by_figure(state.current())  # 解读, under the figure
+    notes = [*notes.get(labels.MISMATCH, ()), *notes.get(labels.RED_NOT_UP, ())]
     if m.mismatched == 0:
         st.success(f"{view.end_words}所有患者都由与标色相符的机构管理（{rule}）")
+        followup_ui.beside(notes)
         return
     share_words = "" if m.share is None else f"（占 {labels.pct(100 * m.share)}）"
     st.markdown(
@@ -209,6 +222,7 @@ def mismatch(view: ChronicView, colors: dict, below: int, cells) -> None:
         f"{share_words}，其中{labels.RED_NOT_UP} **{_n(m.red_not_up)}** "
         f"{view.unit}：{rule}"
     )
+    followup_ui.beside(notes)
     areas = view.mismatch_by_area
     parts = (m.by_color, m.misplaced, areas)
     if any(t.map(lambda v: isinstance(v, str) and v.startswith("<")).any().any() for t in parts):

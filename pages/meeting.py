@@ -108,6 +108,11 @@ SCOPE_CHARS = 40
 def _title(slide: deck.Slide, m: deck.Meeting, position: str) -> None:
     demo = '<span class="mt-badge">演示数据</span>' if m.demo else ""
     message = f'<div class="mt-message">{escape(slide.message)}</div>' if slide.message else ""
+    # 解读 of the slide's figures: one line each, cut to the width (whole on hover)
+    message += "".join(
+        f'<div class="mt-remark" title="{escape(line)}">{escape(line)}</div>'
+        for line in slide.remarks
+    )
     panels.html_block(
         f'<div class="mt-head"><span class="mt-title">{escape(slide.title)}</span>'
         f'<span class="mt-scope">{safe.html_name(m.scope_words, SCOPE_CHARS)} · '

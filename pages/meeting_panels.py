@@ -28,6 +28,7 @@ from views.meeting.village_slides import ClassesSlide
 BODY_PX = 700  # the height a slide body may use between the title and the controls
 TILES_PER_ROW = 5  # five KPI tiles across 1920 px keep a 64-px value on one line
 TILES_MAX = 15  # three rows; more would shrink the type below what a room reads
+DENSE_ROWS = 7  # a longer table keeps its 28-px type with tighter rows, to fit the body
 
 Drill = Callable[[Scope], None]
 
@@ -242,7 +243,8 @@ def table(slide: TableSlide, m: Meeting, drill: Drill) -> None:
         + "</tr>"
         for i, row in enumerate(slide.table.itertuples(index=False))
     )
-    grid = f'<table class="mt-table"><tr>{head}</tr>{body}</table>'
+    dense = " mt-dense" if len(slide.table) > DENSE_ROWS else ""
+    grid = f'<table class="mt-table{dense}"><tr>{head}</tr>{body}</table>'
     words = slide.note + slide.more_words("见周报")
     lines = "".join(f'<div class="mt-note">{escape(line)}</div>' for line in slide.lines)
     if not slide.numbers:

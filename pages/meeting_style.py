@@ -40,6 +40,8 @@ CSS = f"""
 .mt-badge {{ background: {theme.FLAG_COLOR}; color: #fff; font-size: {LABEL_PX}px;
   font-weight: 700; padding: 2px 12px; border-radius: 4px; align-self: center; }}
 .mt-message {{ font-size: 34px; font-weight: 700; color: {INK}; margin: 12px 4px 6px; }}
+.mt-remark {{ font-size: 28px; color: #5a3e00; background: #fff4d6; margin: 2px 4px;
+  padding: 2px 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .mt-empty {{ font-size: 40px; color: {INK}; text-align: center; margin-top: 220px; }}
 .mt-subempty {{ font-size: 30px; color: {INK}; margin: 40px 0; }}
 .mt-note {{ font-size: {SMALL_PX}px; color: #2b2f36; margin-top: 8px; }}
@@ -110,6 +112,7 @@ table.mt-table {{ width: 100%; }}
 table.mt-table th {{ font-size: {LABEL_PX}px; text-align: left; background: #e6ecf3;
   padding: 10px 16px; }}
 table.mt-table td {{ font-size: 28px; padding: 10px 16px; border-bottom: 1px solid #c9d0d8; }}
+table.mt-table.mt-dense th, table.mt-table.mt-dense td {{ padding: 6px 16px; line-height: 1.25; }}
 tr.mt-emph td {{ color: #c62828; font-weight: 700; background: #fdecea; }}
 .mt-alerts {{ display: flex; flex-direction: column; gap: 12px; margin-top: 10px; }}
 .mt-alert {{ display: flex; align-items: center; gap: 28px; border-bottom: 1px solid #c9d0d8;

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import (
     brief_downloads,
     county_panel,
+    followup_ui,
     navigation,
     quality_settings,
     safe,
@@ -44,11 +45,12 @@ if not view.has_data:
 # --- headline indicators -------------------------------------------------------------------
 st.subheader("核心指标")
 st.markdown(svg.CSS, unsafe_allow_html=True)  # the sparklines' look, once per page
+notes = followup_ui.notes_by_figure(filters)  # 解读, each under its card
 for start in range(0, len(view.kpis), CARDS_PER_ROW):
     row = view.kpis[start : start + CARDS_PER_ROW]
     for column, kpi in zip(st.columns(CARDS_PER_ROW), row, strict=False):
         with column:
-            card(kpi, view.window.previous_label)
+            card(kpi, view.window.previous_label, notes.get(kpi.name, ()))
 # a township head: where the township stands in its county (nothing for a county or more)
 county_panel.render(cached(county_reference.for_overview)(filters.scope, filters.window.period))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import safe, theme
+from dashboard import followup_ui, safe, theme
 from dashboard.charts import svg
 from views import labels
 from views.overview import Kpi
@@ -61,8 +61,9 @@ def trend_chart(kpi: Kpi) -> str:
     )
 
 
-def card(kpi: Kpi, previous_label: str) -> None:
-    """One bordered KPI card: the value, change, trend against target and attainment badge."""
+def card(kpi: Kpi, previous_label: str, notes=()) -> None:
+    """One bordered KPI card: the value, change, trend against target and attainment badge,
+    and the 解读 written on it (dashboard.followup_ui)."""
     delta = change_text(kpi)
     target = kpi.target_text
     color, symbol, word = theme.ATTAINMENT_STYLES[kpi.band]
@@ -84,3 +85,4 @@ def card(kpi: Kpi, previous_label: str) -> None:
                 st.caption(kpi.no_change_reason)
         else:
             st.badge(f"— {kpi.no_value_reason} · 目标 {target}", color="gray")
+        followup_ui.beside(notes)

@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import county_panel, downloads, excel, safe, signin, state
+from dashboard import county_panel, downloads, excel, followup_ui, safe, signin, state
 from dashboard.charts import PLOTLY_CONFIG
 from dashboard.charts import teams as charts
 from dashboard.data import cached
@@ -133,6 +133,8 @@ def headline() -> None:
         **labels.metric_delta(delta_pp(view.pass_rate_change)),
         help=f"合格 {t['passed']:,} / 抽查 {t['checked']:,} 人次{compared(view.pass_rate_change)}",
     )
+    with cols[5]:  # 解读 of the scope's 抽查合格率, under it
+        followup_ui.beside(followup_ui.notes_by_figure(filters).get(labels.PASS_RATE, ()))
     notes = []
     if not view.window.comparable:
         notes.append(f"未显示较上期变化：{view.window.no_change_reason}。")

@@ -56,7 +56,12 @@ def test_the_township_against_its_county(meeting):
     slide = the_slide(meeting)
     rows = {r[0]: r for r in slide.table.values.tolist()}
     assert list(slide.table.columns) == ["项目", "本乡镇", "全县", "在全县乡镇中排名", "方向"]
-    assert rows[HTN[0]] == HTN and rows[PVS[0]] == PVS and rows[EHR[0]] == EHR
+    assert rows[HTN[0]] == HTN and rows[EHR[0]] == EHR
+    # pvs: no township has a value, so no comparison: a line, and the full row in the sheet.
+    assert PVS[0] not in rows and slide.lines == (
+        f"只在县级统计、乡镇无数值：{PVS[0]} 全县 45.0%。",
+    )
+    assert PVS in slide.sheets["与全县比较"].values.tolist()
     # fup (lower is better): 东镇 9/80 = 11.25%, 西镇 0/5, 清河县 9/85 = 10.6%.
     assert rows["慢病随访逾期率"][2:] == ["10.6%", "第 2 / 2", "越低越好"]
     # Composite: 东镇 96.296…, 西镇 100: second of two; the county has no score.
@@ -66,7 +71,7 @@ def test_the_township_against_its_county(meeting):
     stressed = {slide.table.iloc[i, 0] for i in slide.emphasis}
     assert stressed == {"综合得分（百分制）", HTN[0], "慢病随访逾期率"}
     assert slide.message == "在清河县 3 个乡镇中，0 项居首，3 项居末"
-    assert "合计分子 ÷ 合计分母" in slide.note and slide.sheets["与全县比较"] is slide.table
+    assert "合计分子 ÷ 合计分母" in slide.note and slide.note.endswith("红色：列全县末位。")
 
 
 def test_only_a_township_meeting_has_it_after_the_township_league(meeting):
@@ -91,6 +96,8 @@ def test_every_output_draws_it_as_a_table(meeting, monkeypatch):
         for r in s.table.rows
     ]
     assert HTN in cells and EHR in cells
+    texts = " ".join(s.text_frame.text for s in pptx.slides[0].shapes if s.has_text_frame)
+    assert "只在县级统计、乡镇无数值" in texts
     book = load_workbook(io.BytesIO(render_xlsx(meeting.meeting, meeting.slides)))
     assert "与全县比较" in book.sheetnames
     shown = []

@@ -171,9 +171,10 @@ def test_a_table_slide_needs_no_drawing_of_its_own(meeting):
 
 def test_the_export_keeps_the_slide_json_shape(meeting):
     """`export --view meeting` writes each slide as before the types: key, message, empty,
-    sheets, title and its figures under `parts`."""
+    sheets, title and its figures under `parts`; and now its 解读 under `remarks`."""
     colors = json.loads(json.dumps(jsonable(meeting.slides[5])))
-    assert set(colors) == {"key", "message", "empty", "sheets", "parts", "title"}
+    assert set(colors) == {"key", "message", "empty", "sheets", "parts", "title", "remarks"}
+    assert colors["remarks"] == []  # 解读 of the slide's figures (none here)
     assert colors["key"] == "colors"
     assert colors["parts"]["totals"] == {"green": 2, "yellow": 1, "red": 1}
     assert colors["parts"]["red_share"] == 0.25

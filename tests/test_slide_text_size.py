@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import visit
+from tests.test_meeting import FIT_JS
 from views.meeting import deck
 
 PROJECTOR = (1920, 1080)
@@ -81,5 +82,6 @@ def test_a_township_heads_comparison_slide_too(projector, demo):
     assert result["exceptions"] == 0
     assert "slide=against_county" in page.url  # shown, not left out
     assert page.locator(".mt-title").inner_text() == "与全县比较"
+    assert page.evaluate(FIT_JS) == []  # a dozen rows, the note and lines above the controls
     size, text = page.evaluate(SMALLEST_JS)[0]
     assert size >= TEXT_MIN_PX, f"{size}px “{text}”"

@@ -10,10 +10,10 @@ stored by dashboard.state_db, the dashboard's own small database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from views import labels
+from views import labels, masking
 from views.chronic_cells import mismatch_seen
 from views.common import Window, window
 from views.domain import Period, Scope
@@ -103,8 +103,28 @@ class Board:
         """Anything for the 上周督办 slide: items, or 解读 of the scope and period."""
         return bool(self.shown(scope) or self.notes_for(scope, period_key))
 
-    def notes_for(self, scope: Scope, period_key: str | None) -> tuple[Note, ...]:
-        return tuple(n for n in self.notes if in_scope(n, scope) and n.period_key == period_key)
+    def notes_for(
+        self, scope: Scope, period_key: str | None, figure: str | None = None
+    ) -> tuple[Note, ...]:
+        """The 解读 of a scope and period (of one figure, by its label, when given)."""
+        return tuple(
+            n
+            for n in self.notes
+            if in_scope(n, scope)
+            and n.period_key == period_key
+            and (figure is None or n.figure == figure)
+        )
+
+    def seen(self, below: int) -> Board:
+        """As a user with the small-cell floor `below` reads it: counts of people in the
+        free text (3 人, 两名) under the floor read <5 (views.masking.mask_text)."""
+        if not below:
+            return self
+        return replace(
+            self,
+            items=tuple(replace(i, text=masking.mask_text(i.text, below)) for i in self.items),
+            notes=tuple(replace(n, text=masking.mask_text(n.text, below)) for n in self.notes),
+        )
 
 
 def in_scope(entry: Item | Note, scope: Scope) -> bool:

@@ -14,6 +14,8 @@ roles, the DASHBOARD_SMALL_CELL setting) is the frame's decision: dashboard.smal
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
 import pandas as pd
@@ -219,3 +221,39 @@ def hidden_rate(denominator, below: int) -> bool:
     """A rate over fewer than `below` people (0 < denominator < below) is not shown: 1/3 or
     2/2 names what happened to one or two people."""
     return is_small(denominator, below)
+
+
+# A count of people in free text (a 解读 or a 督办事项): digits (full-width too) or a small
+# Chinese numeral, then a unit that counts people. Money, dates and percentages are not.
+_PEOPLE = re.compile(
+    r"(?<![0-9０-９.．])([0-9０-９]+|[一二两三四五六七八九十]+)(\s*)(人次|人|名|例|位|户)"
+)
+_CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                   "八": 8, "九": 9}  # fmt: skip
+
+
+def _numeral(words: str) -> int | None:
+    """12 / １２ / 三 / 十二 / 二十 as a number (None beyond what a small cell can be)."""
+    if words.isdigit():
+        return int(unicodedata.normalize("NFKC", words))
+    if "十" not in words:
+        return _CHINESE_DIGITS.get(words) if len(words) == 1 else None
+    tens, _, ones = words.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_CHINESE_DIGITS.get(tens, 0) if tens else 1) * 10 + _CHINESE_DIGITS.get(ones, 0)
+
+
+def mask_text(text: str, below: int) -> str:
+    """Free text as a user with this floor sees it: a count of people from 1 to below − 1
+    (3 人, 两名, ４例) reads <5 人; other numbers are left as written (0: nothing masked)."""
+    if not below or not text:
+        return text
+
+    def one(match: re.Match) -> str:
+        value = _numeral(match.group(1))
+        if value is None or not is_small(value, below):
+            return match.group(0)
+        return f"{words(below)}{match.group(2)}{match.group(3)}"
+
+    return _PEOPLE.sub(one, text)

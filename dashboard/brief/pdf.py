@@ -157,6 +157,8 @@ def _body(pdf, m: deck.Meeting, slide: deck.Slide, png: bytes | None, below, not
         _text(pdf, slide.empty, MESSAGE_PT)
         return
     _text(pdf, slide.message, MESSAGE_PT, bold=True)
+    for line in slide.remarks:  # 解读 of the slide's figures
+        _text(pdf, line, TABLE_PT)
     pdf.ln(2)
     if png is not None:
         pdf.image(io.BytesIO(png), w=PAGE_WIDTH_MM)  # breaks the page itself if needed

@@ -44,7 +44,8 @@ BODY_TOP, BODY_BOTTOM = Inches(2.05), Inches(6.85)
 TABLE_ROWS_MAX = 12  # rows a room reads on one slide; the workbook has the rest
 TABLE_PT_MIN = 14  # a longer table shrinks its type to fit, down to this
 EXCEL_NOTE = "见周报 Excel"
-OTHER_BAR = "8FA9C4"  # areas not chosen: a pale accent, as on the projector
+OTHER_BAR = "8FA9C4"
+REMARK = "5A3E00"  # a 解读 line: dark amber, as on the projector  # areas not chosen: a pale accent, as on the projector
 
 
 def _body(left: float = 0.0, right: float = 1.0) -> tuple[int, int, int, int]:
@@ -341,12 +342,11 @@ def _head(shapes, slide: deck.Slide, m: deck.Meeting) -> None:
         anchor=MSO_ANCHOR.MIDDLE,
     )
     words = slide.empty or slide.message
-    if words:
-        kit.text(
-            shapes,
-            (MARGIN, Inches(1.1), WIDTH - 2 * MARGIN, Inches(0.9)),
-            [(words, MESSAGE_PT, True, kit.INK)],
-        )
+    lines = [(words, MESSAGE_PT, True, kit.INK)] if words else []
+    # 解读 of the slide's figures, under the message
+    lines += [(line, NOTE_PT, False, REMARK) for line in slide.remarks]
+    if lines:
+        kit.text(shapes, (MARGIN, Inches(1.1), WIDTH - 2 * MARGIN, Inches(0.9)), lines)
 
 
 def _foot(shapes, m: deck.Meeting, position: str, generated: str) -> None:

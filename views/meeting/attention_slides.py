@@ -39,6 +39,10 @@ class TeamsSlide(Slide):
     def wants_data(self) -> bool:
         return super().wants_data or self.no_checks is not None
 
+    @property
+    def figure_names(self) -> tuple[str, ...]:
+        return (labels.PASS_RATE,)
+
 
 class AlertItem(NamedTuple):
     count: int | str  # `<5` or 不显示 when masked (views.masking)
@@ -54,6 +58,12 @@ class AlertsSlide(Slide):
     @property
     def has_figure(self) -> bool:
         return bool(self.items)
+
+    @property
+    def figure_names(self) -> tuple[str, ...]:
+        """推送不到位 and 红标未上转 when an alert is about them."""
+        said = " ".join(i.subject for i in self.items)
+        return tuple(name for name in (labels.MISMATCH, labels.RED_NOT_UP) if name in said)
 
 
 def teams(src: Sources, m: Meeting) -> Slide:

@@ -47,18 +47,23 @@ def against_county(src: Sources, m: Meeting) -> Slide:
         return NoData(
             kind=Kind.AGAINST_COUNTY, empty=f"{m.period_label}没有可与全县比较的指标数据。"
         )
-    first, last = _ends(ref.rows, 1), _ends(ref.rows, None)
+    # Figures only counties report (no township has a value) are no comparison: one line.
+    ranked = tuple(r for r in ref.rows if r.ranked)
+    county_only = [f"{r.label} 全县 {r.county}" for r in ref.rows if not r.ranked]
+    first, last = _ends(ranked, 1), _ends(ranked, None)
     message = f"在{ref.county_name} {ref.townships} 个乡镇中，" + (
         f"{len(first)} 项居首，{len(last)} 项居末" if first or last else "各项均不在首末位"
     )
     table = ref.table()
+    shown = table[table["项目"].isin([r.label for r in ranked])].reset_index(drop=True)
     return CountySlide(
         kind=Kind.AGAINST_COUNTY,
         message=message,
         sheets={"与全县比较": table},
-        table=table,
-        note=METHOD + "红色：列全县末位。" if last else METHOD,
+        table=shown,
+        note=METHOD + ("红色：列全县末位。" if last else ""),
         emphasis=tuple(last),
+        lines=(f"只在县级统计、乡镇无数值：{'；'.join(county_only)}。",) if county_only else (),
         county_code=ref.county_code,
         county_name=ref.county_name,
         townships=ref.townships,

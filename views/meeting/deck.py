@@ -21,15 +21,12 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from data_access import meta
 from data_access.periods import Period
 from data_access.relations import Db
 from data_access.scope import Scope
-from views import chronic, chronic_cells, overview, quality, rankings
-from views import grid_map as grid_map_view
-from views import teams as teams_view
 from views.common import Header, Window, header
 from views.meeting.registry import DRAWN
+from views.meeting.sources import DirectSources, Sources  # noqa: F401  (deck.Sources, as before)
 from views.quality_flags import Thresholds
 
 
@@ -71,82 +68,6 @@ SLIDE_TITLES = {
     Kind.QUALITY: "数据质量提示",
     Kind.ALERTS: "需要关注",
 }
-
-
-class Sources:
-    """The view models a meeting summarises for one scope and window.
-
-    Subclasses say how a builder runs (`view`); each view is then built once however many
-    slides read it. `visible` is the signed-in user's area (None: everything): views that
-    show other areas than the scope (the leagues) are cut to it. `small` is that user's
-    small-cell floor (dashboard.small_cells.floor; 0: none): slides that show a figure formed
-    from patient counts mask it as the pages do (views.masking).
-    """
-
-    visible: Scope | None = None
-    small: int = 0
-    # The administrator's 数据质量 thresholds (dashboard.quality_settings; None: defaults).
-    quality_thresholds: Thresholds | None = None
-
-    def view(self, builder: Callable[..., Any], **options: Any) -> Any:
-        raise NotImplementedError
-
-    def overview(self) -> overview.OverviewView:
-        # As 总览 shows it to this user (views.chronic_cells: small counts and rates).
-        return chronic_cells.overview_seen(self.view(overview.build), self.small)
-
-    def chronic(self) -> chronic.ChronicView:
-        return self.view(chronic.build)
-
-    def grid_map(self) -> grid_map_view.MapView:
-        return self.view(grid_map_view.build)
-
-    def teams(self) -> teams_view.TeamsView:
-        return self.view(teams_view.build)
-
-    def rankings(self) -> rankings.RankingsView:
-        return self.view(rankings.build, visible=self.visible)
-
-    def quality(self) -> quality.QualityView:
-        return self.view(quality.build, thresholds=self.quality_thresholds, small=self.small)
-
-    def at(self, scope: Scope, window: Window) -> Sources:
-        """The same kind of sources over another scope and window (a 督办事项's then/now)."""
-        raise NotImplementedError
-
-    def data_months(self) -> list[str]:
-        raise NotImplementedError
-
-
-class DirectSources(Sources):
-    """Builds each view model directly over one engine (export CLI, brief files, tests)."""
-
-    def __init__(
-        self,
-        engine: Db,
-        scope: Scope,
-        window: Window,
-        visible: Scope | None = None,
-        small: int = 0,
-        thresholds: Thresholds | None = None,
-    ):
-        self.engine, self.scope, self.window, self.visible = engine, scope, window, visible
-        self.small, self.quality_thresholds = small, thresholds
-        self._built: dict = {}
-
-    def view(self, builder: Callable[..., Any], **options: Any) -> Any:
-        key = (builder, tuple(sorted(options.items())))
-        if key not in self._built:
-            self._built[key] = builder(self.engine, self.scope, self.window, **options)
-        return self._built[key]
-
-    def at(self, scope: Scope, window: Window) -> DirectSources:
-        return DirectSources(
-            self.engine, scope, window, self.visible, self.small, self.quality_thresholds
-        )
-
-    def data_months(self) -> list[str]:
-        return meta.data_months(self.engine)
 
 
 @dataclass(frozen=True)
@@ -217,6 +138,14 @@ class Slide:
     message: str = ""
     empty: str | None = None
     sheets: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    # The 解读 of the figures this slide shows (`figure_names`), as lines: every output draws
+    # them under the message (set by `assemble`; views.followup).
+    remarks: tuple[str, ...] = ()
+
+    @property
+    def figure_names(self) -> tuple[str, ...]:
+        """The labels of the figures a 解读 can name that this slide shows (views.followup)."""
+        return ()
 
     @property
     def has_figure(self) -> bool:
@@ -254,6 +183,7 @@ class Slide:
             "sheets": dict(self.sheets),
             "parts": self.figures(),
             "title": self.title,
+            "remarks": list(self.remarks),
         }
 
 
@@ -409,7 +339,22 @@ def assemble(src: Sources | None, m: Meeting) -> list[Slide]:
 
     built = every_slide(src, m)
     shown = indicator_slides.merge_thin([s for s in built if s.has_figure])
+    shown = [with_remarks(s, src, m) for s in shown]
     return [cover(m, shown, [s for s in built if not s.has_figure]), *shown]
+
+
+def with_remarks(slide: Slide, src: Sources, m: Meeting) -> Slide:
+    """The slide with the 解读 of its figures in the meeting's scope and period, as the
+    user reads them (small counts in the text masked: views.followup.Board.seen)."""
+    if not m.followups or not slide.figure_names or m.period is None:
+        return slide
+    board = m.followups.seen(src.small)
+    lines = tuple(
+        f"解读 · {n.figure}：{n.text}（{n.author}）"
+        for name in slide.figure_names
+        for n in board.notes_for(m.scope, m.period.key, name)
+    )
+    return dataclasses.replace(slide, remarks=lines) if lines else slide
 
 
 def every_slide(src: Sources, m: Meeting) -> list[Slide]:

@@ -82,7 +82,7 @@ def _row(src: Sources, m: Meeting, item: Item, months: list[str], board: Board) 
 
 
 def followup(src: Sources, m: Meeting) -> Slide:
-    board: Board = m.followups or Board()
+    board: Board = (m.followups or Board()).seen(src.small)
     items = board.shown(m.scope)
     notes = tuple(
         (n.place, n.figure, n.text, n.author)

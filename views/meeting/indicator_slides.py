@@ -60,6 +60,10 @@ class KpiSlide(Slide):
     def has_figure(self) -> bool:
         return bool(self.tiles)
 
+    @property
+    def figure_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.tiles)
+
 
 @dataclass(**FIGURE)
 class RankingSlide(Slide):
