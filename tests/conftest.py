@@ -11,6 +11,7 @@ import tempfile
 
 import pytest
 
+from dashboard import audit, state_db
 from tests import dbs, handmade
 from tests.browser import (
     CHROMIUM,
@@ -104,3 +105,15 @@ def open_app(chromium):
 def demo_app(demo, open_app):
     """(base URL, page) of a server on the demo database, for the module."""
     return open_app(demo.url)
+
+
+@pytest.fixture
+def own(tmp_path, monkeypatch):
+    """A fresh own database (督办与解读, dashboard.state_db) and audit folder per test."""
+    monkeypatch.setenv(state_db.ENV_URL, str(tmp_path / "state" / "own.sqlite"))
+    monkeypatch.setenv(audit.ENV_DIR, str(tmp_path / "audit"))
+    state_db.reset_for_tests()
+    audit.set_actor("王局长")
+    yield tmp_path
+    state_db.reset_for_tests()
+    audit.set_actor(None)

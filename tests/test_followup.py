@@ -35,18 +35,6 @@ from views.meeting.followup_slides import FollowupSlide
 HOSTILE = '<script>alert(1)</script>=HYPERLINK("http://x","y")'
 
 
-@pytest.fixture
-def own(tmp_path, monkeypatch):
-    """A fresh own database and audit folder per test."""
-    monkeypatch.setenv(state_db.ENV_URL, str(tmp_path / "state" / "own.sqlite"))
-    monkeypatch.setenv(audit.ENV_DIR, str(tmp_path / "audit"))
-    state_db.reset_for_tests()
-    audit.set_actor("王局长")
-    yield tmp_path
-    state_db.reset_for_tests()
-    audit.set_actor(None)
-
-
 def _rows_through(month: str) -> dict:
     """The hand-made rows as an extract that stops at `month` (a refresh adds the rest)."""
     rows = {k: list(v) for k, v in hm.ROWS.items()}

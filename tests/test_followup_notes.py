@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from dashboard import audit, state_db
+from dashboard import state_db
 from dashboard.brief import pptx as brief_pptx
 from data_access.engine import create_readonly_engine
 from data_access.periods import Period
@@ -55,17 +55,6 @@ def test_the_board_masks_items_and_notes_for_a_floor():
     assert board.seen(0) is board
     assert board.notes_for(Scope(hm.A), "2026-Q1", HTN) == (note,)
     assert board.notes_for(Scope(hm.A), "2026-Q1", "推送不到位") == ()
-
-
-@pytest.fixture
-def own(tmp_path, monkeypatch):
-    monkeypatch.setenv(state_db.ENV_URL, str(tmp_path / "state" / "own.sqlite"))
-    monkeypatch.setenv(audit.ENV_DIR, str(tmp_path / "audit"))
-    state_db.reset_for_tests()
-    audit.set_actor("李科长")
-    yield tmp_path
-    state_db.reset_for_tests()
-    audit.set_actor(None)
 
 
 def _note(text: str, period: str = "2026-Q1", figure: str = HTN) -> None:
