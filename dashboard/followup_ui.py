@@ -155,7 +155,9 @@ def notes_line(current: state.Filters) -> None:
 def box(current: state.Filters, user) -> None:
     """Open items (close), add an item, write a 解读; a failure is one line, never raised."""
     try:
-        if state_db.created_message and not st.session_state.get(S_CREATED_SAID):
+        # Where the own database was made is for whoever runs the server, not a township head.
+        runs_it = user is None or user.is_admin
+        if runs_it and state_db.created_message and not st.session_state.get(S_CREATED_SAID):
             st.info(state_db.created_message)
             st.session_state[S_CREATED_SAID] = True
         _open_items(current, user)

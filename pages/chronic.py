@@ -64,6 +64,13 @@ def village_table(df, unit: str, count_title: str, count_col: str, share_col: st
         }
     )
     # The rows come masked for a township role (views.chronic_cells): <5, 不显示, no share.
+    # Such a column is text throughout (Arrow takes one type per column), and the masked rows
+    # go last: between 9 and 6 in a list by size, 不显示 would say 6–9.
+    masked = df[count_col].map(lambda v: isinstance(v, str)).to_numpy()
+    if masked.any():
+        table = pd.concat([table[~masked], table[masked]])
+        for column in (f"在管（{unit}）", count_title):
+            table[column] = table[column].map(lambda v: v if isinstance(v, str) else f"{v:,}")
     st.dataframe(
         table,
         hide_index=True,

@@ -13,9 +13,9 @@ Hand-made matrix A (2026-02末 → 2026-03末, all diseases, 人次; floor 5):
 
 Only green→red (2) is small. Its row (total 62) and its column (total 52) are shown, so each
 needs a second cell hidden: in the row the smallest other one, green→yellow (10); in the
-column yellow→red (10). Then 加重 (green→yellow + green→red + yellow→red = 22) has two
-hidden cells of 10 beside the 2: a reader learns only 2 + a + b = 22 with a, b ≥ 5, which
-leaves 1–4 open. Nothing else is hidden.
+column yellow→red (10). A hidden cell alone in its row or column is that line's total minus
+the rest, so each of those lines hides a second one in turn, round the matrix, until no row
+or column holds a single hidden cell.
 
 Matrix B: as A, but red → green 4 and red → yellow 3 (red → red 0): the red row is 7, both its
 cells small, and 4 + 3 = 7 tells each is at least 3: no third cell can protect them, so the
@@ -125,16 +125,36 @@ def test_a_small_cell_hides_one_more_in_its_row_and_its_column():
     assert cell[("绿标", "红标")] == SMALL
     assert cell[("绿标", "黄标")] == HIDE  # the row's second: 62 − 50 − 10 would give 2
     assert cell[("黄标", "红标")] == HIDE  # the column's second: 52 − 10 − 40
-    hidden = {k for k, v in cell.items() if v in (SMALL, HIDE)}
-    assert hidden == {("绿标", "红标"), ("绿标", "黄标"), ("黄标", "红标")}
-    # Totals and the rest as they are.
+    # 黄标→红标 alone in the yellow row would be 50 − 10 − 30 = 10, and then the red column
+    # gives 绿标→红标 back: so the yellow row hides a second cell, and so on round the
+    # matrix until no row or column has a single hidden cell (tested below).
+    assert not lonely(cell)
     assert cell[("绿标", "合计")] == "62" and cell[("合计", "红标")] == "52"
-    assert cell[("绿标", "绿标")] == "50" and cell[("红标", "红标")] == "40"
+    assert cell[("绿标", "绿标")] == "50"
     moved = transition_cells.summary_seen(view)
-    assert moved == {"worse": 22, "better": 20, "same": 120, "entered": 20, "left": 0,
+    assert moved == {"worse": HIDE, "better": HIDE, "same": 120, "entered": HIDE, "left": 0,
                      "into_red": 12}  # fmt: skip
     assert transition_cells.step_seen(view, G, R) == SMALL
     assert transition_cells.step_seen(view, G, Y) == HIDE
+
+
+def lonely(cell: dict) -> list[str]:
+    """Rows and columns shown with their total that hold exactly one hidden cell: that cell
+    is the total minus the others, exactly (independent of views.masking)."""
+    rows = {f for f, _ in cell} - {"合计"}
+    cols = {t for _, t in cell} - {"合计", "上期 \\ 本期"}
+    found = []
+    for line, cells in [*((f, [cell[(f, t)] for t in cols]) for f in rows),
+                        *((t, [cell[(f, t)] for f in rows]) for t in cols)]:  # fmt: skip
+        total = cell.get((line, "合计")) if line in rows else cell.get(("合计", line))
+        if total not in (SMALL, HIDE) and sum(v in (SMALL, HIDE) for v in cells) == 1:
+            found.append(line)
+    return found
+
+
+def test_no_hidden_cell_is_alone_in_its_row_or_column():
+    for matrix in (A, B):
+        assert lonely(table(seen_view(matrix))) == []
 
 
 def shown_value(value):
@@ -217,7 +237,7 @@ def test_the_slide_and_its_sheet_hide_as_the_page_does():
     sheet = slide.sheets["颜色变化"]
     assert 2 not in sheet["人次"].tolist()
     assert sheet.loc[(sheet["2026年2月末"] == "绿标") & (sheet["2026年3月末"] == "红标"), "人次"].tolist() == [SMALL]  # fmt: skip
-    assert "22 人次加重" in slide.message and "其中 12 人次转为红标" in slide.message
+    assert "加重人数不显示" in slide.message and "其中 12 人次转为红标" in slide.message
 
 
 def test_with_no_floor_the_slide_is_as_before():

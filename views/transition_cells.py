@@ -103,6 +103,18 @@ def _suppress_groups(
                 if state and not status[k]:
                     status[k] = state
                     changed = True
+            # A hidden count alone in a group is its total minus the others shown: exactly
+            # known, it protects nothing in its other groups (a row's protecting cell would
+            # give the small one in its column away). Hide a second one beside it.
+            hidden = [k for k in keys if (status[k] or k in forced) and values[k] > 0]
+            if len(hidden) == 1:
+                shown = sorted((values[k], k) for k in keys if not status[k] and values[k] > 0
+                               and k not in forced)  # fmt: skip
+                if shown:
+                    status[shown[0][1]] = masking.PROTECT
+                    changed = True
+                else:
+                    exposed.add(i)
     return status, sorted(exposed)
 
 

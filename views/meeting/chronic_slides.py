@@ -260,10 +260,15 @@ def _transitions_seen(view, below: int) -> Slide:
     moves, unit = view.transitions, view.unit
     start, end = f"{month_words(moves.before)}末", f"{month_words(moves.month)}末"
     moved = transition_cells.summary_seen(view)
+
+    def said(value, words: str) -> str:  # 22 人次加重, or 加重人数不显示 when it is hidden
+        if value == masking.PROTECTED:
+            return f"{words}人数不显示"
+        return f"{labels.count(value)} {unit}{words}"
+
     message = (
-        f"{start} → {end}：{labels.count(moved['worse'])} {unit}加重"
-        f"（其中 {labels.count(moved['into_red'])} {unit}转为红标），"
-        f"{labels.count(moved['better'])} {unit}好转"
+        f"{start} → {end}：{said(moved['worse'], '加重')}"
+        f"（其中 {said(moved['into_red'], '转为红标')}），{said(moved['better'], '好转')}"
     )
     table = transition_cells.matrix_table(view, start, end)
     cells = transition_cells.records(view)
