@@ -227,3 +227,21 @@ def test_township_rates_over_a_few_people_are_not_shown():
     (below_target,) = seen.alerts
     assert below_target.count == 1 and below_target.items == ("指标many 80.0%（目标 90%）",)
     assert chronic_cells.overview_seen(view, 0) is view  # a county role sees it all
+
+
+def test_no_hidden_colour_count_is_alone_in_its_disease_or_colour():
+    """B's yellow (1) hides B's red in its row and C's yellow in the yellow column; C's yellow
+    would then be alone in C's row (C's total minus green and red), so C's red goes too.
+    Counted by hand: hidden = B yellow (<5), B red, C yellow, C red."""
+    table = pd.DataFrame(
+        [("A", "green", 100), ("A", "yellow", 50), ("A", "red", 20),
+         ("B", "green", 30), ("B", "yellow", 1), ("B", "red", 10),
+         ("C", "green", 40), ("C", "yellow", 20), ("C", "red", 15)],
+        columns=["disease", "color", "patients"],
+    )  # fmt: skip
+    got = chronic_cells._colour_cells(table, "disease", 5, set())
+    assert set(got) == {("B", "yellow"), ("B", "red"), ("C", "yellow"), ("C", "red")}
+    assert got[("B", "yellow")] == masking.SMALL
+    for line in ("A", "B", "C", "green", "yellow", "red"):
+        alone = [k for k in got if line in k]
+        assert len(alone) != 1, line

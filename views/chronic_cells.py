@@ -94,12 +94,34 @@ def _colour_cells(table: pd.DataFrame, by: str, below: int, hidden: set[str]) ->
     cells = table.assign(cell=table[by].astype(str) + "|" + table["color"].astype(str))
     cells = cells.reset_index(drop=True)
     start = cells["color"].isin(hidden)
-    status = masking.suppress(cells, below, "patients", ((by,), ("color",)), "cell", start)[0]
+    while True:
+        status = masking.suppress(cells, below, "patients", ((by,), ("color",)), "cell", start)[0]
+        more = _second_beside_lone(cells, by, status != "")
+        if more is None:
+            break
+        start = more
     return {
         (k, c): state
         for k, c, state in zip(cells[by], cells["color"], status, strict=True)
         if state
     }
+
+
+def _second_beside_lone(cells: pd.DataFrame, by: str, hidden: pd.Series) -> pd.Series | None:
+    """A hidden count alone in its row (`by`) or colour is that line's total minus the rest,
+    exactly: it would give the small count it protects in its other line away. The hidden
+    cells with a second one beside each lone one (the smallest shown), or None if none is
+    alone."""
+    counts = cells["patients"].astype(float).fillna(0.0)
+    out, added = hidden.copy(), False
+    for column in (by, "color"):
+        for _, index in cells.groupby(column, sort=True).groups.items():
+            lone = [i for i in index if out[i] and counts[i] > 0]
+            shown = [i for i in index if not out[i] and counts[i] > 0]
+            if len(lone) == 1 and shown:
+                out[min(shown, key=lambda i: (counts[i], cells.at[i, "cell"]))] = True
+                added = True
+    return out if added else None
 
 
 def colors_hidden(view: ChronicView, below: int) -> dict:
