@@ -15,7 +15,6 @@ requires every `<5` cell to stay free to be any of 1–4.
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pandas as pd
@@ -23,6 +22,7 @@ import pandas as pd
 from dashboard.charts import chronic as chronic_charts
 from data_access.chronic import COLORS, color_shares
 from data_access.scope import Scope
+from tests.small_cells_check import free
 from views import chronic_cells, masking
 from views.chronic import ChronicView
 from views.meeting import chronic_slides
@@ -81,24 +81,6 @@ def shown_value(value):
     if value == masking.PROTECTED:
         return "protect"
     return int(value)
-
-
-def free(total: int, cells: list) -> bool:
-    """Whether, knowing `total` and the cells as shown, every `<5` cell can still be 1 … 4."""
-    known = [c for c in cells if isinstance(c, int)]
-    hidden = [c for c in cells if not isinstance(c, int)]
-    rest = total - sum(known)
-    if not any(isinstance(c, range) for c in hidden):
-        return True
-    choices = [list(c) if isinstance(c, range) else list(range(BELOW, rest + 1)) for c in hidden]
-    seen = [set() for _ in hidden]
-    for values in itertools.product(*choices):
-        if sum(values) == rest:
-            for i, v in enumerate(values):
-                seen[i].add(v)
-    return all(
-        seen[i] == set(range(1, BELOW)) for i, c in enumerate(hidden) if isinstance(c, range)
-    )
 
 
 def test_todays_screen_gives_the_red_three_away():

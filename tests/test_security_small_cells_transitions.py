@@ -27,7 +27,6 @@ it: 100% − green − yellow would give red's share); 2026-02 has no small coun
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import replace
 
 import pandas as pd
@@ -38,6 +37,7 @@ from data_access.chronic_flows import summarize_transitions
 from data_access.scope import Scope
 from pages import chronic_state
 from tests import handmade as hm
+from tests.small_cells_check import free
 from tests.test_security_scope import db_url, env, signed_in  # noqa: F401 (fixtures)
 from views import chronic_cells, masking, transition_cells
 from views.chronic import ChronicView, Transitions
@@ -163,25 +163,6 @@ def shown_value(value):
     if value == HIDE:
         return "protect"
     return int(str(value).replace(",", ""))
-
-
-def free(total: int, cells: list) -> bool:
-    """Whether, knowing `total` and the cells as shown, every `<5` cell can still be 1 … 4
-    (a 不显示 one being 5 or more). Independent of views.masking."""
-    known = [c for c in cells if isinstance(c, int)]
-    hidden = [c for c in cells if not isinstance(c, int)]
-    rest = total - sum(known)
-    if not any(isinstance(c, range) for c in hidden):
-        return True
-    choices = [list(c) if isinstance(c, range) else list(range(BELOW, rest + 1)) for c in hidden]
-    seen = [set() for _ in hidden]
-    for values in itertools.product(*choices):
-        if sum(values) == rest:
-            for i, v in enumerate(values):
-                seen[i].add(v)
-    return all(
-        seen[i] == set(range(1, BELOW)) for i, c in enumerate(hidden) if isinstance(c, range)
-    )
 
 
 def test_every_row_column_and_summary_leaves_the_small_cell_open():
