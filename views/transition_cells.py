@@ -166,6 +166,14 @@ def statuses(moves: Transitions | None, below: int, distribution: dict[str, str]
         forced |= new
     out = {k: s for k, s in shown_totals.items() if s}
     out |= {k: s for k, s in moves_status.items() if s}
+    if any(moves_status.values()):
+        # 加重, 好转 and 转为红标 each add up cells of several rows and columns: beside those
+        # lines they pin hidden cells (the red row minus 好转's red cells gives 红→退出), so
+        # with any cell hidden they are hidden too; their sum with 不变 and 新纳入 is the
+        # later total, which the rows and columns already tell.
+        for key in (cell_key("moved", "worse"), cell_key("moved", "better"), "into_red"):
+            if totals[key] > 0:
+                out.setdefault(key, masking.PROTECT)
     return out
 
 

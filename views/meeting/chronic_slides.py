@@ -270,6 +270,8 @@ def _transitions_seen(view, below: int) -> Slide:
         f"{start} → {end}：{said(moved['worse'], '加重')}"
         f"（其中 {said(moved['into_red'], '转为红标')}），{said(moved['better'], '好转')}"
     )
+    if masking.PROTECTED in (moved["worse"], moved["better"]):
+        message = f"{start} → {end}：有的人数不足 {below}，加重与好转人数不显示，见表"
     table = transition_cells.matrix_table(view, start, end)
     cells = transition_cells.records(view)
     sheet = pd.DataFrame(
