@@ -116,11 +116,13 @@ def _second_beside_lone(cells: pd.DataFrame, by: str, hidden: pd.Series) -> pd.S
     out, added = hidden.copy(), False
     for column in (by, "color"):
         for _, index in cells.groupby(column, sort=True).groups.items():
-            lone = [i for i in index if out[i] and counts[i] > 0]
-            shown = [i for i in index if not out[i] and counts[i] > 0]
-            if len(lone) == 1 and shown:
-                out[min(shown, key=lambda i: (counts[i], cells.at[i, "cell"]))] = True
-                added = True
+            index = list(index)
+            group, hidden = [counts[i] for i in index], [bool(out[i]) for i in index]
+            if masking.lone(group, hidden):
+                pick = masking.partner(group, hidden, [cells.at[i, "cell"] for i in index])
+                if pick is not None:
+                    out[index[pick]] = True
+                    added = True
     return out if added else None
 
 

@@ -165,6 +165,20 @@ def suppress(
     return status.reindex(order), exposed
 
 
+def lone(counts: Iterable[float], hidden: Iterable[bool]) -> bool:
+    """Exactly one non-zero count of a group shown with its total is hidden: it is that total
+    minus the rest, so it protects nothing in its other groups."""
+    return sum(1 for n, h in zip(counts, hidden, strict=True) if h and n > 0) == 1
+
+
+def partner(counts: list[float], hidden: list[bool], keys: list) -> int | None:
+    """The position of the count to hide beside a `lone` one: the smallest shown non-zero,
+    equal ones by key; None when the group shows none."""
+    shown = [(n, k, i) for i, (n, h, k) in enumerate(zip(counts, hidden, keys, strict=True))
+             if not h and n > 0]  # fmt: skip
+    return min(shown)[2] if shown else None
+
+
 def suppress_table(
     table: pd.DataFrame,
     below: int,

@@ -106,15 +106,15 @@ def _suppress_groups(
             # A hidden count alone in a group is its total minus the others shown: exactly
             # known, it protects nothing in its other groups (a row's protecting cell would
             # give the small one in its column away). Hide a second one beside it.
-            hidden = [k for k in keys if (status[k] or k in forced) and values[k] > 0]
-            if len(hidden) == 1:
-                shown = sorted((values[k], k) for k in keys if not status[k] and values[k] > 0
-                               and k not in forced)  # fmt: skip
-                if shown:
-                    status[shown[0][1]] = masking.PROTECT
-                    changed = True
-                else:
+            counts = [values[k] for k in keys]
+            hidden = [bool(status[k]) or k in forced for k in keys]
+            if masking.lone(counts, hidden):
+                pick = masking.partner(counts, hidden, keys)
+                if pick is None:
                     exposed.add(i)
+                else:
+                    status[keys[pick]] = masking.PROTECT
+                    changed = True
     return status, sorted(exposed)
 
 
